@@ -1,0 +1,41 @@
+// The peer-replay subcommands as plain functions: main.cc parses arguments
+// (CLI11 stays in that one file) and calls these; tests call them directly.
+//
+// Every command returns the process exit code: 0 conforms / identical / ok,
+// 1 diverges / differs, 2 bad input or usage. Errors go to `err` as one line
+// "<file>:<line>: <what was expected>".
+#ifndef PEER_REPLAY_REPLAY_COMMANDS_H_
+#define PEER_REPLAY_REPLAY_COMMANDS_H_
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace replay {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitDiverges = 1;
+inline constexpr int kExitBadInput = 2;
+
+// Expands files and directories (recursively, *.jsonl and *.jsonl.zst, sorted
+// by path) into the list of trace files. A directory with no trace is an error.
+bool expand_trace_paths(const std::vector<std::string>& inputs, std::vector<std::string>* out, std::string* error);
+
+struct StatsOptions {
+  std::string path;
+  bool strict = false;
+  bool json = false;  // machine-readable output
+};
+int cmd_stats(const StatsOptions& opts, std::ostream& out, std::ostream& err);
+
+struct CatOptions {
+  std::string path;
+  bool strict = false;
+  bool no_check = false;  // raw decompressed bytes, no validation
+};
+int cmd_cat(const CatOptions& opts, std::ostream& out, std::ostream& err);
+
+}  // namespace replay
+
+#endif  // PEER_REPLAY_REPLAY_COMMANDS_H_

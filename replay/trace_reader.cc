@@ -1,0 +1,370 @@
+#include "replay/trace_reader.h"
+
+#include <zstd.h>
+
+#include <algorithm>
+#include <cassert>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <ostream>
+#include <sys/stat.h>
+
+#include "replay/trace_schema.h"
+
+namespace replay {
+
+using peers::Status;
+
+namespace {
+
+constexpr size_t kReadChunkBytes = 1u << 17;  // 128 KiB of file per read
+
+bool has_zstd_magic(const unsigned char* b, size_t n) {
+  if (n < 4) return false;
+  const uint32_t magic = uint32_t(b[0]) | uint32_t(b[1]) << 8 | uint32_t(b[2]) << 16 | uint32_t(b[3]) << 24;
+  return magic == 0xFD2FB528u || (magic & 0xFFFFFFF0u) == 0x184D2A50u;
+}
+
+std::string cut(const std::string& s, size_t max_chars = 120) {
+  if (s.size() <= max_chars) return s;
+  return s.substr(0, max_chars) + "...";
+}
+
+}  // namespace
+
+// A byte source: the file as is, or the file through a zstd stream decoder.
+// Owns the FILE*. read() fills up to `cap` bytes and returns 0 only at a clean
+// end of input; a truncated or corrupt stream is an error.
+class TraceReader::Source {
+ public:
+  virtual ~Source() {
+    if (file_ != nullptr) std::fclose(file_);
+  }
+  virtual Status read(char* buf, size_t cap, size_t* n) = 0;
+  virtual bool compressed() const = 0;
+  uint64_t bytes_read() const { return bytes_read_; }
+  uint64_t bytes_out() const { return bytes_out_; }
+
+ protected:
+  Source(FILE* file, std::string prefix) : file_(file), prefix_(std::move(prefix)) {}
+  // Bytes peeked to detect the format are replayed before the file.
+  size_t read_file(char* buf, size_t cap) {
+    size_t n = 0;
+    if (prefix_pos_ < prefix_.size()) {
+      n = std::min(cap, prefix_.size() - prefix_pos_);
+      std::memcpy(buf, prefix_.data() + prefix_pos_, n);
+      prefix_pos_ += n;
+      return n;
+    }
+    n = std::fread(buf, 1, cap, file_);
+    bytes_read_ += n;
+    return n;
+  }
+  bool file_error() const { return std::ferror(file_) != 0; }
+
+  FILE* file_;
+  std::string prefix_;
+  size_t prefix_pos_ = 0;
+  uint64_t bytes_read_ = 0;
+  uint64_t bytes_out_ = 0;
+};
+
+namespace {
+
+class PlainSource final : public TraceReader::Source {
+ public:
+  PlainSource(FILE* file, std::string prefix, uint64_t prefix_bytes) : Source(file, std::move(prefix)) {
+    bytes_read_ = prefix_bytes;
+  }
+  Status read(char* buf, size_t cap, size_t* n) override {
+    *n = read_file(buf, cap);
+    if (*n == 0 && file_error()) return Status::io_error("read error: " + std::string(std::strerror(errno)));
+    bytes_out_ += *n;
+    return Status::ok();
+  }
+  bool compressed() const override { return false; }
+};
+
+class ZstdSource final : public TraceReader::Source {
+ public:
+  ZstdSource(FILE* file, std::string prefix, uint64_t prefix_bytes)
+      : Source(file, std::move(prefix)), dctx_(ZSTD_createDCtx()), in_buf_(ZSTD_DStreamInSize()) {
+    bytes_read_ = prefix_bytes;
+    assert(dctx_ != nullptr);
+  }
+  ~ZstdSource() override { ZSTD_freeDCtx(dctx_); }
+
+  Status read(char* buf, size_t cap, size_t* n) override {
+    ZSTD_outBuffer out{buf, cap, 0};
+    while (out.pos == 0) {
+      if (in_.pos == in_.size) {
+        const size_t got = read_file(in_buf_.data(), in_buf_.size());
+        if (got == 0) {
+          if (file_error()) return Status::io_error("read error: " + std::string(std::strerror(errno)));
+          // End of file: the last frame must be complete (the decoder returns 0
+          // exactly at a frame boundary).
+          if (last_ret_ != 0) {
+            return Status::corruption("truncated zstd frame: the file ends inside frame " +
+                                      std::to_string(frames_ + 1));
+          }
+          *n = 0;
+          return Status::ok();
+        }
+        in_ = ZSTD_inBuffer{in_buf_.data(), got, 0};
+        consumed_before_ += in_consumed_;
+        in_consumed_ = got;
+      }
+      const size_t before = in_.pos;
+      const size_t ret = ZSTD_decompressStream(dctx_, &out, &in_);
+      (void)before;
+      if (ZSTD_isError(ret)) {
+        const uint64_t offset = consumed_before_ + in_.pos;
+        if (last_ret_ == 0 && frames_ > 0) {
+          return Status::corruption("bytes after zstd frame " + std::to_string(frames_) +
+                                    " are not a zstd frame (near byte offset " + std::to_string(offset) +
+                                    "): " + ZSTD_getErrorName(ret));
+        }
+        return Status::corruption(std::string("corrupt zstd data (frame ") + std::to_string(frames_ + 1) +
+                                  ", near byte offset " + std::to_string(offset) + "): " + ZSTD_getErrorName(ret));
+      }
+      if (ret == 0) frames_++;
+      last_ret_ = ret;
+    }
+    *n = out.pos;
+    bytes_out_ += out.pos;
+    return Status::ok();
+  }
+  bool compressed() const override { return true; }
+
+ private:
+  ZSTD_DCtx* dctx_;
+  std::vector<char> in_buf_;
+  ZSTD_inBuffer in_{nullptr, 0, 0};
+  size_t last_ret_ = 0;   // 0: at a frame boundary
+  uint64_t frames_ = 0;   // complete frames decoded
+  uint64_t consumed_before_ = 0;
+  uint64_t in_consumed_ = 0;
+};
+
+}  // namespace
+
+TraceReader::TraceReader(std::string path, ReaderOptions options, std::unique_ptr<Source> source)
+    : path_(std::move(path)), options_(std::move(options)), source_(std::move(source)) {}
+
+TraceReader::~TraceReader() = default;
+
+bool TraceReader::compressed() const { return source_->compressed(); }
+uint64_t TraceReader::bytes_read() const { return source_->bytes_read(); }
+uint64_t TraceReader::bytes_decompressed() const { return source_->bytes_out(); }
+
+std::string TraceReader::where(uint64_t line) const { return path_ + ":" + std::to_string(line) + ": "; }
+
+peers::Result<std::unique_ptr<TraceReader>> TraceReader::open(const std::string& path, ReaderOptions options) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return Status::io_error(path + ": cannot open: " + std::strerror(errno));
+  }
+  if (S_ISDIR(st.st_mode)) return Status::io_error(path + ": is a directory, expected a trace file");
+  FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return Status::io_error(path + ": cannot open: " + std::strerror(errno));
+
+  unsigned char magic[4] = {0, 0, 0, 0};
+  const size_t got = std::fread(magic, 1, sizeof(magic), file);
+  std::string prefix(reinterpret_cast<const char*>(magic), got);
+  std::unique_ptr<Source> source;
+  if (has_zstd_magic(magic, got)) {
+    source = std::make_unique<ZstdSource>(file, std::move(prefix), got);
+  } else {
+    source = std::make_unique<PlainSource>(file, std::move(prefix), got);
+  }
+  std::unique_ptr<TraceReader> reader(new TraceReader(path, std::move(options), std::move(source)));
+
+  Record header;
+  bool done = false;
+  Status s = reader->next(&header, &done);
+  if (!s.is_ok()) return s;
+  if (done) return Status::corruption(reader->where(1) + "empty trace: expected the header record on line 1");
+  reader->header_ = std::move(header);
+  return reader;
+}
+
+Status TraceReader::read_line(std::string* line, bool* eof) {
+  line->clear();
+  *eof = false;
+  for (;;) {
+    if (chunk_pos_ < chunk_.size()) {
+      const char* start = chunk_.data() + chunk_pos_;
+      const size_t avail = chunk_.size() - chunk_pos_;
+      const void* nl = std::memchr(start, '\n', avail);
+      const size_t take = nl ? static_cast<size_t>(static_cast<const char*>(nl) - start) : avail;
+      if (line->size() + take > options_.max_line_bytes) {
+        return Status::corruption(where(line_ + 1) + "line longer than the limit of " +
+                                  std::to_string(options_.max_line_bytes) + " bytes");
+      }
+      line->append(start, take);
+      chunk_pos_ += take;
+      if (nl) {
+        chunk_pos_ += 1;
+        line_++;
+        return Status::ok();
+      }
+    }
+    chunk_.resize(kReadChunkBytes);
+    size_t n = 0;
+    Status s = source_->read(chunk_.data(), chunk_.size(), &n);
+    if (!s.is_ok()) return Status::corruption(where(line_ + 1) + s.message());
+    chunk_.resize(n);
+    chunk_pos_ = 0;
+    if (n == 0) {
+      if (line->empty()) {
+        *eof = true;
+      } else {
+        line_++;  // a last line without "\n" is accepted
+      }
+      return Status::ok();
+    }
+  }
+}
+
+Status TraceReader::next(Record* out, bool* done) {
+  *done = false;
+  if (!sticky_.is_ok()) return sticky_;
+  std::string& line = line_buf_;
+  bool eof = false;
+  Status s = read_line(&line, &eof);
+  if (!s.is_ok()) return sticky_ = s;
+  if (eof) {
+    *done = true;
+    return Status::ok();
+  }
+  if (line_ == 1 && line.size() >= 3 && static_cast<unsigned char>(line[0]) == 0xEF &&
+      static_cast<unsigned char>(line[1]) == 0xBB && static_cast<unsigned char>(line[2]) == 0xBF) {
+    line.erase(0, 3);  // UTF-8 byte order mark
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.empty()) return sticky_ = Status::corruption(where(line_) + "empty line: expected a JSON object");
+
+  Record rec;
+  rec.line = line_;
+  rec.json = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (rec.json.is_discarded()) {
+    // Parse again with exceptions to get nlohmann's position and reason.
+    std::string why = "invalid JSON";
+    try {
+      nlohmann::json ignored = nlohmann::json::parse(line);
+      (void)ignored;
+    } catch (const nlohmann::json::parse_error& e) {
+      why = std::string("invalid JSON: ") + e.what();
+    }
+    return sticky_ = Status::corruption(where(line_) + cut(why, 200));
+  }
+  if (options_.keep_raw) rec.raw = line;
+  s = check_record(&rec);
+  if (!s.is_ok()) return sticky_ = s;
+  *out = std::move(rec);
+  return Status::ok();
+}
+
+Status TraceReader::check_record(Record* rec) {
+  const nlohmann::json& j = rec->json;
+  const std::string at = where(rec->line);
+  if (!j.is_object()) return Status::corruption(at + "expected a JSON object, got " + std::string(j.type_name()));
+  auto type_it = j.find("type");
+  if (type_it == j.end() || !type_it->is_string()) {
+    return Status::corruption(at + "expected a string member \"type\" (header, event, expect or end)");
+  }
+  const std::string& type = type_it->get_ref<const std::string&>();
+  SchemaContext ctx{at, options_.strict, options_.on_warning};
+
+  if (rec->line == 1) {
+    if (type != "header") {
+      return Status::corruption(at + "expected the header record (\"type\":\"header\") on line 1, got \"type\":\"" +
+                                cut(type, 40) + "\"");
+    }
+    rec->type = RecordType::kHeader;
+    return check_header(j, ctx);
+  }
+  if (ended_) return Status::corruption(at + "expected nothing after the \"end\" record");
+
+  if (type == "event") {
+    rec->type = RecordType::kEvent;
+    uint64_t seq = 0;
+    int64_t t_ms = 0;
+    Status s = check_event(j, ctx, &seq, &t_ms, &rec->kind);
+    if (!s.is_ok()) return s;
+    if (seq != events_read_ + 1) {
+      return Status::corruption(at + "expected event seq " + std::to_string(events_read_ + 1) + ", got " +
+                                std::to_string(seq) + " (seq counts 1, 2, 3 with no gap)");
+    }
+    if (t_ms < last_t_ms_) {
+      return Status::corruption(at + "t_ms went back: " + std::to_string(t_ms) + " < " + std::to_string(last_t_ms_) +
+                                " of the previous event");
+    }
+    rec->seq = seq;
+    rec->t_ms = t_ms;
+    last_t_ms_ = t_ms;
+    events_read_++;
+    return Status::ok();
+  }
+  if (type == "expect") {
+    rec->type = RecordType::kExpect;
+    uint64_t seq = 0;
+    Status s = check_expect(j, ctx, &seq);
+    if (!s.is_ok()) return s;
+    if (seq > events_read_) {
+      return Status::corruption(at + "expect names seq " + std::to_string(seq) +
+                                ", an event not read yet (last event seq " + std::to_string(events_read_) + ")");
+    }
+    if (seq <= last_expect_seq_) {
+      return Status::corruption(at + "expect names seq " + std::to_string(seq) +
+                                " again or out of order (previous expect: seq " + std::to_string(last_expect_seq_) +
+                                ")");
+    }
+    rec->seq = seq;
+    last_expect_seq_ = seq;
+    return Status::ok();
+  }
+  if (type == "end") {
+    rec->type = RecordType::kEnd;
+    uint64_t events = 0;
+    Status s = check_end(j, ctx, &events);
+    if (!s.is_ok()) return s;
+    if (events != events_read_) {
+      return Status::corruption(at + "\"end\" says " + std::to_string(events) + " events, but " +
+                                std::to_string(events_read_) + " were read");
+    }
+    ended_ = true;
+    return Status::ok();
+  }
+  if (type == "header") return Status::corruption(at + "a second header record: the header must be line 1 only");
+  return Status::corruption(at + "unknown record type \"" + cut(type, 40) + "\": expected event, expect or end");
+}
+
+peers::Status copy_decompressed(const std::string& path, std::ostream& out) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return Status::io_error(path + ": cannot open: " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) return Status::io_error(path + ": is a directory, expected a trace file");
+  FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return Status::io_error(path + ": cannot open: " + std::strerror(errno));
+  unsigned char magic[4] = {0, 0, 0, 0};
+  const size_t got = std::fread(magic, 1, sizeof(magic), file);
+  std::string prefix(reinterpret_cast<const char*>(magic), got);
+  std::unique_ptr<TraceReader::Source> source;
+  if (has_zstd_magic(magic, got)) {
+    source = std::make_unique<ZstdSource>(file, std::move(prefix), got);
+  } else {
+    source = std::make_unique<PlainSource>(file, std::move(prefix), got);
+  }
+  std::vector<char> buf(kReadChunkBytes);
+  for (;;) {
+    size_t n = 0;
+    Status s = source->read(buf.data(), buf.size(), &n);
+    if (!s.is_ok()) return Status::corruption(path + ": " + s.message());
+    if (n == 0) return Status::ok();
+    out.write(buf.data(), static_cast<std::streamsize>(n));
+  }
+}
+
+}  // namespace replay

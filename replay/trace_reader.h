@@ -1,0 +1,107 @@
+// TraceReader: the streaming reader of trace format v1 (traces/FORMAT.md).
+//
+// Reads .jsonl and .jsonl.zst (several frames allowed) in bounded memory: one
+// decompression buffer, one line buffer capped at the line limit, the current
+// record. It checks the structure FORMAT.md makes normative (header first,
+// format and version, seq contiguous, t_ms monotonic, expects naming events
+// already read, known kinds, required members and their JSON types) and
+// reports the first violation as "<file>:<line>: <what was expected>".
+//
+// Ownership: the reader owns its file handle and buffers; a Record returned by
+// next() is the caller's (moved out), valid after the next call.
+#ifndef PEER_REPLAY_REPLAY_TRACE_READER_H_
+#define PEER_REPLAY_REPLAY_TRACE_READER_H_
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/status.h"
+
+namespace replay {
+
+inline constexpr int kFormatVersion = 1;              // the newest version this reader reads
+inline constexpr int kFormatVersionOldest = 1;        // the oldest
+inline constexpr const char* kFormatName = "peer-replay-trace";
+inline constexpr size_t kMaxLineBytes = 8u << 20;     // FORMAT.md §1: 8 MiB
+
+enum class RecordType { kHeader, kEvent, kExpect, kEnd };
+
+struct Record {
+  RecordType type = RecordType::kHeader;
+  uint64_t line = 0;     // 1-based line number in the decompressed text
+  uint64_t seq = 0;      // event and expect records
+  int64_t t_ms = 0;      // event records
+  std::string kind;      // event records: the event kind
+  nlohmann::json json;   // the whole record as parsed
+  std::string raw;       // the line as read (no "\r\n"), for repro files and `cat`
+};
+
+struct ReaderOptions {
+  bool strict = false;                  // unknown members are errors, not warnings
+  size_t max_line_bytes = kMaxLineBytes;
+  bool keep_raw = false;                // fill Record::raw
+  // Receives "<file>:<line>: warning: ..." for unknown members when !strict.
+  // Null: warnings are dropped.
+  std::function<void(const std::string&)> on_warning;
+};
+
+class TraceReader {
+ public:
+  // Opens `path` and reads and checks the header (line 1). The error message
+  // names the file and line.
+  static peers::Result<std::unique_ptr<TraceReader>> open(const std::string& path, ReaderOptions options = {});
+  ~TraceReader();
+  TraceReader(const TraceReader&) = delete;
+  TraceReader& operator=(const TraceReader&) = delete;
+
+  const Record& header() const { return header_; }
+  const std::string& path() const { return path_; }
+
+  // Reads the next record after the header into *out. Sets *done and leaves
+  // *out untouched at a clean end of the trace. Any error is sticky.
+  peers::Status next(Record* out, bool* done);
+
+  bool compressed() const;
+  uint64_t bytes_read() const;          // bytes of the file consumed so far
+  uint64_t bytes_decompressed() const;  // bytes of JSONL text produced so far
+  uint64_t events_read() const { return events_read_; }
+  uint64_t line() const { return line_; }
+
+  // Formats "<file>:<line>: <message>" for errors about the current line.
+  std::string where(uint64_t line) const;
+
+  class Source;  // byte source: plain file or zstd stream (trace_reader.cc)
+
+ private:
+  TraceReader(std::string path, ReaderOptions options, std::unique_ptr<Source> source);
+  peers::Status read_line(std::string* line, bool* eof);
+  peers::Status check_record(Record* rec);
+
+  std::string path_;
+  ReaderOptions options_;
+  std::unique_ptr<Source> source_;
+  Record header_;
+  std::string line_buf_;
+  std::vector<char> chunk_;  // decompressed bytes not yet split into lines
+  size_t chunk_pos_ = 0;
+  uint64_t line_ = 0;
+  uint64_t events_read_ = 0;
+  uint64_t last_expect_seq_ = 0;
+  int64_t last_t_ms_ = -1;
+  bool ended_ = false;  // an "end" record was read
+  peers::Status sticky_;
+};
+
+// Streams the decompressed bytes of `path` (plain or zstd) to `out` without
+// parsing them: for inspecting a trace the reader rejects. Checks framing only.
+peers::Status copy_decompressed(const std::string& path, std::ostream& out);
+
+}  // namespace replay
+
+#endif  // PEER_REPLAY_REPLAY_TRACE_READER_H_

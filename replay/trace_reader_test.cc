@@ -1,0 +1,297 @@
+// The reader against every malformed case we could think of. Each case writes
+// a small file, reads it to the end and asserts the exact error (file, 1-based
+// line, message).
+#include "replay/trace_reader.h"
+
+#include <catch2/catch.hpp>
+#include <zstd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* kHeader =
+    R"({"type":"header","format":"peer-replay-trace","format_version":1,)"
+    R"("producer":{"name":"test","version":"0","mode":"scripted"},"scenario":"t","seed":"1",)"
+    R"("config":{"targetPeers":4,"maxPeers":6,"targetGroupPeers":6,"gossipDecayIntervalMs":12000,)"
+    R"("disablePeerScoring":false,"genesisTime":1600000000,"discovery":true,)"
+    R"("chain":{"SLOTS_PER_EPOCH":32,"SLOT_DURATION_MS":12000,"CUSTODY_REQUIREMENT":4,"SAMPLES_PER_SLOT":8,)"
+    R"("NUMBER_OF_CUSTODY_GROUPS":128,"NUMBER_OF_COLUMNS":128,"DATA_COLUMN_SIDECAR_SUBNET_COUNT":128,)"
+    R"("ALTAIR_FORK_EPOCH":0,"BELLATRIX_FORK_EPOCH":0,"CAPELLA_FORK_EPOCH":0,"DENEB_FORK_EPOCH":0,)"
+    R"("ELECTRA_FORK_EPOCH":0,"FULU_FORK_EPOCH":0,"GLOAS_FORK_EPOCH":null}},)"
+    R"("local":{"nodeId":"0000000000000000000000000000000000000000000000000000000000000000","custodyGroupCount":4,)"
+    R"("sampleGroups":[1,2],"sampledSubnets":[1,2],"status":{"forkDigest":"aabbccdd",)"
+    R"("finalizedRoot":"0101010101010101010101010101010101010101010101010101010101010101","finalizedEpoch":30,)"
+    R"("headRoot":"0202020202020202020202020202020202020202020202020202020202020202","headSlot":1000}}})";
+
+std::string event(int seq, long t_ms, const std::string& kind = "goodbye_all", const std::string& extra = "") {
+  return R"({"type":"event","seq":)" + std::to_string(seq) + R"(,"t_ms":)" + std::to_string(t_ms) + R"(,"kind":")" +
+         kind + "\"" + extra + "}";
+}
+std::string expect(int seq, const std::string& actions = "[]") {
+  return R"({"type":"expect","seq":)" + std::to_string(seq) + R"(,"actions":)" + actions + "}";
+}
+
+std::string temp_path(const std::string& name) {
+  fs::path dir = fs::temp_directory_path() / "peer_replay_reader_test";
+  fs::create_directories(dir);
+  return (dir / name).string();
+}
+
+std::string write_file(const std::string& name, const std::string& bytes) {
+  const std::string path = temp_path(name);
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  return path;
+}
+
+std::string zstd_frame(const std::string& text) {
+  std::string out(ZSTD_compressBound(text.size()), '\0');
+  const size_t n = ZSTD_compress(out.data(), out.size(), text.data(), text.size(), 3);
+  REQUIRE(!ZSTD_isError(n));
+  out.resize(n);
+  return out;
+}
+
+struct ReadResult {
+  std::string error;  // empty: read to the end
+  uint64_t events = 0;
+  uint64_t records = 0;
+  std::vector<std::string> warnings;
+};
+
+ReadResult read_all(const std::string& path, replay::ReaderOptions opts = {}) {
+  ReadResult r;
+  opts.on_warning = [&r](const std::string& w) { r.warnings.push_back(w); };
+  auto opened = replay::TraceReader::open(path, opts);
+  if (!opened.is_ok()) {
+    r.error = opened.status().message();
+    return r;
+  }
+  replay::Record rec;
+  for (;;) {
+    bool done = false;
+    peers::Status s = opened.value()->next(&rec, &done);
+    if (!s.is_ok()) {
+      r.error = s.message();
+      break;
+    }
+    if (done) break;
+    r.records++;
+    if (rec.type == replay::RecordType::kEvent) r.events++;
+  }
+  return r;
+}
+
+std::string lines(std::initializer_list<std::string> ls) {
+  std::string out;
+  for (const auto& l : ls) out += l + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a valid plain trace reads to the end", "[reader]") {
+  const std::string p = write_file("valid.jsonl", lines({kHeader, event(1, 10), expect(1), event(2, 10), expect(2),
+                                                         R"({"type":"end","events":2})"}));
+  ReadResult r = read_all(p);
+  CHECK(r.error.empty());
+  CHECK(r.events == 2);
+  CHECK(r.records == 5);
+}
+
+TEST_CASE("several zstd frames, a line spanning a frame boundary", "[reader]") {
+  const std::string text = lines({kHeader, event(1, 10), expect(1), event(2, 11), expect(2)});
+  const size_t cut = text.size() / 2;  // inside a line
+  const std::string p = write_file("frames.jsonl.zst", zstd_frame(text.substr(0, cut)) + zstd_frame(text.substr(cut)));
+  ReadResult r = read_all(p);
+  CHECK(r.error.empty());
+  CHECK(r.events == 2);
+}
+
+TEST_CASE("empty file", "[reader]") {
+  const std::string p = write_file("empty.jsonl", "");
+  CHECK(read_all(p).error == p + ":1: empty trace: expected the header record on line 1");
+}
+
+TEST_CASE("missing header", "[reader]") {
+  const std::string p = write_file("noheader.jsonl", lines({event(1, 10)}));
+  CHECK(read_all(p).error == p + ":1: expected the header record (\"type\":\"header\") on line 1, got \"type\":\"event\"");
+}
+
+TEST_CASE("wrong format name", "[reader]") {
+  std::string h = kHeader;
+  h.replace(h.find("peer-replay-trace"), 17, "other-trace");
+  const std::string p = write_file("format.jsonl", lines({h}));
+  CHECK(read_all(p).error == p + ":1: expected \"format\":\"peer-replay-trace\" in the header, got \"format\": \"other-trace\"");
+}
+
+TEST_CASE("newer format_version", "[reader]") {
+  std::string h = kHeader;
+  h.replace(h.find("\"format_version\":1"), 18, "\"format_version\":2");
+  const std::string p = write_file("version.jsonl", lines({h}));
+  CHECK(read_all(p).error ==
+        p + ":1: trace format_version 2 is newer than this reader (reads 1..1); use a newer peer-replay");
+}
+
+TEST_CASE("bad JSON mid-file", "[reader]") {
+  const std::string p = write_file("badjson.jsonl", lines({kHeader, event(1, 10), "{\"type\":\"expect\",", expect(1)}));
+  const std::string e = read_all(p).error;
+  CHECK(e.rfind(p + ":3: invalid JSON: [json.exception.parse_error.101]", 0) == 0);
+}
+
+TEST_CASE("truncated zstd frame", "[reader]") {
+  const std::string frame = zstd_frame(lines({kHeader, event(1, 10), expect(1), event(2, 12), expect(2)}));
+  const std::string p = write_file("trunc.jsonl.zst", frame.substr(0, frame.size() - 7));
+  const std::string e = read_all(p).error;
+  INFO(e);
+  CHECK(e.find(p + ":") == 0);
+  CHECK(e.find("truncated zstd frame: the file ends inside frame 1") != std::string::npos);
+}
+
+TEST_CASE("garbage after a frame", "[reader]") {
+  const std::string p = write_file(
+      "garbage.jsonl.zst", zstd_frame(lines({kHeader, event(1, 10), expect(1)})) + std::string("GARBAGE!GARBAGE!"));
+  const std::string e = read_all(p).error;
+  INFO(e);
+  CHECK(e.rfind(p + ":4: bytes after zstd frame 1 are not a zstd frame (near byte offset", 0) == 0);
+}
+
+TEST_CASE("a gap in seq", "[reader]") {
+  const std::string p = write_file("gap.jsonl", lines({kHeader, event(1, 10), expect(1), event(3, 10)}));
+  CHECK(read_all(p).error == p + ":4: expected event seq 2, got 3 (seq counts 1, 2, 3 with no gap)");
+}
+
+TEST_CASE("t_ms going back", "[reader]") {
+  const std::string p = write_file("back.jsonl", lines({kHeader, event(1, 10), event(2, 9)}));
+  CHECK(read_all(p).error == p + ":3: t_ms went back: 9 < 10 of the previous event");
+}
+
+TEST_CASE("an expect before its event", "[reader]") {
+  const std::string p = write_file("early.jsonl", lines({kHeader, event(1, 10), expect(2)}));
+  CHECK(read_all(p).error == p + ":3: expect names seq 2, an event not read yet (last event seq 1)");
+}
+
+TEST_CASE("an expect twice for one event", "[reader]") {
+  const std::string p = write_file("twice.jsonl", lines({kHeader, event(1, 10), expect(1), expect(1)}));
+  CHECK(read_all(p).error == p + ":4: expect names seq 1 again or out of order (previous expect: seq 1)");
+}
+
+TEST_CASE("an unknown event kind", "[reader]") {
+  const std::string p = write_file("kind.jsonl", lines({kHeader, event(1, 10, "teleport")}));
+  CHECK(read_all(p).error == p + ":2: unknown event kind \"teleport\" (FORMAT.md §3.1 lists the known kinds)");
+}
+
+TEST_CASE("an unknown action kind", "[reader]") {
+  const std::string p =
+      write_file("action.jsonl", lines({kHeader, event(1, 10), expect(1, R"([{"kind":"dance","peer":"a"}])")}));
+  CHECK(read_all(p).error == p + ":3: actions[0]: unknown action kind \"dance\" (FORMAT.md §3.2 lists the known kinds)");
+}
+
+TEST_CASE("an unknown record type", "[reader]") {
+  const std::string p = write_file("type.jsonl", lines({kHeader, R"({"type":"note"})"}));
+  CHECK(read_all(p).error == p + ":2: unknown record type \"note\": expected event, expect or end");
+}
+
+TEST_CASE("a line over the limit", "[reader]") {
+  replay::ReaderOptions opts;
+  opts.max_line_bytes = 4096;
+  const std::string big = event(1, 10, "goodbye_all", ",\"pad\":\"" + std::string(5000, 'x') + "\"");
+  const std::string p = write_file("long.jsonl", lines({kHeader, big}));
+  // The header itself is under 4 KiB.
+  CHECK(read_all(p, opts).error == p + ":2: line longer than the limit of 4096 bytes");
+}
+
+TEST_CASE("the default line limit is 8 MiB and is enforced without reading the whole line", "[reader]") {
+  const std::string big(replay::kMaxLineBytes + 10, 'x');
+  const std::string p = write_file("huge.jsonl", lines({kHeader, big}));
+  CHECK(read_all(p).error == p + ":2: line longer than the limit of 8388608 bytes");
+}
+
+TEST_CASE("CRLF line ends are accepted", "[reader]") {
+  std::string text = std::string(kHeader) + "\r\n" + event(1, 10) + "\r\n" + expect(1) + "\r\n";
+  const std::string p = write_file("crlf.jsonl", text);
+  ReadResult r = read_all(p);
+  CHECK(r.error.empty());
+  CHECK(r.events == 1);
+}
+
+TEST_CASE("a UTF-8 BOM is accepted", "[reader]") {
+  const std::string p = write_file("bom.jsonl", "\xEF\xBB\xBF" + lines({kHeader, event(1, 10), expect(1)}));
+  ReadResult r = read_all(p);
+  CHECK(r.error.empty());
+  CHECK(r.events == 1);
+}
+
+TEST_CASE("an empty line is an error", "[reader]") {
+  const std::string p = write_file("blank.jsonl", lines({kHeader, event(1, 10), "", expect(1)}));
+  CHECK(read_all(p).error == p + ":3: empty line: expected a JSON object");
+}
+
+TEST_CASE("a second header", "[reader]") {
+  const std::string p = write_file("header2.jsonl", lines({kHeader, kHeader}));
+  CHECK(read_all(p).error == p + ":2: a second header record: the header must be line 1 only");
+}
+
+TEST_CASE("records after end", "[reader]") {
+  const std::string p =
+      write_file("afterend.jsonl", lines({kHeader, event(1, 10), R"({"type":"end","events":1})", event(2, 10)}));
+  CHECK(read_all(p).error == p + ":4: expected nothing after the \"end\" record");
+}
+
+TEST_CASE("end with a wrong count", "[reader]") {
+  const std::string p = write_file("endcount.jsonl", lines({kHeader, event(1, 10), R"({"type":"end","events":3})"}));
+  CHECK(read_all(p).error == p + ":3: \"end\" says 3 events, but 1 were read");
+}
+
+TEST_CASE("a missing required member names it", "[reader]") {
+  const std::string p = write_file("member.jsonl", lines({kHeader, event(1, 10, "connection_close", ",\"peer\":\"a\"")}));
+  CHECK(read_all(p).error == p + ":2: event (connection_close): expected member \"conn\" (a string)");
+}
+
+TEST_CASE("a score that is a string", "[reader]") {
+  const std::string p = write_file(
+      "score.jsonl",
+      lines({kHeader, event(1, 10),
+             R"({"type":"expect","seq":1,"actions":[],"scores":[{"peer":"a","lodestar":"1","gossip":0,"ignore_negative":false,"score":0,"last_update_ms":0}]})"}));
+  CHECK(read_all(p).error == p + ":3: scores[0] member \"lodestar\": expected a finite number");
+}
+
+TEST_CASE("negative t_ms and seq past 2^53", "[reader]") {
+  const std::string p1 = write_file("neg.jsonl", lines({kHeader, event(1, -5)}));
+  CHECK(read_all(p1).error == p1 + ":2: event (goodbye_all) member \"t_ms\": expected an integer in [0, 2^53-1]");
+  const std::string p2 = write_file(
+      "bigseq.jsonl", lines({kHeader, R"({"type":"event","seq":9007199254740993,"t_ms":1,"kind":"goodbye_all"})"}));
+  CHECK(read_all(p2).error == p2 + ":2: event (goodbye_all) member \"seq\": expected an integer in [0, 2^53-1]");
+}
+
+TEST_CASE("unknown members: a warning, or an error under strict", "[reader]") {
+  const std::string p = write_file("extra.jsonl", lines({kHeader, event(1, 10, "goodbye_all", ",\"colour\":\"red\"")}));
+  ReadResult r = read_all(p);
+  CHECK(r.error.empty());
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0] == p + ":2: warning: event (goodbye_all): unknown member \"colour\"");
+  replay::ReaderOptions strict;
+  strict.strict = true;
+  CHECK(read_all(p, strict).error == p + ":2: event (goodbye_all): unknown member \"colour\" (--strict)");
+}
+
+TEST_CASE("a directory and a missing file", "[reader]") {
+  const std::string dir = temp_path("a_dir");
+  fs::create_directories(dir);
+  CHECK(read_all(dir).error == dir + ": is a directory, expected a trace file");
+  CHECK(read_all(temp_path("nope.jsonl")).error == temp_path("nope.jsonl") + ": cannot open: No such file or directory");
+}
+
+TEST_CASE("a zip bomb stops at the line limit", "[reader]") {
+  // 64 MiB of 'x' without a newline compresses to a few KiB.
+  std::string text = std::string(kHeader) + "\n" + std::string(64u << 20, 'x');
+  const std::string p = write_file("bomb.jsonl.zst", zstd_frame(text));
+  CHECK(fs::file_size(p) < 100000);
+  CHECK(read_all(p).error == p + ":2: line longer than the limit of 8388608 bytes");
+}

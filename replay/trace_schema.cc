@@ -1,0 +1,509 @@
+#include "replay/trace_schema.h"
+
+#include <cmath>
+#include <initializer_list>
+
+#include "replay/trace_reader.h"
+
+namespace replay {
+
+using nlohmann::json;
+using peers::Status;
+
+namespace {
+
+constexpr int64_t kMaxSafeInteger = (int64_t{1} << 53) - 1;
+
+enum class T {
+  kString,
+  kUint,      // integer in [0, 2^53-1]
+  kInt,       // integer in [-(2^53-1), 2^53-1]
+  kNumber,    // finite double
+  kBool,
+  kObject,
+  kArray,
+  kAny,
+  kDecimal,   // BigInt as a decimal string, e.g. "129" or "-1"
+  kHex8,      // 4 bytes
+  kHex64,     // 32 bytes
+  kStatus,    // FORMAT.md §3.3
+  kUintOrNull,
+  kPeers,     // array of peer id strings
+  kInts,      // array of integers
+  kSubnets,   // [{"subnet":int,"toSlot":int}]
+  kRand,      // array of doubles in [0, 1)
+  kGossipScores,  // [[peer, number], ...]
+};
+
+struct Member {
+  const char* name;
+  T type;
+  bool required;
+};
+
+const char* type_text(T t) {
+  switch (t) {
+    case T::kString: return "a string";
+    case T::kUint: return "an integer in [0, 2^53-1]";
+    case T::kInt: return "an integer of magnitude below 2^53";
+    case T::kNumber: return "a finite number";
+    case T::kBool: return "true or false";
+    case T::kObject: return "an object";
+    case T::kArray: return "an array";
+    case T::kAny: return "any value";
+    case T::kDecimal: return "a decimal integer string (BigInt)";
+    case T::kHex8: return "8 lowercase hex digits";
+    case T::kHex64: return "64 lowercase hex digits";
+    case T::kStatus: return "a Status object";
+    case T::kUintOrNull: return "an integer in [0, 2^53-1] or null";
+    case T::kPeers: return "an array of peer id strings";
+    case T::kInts: return "an array of integers";
+    case T::kSubnets: return "an array of {\"subnet\":int,\"toSlot\":int}";
+    case T::kRand: return "an array of numbers in [0, 1)";
+    case T::kGossipScores: return "an array of [peer, score] pairs";
+  }
+  return "?";
+}
+
+bool is_int_in(const json& v, int64_t lo, int64_t hi) {
+  if (v.is_number_unsigned()) return v.get<uint64_t>() <= static_cast<uint64_t>(hi) && lo <= 0 + hi;
+  if (v.is_number_integer()) {
+    const int64_t x = v.get<int64_t>();
+    return x >= lo && x <= hi;
+  }
+  if (v.is_number_float()) {  // JS prints 1e21-style integers as floats only beyond 2^53
+    const double d = v.get<double>();
+    return std::isfinite(d) && std::floor(d) == d && d >= static_cast<double>(lo) && d <= static_cast<double>(hi);
+  }
+  return false;
+}
+
+bool is_hex(const json& v, size_t digits) {
+  if (!v.is_string()) return false;
+  const auto& s = v.get_ref<const std::string&>();
+  if (s.size() != digits) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+bool is_decimal(const json& v) {
+  if (!v.is_string()) return false;
+  const auto& s = v.get_ref<const std::string&>();
+  size_t i = (!s.empty() && s[0] == '-') ? 1 : 0;
+  if (i == s.size() || s.size() > 80) return false;
+  for (; i < s.size(); i++) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  return true;
+}
+
+bool is_finite_number(const json& v) { return v.is_number() && std::isfinite(v.get<double>()); }
+
+Status check_type(const json& v, T t, const std::string& at, const std::string& name);
+
+Status check_members(const json& obj, std::initializer_list<Member> members, const SchemaContext& ctx,
+                     const std::string& what, std::initializer_list<const char*> also_known = {}) {
+  for (const Member& m : members) {
+    auto it = obj.find(m.name);
+    if (it == obj.end()) {
+      if (m.required) {
+        return Status::corruption(ctx.at + what + ": expected member \"" + m.name + "\" (" + type_text(m.type) + ")");
+      }
+      continue;
+    }
+    Status s = check_type(*it, m.type, ctx.at, what + " member \"" + m.name + "\"");
+    if (!s.is_ok()) return s;
+  }
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    bool known = false;
+    for (const Member& m : members) known = known || it.key() == m.name;
+    for (const char* k : also_known) known = known || it.key() == k;
+    if (known) continue;
+    const std::string msg = what + ": unknown member \"" + it.key() + "\"";
+    if (ctx.strict) return Status::corruption(ctx.at + msg + " (--strict)");
+    if (ctx.on_warning) ctx.on_warning(ctx.at + "warning: " + msg);
+  }
+  return Status::ok();
+}
+
+Status check_status(const json& v, const std::string& at, const std::string& name) {
+  if (!v.is_object()) return Status::corruption(at + name + ": expected a Status object");
+  static const char* kMembers[] = {"forkDigest", "finalizedRoot", "finalizedEpoch", "headRoot", "headSlot"};
+  if (!is_hex(v.value("forkDigest", json()), 8)) return Status::corruption(at + name + ".forkDigest: expected 8 hex digits");
+  if (!is_hex(v.value("finalizedRoot", json()), 64))
+    return Status::corruption(at + name + ".finalizedRoot: expected 64 hex digits");
+  if (!is_hex(v.value("headRoot", json()), 64)) return Status::corruption(at + name + ".headRoot: expected 64 hex digits");
+  for (const char* k : {"finalizedEpoch", "headSlot"}) {
+    if (!v.contains(k) || !is_int_in(v[k], 0, kMaxSafeInteger))
+      return Status::corruption(at + name + "." + k + ": expected an integer in [0, 2^53-1]");
+  }
+  if (v.contains("earliestAvailableSlot") && !is_int_in(v["earliestAvailableSlot"], 0, kMaxSafeInteger))
+    return Status::corruption(at + name + ".earliestAvailableSlot: expected an integer in [0, 2^53-1]");
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    bool known = it.key() == "earliestAvailableSlot";
+    for (const char* k : kMembers) known = known || it.key() == k;
+    if (!known) return Status::corruption(at + name + ": unknown Status member \"" + it.key() + "\"");
+  }
+  return Status::ok();
+}
+
+Status check_type(const json& v, T t, const std::string& at, const std::string& name) {
+  bool ok = true;
+  switch (t) {
+    case T::kString: ok = v.is_string(); break;
+    case T::kUint: ok = is_int_in(v, 0, kMaxSafeInteger); break;
+    case T::kInt: ok = is_int_in(v, -kMaxSafeInteger, kMaxSafeInteger); break;
+    case T::kNumber: ok = is_finite_number(v); break;
+    case T::kBool: ok = v.is_boolean(); break;
+    case T::kObject: ok = v.is_object(); break;
+    case T::kArray: ok = v.is_array(); break;
+    case T::kAny: ok = true; break;
+    case T::kDecimal: ok = is_decimal(v); break;
+    case T::kHex8: ok = is_hex(v, 8); break;
+    case T::kHex64: ok = is_hex(v, 64); break;
+    case T::kStatus: return check_status(v, at, name);
+    case T::kUintOrNull: ok = v.is_null() || is_int_in(v, 0, kMaxSafeInteger); break;
+    case T::kPeers:
+      ok = v.is_array();
+      for (size_t i = 0; ok && i < v.size(); i++) ok = v[i].is_string();
+      break;
+    case T::kInts:
+      ok = v.is_array();
+      for (size_t i = 0; ok && i < v.size(); i++) ok = is_int_in(v[i], -kMaxSafeInteger, kMaxSafeInteger);
+      break;
+    case T::kSubnets:
+      ok = v.is_array();
+      for (size_t i = 0; ok && i < v.size(); i++) {
+        ok = v[i].is_object() && v[i].size() == 2 && v[i].contains("subnet") && v[i].contains("toSlot") &&
+             is_int_in(v[i]["subnet"], 0, 1 << 20) && is_int_in(v[i]["toSlot"], 0, kMaxSafeInteger);
+      }
+      break;
+    case T::kRand:
+      ok = v.is_array();
+      for (size_t i = 0; ok && i < v.size(); i++) {
+        ok = is_finite_number(v[i]) && v[i].get<double>() >= 0.0 && v[i].get<double>() < 1.0;
+      }
+      break;
+    case T::kGossipScores:
+      ok = v.is_array();
+      for (size_t i = 0; ok && i < v.size(); i++) {
+        ok = v[i].is_array() && v[i].size() == 2 && v[i][0].is_string() && is_finite_number(v[i][1]);
+      }
+      break;
+  }
+  if (!ok) return Status::corruption(at + name + ": expected " + type_text(t));
+  return Status::ok();
+}
+
+// Inputs an event may carry whatever its kind (FORMAT.md §2.2).
+#define PEER_REPLAY_EVENT_COMMON                                                                   \
+  {"type", T::kString, true}, {"seq", T::kUint, true}, {"t_ms", T::kUint, true},                  \
+      {"kind", T::kString, true}, {"rand", T::kRand, false}, {"active_attnets", T::kSubnets, false}, \
+      {"active_syncnets", T::kSubnets, false}, {"gossip_scores", T::kGossipScores, false}
+
+Status check_enum(const json& obj, const char* member, std::initializer_list<const char*> values,
+                  const std::string& at, const std::string& what) {
+  auto it = obj.find(member);
+  if (it == obj.end()) return Status::ok();
+  const auto& s = it->get_ref<const std::string&>();
+  std::string list;
+  for (const char* v : values) {
+    if (s == v) return Status::ok();
+    list += list.empty() ? "" : ", ";
+    list += v;
+  }
+  return Status::corruption(at + what + " member \"" + member + "\": expected one of " + list + ", got \"" +
+                            s.substr(0, 40) + "\"");
+}
+
+Status check_action(const json& a, const SchemaContext& ctx, size_t index) {
+  const std::string what = "actions[" + std::to_string(index) + "]";
+  if (!a.is_object()) return Status::corruption(ctx.at + what + ": expected an object");
+  auto k = a.find("kind");
+  if (k == a.end() || !k->is_string()) return Status::corruption(ctx.at + what + ": expected a string member \"kind\"");
+  const std::string& kind = k->get_ref<const std::string&>();
+  const std::string w = what + " (" + kind + ")";
+  if (kind == "send_ping" || kind == "send_metadata" || kind == "disconnect" || kind == "identify") {
+    return check_members(a, {{"kind", T::kString, true}, {"peer", T::kString, true}, {"req", T::kUint, true}}, ctx, w);
+  }
+  if (kind == "send_status") {
+    return check_members(
+        a, {{"kind", T::kString, true}, {"peer", T::kString, true}, {"req", T::kUint, true}, {"status", T::kStatus, true}},
+        ctx, w);
+  }
+  if (kind == "send_goodbye") {
+    return check_members(
+        a, {{"kind", T::kString, true}, {"peer", T::kString, true}, {"req", T::kUint, true}, {"reason", T::kDecimal, true}},
+        ctx, w);
+  }
+  if (kind == "tag_relevant" || kind == "untag_relevant" || kind == "peer_disconnected") {
+    return check_members(a, {{"kind", T::kString, true}, {"peer", T::kString, true}}, ctx, w);
+  }
+  if (kind == "peer_connected") {
+    return check_members(a,
+                         {{"kind", T::kString, true},
+                          {"peer", T::kString, true},
+                          {"client", T::kString, true},
+                          {"custody_columns", T::kInts, true},
+                          {"status", T::kStatus, true}},
+                         ctx, w);
+  }
+  if (kind == "discover_peers") {
+    Status s = check_members(a,
+                             {{"kind", T::kString, true},
+                              {"peers_to_connect", T::kInt, true},
+                              {"custody_group_queries", T::kArray, true},
+                              {"subnet_queries", T::kArray, true}},
+                             ctx, w);
+    if (!s.is_ok()) return s;
+    for (const json& q : a["custody_group_queries"]) {
+      if (!q.is_array() || q.size() != 2 || !is_int_in(q[0], 0, 1 << 20) || !is_int_in(q[1], -kMaxSafeInteger, kMaxSafeInteger))
+        return Status::corruption(ctx.at + w + " custody_group_queries: expected [group, count] integer pairs");
+    }
+    for (const json& q : a["subnet_queries"]) {
+      if (!q.is_object()) return Status::corruption(ctx.at + w + " subnet_queries: expected objects");
+      s = check_members(q,
+                        {{"subnet", T::kUint, true},
+                         {"type", T::kString, true},
+                         {"max_peers_to_discover", T::kInt, true},
+                         {"to_unix_ms", T::kNumber, true}},
+                        ctx, w + " subnet query");
+      if (!s.is_ok()) return s;
+      s = check_enum(q, "type", {"attnets", "syncnets"}, ctx.at, w + " subnet query");
+      if (!s.is_ok()) return s;
+    }
+    return Status::ok();
+  }
+  return Status::corruption(ctx.at + what + ": unknown action kind \"" + kind.substr(0, 40) +
+                            "\" (FORMAT.md §3.2 lists the known kinds)");
+}
+
+}  // namespace
+
+const std::vector<std::string_view>& event_kinds() {
+  static const std::vector<std::string_view> kKinds = {
+      "init",           "connection_open",         "connection_close", "request",
+      "response",       "timer",                   "report_peer",      "committee_subscriptions",
+      "restatus_peers", "local_status",            "goodbye_all"};
+  return kKinds;
+}
+
+const std::vector<std::string_view>& action_kinds() {
+  static const std::vector<std::string_view> kKinds = {
+      "send_ping",    "send_status",    "send_metadata",  "send_goodbye",      "disconnect",    "identify",
+      "tag_relevant", "untag_relevant", "peer_connected", "peer_disconnected", "discover_peers"};
+  return kKinds;
+}
+
+const std::vector<std::string_view>& timer_kinds() {
+  static const std::vector<std::string_view> kKinds = {"startup_ping_status", "ping_status", "heartbeat",
+                                                       "gossip_scores", "goodbye_timeout"};
+  return kKinds;
+}
+
+Status check_header(const json& j, const SchemaContext& ctx) {
+  // format first, then format_version: a future format may change anything else.
+  auto f = j.find("format");
+  if (f == j.end() || !f->is_string() || f->get_ref<const std::string&>() != kFormatName) {
+    std::string got = f == j.end() ? "no \"format\" member" : "\"format\": " + f->dump().substr(0, 60);
+    return Status::corruption(ctx.at + "expected \"format\":\"" + kFormatName + "\" in the header, got " + got);
+  }
+  auto v = j.find("format_version");
+  if (v == j.end() || !is_int_in(*v, 0, kMaxSafeInteger)) {
+    return Status::corruption(ctx.at + "expected an integer \"format_version\" in the header");
+  }
+  const int64_t version = v->get<int64_t>();
+  if (version > kFormatVersion) {
+    return Status::not_supported(ctx.at + "trace format_version " + std::to_string(version) +
+                                 " is newer than this reader (reads " + std::to_string(kFormatVersionOldest) + ".." +
+                                 std::to_string(kFormatVersion) + "); use a newer peer-replay");
+  }
+  if (version < kFormatVersionOldest) {
+    return Status::not_supported(ctx.at + "trace format_version " + std::to_string(version) +
+                                 " is older than this reader supports (" + std::to_string(kFormatVersionOldest) + ".." +
+                                 std::to_string(kFormatVersion) + ")");
+  }
+  Status s = check_members(j,
+                           {{"type", T::kString, true},
+                            {"format", T::kString, true},
+                            {"format_version", T::kUint, true},
+                            {"producer", T::kObject, true},
+                            {"scenario", T::kString, true},
+                            {"seed", T::kString, true},
+                            {"config", T::kObject, true},
+                            {"local", T::kObject, true}},
+                           ctx, "header");
+  if (!s.is_ok()) return s;
+  const json& producer = j["producer"];
+  s = check_members(producer, {{"name", T::kString, true}, {"version", T::kString, true}, {"mode", T::kString, true}},
+                    ctx, "header.producer",
+                    {"packages", "node", "peer_replay_version", "git_commit", "source", "seed", "note"});
+  if (!s.is_ok()) return s;
+  s = check_enum(producer, "mode", {"scripted", "live", "engine"}, ctx.at, "header.producer");
+  if (!s.is_ok()) return s;
+  const json& config = j["config"];
+  s = check_members(config,
+                    {{"targetPeers", T::kUint, true},
+                     {"maxPeers", T::kUint, true},
+                     {"targetGroupPeers", T::kUint, true},
+                     {"gossipDecayIntervalMs", T::kUint, true},
+                     {"disablePeerScoring", T::kBool, true},
+                     {"genesisTime", T::kUint, true},
+                     {"discovery", T::kBool, true},
+                     {"chain", T::kObject, true}},
+                    ctx, "header.config");
+  if (!s.is_ok()) return s;
+  if (config["gossipDecayIntervalMs"].get<int64_t>() <= 0)
+    return Status::corruption(ctx.at + "header.config member \"gossipDecayIntervalMs\": expected a positive interval");
+  s = check_members(config["chain"],
+                    {{"SLOTS_PER_EPOCH", T::kUint, true},
+                     {"SLOT_DURATION_MS", T::kUint, true},
+                     {"CUSTODY_REQUIREMENT", T::kUint, true},
+                     {"SAMPLES_PER_SLOT", T::kUint, true},
+                     {"NUMBER_OF_CUSTODY_GROUPS", T::kUint, true},
+                     {"NUMBER_OF_COLUMNS", T::kUint, true},
+                     {"DATA_COLUMN_SIDECAR_SUBNET_COUNT", T::kUint, true},
+                     {"ALTAIR_FORK_EPOCH", T::kUintOrNull, true},
+                     {"BELLATRIX_FORK_EPOCH", T::kUintOrNull, true},
+                     {"CAPELLA_FORK_EPOCH", T::kUintOrNull, true},
+                     {"DENEB_FORK_EPOCH", T::kUintOrNull, true},
+                     {"ELECTRA_FORK_EPOCH", T::kUintOrNull, true},
+                     {"FULU_FORK_EPOCH", T::kUintOrNull, true},
+                     {"GLOAS_FORK_EPOCH", T::kUintOrNull, true}},
+                    ctx, "header.config.chain");
+  if (!s.is_ok()) return s;
+  for (const char* k : {"SLOTS_PER_EPOCH", "SLOT_DURATION_MS", "NUMBER_OF_CUSTODY_GROUPS", "NUMBER_OF_COLUMNS"}) {
+    if (config["chain"][k].get<int64_t>() <= 0)
+      return Status::corruption(ctx.at + "header.config.chain member \"" + k + "\": expected a positive integer");
+  }
+  return check_members(j["local"],
+                       {{"nodeId", T::kHex64, true},
+                        {"custodyGroupCount", T::kUint, true},
+                        {"sampleGroups", T::kInts, true},
+                        {"sampledSubnets", T::kInts, true},
+                        {"status", T::kStatus, true}},
+                       ctx, "header.local");
+}
+
+Status check_event(const json& j, const SchemaContext& ctx, uint64_t* seq, int64_t* t_ms, std::string* kind) {
+  auto k = j.find("kind");
+  if (k == j.end() || !k->is_string()) return Status::corruption(ctx.at + "event: expected a string member \"kind\"");
+  *kind = k->get<std::string>();
+  const std::string w = "event (" + kind->substr(0, 40) + ")";
+  Status s;
+  if (*kind == "init") {
+    s = check_members(j, {PEER_REPLAY_EVENT_COMMON, {"connections", T::kArray, false}}, ctx, w);
+  } else if (*kind == "connection_open") {
+    s = check_members(j,
+                      {PEER_REPLAY_EVENT_COMMON,
+                       {"peer", T::kString, true},
+                       {"conn", T::kString, true},
+                       {"direction", T::kString, true},
+                       {"node_id", T::kHex64, false},
+                       {"key_type", T::kString, false},
+                       {"status", T::kString, false}},
+                      ctx, w);
+    if (s.is_ok()) s = check_enum(j, "direction", {"inbound", "outbound"}, ctx.at, w);
+    if (s.is_ok()) s = check_enum(j, "status", {"open", "closing", "closed"}, ctx.at, w);
+    if (s.is_ok() && j.value("key_type", std::string("secp256k1")) == "secp256k1" && !j.contains("node_id"))
+      s = Status::corruption(ctx.at + w + ": expected member \"node_id\" for a secp256k1 peer");
+  } else if (*kind == "connection_close") {
+    s = check_members(j, {PEER_REPLAY_EVENT_COMMON, {"peer", T::kString, true}, {"conn", T::kString, true}}, ctx, w);
+  } else if (*kind == "request") {
+    s = check_members(j,
+                      {PEER_REPLAY_EVENT_COMMON,
+                       {"peer", T::kString, true},
+                       {"method", T::kString, true},
+                       {"body", T::kAny, false}},
+                      ctx, w);
+    if (s.is_ok()) {
+      const std::string& m = j["method"].get_ref<const std::string&>();
+      if ((m == "ping" || m == "goodbye") && !is_decimal(j.value("body", json())))
+        s = Status::corruption(ctx.at + w + " member \"body\": expected a decimal integer string for " + m);
+      else if (m == "status" && !j.contains("body"))
+        s = Status::corruption(ctx.at + w + ": expected member \"body\" (a Status) for status");
+      else if (m == "status")
+        s = check_status(j["body"], ctx.at, w + " member \"body\"");
+    }
+  } else if (*kind == "response") {
+    s = check_members(j,
+                      {PEER_REPLAY_EVENT_COMMON, {"req", T::kUint, true}, {"ok", T::kAny, false}, {"error", T::kString, false}},
+                      ctx, w);
+    if (s.is_ok() && j.contains("ok") == j.contains("error"))
+      s = Status::corruption(ctx.at + w + ": expected exactly one of \"ok\" or \"error\"");
+  } else if (*kind == "timer") {
+    s = check_members(j, {PEER_REPLAY_EVENT_COMMON, {"timer", T::kString, true}, {"req", T::kUint, false}}, ctx, w);
+    if (s.is_ok())
+      s = check_enum(j, "timer", {"startup_ping_status", "ping_status", "heartbeat", "gossip_scores", "goodbye_timeout"},
+                     ctx.at, w);
+    if (s.is_ok() && (j["timer"] == "goodbye_timeout") != j.contains("req"))
+      s = Status::corruption(ctx.at + w + ": member \"req\" is required for goodbye_timeout and only there");
+  } else if (*kind == "report_peer") {
+    s = check_members(j,
+                      {PEER_REPLAY_EVENT_COMMON,
+                       {"peer", T::kString, true},
+                       {"action", T::kString, true},
+                       {"action_name", T::kString, true}},
+                      ctx, w);
+    if (s.is_ok())
+      s = check_enum(j, "action", {"Fatal", "LowToleranceError", "MidToleranceError", "HighToleranceError"}, ctx.at, w);
+  } else if (*kind == "committee_subscriptions" || *kind == "goodbye_all") {
+    s = check_members(j, {PEER_REPLAY_EVENT_COMMON}, ctx, w);
+  } else if (*kind == "restatus_peers") {
+    s = check_members(j, {PEER_REPLAY_EVENT_COMMON, {"peers", T::kPeers, true}}, ctx, w);
+  } else if (*kind == "local_status") {
+    s = check_members(j, {PEER_REPLAY_EVENT_COMMON, {"status", T::kStatus, true}}, ctx, w);
+  } else {
+    return Status::corruption(ctx.at + "unknown event kind \"" + kind->substr(0, 40) +
+                              "\" (FORMAT.md §3.1 lists the known kinds)");
+  }
+  if (!s.is_ok()) return s;
+  *seq = j["seq"].get<uint64_t>();
+  *t_ms = j["t_ms"].get<int64_t>();
+  return Status::ok();
+}
+
+Status check_expect(const json& j, const SchemaContext& ctx, uint64_t* seq) {
+  Status s = check_members(j,
+                           {{"type", T::kString, true},
+                            {"seq", T::kUint, true},
+                            {"actions", T::kArray, true},
+                            {"scores", T::kArray, false},
+                            {"scores_removed", T::kPeers, false},
+                            {"scores_full", T::kBool, false}},
+                           ctx, "expect");
+  if (!s.is_ok()) return s;
+  const json& actions = j["actions"];
+  for (size_t i = 0; i < actions.size(); i++) {
+    s = check_action(actions[i], ctx, i);
+    if (!s.is_ok()) return s;
+  }
+  if (j.contains("scores")) {
+    const json& scores = j["scores"];
+    for (size_t i = 0; i < scores.size(); i++) {
+      if (!scores[i].is_object()) return Status::corruption(ctx.at + "scores[" + std::to_string(i) + "]: expected an object");
+      s = check_members(scores[i],
+                        {{"peer", T::kString, true},
+                         {"lodestar", T::kNumber, true},
+                         {"gossip", T::kNumber, true},
+                         {"ignore_negative", T::kBool, true},
+                         {"score", T::kNumber, true},
+                         {"last_update_ms", T::kNumber, true}},
+                        ctx, "scores[" + std::to_string(i) + "]");
+      if (!s.is_ok()) return s;
+    }
+  }
+  *seq = j["seq"].get<uint64_t>();
+  return Status::ok();
+}
+
+Status check_end(const json& j, const SchemaContext& ctx, uint64_t* events) {
+  Status s = check_members(j, {{"type", T::kString, true}, {"events", T::kUint, true}}, ctx, "end");
+  if (!s.is_ok()) return s;
+  *events = j["events"].get<uint64_t>();
+  return Status::ok();
+}
+
+}  // namespace replay

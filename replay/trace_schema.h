@@ -1,0 +1,38 @@
+// The member-level schema of trace format v1 (traces/FORMAT.md §2-§3): which
+// members each record, event kind and action kind has, and their JSON types.
+// The reader calls these after parsing a line; they never throw.
+#ifndef PEER_REPLAY_REPLAY_TRACE_SCHEMA_H_
+#define PEER_REPLAY_REPLAY_TRACE_SCHEMA_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/status.h"
+
+namespace replay {
+
+struct SchemaContext {
+  std::string at;  // "<file>:<line>: "
+  bool strict = false;
+  const std::function<void(const std::string&)>& on_warning;
+};
+
+// The vocabulary, in FORMAT.md order. Tools that count coverage iterate these.
+const std::vector<std::string_view>& event_kinds();
+const std::vector<std::string_view>& action_kinds();
+const std::vector<std::string_view>& timer_kinds();
+
+peers::Status check_header(const nlohmann::json& j, const SchemaContext& ctx);
+peers::Status check_event(const nlohmann::json& j, const SchemaContext& ctx, uint64_t* seq, int64_t* t_ms,
+                          std::string* kind);
+peers::Status check_expect(const nlohmann::json& j, const SchemaContext& ctx, uint64_t* seq);
+peers::Status check_end(const nlohmann::json& j, const SchemaContext& ctx, uint64_t* events);
+
+}  // namespace replay
+
+#endif  // PEER_REPLAY_REPLAY_TRACE_SCHEMA_H_
