@@ -1,0 +1,203 @@
+#include "tools/bench/synthetic_trace.h"
+
+#include <zstd.h>
+
+#include <cinttypes>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace bench {
+
+namespace {
+
+// SplitMix64: tiny, seedable, the same on every platform (never std::rand or
+// std::*_distribution, whose outputs are implementation-defined).
+struct SplitMix64 {
+  uint64_t state;
+  uint64_t next() {
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+  uint64_t below(uint64_t n) { return next() % n; }
+};
+
+class Sink {
+ public:
+  Sink(FILE* f, bool zstd, int level) : f_(f), zstd_(zstd) {
+    if (zstd_) {
+      cctx_ = ZSTD_createCCtx();
+      ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, level);
+      out_.resize(ZSTD_CStreamOutSize());
+    }
+  }
+  ~Sink() {
+    if (cctx_ != nullptr) ZSTD_freeCCtx(cctx_);
+  }
+  bool write(const std::string& s) {
+    text_bytes_ += s.size();
+    if (!zstd_) return std::fwrite(s.data(), 1, s.size(), f_) == s.size();
+    ZSTD_inBuffer in{s.data(), s.size(), 0};
+    while (in.pos < in.size) {
+      ZSTD_outBuffer out{out_.data(), out_.size(), 0};
+      const size_t r = ZSTD_compressStream2(cctx_, &out, &in, ZSTD_e_continue);
+      if (ZSTD_isError(r)) return false;
+      if (std::fwrite(out_.data(), 1, out.pos, f_) != out.pos) return false;
+    }
+    return true;
+  }
+  bool finish() {
+    if (!zstd_) return true;
+    for (;;) {
+      ZSTD_inBuffer in{nullptr, 0, 0};
+      ZSTD_outBuffer out{out_.data(), out_.size(), 0};
+      const size_t r = ZSTD_compressStream2(cctx_, &out, &in, ZSTD_e_end);
+      if (ZSTD_isError(r)) return false;
+      if (std::fwrite(out_.data(), 1, out.pos, f_) != out.pos) return false;
+      if (r == 0) return true;
+    }
+  }
+  uint64_t text_bytes() const { return text_bytes_; }
+
+ private:
+  FILE* f_;
+  bool zstd_;
+  ZSTD_CCtx* cctx_ = nullptr;
+  std::vector<char> out_;
+  uint64_t text_bytes_ = 0;
+};
+
+const char* kStatus =
+    R"({"forkDigest":"aabbccdd","finalizedRoot":"0101010101010101010101010101010101010101010101010101010101010101",)"
+    R"("finalizedEpoch":30,"headRoot":"0202020202020202020202020202020202020202020202020202020202020202","headSlot":1000,)"
+    R"("earliestAvailableSlot":0})";
+
+std::string header(uint64_t seed) {
+  return std::string(R"({"type":"header","format":"peer-replay-trace","format_version":1,)") +
+         R"("producer":{"name":"peer-replay-synthetic","version":"0.1.0","mode":"scripted"},)" +
+         R"("scenario":"synthetic-bench","seed":")" + std::to_string(seed) + R"(",)" +
+         R"("config":{"targetPeers":200,"maxPeers":210,"targetGroupPeers":6,"gossipDecayIntervalMs":12000,)" +
+         R"("disablePeerScoring":false,"genesisTime":1600000000,"discovery":true,)" +
+         R"("chain":{"SLOTS_PER_EPOCH":32,"SLOT_DURATION_MS":12000,"CUSTODY_REQUIREMENT":4,"SAMPLES_PER_SLOT":8,)" +
+         R"("NUMBER_OF_CUSTODY_GROUPS":128,"NUMBER_OF_COLUMNS":128,"DATA_COLUMN_SIDECAR_SUBNET_COUNT":128,)" +
+         R"("ALTAIR_FORK_EPOCH":0,"BELLATRIX_FORK_EPOCH":0,"CAPELLA_FORK_EPOCH":0,"DENEB_FORK_EPOCH":0,)" +
+         R"("ELECTRA_FORK_EPOCH":0,"FULU_FORK_EPOCH":0,"GLOAS_FORK_EPOCH":null}},)" +
+         R"("local":{"nodeId":"00000000000000000000000000000000000000000000000000000000000000aa",)" +
+         R"("custodyGroupCount":4,"sampleGroups":[3,17,40,77,90,101,110,127],"sampledSubnets":[3,17,40,77,90,101,110,127],)" +
+         R"("status":)" + kStatus + "}}\n";
+}
+
+std::string peer_id(uint64_t i) {
+  // libp2p secp256k1 ids are 53 characters starting with 16Uiu2HAm.
+  static const char* kAlphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+  std::string s = "16Uiu2HAm";
+  uint64_t x = i * 0x9E3779B97F4A7C15ull + 12345;
+  while (s.size() < 53) {
+    s.push_back(kAlphabet[x % 58]);
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+  }
+  return s;
+}
+
+std::string num(double d) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.17g", d);
+  return buf;
+}
+
+std::string score_entry(const std::string& peer, double lodestar, double gossip, int64_t t_ms) {
+  return R"({"peer":")" + peer + R"(","lodestar":)" + num(lodestar) + R"(,"gossip":)" + num(gossip) +
+         R"(,"ignore_negative":false,"score":)" + num(lodestar + gossip * 0.0011875) + R"(,"last_update_ms":)" +
+         std::to_string(t_ms) + "}";
+}
+
+}  // namespace
+
+bool write_synthetic_trace(const std::string& path, const SyntheticOptions& opts, SyntheticResult* result,
+                           std::string* error) {
+  const std::string tmp = path + ".tmp";
+  FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) {
+    *error = tmp + ": cannot create";
+    return false;
+  }
+  Sink sink(f, opts.zstd, opts.zstd_level);
+  SplitMix64 rng{opts.seed};
+  std::vector<std::string> peers;
+  for (int i = 0; i < opts.peers; i++) peers.push_back(peer_id(static_cast<uint64_t>(i)));
+  int64_t t_ms = 1600012000500;
+  uint64_t seq = 0, req = 0;
+  bool ok = sink.write(header(opts.seed));
+  std::string ev, ex;
+  while (ok && sink.text_bytes() < opts.target_jsonl_bytes) {
+    seq++;
+    t_ms += static_cast<int64_t>(rng.below(40));
+    const std::string& peer = peers[rng.below(peers.size())];
+    const std::string head = R"({"type":"event","seq":)" + std::to_string(seq) + R"(,"t_ms":)" + std::to_string(t_ms);
+    const std::string ex_head = R"({"type":"expect","seq":)" + std::to_string(seq) + R"(,"actions":[)";
+    const uint64_t pick = rng.below(1000);
+    if (pick < 5) {  // heartbeat: full score dump, rand draws
+      ev = head + R"(,"kind":"timer","timer":"heartbeat","active_attnets":[{"subnet":5,"toSlot":1100}],"active_syncnets":[],"rand":[)";
+      for (int i = 0; i < 20; i++) ev += (i ? "," : "") + num(rng.unit());
+      ev += "]}\n";
+      ex = ex_head + R"({"kind":"discover_peers","peers_to_connect":3,"custody_group_queries":[[4,2]],"subnet_queries":[]}],"scores":[)";
+      for (size_t i = 0; i < peers.size(); i++) {
+        ex += (i ? "," : "") + score_entry(peers[i], -rng.unit() * 30, rng.unit() * 10 - 5, t_ms);
+      }
+      ex += R"(],"scores_full":true})" "\n";
+    } else if (pick < 250) {
+      ev = head + R"(,"kind":"response","req":)" + std::to_string(req > 0 ? req - rng.below(req < 5 ? req : 5) : 1) +
+           R"(,"ok":)" + kStatus + "}\n";
+      ex = ex_head + R"({"kind":"peer_connected","peer":")" + peer +
+           R"(","client":"Lighthouse","custody_columns":[3,17,40,77],"status":)" + kStatus + "}]}\n";
+    } else if (pick < 450) {
+      ev = head + R"(,"kind":"request","peer":")" + peer + R"(","method":"ping","body":")" +
+           std::to_string(rng.below(10)) + "\"}\n";
+      ex = ex_head + R"({"kind":"send_metadata","peer":")" + peer + R"(","req":)" + std::to_string(++req) + "}]}\n";
+    } else if (pick < 650) {
+      ev = head + R"(,"kind":"timer","timer":"ping_status"})" "\n";
+      ex = ex_head + R"({"kind":"send_ping","peer":")" + peer + R"(","req":)" + std::to_string(++req) + "}]}\n";
+    } else if (pick < 800) {
+      ev = head + R"(,"kind":"connection_open","peer":")" + peer + R"(","conn":"c)" + std::to_string(seq) +
+           R"(","direction":"outbound","node_id":"9a0c00000000000000000000000000000000000000000000000000000000ff01"})" "\n";
+      const uint64_t ping_req = ++req;
+      const uint64_t status_req = ++req;
+      ex = ex_head + R"({"kind":"send_ping","peer":")" + peer + R"(","req":)" + std::to_string(ping_req) +
+           R"(},{"kind":"send_status","peer":")" + peer + R"(","req":)" + std::to_string(status_req) + R"(,"status":)" +
+           kStatus + "}]}\n";
+    } else if (pick < 900) {
+      ev = head + R"(,"kind":"timer","timer":"gossip_scores","gossip_scores":[)";
+      for (size_t i = 0; i < 20; i++) ev += (i ? "," : "") + std::string("[\"") + peers[i] + "\"," + num(rng.unit() * 4 - 2) + "]";
+      ev += "]}\n";
+      ex = ex_head + R"(],"scores":[)" + score_entry(peer, -3.5, 1.25, t_ms) + "]}\n";
+    } else {
+      ev = head + R"(,"kind":"report_peer","peer":")" + peer +
+           R"(","action":"LowToleranceError","action_name":"bench"})" "\n";
+      ex = ex_head + R"(],"scores":[)" + score_entry(peer, -10 * rng.unit(), 0, t_ms) + "]}\n";
+    }
+    ok = sink.write(ev) && sink.write(ex);
+  }
+  ok = ok && sink.write(R"({"type":"end","events":)" + std::to_string(seq) + "}\n") && sink.finish();
+  const bool closed = std::fclose(f) == 0;
+  if (!ok || !closed) {
+    std::filesystem::remove(tmp);
+    *error = tmp + ": write failed";
+    return false;
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    *error = path + ": cannot rename into place: " + ec.message();
+    return false;
+  }
+  result->events = seq;
+  result->jsonl_bytes = sink.text_bytes();
+  result->file_bytes = std::filesystem::file_size(path);
+  return true;
+}
+
+}  // namespace bench
