@@ -35,15 +35,16 @@ inline constexpr int kSyncCommitteeSubnetCount = 4;    // SYNC_COMMITTEE_SUBNET_
 using Attnets = std::bitset<kAttestationSubnetCount>;  // BitArray(64); bit i = subnet i
 using Syncnets = std::bitset<kSyncCommitteeSubnetCount>;
 
-// phase0..fulu Status (fulu adds earliestAvailableSlot).
-struct Status {
+// The consensus Status message, phase0..fulu (fulu adds earliestAvailableSlot).
+// Named ChainStatus because peers::Status is the error type (engine/status.h).
+struct ChainStatus {
   Bytes4 fork_digest{};
   Root finalized_root{};
   Epoch finalized_epoch = 0;
   Root head_root{};
   Slot head_slot = 0;
   std::optional<Slot> earliest_available_slot;
-  bool operator==(const Status&) const = default;
+  bool operator==(const ChainStatus&) const = default;
 };
 
 // Metadata as a peer sends it (fulu.Metadata with the altair/fulu fields optional).

@@ -1,6 +1,10 @@
 #include "replay/commands.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
+#include <fstream>
 #include <filesystem>
 #include <iomanip>
 #include <map>
@@ -8,6 +12,8 @@
 #include <set>
 #include <sstream>
 
+#include "engine/utils/prioritize_peers.h"
+#include "replay/replayer.h"
 #include "replay/trace_reader.h"
 #include "replay/trace_schema.h"
 
@@ -135,7 +141,9 @@ int cmd_stats(const StatsOptions& opts, std::ostream& out, std::ostream& err) {
   out << "scenario    " << h["scenario"].get<std::string>() << " (seed " << h["seed"].get<std::string>() << ")\n";
   out << "producer    " << h["producer"].value("name", "?") << " " << h["producer"].value("version", "?") << ", mode "
       << h["producer"].value("mode", "?");
-  if (auto p = h["producer"].find("packages"); p != h["producer"].end() && p->contains("@lodestar/beacon-node")) {
+  // `packages` is not type-checked by the schema: look before get<> throws.
+  if (auto p = h["producer"].find("packages");
+      p != h["producer"].end() && p->contains("@lodestar/beacon-node") && (*p)["@lodestar/beacon-node"].is_string()) {
     out << ", @lodestar/beacon-node " << (*p)["@lodestar/beacon-node"].get<std::string>();
   }
   out << "\n";
@@ -202,6 +210,281 @@ int cmd_cat(const CatOptions& opts, std::ostream& out, std::ostream& err) {
     out << rec.raw << "\n";
   }
   out.flush();
+  return kExitOk;
+}
+
+}  // namespace replay
+
+// ---------------------------------------------------------------------------
+// check: replay and compare (the conformance gate runs this over traces/).
+
+
+namespace replay {
+
+namespace {
+
+struct KnownFailure {
+  std::string reason;
+  bool seen = false;
+};
+
+// Parses "<trace file name> <reason...>" lines; '#' starts a comment. Every
+// entry must give a reason: a known failure nobody can explain is a failure.
+bool load_known_failures(const std::string& path, std::map<std::string, KnownFailure>* out, std::string* error) {
+  std::ifstream in(path);
+  if (!in) {
+    *error = path + ": cannot open known-failures file";
+    return false;
+  }
+  std::string line;
+  for (uint64_t n = 1; std::getline(in, line); n++) {
+    if (const size_t hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+    const size_t a = line.find_first_not_of(" \t\r");
+    if (a == std::string::npos) continue;
+    const size_t b = line.find_first_of(" \t", a);
+    const std::string name = line.substr(a, b == std::string::npos ? std::string::npos : b - a);
+    const size_t r = b == std::string::npos ? std::string::npos : line.find_first_not_of(" \t\r", b);
+    if (r == std::string::npos) {
+      *error = path + ":" + std::to_string(n) + ": expected \"<trace file name> <reason>\": \"" + name +
+               "\" has no reason";
+      return false;
+    }
+    (*out)[name] = KnownFailure{line.substr(r), false};
+  }
+  return true;
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string o;
+  o.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      default:
+        // XML 1.0 forbids most control characters even escaped.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
+          o += '?';
+        } else {
+          o += c;
+        }
+    }
+  }
+  return o;
+}
+
+// Writes `text` to `path` through a temporary file renamed into place, so an
+// interrupted run leaves the old file or the new one, never half of one.
+bool write_file_atomically(const std::string& path, const std::string& text, std::string* error) {
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    f << text;
+    f.flush();
+    if (!f) {
+      *error = tmp + ": cannot write";
+      std::filesystem::remove(tmp);
+      return false;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    *error = path + ": cannot rename into place: " + ec.message();
+    std::filesystem::remove(tmp);
+    return false;
+  }
+  return true;
+}
+
+struct TraceOutcome {
+  std::string path;
+  std::string name;
+  std::string status;  // PASS FAIL ERROR KNOWN-FAIL FIXED
+  std::string message;
+  std::string report;
+  double seconds = 0;
+};
+
+void merge(std::map<std::string, uint64_t>* into, const std::map<std::string, uint64_t>& from) {
+  for (const auto& [k, v] : from) (*into)[k] += v;
+}
+
+}  // namespace
+
+std::vector<std::string> required_coverage() {
+  std::vector<std::string> items;
+  for (std::string_view k : event_kinds()) {
+    if (k == "request") {
+      // The methods PeerManager.onRequest handles, plus one it only counts.
+      for (const char* m : {"ping", "status", "goodbye", "metadata"}) items.push_back("event:request:" + std::string(m));
+    } else if (k == "response") {
+      items.push_back("event:response:ok");
+      items.push_back("event:response:error");
+    } else if (k == "timer") {
+      for (std::string_view t : timer_kinds()) items.push_back("event:timer:" + std::string(t));
+    } else {
+      items.push_back("event:" + std::string(k));
+    }
+  }
+  for (std::string_view k : action_kinds()) items.push_back("action:" + std::string(k));
+  // The goodbye codes peerManager.ts sends: CLIENT_SHUTDOWN (goodbyeAndDisconnectAllPeers),
+  // IRRELEVANT_NETWORK (onStatus, non-secp256k1 keys), TOO_MANY_PEERS (pruning),
+  // SCORE_TOO_LOW and BANNED (heartbeat).
+  for (const char* r : {"1", "2", "129", "250", "251"}) items.push_back("goodbye:" + std::string(r));
+  for (auto reason : {peers::ExcessPeerDisconnectReason::LOW_SCORE, peers::ExcessPeerDisconnectReason::NO_LONG_LIVED_SUBNET,
+                      peers::ExcessPeerDisconnectReason::TOO_GROUPED_SUBNET,
+                      peers::ExcessPeerDisconnectReason::FIND_BETTER_PEERS}) {
+    items.push_back("prune:" + std::string(peers::excess_peer_disconnect_reason_value(reason)));
+  }
+  for (const char* t : {"Healthy->Disconnected", "Healthy->Banned", "Disconnected->Banned", "Banned->Disconnected",
+                        "Disconnected->Healthy"}) {
+    items.push_back("score:" + std::string(t));
+  }
+  return items;
+}
+
+int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err) {
+  std::vector<std::string> paths;
+  std::string error;
+  if (!expand_trace_paths(opts.inputs, &paths, &error)) {
+    err << error << "\n";
+    return kExitBadInput;
+  }
+  std::map<std::string, KnownFailure> known;
+  if (!opts.known_failures.empty() && !load_known_failures(opts.known_failures, &known, &error)) {
+    err << error << "\n";
+    return kExitBadInput;
+  }
+  if (!opts.emit_repro.empty() && paths.size() != 1) {
+    err << "--emit-repro needs exactly one trace (got " << paths.size() << ")\n";
+    return kExitBadInput;
+  }
+
+  Coverage total;
+  std::vector<TraceOutcome> outcomes;
+  int passed = 0, failed = 0, bad = 0, known_failed = 0;
+  for (const std::string& path : paths) {
+    ReplayOptions ro;
+    ro.context = opts.context;
+    ro.stop_at_seq = opts.stop_at_seq;
+    ro.ulp = opts.ulp;
+    ro.strict = opts.strict;
+    ro.check_determinism = opts.determinism;
+    if (!opts.emit_repro.empty()) {
+      ro.emit_repro = true;
+      ro.repro_path = opts.emit_repro;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    ReplayResult r = replay_trace(path, ro);
+    TraceOutcome o;
+    o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    o.path = path;
+    o.name = fs::path(path).filename().string();
+    o.message = r.message;
+    // The verdict line names the trace already.
+    if (o.message.rfind(path + ": ", 0) == 0) o.message.erase(0, path.size() + 2);
+    o.report = r.report;
+    auto kf = known.find(o.name);
+    if (r.verdict == Verdict::kBadInput) {
+      o.status = "ERROR";
+      bad++;
+    } else if (r.verdict == Verdict::kDiverges) {
+      if (kf != known.end()) {
+        kf->second.seen = true;
+        o.status = "KNOWN-FAIL";
+        o.message = kf->second.reason + " (" + r.message + ")";
+        known_failed++;
+      } else {
+        o.status = "FAIL";
+        failed++;
+      }
+    } else if (opts.determinism && r.second_digest.has_value() && *r.second_digest != r.state_digest) {
+      o.status = "FAIL";
+      o.message = "not deterministic: two replays ended with different state digests";
+      failed++;
+    } else if (kf != known.end()) {
+      kf->second.seen = true;
+      o.status = "FIXED";
+      o.message = "conforms but is listed in " + opts.known_failures + ": remove the entry";
+      failed++;
+    } else {
+      o.status = "PASS";
+      passed++;
+    }
+    if (r.verdict != Verdict::kBadInput) {
+      merge(&total.event_kinds, r.coverage.event_kinds);
+      merge(&total.action_kinds, r.coverage.action_kinds);
+      merge(&total.goodbye_reasons, r.coverage.goodbye_reasons);
+      merge(&total.prune_reasons, r.coverage.prune_reasons);
+      merge(&total.score_transitions, r.coverage.score_transitions);
+    }
+    if (o.status == "ERROR") {
+      err << o.message << "\n";
+    } else if (o.status != "PASS" || !opts.quiet) {
+      out << std::left << std::setw(11) << o.status << o.path << ": " << o.message << "\n";
+    }
+    if (!o.report.empty() && o.status == "FAIL") out << o.report << "\n";
+    if (!r.repro_path.empty()) out << "repro trace written to " << r.repro_path << "\n";
+    out.flush();
+    outcomes.push_back(std::move(o));
+  }
+
+  int coverage_missing = 0;
+  if (opts.require_coverage) {
+    std::set<std::string> seen;
+    for (const auto& [k, v] : total.event_kinds) seen.insert("event:" + k);
+    for (const auto& [k, v] : total.action_kinds) seen.insert("action:" + k);
+    for (const auto& [k, v] : total.goodbye_reasons) seen.insert("goodbye:" + k);
+    for (const auto& [k, v] : total.prune_reasons) seen.insert("prune:" + k);
+    for (const auto& [k, v] : total.score_transitions) seen.insert("score:" + k);
+    for (const std::string& item : required_coverage()) {
+      if (!seen.count(item)) {
+        out << "COVERAGE   " << item << " occurs in no trace\n";
+        coverage_missing++;
+      }
+    }
+    out << "coverage: " << required_coverage().size() - static_cast<size_t>(coverage_missing) << " of "
+        << required_coverage().size() << " declared kinds, reasons and transitions exercised\n";
+  }
+  for (const auto& [name, kf] : known) {
+    if (!kf.seen) out << "NOTE       known-failures entry \"" << name << "\" matches no trace checked\n";
+  }
+
+  if (!opts.junit.empty()) {
+    std::ostringstream x;
+    x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"peer-replay check\" tests=\""
+      << outcomes.size() << "\" failures=\"" << failed << "\" errors=\"" << bad << "\" skipped=\"" << known_failed
+      << "\">\n";
+    for (const TraceOutcome& o : outcomes) {
+      x << "  <testcase classname=\"conformance\" name=\"" << xml_escape(o.name) << "\" file=\"" << xml_escape(o.path)
+        << "\" time=\"" << o.seconds << "\">";
+      if (o.status == "FAIL" || o.status == "FIXED") {
+        x << "<failure message=\"" << xml_escape(o.message) << "\">" << xml_escape(o.report) << "</failure>";
+      } else if (o.status == "ERROR") {
+        x << "<error message=\"" << xml_escape(o.message) << "\"/>";
+      } else if (o.status == "KNOWN-FAIL") {
+        x << "<skipped message=\"known failure: " << xml_escape(o.message) << "\"/>";
+      }
+      x << "</testcase>\n";
+    }
+    x << "</testsuite>\n";
+    if (!write_file_atomically(opts.junit, x.str(), &error)) {
+      err << error << "\n";
+      return kExitBadInput;
+    }
+  }
+
+  // The closing line CI reads: "N passed, N failed" alone on its line.
+  out << "check: " << passed << " passed, " << failed + bad << " failed\n";
+  if (known_failed > 0) out << "known failures (conformance/known_failures.txt): " << known_failed << "\n";
+  if (bad > 0) {
+    out << "bad input: " << bad << " trace(s) could not be read (exit 2)\n";
+    return kExitBadInput;
+  }
+  if (failed > 0 || coverage_missing > 0) return kExitDiverges;
   return kExitOk;
 }
 

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,25 @@ struct CatOptions {
   bool no_check = false;  // raw decompressed bytes, no validation
 };
 int cmd_cat(const CatOptions& opts, std::ostream& out, std::ostream& err);
+
+struct CheckOptions {
+  std::vector<std::string> inputs;   // trace files and directories
+  size_t context = 5;
+  std::optional<uint64_t> stop_at_seq;
+  uint64_t ulp = 0;
+  bool strict = false;
+  std::string emit_repro;            // path for the repro prefix (single trace)
+  std::string junit;                 // JUnit XML output path
+  std::string known_failures;        // file: "<trace file name> <reason>" per line
+  bool require_coverage = false;     // fail when a declared kind occurs nowhere
+  bool determinism = true;           // replay each trace twice, compare digests
+  bool quiet = false;                // no PASS lines, only failures and the summary
+};
+int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err);
+
+// What the engine declares and the corpus must exercise (--require-coverage):
+// "<family>:<name>" items, e.g. "event:timer:heartbeat", "goodbye:129".
+std::vector<std::string> required_coverage();
 
 }  // namespace replay
 

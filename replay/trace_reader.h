@@ -13,10 +13,12 @@
 #define PEER_REPLAY_REPLAY_TRACE_READER_H_
 
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -56,6 +58,13 @@ class TraceReader {
   // Opens `path` and reads and checks the header (line 1). The error message
   // names the file and line.
   static peers::Result<std::unique_ptr<TraceReader>> open(const std::string& path, ReaderOptions options = {});
+  // Reads a trace held in memory (plain or zstd, decided by content as for a
+  // file); `name` stands for the path in messages. `bytes` is not copied and
+  // must outlive the reader. Added for the fuzzer (fuzz/trace_reader_fuzz.cc)
+  // and for tests: it goes through the same stdio (fmemopen) and decoder code
+  // as open(), so what is fuzzed is what reads files.
+  static peers::Result<std::unique_ptr<TraceReader>> open_bytes(const std::string& name, std::string_view bytes,
+                                                                ReaderOptions options = {});
   ~TraceReader();
   TraceReader(const TraceReader&) = delete;
   TraceReader& operator=(const TraceReader&) = delete;
@@ -80,6 +89,9 @@ class TraceReader {
 
  private:
   TraceReader(std::string path, ReaderOptions options, std::unique_ptr<Source> source);
+  // The common part of open() and open_bytes(): takes `file`, reads the header.
+  static peers::Result<std::unique_ptr<TraceReader>> open_stream(const std::string& path, FILE* file,
+                                                                 ReaderOptions options);
   peers::Status read_line(std::string* line, bool* eof);
   peers::Status check_record(Record* rec);
 

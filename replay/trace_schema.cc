@@ -88,6 +88,15 @@ bool is_hex(const json& v, size_t digits) {
   return true;
 }
 
+// Members are looked at in place, never copied (json::value) or dumped whole:
+// both recurse once per nesting level, and a line of the 8 MiB limit can nest
+// millions of levels deep, which overflowed the stack (found by
+// fuzz/trace_reader_fuzz; inputs in fuzz/regressions/deep-*).
+bool is_hex_member(const json& obj, const char* key, size_t digits) {
+  auto it = obj.find(key);
+  return it != obj.end() && is_hex(*it, digits);
+}
+
 bool is_decimal(const json& v) {
   if (!v.is_string()) return false;
   const auto& s = v.get_ref<const std::string&>();
@@ -152,10 +161,10 @@ Status check_members(const json& obj, std::initializer_list<Member> members, con
 Status check_status(const json& v, const std::string& at, const std::string& name) {
   if (!v.is_object()) return Status::corruption(at + name + ": expected a Status object");
   static const char* kMembers[] = {"forkDigest", "finalizedRoot", "finalizedEpoch", "headRoot", "headSlot"};
-  if (!is_hex(v.value("forkDigest", json()), 8)) return Status::corruption(at + name + ".forkDigest: expected 8 hex digits");
-  if (!is_hex(v.value("finalizedRoot", json()), 64))
+  if (!is_hex_member(v, "forkDigest", 8)) return Status::corruption(at + name + ".forkDigest: expected 8 hex digits");
+  if (!is_hex_member(v, "finalizedRoot", 64))
     return Status::corruption(at + name + ".finalizedRoot: expected 64 hex digits");
-  if (!is_hex(v.value("headRoot", json()), 64)) return Status::corruption(at + name + ".headRoot: expected 64 hex digits");
+  if (!is_hex_member(v, "headRoot", 64)) return Status::corruption(at + name + ".headRoot: expected 64 hex digits");
   for (const char* k : {"finalizedEpoch", "headSlot"}) {
     if (!v.contains(k) || !is_int_in(v[k], 0, kMaxSafeInteger))
       return Status::corruption(at + name + "." + k + ": expected an integer in [0, 2^53-1]");
@@ -342,7 +351,10 @@ Status check_header(const json& j, const SchemaContext& ctx) {
   // format first, then format_version: a future format may change anything else.
   auto f = j.find("format");
   if (f == j.end() || !f->is_string() || f->get_ref<const std::string&>() != kFormatName) {
-    std::string got = f == j.end() ? "no \"format\" member" : "\"format\": " + f->dump().substr(0, 60);
+    // A structured value is named by its type, not dumped (see is_hex_member).
+    std::string got = f == j.end()          ? "no \"format\" member"
+                      : f->is_structured() ? "\"format\": an " + std::string(f->type_name())
+                                           : "\"format\": " + f->dump().substr(0, 60);
     return Status::corruption(ctx.at + "expected \"format\":\"" + kFormatName + "\" in the header, got " + got);
   }
   auto v = j.find("format_version");
@@ -455,7 +467,8 @@ Status check_event(const json& j, const SchemaContext& ctx, uint64_t* seq, int64
                       ctx, w);
     if (s.is_ok()) {
       const std::string& m = j["method"].get_ref<const std::string&>();
-      if ((m == "ping" || m == "goodbye") && !is_decimal(j.value("body", json())))
+      auto body = j.find("body");
+      if ((m == "ping" || m == "goodbye") && (body == j.end() || !is_decimal(*body)))
         s = Status::corruption(ctx.at + w + " member \"body\": expected a decimal integer string for " + m);
       else if (m == "status" && !j.contains("body"))
         s = Status::corruption(ctx.at + w + ": expected member \"body\" (a Status) for status");

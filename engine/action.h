@@ -1,0 +1,65 @@
+// Action: one output of the PeerManager state machine, mirroring trace format
+// v1 (traces/FORMAT.md §3.2): every call PeerManager makes into its modules.
+// Plain data; replay/trace_event.cc renders it as JSON for the comparer.
+#ifndef PEER_REPLAY_ENGINE_ACTION_H_
+#define PEER_REPLAY_ENGINE_ACTION_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/types.h"
+
+namespace peers {
+
+enum class ActionKind {
+  kSendPing,
+  kSendStatus,
+  kSendMetadata,
+  kSendGoodbye,
+  kDisconnect,
+  kIdentify,
+  kTagRelevant,
+  kUntagRelevant,
+  kPeerConnected,
+  kPeerDisconnected,
+  kDiscoverPeers,
+};
+inline constexpr int kActionKindCount = 11;
+const char* action_kind_name(ActionKind kind);  // the FORMAT.md string ("send_ping")
+
+// Awaited calls carry a request id (FORMAT.md §3.2); the others do not.
+bool action_has_req(ActionKind kind);
+
+// SubnetDiscvQueryMs as heartbeat() builds it.
+struct SubnetQuery {
+  int64_t subnet = 0;
+  std::string type;  // "attnets" | "syncnets"
+  int64_t max_peers_to_discover = 0;
+  double to_unix_ms = 0;  // computeTimeAtSlot(...) * 1000, a double in TS
+  bool operator==(const SubnetQuery&) const = default;
+};
+
+struct Action {
+  ActionKind kind = ActionKind::kSendPing;
+  PeerIdStr peer;    // every kind but discover_peers
+  int64_t req = 0;   // awaited kinds: 1, 2, 3 ... over the run; 0 otherwise
+
+  ChainStatus status;     // send_status (ours, as sent), peer_connected (theirs)
+  int64_t reason = 0;     // send_goodbye: GoodByeReasonCode
+  std::string client;     // peer_connected: ClientKind string
+  std::vector<ColumnIndex> custody_columns;  // peer_connected
+
+  // discover_peers
+  int64_t peers_to_connect = 0;
+  std::vector<std::pair<CustodyIndex, int64_t>> custody_group_queries;  // Map order
+  std::vector<SubnetQuery> subnet_queries;
+
+  bool operator==(const Action&) const = default;
+};
+
+}  // namespace peers
+
+#endif  // PEER_REPLAY_ENGINE_ACTION_H_

@@ -1,0 +1,85 @@
+// Port of the custody helpers of util/dataColumns.ts, statements in the TS order.
+#include "engine/data_columns.h"
+
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+
+namespace peers {
+
+bool is_valid_custody_group_count(const ChainConfig& config, uint64_t custody_group_count) {
+  assert(config.number_of_custody_groups > 0);
+  return custody_group_count <= static_cast<uint64_t>(config.number_of_custody_groups);
+}
+
+std::vector<CustodyIndex> get_custody_groups(const ChainConfig& config, const NodeId& node_id,
+                                             uint64_t custody_group_count) {
+  // if (custodyGroupCount > config.NUMBER_OF_CUSTODY_GROUPS) throw Error(...)
+  assert(is_valid_custody_group_count(config, custody_group_count));
+  const uint64_t number_of_custody_groups = static_cast<uint64_t>(config.number_of_custody_groups);
+
+  // Skip computation if all groups are custodied
+  if (custody_group_count == number_of_custody_groups) {
+    std::vector<CustodyIndex> all(number_of_custody_groups);
+    for (uint64_t i = 0; i < number_of_custody_groups; i++) all[i] = static_cast<CustodyIndex>(i);
+    return all;
+  }
+
+  std::vector<CustodyIndex> custody_groups;
+  custody_groups.reserve(custody_group_count);
+  // nodeId is in big-endian and all computes are in little endian:
+  // currentIdBytes = ssz.UintBn256.serialize(bytesToBigInt(nodeId, "be")).
+  std::array<uint8_t, 32> current_id_bytes{};
+  for (size_t i = 0; i < 32; i++) current_id_bytes[i] = node_id[31 - i];
+  while (custody_groups.size() < custody_group_count) {
+    std::array<uint8_t, SHA256_DIGEST_LENGTH> digest{};
+    SHA256(current_id_bytes.data(), current_id_bytes.size(), digest.data());
+    // ssz.UintBn64.deserialize(digest.slice(0, 8)) % BigInt(NUMBER_OF_CUSTODY_GROUPS)
+    uint64_t first8_le = 0;
+    for (int i = 7; i >= 0; i--) first8_le = (first8_le << 8) | digest[static_cast<size_t>(i)];
+    const auto custody_group = static_cast<CustodyIndex>(first8_le % number_of_custody_groups);
+
+    if (std::find(custody_groups.begin(), custody_groups.end(), custody_group) == custody_groups.end()) {
+      custody_groups.push_back(custody_group);
+    }
+
+    // willOverflow (every byte 0xff) ? currentId = 0 : currentId++. A
+    // little-endian increment with carry gives both.
+    for (uint8_t& byte : current_id_bytes) {
+      byte = static_cast<uint8_t>(byte + 1);
+      if (byte != 0) break;
+    }
+  }
+
+  std::sort(custody_groups.begin(), custody_groups.end());  // sort((a, b) => a - b)
+  return custody_groups;
+}
+
+std::vector<ColumnIndex> compute_columns_for_custody_group(const ChainConfig& config, CustodyIndex custody_index) {
+  // if (custodyIndex >= config.NUMBER_OF_CUSTODY_GROUPS) throw Error(...)
+  assert(static_cast<int64_t>(custody_index) < config.number_of_custody_groups);
+  assert(config.number_of_columns > 0);
+  // Number(NUMBER_OF_COLUMNS / config.NUMBER_OF_CUSTODY_GROUPS): a double.
+  const double columns_per_custody_group =
+      static_cast<double>(config.number_of_columns) / static_cast<double>(config.number_of_custody_groups);
+  std::vector<ColumnIndex> column_indexes;
+  for (int64_t i = 0; static_cast<double>(i) < columns_per_custody_group; i++) {
+    column_indexes.push_back(static_cast<ColumnIndex>(config.number_of_custody_groups * i + custody_index));
+  }
+  std::sort(column_indexes.begin(), column_indexes.end());
+  return column_indexes;
+}
+
+std::vector<ColumnIndex> get_data_columns(const ChainConfig& config, const NodeId& node_id,
+                                          uint64_t custody_group_count) {
+  std::vector<ColumnIndex> columns;
+  for (CustodyIndex custody_index : get_custody_groups(config, node_id, custody_group_count)) {
+    for (ColumnIndex column : compute_columns_for_custody_group(config, custody_index)) columns.push_back(column);
+  }
+  std::sort(columns.begin(), columns.end());
+  return columns;
+}
+
+}  // namespace peers

@@ -1,0 +1,1222 @@
+// A port of network/peers/peerManager.ts (Lodestar 1.44.0). Read it side by
+// side with the TS: methods are in the TS file order, under the TS names in
+// snake_case, with their statements in the TS order. Metrics and logging are
+// left out (metrics are null in every recording; logs make no call into the
+// modules). See peer_manager.h for how async and time are modelled.
+#include "engine/peer_manager.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <cstring>
+#include <set>
+#include <span>
+#include <utility>
+
+#include "engine/data_columns.h"
+#include "engine/goodbye.h"
+#include "engine/score/utils.h"
+#include "engine/utils/assert_peer_relevance.h"
+#include "engine/utils/prioritize_peers.h"
+
+namespace peers {
+
+namespace {
+
+std::string req_str(int64_t req) { return std::to_string(req); }
+
+}  // namespace
+
+const char* event_kind_name(EventKind kind) {
+  switch (kind) {
+    case EventKind::kInit: return "init";
+    case EventKind::kConnectionOpen: return "connection_open";
+    case EventKind::kConnectionClose: return "connection_close";
+    case EventKind::kRequest: return "request";
+    case EventKind::kResponse: return "response";
+    case EventKind::kTimer: return "timer";
+    case EventKind::kReportPeer: return "report_peer";
+    case EventKind::kCommitteeSubscriptions: return "committee_subscriptions";
+    case EventKind::kRestatusPeers: return "restatus_peers";
+    case EventKind::kLocalStatus: return "local_status";
+    case EventKind::kGoodbyeAll: return "goodbye_all";
+  }
+  assert(false && "unknown EventKind");
+  return "?";
+}
+
+const char* timer_kind_name(TimerKind kind) {
+  switch (kind) {
+    case TimerKind::kStartupPingStatus: return "startup_ping_status";
+    case TimerKind::kPingStatus: return "ping_status";
+    case TimerKind::kHeartbeat: return "heartbeat";
+    case TimerKind::kGossipScores: return "gossip_scores";
+    case TimerKind::kGoodbyeTimeout: return "goodbye_timeout";
+  }
+  assert(false && "unknown TimerKind");
+  return "?";
+}
+
+const char* action_kind_name(ActionKind kind) {
+  switch (kind) {
+    case ActionKind::kSendPing: return "send_ping";
+    case ActionKind::kSendStatus: return "send_status";
+    case ActionKind::kSendMetadata: return "send_metadata";
+    case ActionKind::kSendGoodbye: return "send_goodbye";
+    case ActionKind::kDisconnect: return "disconnect";
+    case ActionKind::kIdentify: return "identify";
+    case ActionKind::kTagRelevant: return "tag_relevant";
+    case ActionKind::kUntagRelevant: return "untag_relevant";
+    case ActionKind::kPeerConnected: return "peer_connected";
+    case ActionKind::kPeerDisconnected: return "peer_disconnected";
+    case ActionKind::kDiscoverPeers: return "discover_peers";
+  }
+  assert(false && "unknown ActionKind");
+  return "?";
+}
+
+bool action_has_req(ActionKind kind) {
+  switch (kind) {
+    case ActionKind::kSendPing:
+    case ActionKind::kSendStatus:
+    case ActionKind::kSendMetadata:
+    case ActionKind::kSendGoodbye:
+    case ActionKind::kDisconnect:
+    case ActionKind::kIdentify:
+      return true;
+    default:
+      return false;
+  }
+}
+
+PeerManager::PeerManager(PeerManagerConfig config, LocalNode local)
+    : config_(std::move(config)), local_(std::move(local)) {
+  assert(config_.chain.slot_duration_ms > 0);
+  assert(config_.chain.slots_per_epoch > 0);
+  peer_rpc_scores_ = std::make_unique<PeerRpcScoreStore>(PeerRpcScoreOpts{config_.disable_peer_scoring});
+  status_cache_ = local_.status;
+  last_status_ = local_.status;
+}
+
+// ---------------------------------------------------------------------------
+// step: event dispatch
+
+Status PeerManager::step(const Event& event, std::vector<Action>* actions) {
+  assert(actions != nullptr);
+  if (!initialized_ && event.kind != EventKind::kInit) {
+    return Status::invalid_argument(std::string("event ") + event_kind_name(event.kind) +
+                                    " before init: the first event must be init");
+  }
+  if (initialized_ && event.kind == EventKind::kInit) {
+    return Status::invalid_argument("a second init event: the PeerManager is constructed once");
+  }
+  if (event.t_ms < now_ms_) {
+    return Status::invalid_argument("t_ms " + std::to_string(event.t_ms) + " goes back from " + std::to_string(now_ms_));
+  }
+  if (event.rand.has_value() && event.rand->size() > kMaxRandDraws) {
+    return Status::invalid_argument("more than " + std::to_string(kMaxRandDraws) + " rand draws in one event");
+  }
+  now_ms_ = event.t_ms;
+  ctx_ = StepContext{};
+  ctx_.event = &event;
+  ctx_.actions = actions;
+  const size_t actions_before = actions->size();
+
+  Status s;
+  switch (event.kind) {
+    case EventKind::kInit:
+      s = on_init(event);
+      break;
+    case EventKind::kConnectionOpen:
+      s = on_connection_open(event);
+      break;
+    case EventKind::kConnectionClose:
+      s = on_connection_close(event);
+      break;
+    case EventKind::kRequest:
+      on_request(event.peer, event);
+      break;
+    case EventKind::kResponse:
+      s = on_response(event);
+      break;
+    case EventKind::kTimer:
+      s = on_timer(event);
+      break;
+    case EventKind::kReportPeer:
+      report_peer(event.peer, event.action, event.action_name);
+      break;
+    case EventKind::kCommitteeSubscriptions:
+      on_committee_subscriptions();
+      break;
+    case EventKind::kRestatusPeers:
+      re_status_peers(event.peers);
+      break;
+    case EventKind::kLocalStatus:
+      // The chain updated statusCache; PeerManager reads it on its next use.
+      status_cache_ = event.status;
+      break;
+    case EventKind::kGoodbyeAll:
+      goodbye_and_disconnect_all_peers();
+      break;
+  }
+  if (s.is_ok()) run_microtasks();
+  if (!s.is_ok()) return s;
+  if (!ctx_.error.is_ok()) return ctx_.error;
+
+  // Every input the event carries must have been read, and only those.
+  const size_t rand_given = event.rand.has_value() ? event.rand->size() : 0;
+  if (ctx_.rand_used != rand_given) {
+    return Status::invalid_argument("the event carries " + std::to_string(rand_given) + " rand draws, the engine used " +
+                                    std::to_string(ctx_.rand_used));
+  }
+  if (!ctx_.read_active_subnets && (event.active_attnets.has_value() || event.active_syncnets.has_value())) {
+    return Status::invalid_argument("the event carries active subnets but the engine ran no heartbeat");
+  }
+  if (!ctx_.read_gossip_scores && event.gossip_scores.has_value() && !event.gossip_scores->empty()) {
+    return Status::invalid_argument("the event carries gossip_scores but the engine read none");
+  }
+  if (actions->size() - actions_before > kMaxActionsPerEvent) {
+    return Status::invalid_argument("more than " + std::to_string(kMaxActionsPerEvent) + " actions in one event");
+  }
+  check_invariants();
+  ctx_ = StepContext{};
+  return Status::ok();
+}
+
+void PeerManager::check_invariants() const {
+  // Bounds (every growth path refuses the event before crossing them).
+  assert(connections_.size() <= kMaxPeers);
+  assert(peers_data_.connected_peers.size() <= kMaxPeers);
+  assert(pending_.size() <= kMaxPendingRequests);
+  // Every microtask ran before the event returned.
+  assert(microtasks_.empty());
+  // Request ids are handed out in order; a pending one was handed out.
+  for (const auto& [req, pending] : pending_) {
+    assert(req >= 1 && req < next_req_);
+    assert(!pending.peer.empty());
+    // Only an unanswered goodbye has a timer; a raced-out one has none.
+    assert(pending.timeout_due_ms < 0 || (pending.continuation == Continuation::kGoodbyeSend && !pending.raced_out));
+    (void)req;
+    (void)pending;
+  }
+  // The mirror holds no empty connection list (libp2p deletes the key).
+  for (const auto& [peer, conns] : connections_) {
+    assert(!conns.empty() && conns.size() <= kMaxConnectionsPerPeer);
+    (void)peer;
+    (void)conns;
+  }
+  // Interval timers are armed from init on.
+  assert(ping_status_due_ms_ > 0 && heartbeat_due_ms_ > 0 && gossip_scores_due_ms_ > 0);
+}
+
+Status PeerManager::on_init(const Event& event) {
+  init_ms_ = event.t_ms;
+  // The connections libp2p already has open, in its map order.
+  for (const ConnectionSpec& spec : event.connections) {
+    ConnectionSpec copy = spec;
+    Event open;
+    open.t_ms = event.t_ms;
+    open.peer = spec.peer;
+    open.connection = copy;
+    // Only the mirror is updated here: the listeners are not attached yet.
+    std::vector<Connection>* list = connections_.find(spec.peer);
+    if (list == nullptr) {
+      if (connections_.size() >= kMaxPeers) return Status::invalid_argument("more than kMaxPeers peers in init");
+      connections_.set(spec.peer, {});
+      list = connections_.find(spec.peer);
+    }
+    if (list->size() >= kMaxConnectionsPerPeer) return Status::invalid_argument("too many connections for " + spec.peer);
+    for (const Connection& c : *list) {
+      if (c.conn == spec.conn) return Status::invalid_argument("duplicate connection id " + spec.conn);
+    }
+    list->push_back(Connection{spec.conn, spec.peer, spec.direction, spec.status, event.t_ms, spec.node_id, spec.key_type});
+  }
+
+  // constructor(modules, opts, discovery)
+  last_status_ = status_cache_get();
+
+  // A connection may already be open before listeners are attached.
+  bootstrap_already_open_connections();
+  // callInNextEventLoop(() => this.pingAndStatusTimeouts()): setTimeout(cb, 0)
+  startup_ping_status_due_ms_ = now_ms_;
+
+  // On start-up will connected to existing peers in libp2p.peerStore
+  heartbeat();
+  ping_status_due_ms_ = now_ms_ + kCheckPingStatusInterval;
+  heartbeat_due_ms_ = now_ms_ + kHeartbeatIntervalMs;
+  gossip_scores_due_ms_ = now_ms_ + config_.gossip_decay_interval_ms;
+  initialized_ = true;
+  return Status::ok();
+}
+
+Status PeerManager::on_connection_open(const Event& event) {
+  const ConnectionSpec& spec = event.connection;
+  if (spec.peer != event.peer) return Status::invalid_argument("connection peer does not match the event's peer");
+  // libp2p appended the connection to its peer's list before dispatching
+  // connection:open (a new peer key goes to the end of the map).
+  std::vector<Connection>* list = connections_.find(spec.peer);
+  if (list == nullptr) {
+    if (connections_.size() >= kMaxPeers) {
+      return Status::invalid_argument("more than " + std::to_string(kMaxPeers) + " peers in the connection map");
+    }
+    connections_.set(spec.peer, {});
+    list = connections_.find(spec.peer);
+  }
+  if (list->size() >= kMaxConnectionsPerPeer) {
+    return Status::invalid_argument("more than " + std::to_string(kMaxConnectionsPerPeer) + " connections for " + spec.peer);
+  }
+  for (const auto& [peer, conns] : connections_) {
+    for (const Connection& c : conns) {
+      if (c.conn == spec.conn) return Status::invalid_argument("duplicate connection id " + spec.conn);
+    }
+  }
+  list->push_back(Connection{spec.conn, spec.peer, spec.direction, spec.status, now_ms_, spec.node_id, spec.key_type});
+  const Connection connection = list->back();
+  on_libp2p_peer_connect(connection);
+  return Status::ok();
+}
+
+Status PeerManager::on_connection_close(const Event& event) {
+  // libp2p removed the connection (and the peer key, when it was its last)
+  // before dispatching connection:close.
+  std::vector<Connection>* list = connections_.find(event.peer);
+  auto it = list != nullptr ? std::find_if(list->begin(), list->end(),
+                                           [&](const Connection& c) { return c.conn == event.connection.conn; })
+                            : std::vector<Connection>::iterator{};
+  if (list == nullptr || it == list->end()) {
+    // A close for a connection libp2p's map does not hold (never opened, or
+    // already gone): TS runs the handler with the event's Connection, whose
+    // direction only the trace can tell.
+    if (!event.close_direction.has_value()) {
+      return Status::invalid_argument("connection_close for connection " + event.connection.conn + " of " + event.peer +
+                                      ", which is not open, and the event gives no direction");
+    }
+    Connection unknown;
+    unknown.conn = event.connection.conn;
+    unknown.remote_peer = event.peer;
+    unknown.direction = *event.close_direction;
+    unknown.status = "closed";
+    on_libp2p_peer_disconnect(unknown);
+    return Status::ok();
+  }
+  Connection closed = *it;
+  if (event.close_direction.has_value() && *event.close_direction != closed.direction) {
+    return Status::invalid_argument("connection_close direction differs from connection " + closed.conn + "'s");
+  }
+  list->erase(it);
+  if (list->empty()) connections_.erase(event.peer);
+  closed.status = "closed";
+  on_libp2p_peer_disconnect(closed);
+  return Status::ok();
+}
+
+Status PeerManager::on_response(const Event& event) {
+  auto it = pending_.find(event.req);
+  if (it == pending_.end()) return Status::invalid_argument("response for unknown req " + req_str(event.req));
+  const PendingRequest& pending = it->second;
+  if (!event.is_error) {
+    // The value's shape must be the one the call resolves with.
+    ResponseValue::Shape want = ResponseValue::Shape::kNull;
+    switch (pending.kind) {
+      case ActionKind::kSendPing: want = ResponseValue::Shape::kSeqNumber; break;
+      case ActionKind::kSendStatus: want = ResponseValue::Shape::kStatus; break;
+      case ActionKind::kSendMetadata: want = ResponseValue::Shape::kMetadata; break;
+      case ActionKind::kIdentify: want = ResponseValue::Shape::kIdentify; break;
+      default: want = ResponseValue::Shape::kNull; break;
+    }
+    if (event.ok.shape != want) {
+      return Status::invalid_argument("response to req " + req_str(event.req) + " (" + action_kind_name(pending.kind) +
+                                      ") has a value of the wrong shape");
+    }
+  }
+  if (pending.raced_out) {
+    // The goodbye's withTimeout already rejected on its timer; nothing awaits
+    // this promise any more.
+    assert(pending.continuation == Continuation::kGoodbyeSend);
+    pending_.erase(it);
+    return Status::ok();
+  }
+  // The continuation runs as a microtask (run_microtasks, which also retires
+  // the request; for a goodbye, withTimeout's finally clears its timer).
+  microtasks_.push_back(Microtask{event.req, Outcome{event.is_error, event.ok}});
+  return Status::ok();
+}
+
+Status PeerManager::on_timer(const Event& event) {
+  switch (event.timer) {
+    case TimerKind::kStartupPingStatus:
+      if (startup_ping_status_due_ms_ != now_ms_) return Status::invalid_argument("timer startup_ping_status is not due");
+      startup_ping_status_due_ms_ = -1;
+      ping_and_status_timeouts();
+      return Status::ok();
+    case TimerKind::kPingStatus:
+      if (ping_status_due_ms_ != now_ms_) return Status::invalid_argument("timer ping_status is not due");
+      ping_status_due_ms_ += kCheckPingStatusInterval;
+      ping_and_status_timeouts();
+      return Status::ok();
+    case TimerKind::kHeartbeat:
+      if (heartbeat_due_ms_ != now_ms_) return Status::invalid_argument("timer heartbeat is not due");
+      heartbeat_due_ms_ += kHeartbeatIntervalMs;
+      heartbeat();
+      return Status::ok();
+    case TimerKind::kGossipScores:
+      if (gossip_scores_due_ms_ != now_ms_) return Status::invalid_argument("timer gossip_scores is not due");
+      gossip_scores_due_ms_ += config_.gossip_decay_interval_ms;
+      update_gossipsub_scores();
+      return Status::ok();
+    case TimerKind::kGoodbyeTimeout: {
+      auto it = pending_.find(event.req);
+      if (it == pending_.end() || it->second.continuation != Continuation::kGoodbyeSend || it->second.raced_out) {
+        return Status::invalid_argument("timer goodbye_timeout for req " + req_str(event.req) +
+                                        ", which is no pending goodbye");
+      }
+      if (it->second.timeout_due_ms != now_ms_) {
+        return Status::invalid_argument("timer goodbye_timeout for req " + req_str(event.req) + " is due at " +
+                                        std::to_string(it->second.timeout_due_ms) + ", not now");
+      }
+      // sleep() resolves, timeoutPromise throws TimeoutError, the race rejects.
+      it->second.raced_out = true;
+      it->second.timeout_due_ms = -1;
+      microtasks_.push_back(Microtask{event.req, Outcome{true, ResponseValue{}}});
+      return Status::ok();
+    }
+  }
+  return Status::invalid_argument("unknown timer");
+}
+
+void PeerManager::run_microtasks() {
+  while (!microtasks_.empty() && ctx_.error.is_ok()) {
+    const Microtask task = microtasks_.front();
+    microtasks_.pop_front();
+    auto it = pending_.find(task.req);
+    assert(it != pending_.end());
+    const PendingRequest pending = it->second;
+    // A goodbye raced out by its timeout stays in the table (a late response
+    // is accepted and ignored); every other settled request leaves it.
+    if (!pending.raced_out) pending_.erase(it);
+    run_continuation(task.req, pending, task.outcome);
+  }
+}
+
+void PeerManager::run_continuation(int64_t /*req*/, const PendingRequest& pending, const Outcome& outcome) {
+  const PeerIdStr& peer = pending.peer;
+  switch (pending.continuation) {
+    case Continuation::kRequestPing: {
+      // requestPing: this.onPing(peer, await this.reqResp.sendPing(peer));
+      if (outcome.is_error) return;  // catch: log only
+      on_ping(peer, outcome.value.seq_number);
+      // If peer replies a PING request also update lastReceivedMsg
+      PeerData* peer_data = peers_data_.connected_peers.find(peer);
+      if (peer_data != nullptr) peer_data->last_received_msg_unix_ts_ms = now_ms_;
+      return;
+    }
+    case Continuation::kRequestMetadata:
+      // requestMetadata: this.onMetadata(peer, await this.reqResp.sendMetadata(peer));
+      if (outcome.is_error) return;
+      (void)on_metadata(peer, outcome.value.metadata);  // a throw is caught and logged
+      return;
+    case Continuation::kRequestStatus:
+      // requestStatus: this.onStatus(peer, await this.reqResp.sendStatus(peer, localStatus));
+      if (outcome.is_error) return;
+      (void)on_status(peer, outcome.value.status);
+      return;
+    case Continuation::kGoodbyeSend:
+      // goodbyeAndDisconnect: the withTimeout race settled (either way: the
+      // catch only logs). finally { await this.disconnect(peer); ... }
+      disconnect(peer, Continuation::kGoodbyeHangUp, pending.goodbye);
+      return;
+    case Continuation::kGoodbyeHangUp: {
+      // disconnect() swallows hangUp's error; then, still in finally:
+      // prevent automatic/immediate reconnects
+      (void)peer_rpc_scores_->apply_reconnection_cool_down(peer, pending.goodbye, now_ms_);
+      return;
+    }
+    case Continuation::kDisconnect:
+      return;
+    case Continuation::kIdentify: {
+      // identifyPeer: const result = await identify(connection)
+      if (outcome.is_error) return;
+      const std::optional<std::string>& agent_version = outcome.value.agent_version;
+      if (agent_version.has_value() && !agent_version->empty()) {
+        PeerData* connected_peer_data = peers_data_.connected_peers.find(peer);
+        if (connected_peer_data != nullptr) {
+          connected_peer_data->agent_version = *agent_version;
+          connected_peer_data->agent_client = get_known_client_from_agent_version(*agent_version);
+        }
+      }
+      return;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// peerManager.ts
+
+std::vector<PeerIdStr> PeerManager::get_connected_peer_ids() const {
+  // getConnectedPeerIds(libp2p): peers with at least one "open" connection.
+  std::vector<PeerIdStr> peer_ids;
+  for (const auto& [peer, conns] : connections_) {
+    for (const Connection& c : conns) {
+      if (c.status == "open") {
+        peer_ids.push_back(c.remote_peer);
+        break;
+      }
+    }
+  }
+  return peer_ids;
+}
+
+bool PeerManager::has_some_connected_peer() const {
+  for (const auto& [peer, conns] : connections_) {
+    for (const Connection& c : conns) {
+      if (c.status == "open") return true;
+    }
+  }
+  return false;
+}
+
+void PeerManager::goodbye_and_disconnect_all_peers() {
+  // Promise.all(this.getConnectedPeerIds().map(async (peer) => this.goodbyeAndDisconnect(peer, CLIENT_SHUTDOWN)))
+  for (const PeerIdStr& peer : get_connected_peer_ids()) {
+    goodbye_and_disconnect(peer, GoodByeReasonCode::CLIENT_SHUTDOWN);
+  }
+}
+
+void PeerManager::on_committee_subscriptions() {
+  // Request to run heartbeat fn
+  heartbeat();
+}
+
+void PeerManager::report_peer(const PeerIdStr& peer, const std::string& action, const std::string& action_name) {
+  const std::optional<PeerAction> parsed = parse_peer_action(action);
+  if (!parsed.has_value()) {
+    fail(Status::invalid_argument("unknown PeerAction " + action));
+    return;
+  }
+  peer_rpc_scores_->apply_action(peer, *parsed, action_name, now_ms_);
+}
+
+void PeerManager::re_status_peers(const std::vector<PeerIdStr>& peers) {
+  for (const PeerIdStr& peer : peers) {
+    PeerData* peer_data = peers_data_.connected_peers.find(peer);
+    if (peer_data != nullptr) {
+      // Set to 0 to trigger a status request after calling pingAndStatusTimeouts()
+      peer_data->last_status_unix_ts_ms = 0;
+    }
+  }
+  ping_and_status_timeouts();
+}
+
+void PeerManager::on_request(const PeerIdStr& peer, const Event& event) {
+  // try { ... } catch (e) { log }: a throw ends the handler, nothing else.
+  PeerData* peer_data = peers_data_.connected_peers.find(peer);
+  if (peer_data != nullptr) {
+    peer_data->last_received_msg_unix_ts_ms = now_ms_;
+  }
+
+  if (event.method == "ping") {
+    on_ping(peer, event.body_uint);
+  } else if (event.method == "goodbye") {
+    on_goodbye(peer, event.body_uint);
+  } else if (event.method == "status") {
+    if (!event.body_status.has_value()) {
+      fail(Status::invalid_argument("status request without a body"));
+      return;
+    }
+    (void)on_status(peer, *event.body_status);
+  }
+}
+
+void PeerManager::on_ping(const PeerIdStr& peer, uint64_t seq_number) {
+  // if the sequence number is unknown update the peer's metadata
+  const PeerData* peer_data = peers_data_.connected_peers.find(peer);
+  const PeerMetadata* metadata = peer_data != nullptr && peer_data->metadata.has_value() ? &*peer_data->metadata : nullptr;
+  if (metadata == nullptr || metadata->seq_number < seq_number) {
+    request_metadata(peer);
+  }
+}
+
+bool PeerManager::on_metadata(const PeerIdStr& peer, const Metadata& metadata) {
+  // Store metadata always in case the peer updates attnets but not the sequence number
+  PeerData* peer_data = peers_data_.connected_peers.find(peer);
+  if (peer_data != nullptr) {
+    const std::optional<PeerMetadata> old_metadata = peer_data->metadata;
+    // custodyGroupCount is a UintNum64 (a JS number); getCustodyGroups throws
+    // for any count above NUMBER_OF_CUSTODY_GROUPS, which bounds it below.
+    const uint64_t custody_group_count_u =
+        metadata.custody_group_count.value_or(static_cast<uint64_t>(config_.chain.custody_requirement));
+    if (custody_group_count_u > static_cast<uint64_t>(config_.chain.number_of_custody_groups)) {
+      // getCustodyGroups throws "Invalid custody group count"... but only if
+      // it is called: it is, since the count differs from any stored one.
+      return false;
+    }
+    const int64_t custody_group_count = static_cast<int64_t>(custody_group_count_u);
+    const int64_t sampling_group_count = std::max(config_.chain.samples_per_slot, custody_group_count);
+    const std::optional<NodeId> maybe_node_id = peer_data->node_id.has_value() ? peer_data->node_id : compute_node_id(peer);
+    if (!maybe_node_id.has_value()) {
+      fail(Status::invalid_argument("onMetadata needs the node id of " + peer + "; the trace gave none"));
+      return false;
+    }
+    const NodeId node_id = *maybe_node_id;
+    const std::vector<CustodyIndex> custody_groups =
+        !old_metadata.has_value() || custody_group_count != old_metadata->custody_group_count
+            ? get_custody_groups(config_.chain, node_id, static_cast<uint64_t>(custody_group_count))
+            : old_metadata->custody_groups;
+    const int64_t old_sampling_group_count =
+        std::max(config_.chain.samples_per_slot, old_metadata.has_value() ? old_metadata->custody_group_count : 0);
+    const std::vector<CustodyIndex> sampling_groups =
+        !old_metadata.has_value() || sampling_group_count != old_sampling_group_count
+            ? get_custody_groups(config_.chain, node_id, static_cast<uint64_t>(sampling_group_count))
+            : old_metadata->sampling_groups;
+    PeerMetadata stored;
+    stored.seq_number = metadata.seq_number;
+    stored.attnets = metadata.attnets;
+    stored.syncnets = metadata.syncnets.value_or(Syncnets{});
+    stored.custody_group_count = custody_group_count;
+    stored.custody_groups = custody_groups;
+    stored.sampling_groups = sampling_groups;
+    peer_data->metadata = stored;
+    if (!old_metadata.has_value() || old_metadata->custody_group_count != peer_data->metadata->custody_group_count) {
+      request_status(peer, status_cache_get());
+    }
+  }
+  return true;
+}
+
+void PeerManager::on_goodbye(const PeerIdStr& peer, uint64_t /*goodbye*/) {
+  // Only logs and metrics read the reason and the connection's age.
+  disconnect(peer, Continuation::kDisconnect, GoodByeReasonCode::CLIENT_SHUTDOWN);  // no cool-down follows
+}
+
+bool PeerManager::on_status(const PeerIdStr& peer, const ChainStatus& status) {
+  // reset the to-status timer of this peer
+  PeerData* peer_data = peers_data_.connected_peers.find(peer);
+  if (peer_data != nullptr) {
+    peer_data->last_status_unix_ts_ms = now_ms_;
+    peer_data->status = status;
+  }
+
+  const Slot current_slot = this->current_slot();
+  const ForkSeq fork = config_.chain.fork_seq_at_slot(current_slot);
+
+  // try { assertPeerRelevance(...) } catch: it does not throw for any Status.
+  const bool is_irrelevant = assert_peer_relevance(fork, status, status_cache_get(), current_slot).has_value();
+
+  if (is_irrelevant) {
+    if (peer_data != nullptr) peer_data->relevant_status = RelevantPeerStatus::kIrrelevant;
+    goodbye_and_disconnect(peer, GoodByeReasonCode::IRRELEVANT_NETWORK);
+    return true;
+  }
+
+  // Peer is usable, send it to the rangeSync
+  if (peer_data != nullptr && peer_data->relevant_status != RelevantPeerStatus::kRelevant) {
+    Action tag;
+    tag.kind = ActionKind::kTagRelevant;
+    tag.peer = peer;
+    emit(std::move(tag));
+    peer_data->relevant_status = RelevantPeerStatus::kRelevant;
+  }
+  if (get_connection(peer) != nullptr) {
+    const bool has_metadata = peer_data != nullptr && peer_data->metadata.has_value();
+    const std::optional<NodeId> node_id =
+        peer_data != nullptr && peer_data->node_id.has_value() ? peer_data->node_id : compute_node_id(peer);
+    if (!node_id.has_value()) {
+      const Connection* c = get_connection(peer);
+      if (c != nullptr && c->key_type != "secp256k1") return false;  // computeNodeId throws; the catch logs
+      if (!has_metadata) {
+        fail(Status::invalid_argument("onStatus needs the node id of " + peer + "; the trace gave none"));
+        return false;
+      }
+    }
+    const int64_t custody_group_count =
+        has_metadata ? peer_data->metadata->custody_group_count : config_.chain.custody_requirement;
+    const std::vector<CustodyIndex> custody_groups =
+        has_metadata ? peer_data->metadata->custody_groups
+                     : get_custody_groups(config_.chain, *node_id, static_cast<uint64_t>(custody_group_count));
+    std::vector<ColumnIndex> custody_columns;
+    for (CustodyIndex g : custody_groups) {
+      for (ColumnIndex c : compute_columns_for_custody_group(config_.chain, g)) custody_columns.push_back(c);
+    }
+    std::stable_sort(custody_columns.begin(), custody_columns.end());
+    (void)custody_group_count;  // logged only
+
+    const ClientKind client_agent =
+        peer_data != nullptr && peer_data->agent_client.has_value() ? *peer_data->agent_client : ClientKind::kUnknown;
+
+    Action connected;
+    connected.kind = ActionKind::kPeerConnected;
+    connected.peer = peer;
+    connected.status = status;
+    connected.client = client_kind_name(client_agent);
+    connected.custody_columns = std::move(custody_columns);
+    emit(std::move(connected));
+
+    // Identify peer after status proves the connection is usable.
+    if (peer_data != nullptr && !peer_data->agent_version.has_value()) {
+      identify_peer(peer, get_connection(peer));
+    }
+  }
+  return true;
+}
+
+void PeerManager::request_metadata(const PeerIdStr& peer) {
+  PendingRequest pending;
+  pending.continuation = Continuation::kRequestMetadata;
+  Action action;
+  (void)call_module(ActionKind::kSendMetadata, peer, pending, std::move(action));
+}
+
+void PeerManager::request_ping(const PeerIdStr& peer) {
+  PendingRequest pending;
+  pending.continuation = Continuation::kRequestPing;
+  Action action;
+  (void)call_module(ActionKind::kSendPing, peer, pending, std::move(action));
+}
+
+void PeerManager::request_status(const PeerIdStr& peer, const ChainStatus& local_status) {
+  PendingRequest pending;
+  pending.continuation = Continuation::kRequestStatus;
+  Action action;
+  action.status = local_status;
+  (void)call_module(ActionKind::kSendStatus, peer, pending, std::move(action));
+}
+
+void PeerManager::request_status_many(const std::vector<PeerIdStr>& peers) {
+  const ChainStatus local_status = status_cache_get();
+  for (const PeerIdStr& peer : peers) request_status(peer, local_status);
+}
+
+void PeerManager::heartbeat() {
+  const std::vector<PeerIdStr> connected_peers = get_connected_peer_ids();
+
+  // Decay scores before reading them. Also prunes scores
+  peer_rpc_scores_->update(now_ms_);
+
+  // ban and disconnect peers with bad score, collect rest of healthy peers
+  std::vector<PeerIdStr> connected_healthy_peers;
+  for (const PeerIdStr& peer : connected_peers) {
+    switch (peer_rpc_scores_->get_score_state(peer)) {
+      case ScoreState::Banned:
+        goodbye_and_disconnect(peer, GoodByeReasonCode::BANNED);
+        break;
+      case ScoreState::Disconnected:
+        goodbye_and_disconnect(peer, GoodByeReasonCode::SCORE_TOO_LOW);
+        break;
+      case ScoreState::Healthy:
+        connected_healthy_peers.push_back(peer);
+    }
+  }
+
+  const ChainStatus status = status_cache_get();
+  const Slot current_slot = this->current_slot();
+  const int64_t starvation_threshold_slots = config_.chain.slots_per_epoch * 2;
+  const bool starved =
+      // while syncing progress is happening, we aren't starved
+      last_status_.head_slot == status.head_slot &&
+      // if the head falls behind the threshold, we are starved
+      current_slot - status.head_slot > starvation_threshold_slots;
+  last_status_ = status;
+  const ForkSeq fork_seq = config_.chain.fork_seq_at_slot(current_slot);
+
+  std::vector<ConnectedPeerInfo> infos;
+  infos.reserve(connected_healthy_peers.size());
+  for (const PeerIdStr& peer : connected_healthy_peers) {
+    const PeerData* peer_data = peers_data_.connected_peers.find(peer);
+    ConnectedPeerInfo info;
+    info.id = peer;
+    if (peer_data != nullptr) {
+      info.direction = peer_data->direction;
+      info.status = peer_data->status;
+      if (peer_data->metadata.has_value()) {
+        info.attnets = peer_data->metadata->attnets;
+        info.syncnets = peer_data->metadata->syncnets;
+        // here we care samplingGroups not custodyGroups in order to know which column subnets peers subscribe to
+        info.sampling_groups = peer_data->metadata->sampling_groups;
+      }
+    }
+    info.score = peer_rpc_scores_->get_score(peer);
+    infos.push_back(std::move(info));
+  }
+  // Collect subnets which we need peers for in the current slot
+  const Event& event = *ctx_.event;
+  ctx_.read_active_subnets = true;
+  if (!event.active_attnets.has_value() || !event.active_syncnets.has_value()) {
+    fail(Status::invalid_argument("heartbeat reads the active subnets; the event carries no active_attnets/active_syncnets"));
+    return;
+  }
+  std::vector<RequestedSubnet> active_attnets;
+  for (const ActiveSubnet& a : *event.active_attnets) active_attnets.push_back(RequestedSubnet{a.subnet, a.to_slot});
+  std::vector<RequestedSubnet> active_syncnets;
+  for (const ActiveSubnet& a : *event.active_syncnets) active_syncnets.push_back(RequestedSubnet{a.subnet, a.to_slot});
+  PrioritizePeersOpts opts;
+  opts.target_peers = config_.target_peers;
+  opts.max_peers = config_.max_peers;
+  opts.target_group_peers = config_.target_group_peers;
+  opts.status = status;
+  opts.starved = starved;
+  opts.starvation_prune_ratio = kStarvationPruneRatio;
+  opts.starvation_threshold_slots = starvation_threshold_slots;
+  // The event's Math.random() draws not used yet.
+  std::span<const double> draws;
+  if (event.rand.has_value()) draws = std::span<const double>(*event.rand).subspan(ctx_.rand_used);
+  RandomDraws random(draws);
+  const std::optional<PrioritizePeersResult> prioritized = prioritize_peers(
+      infos, active_attnets, active_syncnets,
+      // ignore samplingGroups for pre-fulu forks
+      fork_seq >= ForkSeq::fulu ? std::optional<std::vector<CustodyIndex>>(local_.sample_groups) : std::nullopt, opts,
+      config_.chain, random);
+  ctx_.rand_used += random.used();
+  if (!prioritized.has_value()) {
+    fail(Status::invalid_argument(random.error() == RandomDraws::Error::kExhausted
+                                      ? "prioritizePeers drew Math.random() more often than the event's rand holds"
+                                      : "a rand draw is outside [0, 1)"));
+    return;
+  }
+  const PrioritizePeersResult& result = *prioritized;
+
+  std::vector<SubnetQuery> queries_merged;
+  const std::pair<const char*, const std::vector<SubnetDiscvQuery>*> typed_queries[] = {
+      {"attnets", &result.attnet_queries}, {"syncnets", &result.syncnet_queries}};
+  for (const auto& [type, queries] : typed_queries) {
+    if (!queries->empty()) {
+      for (const SubnetDiscvQuery& query : *queries) {
+        SubnetQuery merged;
+        merged.subnet = query.subnet;
+        merged.type = type;
+        merged.max_peers_to_discover = query.max_peers_to_discover;
+        // computeTimeAtSlot(config, toSlot, genesisTime) * 1000, in doubles
+        merged.to_unix_ms = (static_cast<double>(config_.chain.genesis_time_s) +
+                             static_cast<double>(query.to_slot) * (static_cast<double>(config_.chain.slot_duration_ms) / 1000.0)) *
+                            1000.0;
+        queries_merged.push_back(merged);
+      }
+    }
+  }
+
+  // disconnect first to have more slots before we dial new peers
+  for (const auto& [reason, peers] : result.peers_to_disconnect) {
+    prune_reason_counts_[std::string(excess_peer_disconnect_reason_value(reason))] += peers.size();
+    for (const PeerIdStr& peer : peers) {
+      goodbye_and_disconnect(peer, GoodByeReasonCode::TOO_MANY_PEERS);
+    }
+  }
+
+  if (config_.discovery) {
+    Action discover;
+    discover.kind = ActionKind::kDiscoverPeers;
+    discover.peers_to_connect = result.peers_to_connect;
+    for (const auto& [group, count] : result.custody_group_queries) discover.custody_group_queries.emplace_back(group, count);
+    discover.subnet_queries = std::move(queries_merged);
+    emit(std::move(discover));
+  }
+
+  // Prune connectedPeers map in case it leaks.
+  if (static_cast<double>(peers_data_.connected_peers.size()) > static_cast<double>(connected_peers.size()) * 1.1) {
+    const std::set<PeerIdStr> actual_connected_peer_ids(connected_peers.begin(), connected_peers.end());
+    std::vector<PeerIdStr> leaked;
+    for (const auto& [peer_id_str, data] : peers_data_.connected_peers) {
+      if (actual_connected_peer_ids.count(peer_id_str) == 0) leaked.push_back(peer_id_str);
+    }
+    for (const PeerIdStr& peer_id_str : leaked) peers_data_.connected_peers.erase(peer_id_str);
+  }
+}
+
+void PeerManager::update_gossipsub_scores() {
+  // gossipsubScores.set(peerIdStr, this.gossipsub.getScore(peerIdStr)) for each connected peer, in order
+  const Event& event = *ctx_.event;
+  ctx_.read_gossip_scores = true;
+  OrderedMap<PeerIdStr, double> gossipsub_scores;
+  const std::vector<std::pair<PeerIdStr, double>> empty;
+  const std::vector<std::pair<PeerIdStr, double>>& given = event.gossip_scores.has_value() ? *event.gossip_scores : empty;
+  size_t i = 0;
+  for (const auto& [peer_id_str, data] : peers_data_.connected_peers) {
+    if (i >= given.size()) {
+      fail(Status::invalid_argument("gossip_scores has " + std::to_string(given.size()) +
+                                    " entries; the engine reads one per connected peer (" +
+                                    std::to_string(peers_data_.connected_peers.size()) + ")"));
+      return;
+    }
+    if (given[i].first != peer_id_str) {
+      fail(Status::invalid_argument("gossip_scores[" + std::to_string(i) + "] is for " + given[i].first +
+                                    "; the engine reads " + peer_id_str + " there"));
+      return;
+    }
+    gossipsub_scores.set(given[i].first, given[i].second);
+    i++;
+  }
+  if (i != given.size()) {
+    fail(Status::invalid_argument("gossip_scores has " + std::to_string(given.size()) + " entries, the engine read " +
+                                  std::to_string(i)));
+    return;
+  }
+
+  const int64_t to_ignore_negative_peers =
+      static_cast<int64_t>(std::ceil(static_cast<double>(config_.target_peers) * kAllowedNegativeGossipsubFactor));
+  ::peers::update_gossipsub_scores(*peer_rpc_scores_, gossipsub_scores, to_ignore_negative_peers, now_ms_);
+}
+
+void PeerManager::ping_and_status_timeouts() {
+  const UnixMs now = now_ms_;
+  std::vector<PeerIdStr> peers_to_status;
+
+  for (const auto& [peer_id_str, peer] : peers_data_.connected_peers) {
+    // Every interval request to send some peers our seqNumber and process theirs
+    const int64_t ping_interval = peer.direction == Direction::kInbound ? kPingIntervalInboundMs : kPingIntervalOutboundMs;
+    if (now > peer.last_received_msg_unix_ts_ms + ping_interval) {
+      request_ping(peer.peer_id);
+    }
+
+    // Every interval request to send some peers our status, and process theirs
+    if (now > peer.last_status_unix_ts_ms + kStatusIntervalMs) {
+      peers_to_status.push_back(peer.peer_id);
+    }
+  }
+
+  if (!peers_to_status.empty()) {
+    request_status_many(peers_to_status);
+  }
+}
+
+void PeerManager::bootstrap_already_open_connections() {
+  // for (const {value: connections} of getConnectionsMap(this.libp2p).values())
+  std::vector<Connection> all;
+  for (const auto& [peer, conns] : connections_) {
+    for (const Connection& c : conns) all.push_back(c);
+  }
+  for (const Connection& connection : all) {
+    // trackLibp2pConnection handles deduplication via overwriteExisting: false
+    (void)track_libp2p_connection(connection, /*overwrite_existing=*/false, /*trigger_handshake_now=*/false);
+  }
+}
+
+bool PeerManager::track_libp2p_connection(const Connection& connection, bool overwrite_existing,
+                                          bool trigger_handshake_now) {
+  const PeerIdStr& remote_peer_str = connection.remote_peer;
+
+  if (connection.status != "open") {
+    return false;
+  }
+
+  // Ethereum uses secp256k1 for node IDs, reject peers with other key types
+  if (connection.key_type != "secp256k1") {
+    goodbye_and_disconnect(connection.remote_peer, GoodByeReasonCode::IRRELEVANT_NETWORK);
+    return false;
+  }
+
+  if (!overwrite_existing && peers_data_.connected_peers.find(remote_peer_str) != nullptr) {
+    return false;
+  }
+
+  const UnixMs now = now_ms_;
+  const PeerData* existing_peer_data = peers_data_.connected_peers.find(remote_peer_str);
+  const bool outbound = connection.direction == Direction::kOutbound;
+  PeerData peer_data;
+  // Keep existing timestamps if this peer already had another open connection.
+  peer_data.last_received_msg_unix_ts_ms =
+      existing_peer_data != nullptr ? existing_peer_data->last_received_msg_unix_ts_ms : (outbound ? 0 : now);
+  // If inbound, request after STATUS_INBOUND_GRACE_PERIOD
+  peer_data.last_status_unix_ts_ms = existing_peer_data != nullptr
+                                         ? existing_peer_data->last_status_unix_ts_ms
+                                         : (outbound ? 0 : now - kStatusIntervalMs + kStatusInboundGracePeriod);
+  peer_data.connected_unix_ts_ms = existing_peer_data != nullptr ? existing_peer_data->connected_unix_ts_ms : now;
+  peer_data.relevant_status =
+      existing_peer_data != nullptr ? existing_peer_data->relevant_status : RelevantPeerStatus::kUnknown;
+  peer_data.direction = connection.direction;
+  peer_data.node_id = connection.node_id;  // computeNodeId(remotePeer)
+  peer_data.peer_id = connection.remote_peer;
+  if (existing_peer_data != nullptr) {
+    peer_data.status = existing_peer_data->status;
+    peer_data.metadata = existing_peer_data->metadata;
+    peer_data.agent_version = existing_peer_data->agent_version;
+    peer_data.agent_client = existing_peer_data->agent_client;
+  }
+  if (existing_peer_data == nullptr && peers_data_.connected_peers.size() >= kMaxPeers) {
+    fail(Status::invalid_argument("more than " + std::to_string(kMaxPeers) + " connected peers"));
+    return false;
+  }
+  peers_data_.connected_peers.set(remote_peer_str, std::move(peer_data));
+
+  if (outbound && trigger_handshake_now) {
+    request_ping(connection.remote_peer);
+    request_status(connection.remote_peer, status_cache_get());
+  }
+
+  return true;
+}
+
+void PeerManager::on_libp2p_peer_connect(const Connection& connection) {
+  // NOTE: The peerConnect event is not emitted here here, but after asserting peer relevance
+  (void)track_libp2p_connection(connection, /*overwrite_existing=*/true, /*trigger_handshake_now=*/true);
+}
+
+void PeerManager::on_libp2p_peer_disconnect(const Connection& connection) {
+  const PeerIdStr& peer_id_str = connection.remote_peer;
+
+  const std::vector<Connection>* remaining = connections_.find(peer_id_str);
+  size_t open_connections = 0;
+  if (remaining != nullptr) {
+    for (const Connection& c : *remaining) {
+      if (c.status == "open") open_connections++;
+    }
+  }
+  if (open_connections > 0) {
+    // Ignoring peer disconnect event while another connection is still open
+    return;
+  }
+
+  // Some clients do not send good-bye requests (Nimbus) so check for inbound
+  // disconnects and apply reconnection cool-down period
+  if (connection.direction == Direction::kInbound) {
+    (void)peer_rpc_scores_->apply_reconnection_cool_down(peer_id_str, GoodByeReasonCode::INBOUND_DISCONNECT, now_ms_);
+  }
+
+  // remove the ping and status timer for the peer
+  peers_data_.connected_peers.erase(peer_id_str);
+
+  Action disconnected;
+  disconnected.kind = ActionKind::kPeerDisconnected;
+  disconnected.peer = peer_id_str;
+  emit(std::move(disconnected));
+  Action untag;
+  untag.kind = ActionKind::kUntagRelevant;
+  untag.peer = peer_id_str;
+  emit(std::move(untag));
+}
+
+void PeerManager::disconnect(const PeerIdStr& peer, Continuation continuation, GoodByeReasonCode goodbye) {
+  // try { await this.libp2p.hangUp(peer); } catch (e) { log }
+  PendingRequest pending;
+  pending.continuation = continuation;
+  pending.goodbye = goodbye;
+  Action action;
+  (void)call_module(ActionKind::kDisconnect, peer, pending, std::move(action));
+}
+
+void PeerManager::identify_peer(const PeerIdStr& peer_id_str, const Connection* connection) {
+  if (connection == nullptr || connection->status != "open") {
+    return;
+  }
+  PendingRequest pending;
+  pending.continuation = Continuation::kIdentify;
+  Action action;
+  (void)call_module(ActionKind::kIdentify, peer_id_str, pending, std::move(action));
+}
+
+void PeerManager::goodbye_and_disconnect(const PeerIdStr& peer, GoodByeReasonCode goodbye) {
+  // getConnection / LONG_PEER_CONNECTION_MS feed metrics only.
+  // await withTimeout(() => this.reqResp.sendGoodbye(peer, BigInt(goodbye)), 1_000);
+  PendingRequest pending;
+  pending.continuation = Continuation::kGoodbyeSend;
+  pending.goodbye = goodbye;
+  pending.timeout_due_ms = now_ms_ + kGoodbyeTimeoutMs;
+  Action action;
+  action.reason = static_cast<int64_t>(goodbye);
+  (void)call_module(ActionKind::kSendGoodbye, peer, pending, std::move(action));
+}
+
+// ---------------------------------------------------------------------------
+// helpers
+
+int64_t PeerManager::call_module(ActionKind kind, const PeerIdStr& peer, PendingRequest pending, Action action) {
+  assert(action_has_req(kind));
+  if (pending_.size() >= kMaxPendingRequests) {
+    fail(Status::invalid_argument("more than " + std::to_string(kMaxPendingRequests) + " pending requests"));
+    return 0;
+  }
+  const int64_t req = next_req_++;
+  pending.kind = kind;
+  pending.peer = peer;
+  const bool inserted = pending_.emplace(req, std::move(pending)).second;
+  assert(inserted);
+  (void)inserted;
+  action.kind = kind;
+  action.peer = peer;
+  action.req = req;
+  emit(std::move(action));
+  return req;
+}
+
+void PeerManager::emit(Action action) {
+  assert(ctx_.actions != nullptr);
+  assert(action.kind == ActionKind::kDiscoverPeers || !action.peer.empty());
+  ctx_.actions->push_back(std::move(action));
+}
+
+void PeerManager::fail(Status status) {
+  assert(!status.is_ok());
+  if (ctx_.error.is_ok()) ctx_.error = std::move(status);
+}
+
+std::optional<NodeId> PeerManager::compute_node_id(const PeerIdStr& peer) const {
+  // computeNodeId(peerId) hashes the peer's secp256k1 public key; the trace
+  // carries the result with each connection.
+  const Connection* connection = get_connection(peer);
+  if (connection == nullptr || connection->key_type != "secp256k1") return std::nullopt;
+  return connection->node_id;  // nullopt when the trace omitted it
+}
+
+const Connection* PeerManager::get_connection(const PeerIdStr& peer_id_str) const {
+  // getConnectionsMap(libp2p).get(peerIdStr)?.value[0]
+  const std::vector<Connection>* list = connections_.find(peer_id_str);
+  if (list == nullptr || list->empty()) return nullptr;
+  return &list->front();
+}
+
+Slot PeerManager::current_slot() const {
+  // getCurrentSlot: Math.floor((Date.now() / 1000 - genesisTime) / (SLOT_DURATION_MS / 1000)), in doubles
+  const double diff_in_seconds = static_cast<double>(now_ms_) / 1000.0 - static_cast<double>(config_.chain.genesis_time_s);
+  return static_cast<Slot>(std::floor(diff_in_seconds / (static_cast<double>(config_.chain.slot_duration_ms) / 1000.0)));
+}
+
+std::optional<ActionKind> PeerManager::pending_request_kind(int64_t req) const {
+  auto it = pending_.find(req);
+  if (it == pending_.end()) return std::nullopt;
+  return it->second.kind;
+}
+
+std::vector<TimerDue> PeerManager::timers() const {
+  std::vector<TimerDue> out;
+  if (startup_ping_status_due_ms_ >= 0) out.push_back({TimerKind::kStartupPingStatus, 0, startup_ping_status_due_ms_});
+  if (ping_status_due_ms_ >= 0) out.push_back({TimerKind::kPingStatus, 0, ping_status_due_ms_});
+  if (heartbeat_due_ms_ >= 0) out.push_back({TimerKind::kHeartbeat, 0, heartbeat_due_ms_});
+  if (gossip_scores_due_ms_ >= 0) out.push_back({TimerKind::kGossipScores, 0, gossip_scores_due_ms_});
+  for (const auto& [req, pending] : pending_) {
+    if (pending.continuation == Continuation::kGoodbyeSend && pending.timeout_due_ms >= 0) {
+      out.push_back({TimerKind::kGoodbyeTimeout, req, pending.timeout_due_ms});
+    }
+  }
+  return out;
+}
+
+std::optional<TimerDue> PeerManager::overdue_timer(UnixMs t_ms) const {
+  std::optional<TimerDue> first;
+  for (const TimerDue& t : timers()) {
+    if (t.due_ms < t_ms && (!first.has_value() || t.due_ms < first->due_ms)) first = t;
+  }
+  return first;
+}
+
+PeerScoreStats PeerManager::dump_peer_score_stats() const { return peer_rpc_scores_->dump_peer_score_stats(now_ms_); }
+
+namespace {
+
+class Fnv1a {
+ public:
+  void bytes(const void* data, size_t n) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    for (size_t i = 0; i < n; i++) {
+      hash_ ^= p[i];
+      hash_ *= 0x100000001b3ull;
+    }
+  }
+  void u64(uint64_t v) { bytes(&v, sizeof v); }
+  void i64(int64_t v) { u64(static_cast<uint64_t>(v)); }
+  void f64(double v) {
+    uint64_t bits = 0;
+    std::memcpy(&bits, &v, sizeof bits);
+    u64(bits);
+  }
+  void str(const std::string& s) {
+    u64(s.size());
+    bytes(s.data(), s.size());
+  }
+  template <size_t N>
+  void arr(const std::array<uint8_t, N>& a) {
+    bytes(a.data(), N);
+  }
+  void status(const ChainStatus& s) {
+    arr(s.fork_digest);
+    arr(s.finalized_root);
+    i64(s.finalized_epoch);
+    arr(s.head_root);
+    i64(s.head_slot);
+    u64(s.earliest_available_slot.has_value());
+    i64(s.earliest_available_slot.value_or(0));
+  }
+  uint64_t value() const { return hash_; }
+
+ private:
+  uint64_t hash_ = 0xcbf29ce484222325ull;
+};
+
+}  // namespace
+
+uint64_t PeerManager::state_digest() const {
+  Fnv1a h;
+  h.u64(initialized_);
+  h.i64(now_ms_);
+  h.i64(init_ms_);
+  h.i64(next_req_);
+  h.u64(connections_.size());
+  for (const auto& [peer, conns] : connections_) {
+    h.str(peer);
+    h.u64(conns.size());
+    for (const Connection& c : conns) {
+      h.str(c.conn);
+      h.str(c.remote_peer);
+      h.u64(c.direction == Direction::kOutbound);
+      h.str(c.status);
+      h.i64(c.open_ms);
+      h.u64(c.node_id.has_value());
+      if (c.node_id.has_value()) h.arr(*c.node_id);
+      h.str(c.key_type);
+    }
+  }
+  h.u64(peers_data_.connected_peers.size());
+  for (const auto& [peer, d] : peers_data_.connected_peers) {
+    h.str(peer);
+    h.i64(d.last_received_msg_unix_ts_ms);
+    h.i64(d.last_status_unix_ts_ms);
+    h.i64(d.connected_unix_ts_ms);
+    h.u64(static_cast<uint64_t>(d.relevant_status));
+    h.u64(d.direction == Direction::kOutbound);
+    h.str(d.peer_id);
+    h.u64(d.node_id.has_value());
+    if (d.node_id.has_value()) h.arr(*d.node_id);
+    h.u64(d.metadata.has_value());
+    if (d.metadata.has_value()) {
+      h.u64(d.metadata->seq_number);
+      h.u64(d.metadata->attnets.to_ullong());
+      h.u64(d.metadata->syncnets.to_ullong());
+      h.i64(d.metadata->custody_group_count);
+      h.u64(d.metadata->custody_groups.size());
+      for (CustodyIndex g : d.metadata->custody_groups) h.u64(g);
+      h.u64(d.metadata->sampling_groups.size());
+      for (CustodyIndex g : d.metadata->sampling_groups) h.u64(g);
+    }
+    h.u64(d.status.has_value());
+    if (d.status.has_value()) h.status(*d.status);
+    h.u64(d.agent_version.has_value());
+    if (d.agent_version.has_value()) h.str(*d.agent_version);
+    h.i64(d.agent_client.has_value() ? static_cast<int64_t>(*d.agent_client) : -1);
+  }
+  h.u64(pending_.size());
+  for (const auto& [req, p] : pending_) {
+    h.i64(req);
+    h.u64(static_cast<uint64_t>(p.kind));
+    h.u64(static_cast<uint64_t>(p.continuation));
+    h.str(p.peer);
+    h.i64(static_cast<int64_t>(p.goodbye));
+    h.u64(p.raced_out);
+    h.i64(p.timeout_due_ms);
+  }
+  h.i64(startup_ping_status_due_ms_);
+  h.i64(ping_status_due_ms_);
+  h.i64(heartbeat_due_ms_);
+  h.i64(gossip_scores_due_ms_);
+  h.status(status_cache_);
+  h.status(last_status_);
+  const PeerScoreStats scores = dump_peer_score_stats();
+  h.u64(scores.size());
+  for (const PeerScoreStatEntry& e : scores) {
+    h.str(e.peer_id);
+    h.f64(e.stat.lodestar_score);
+    h.f64(e.stat.gossip_score);
+    h.u64(e.stat.ignore_negative_gossip_score);
+    h.f64(e.stat.score);
+    h.i64(e.stat.last_update_ms);
+  }
+  return h.value();
+}
+
+}  // namespace peers

@@ -1,0 +1,269 @@
+// PeerManager: a port of network/peers/peerManager.ts (Lodestar 1.44.0) as a
+// tick-driven state machine.
+//
+//   step(event) -> actions
+//
+// Every input arrives in an Event (engine/event.h, FORMAT.md §3.1) and every
+// call the TS makes into its modules leaves as an Action (engine/action.h,
+// FORMAT.md §3.2). The engine is pure: no I/O, no clock (time is the event's
+// t_ms), no threads, no randomness except the event's `rand` draws.
+//
+// How JS async is modelled. Every module call the TS awaits (sendPing,
+// sendStatus, sendMetadata, sendGoodbye, hangUp, identify) is an action with a
+// request id `req` (1, 2, 3 ... over the run, in call order). The engine keeps
+// a table of pending requests, each with its continuation: what the TS does
+// after the await (requestPing -> onPing + lastReceivedMsg, requestStatus ->
+// onStatus, requestMetadata -> onMetadata, goodbyeAndDisconnect -> its
+// withTimeout race, then finally -> disconnect -> hangUp -> cool-down,
+// identifyPeer -> agentVersion). A `response` event (or the `goodbye_timeout`
+// timer) queues that continuation as a microtask; the queue is drained FIFO
+// before step() returns, as `await clock.tickAsync(0)` does in the recorder.
+//
+// The engine mirrors libp2p's connection map (insertion-ordered peer -> list
+// of connections) from connection_open/connection_close events;
+// getConnectedPeerIds and getConnection read the mirror.
+//
+// Methods keep the TS names in snake_case and their statements in the TS
+// order, so peer_manager.cc reads side by side with peerManager.ts.
+//
+// Errors: an event the engine cannot accept (a response for an unknown req, a
+// peer that does not match, a timer that is not armed, draws missing or left
+// over, a limit exceeded) makes step() return an error Status. The engine's
+// state after an error is unspecified: discard the engine.
+#ifndef PEER_REPLAY_ENGINE_PEER_MANAGER_H_
+#define PEER_REPLAY_ENGINE_PEER_MANAGER_H_
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/action.h"
+#include "engine/event.h"
+#include "engine/goodbye.h"
+#include "engine/ordered_map.h"
+#include "engine/peers_data.h"
+#include "engine/score/store.h"
+#include "engine/status.h"
+#include "engine/types.h"
+
+namespace peers {
+
+// Explicit bounds on everything that grows (TigerBeetle style). An event that
+// would exceed one is refused with an error Status.
+inline constexpr size_t kMaxPeers = 4096;                 // keys of the connection mirror and connectedPeers
+inline constexpr size_t kMaxConnectionsPerPeer = 64;
+inline constexpr size_t kMaxPendingRequests = 1u << 16;
+inline constexpr size_t kMaxActionsPerEvent = 1u << 16;
+inline constexpr size_t kMaxRandDraws = 1u << 16;
+
+// PeerManager constants (peerManager.ts).
+inline constexpr int64_t kHeartbeatIntervalMs = 30 * 1000;
+inline constexpr int64_t kPingIntervalInboundMs = 15 * 1000;
+inline constexpr int64_t kPingIntervalOutboundMs = 20 * 1000;
+inline constexpr int64_t kStatusIntervalMs = 5 * 60 * 1000;
+inline constexpr int64_t kStatusInboundGracePeriod = 15 * 1000;
+inline constexpr int64_t kCheckPingStatusInterval = 10 * 1000;
+inline constexpr int64_t kLongPeerConnectionMs = 24 * 60 * 60 * 1000;
+inline constexpr double kStarvationPruneRatio = 0.05;
+inline constexpr double kAllowedNegativeGossipsubFactor = 0.1;
+inline constexpr int64_t kGoodbyeTimeoutMs = 1000;  // withTimeout(sendGoodbye, 1_000)
+
+// The trace header's `config` (FORMAT.md §2.1): PeerManagerOpts, the score
+// store option, the gossip decay interval and the chain constants.
+struct PeerManagerConfig {
+  int64_t target_peers = 200;
+  int64_t max_peers = 210;
+  int64_t target_group_peers = 6;
+  int64_t gossip_decay_interval_ms = 12000;
+  bool disable_peer_scoring = false;
+  bool discovery = true;
+  ChainConfig chain;  // chain.genesis_time_s is clock.genesisTime
+};
+
+// The trace header's `local`: our own node.
+struct LocalNode {
+  NodeId node_id{};
+  int64_t custody_group_count = 4;
+  std::vector<CustodyIndex> sample_groups;  // networkConfig.custodyConfig.sampleGroups
+  std::vector<int64_t> sampled_subnets;     // networkConfig.custodyConfig.sampledSubnets
+  ChainStatus status;                       // statusCache at construction
+};
+
+// One connection of the mirror: what PeerManager reads of a libp2p Connection.
+struct Connection {
+  std::string conn;
+  PeerIdStr remote_peer;
+  Direction direction = Direction::kInbound;
+  std::string status = "open";
+  UnixMs open_ms = 0;  // timeline.open
+  std::optional<NodeId> node_id;  // computeNodeId(remotePeer), as the trace gives it
+  std::string key_type = "secp256k1";
+};
+
+// A timer the engine has armed, with the time it is next due.
+struct TimerDue {
+  TimerKind kind = TimerKind::kHeartbeat;
+  int64_t req = 0;  // goodbye_timeout: the goodbye's req
+  UnixMs due_ms = 0;
+};
+
+class PeerManager {
+ public:
+  PeerManager(PeerManagerConfig config, LocalNode local);
+  PeerManager(const PeerManager&) = delete;
+  PeerManager& operator=(const PeerManager&) = delete;
+
+  // Runs one event and appends, in call order, every action it caused
+  // (including the continuations of promises it settled) to *actions.
+  Status step(const Event& event, std::vector<Action>* actions);
+
+  // The timers armed now. A `timer` event is acceptable only if it names one
+  // of these with due_ms == its t_ms.
+  std::vector<TimerDue> timers() const;
+  // The first armed timer due strictly before `t_ms` (it should have fired
+  // before an event at t_ms), if any.
+  std::optional<TimerDue> overdue_timer(UnixMs t_ms) const;
+
+  // dumpPeerScoreStats(), in the store's insertion order.
+  // MaxScore entries (disablePeerScoring) read Date.now(): now_ms() here.
+  PeerScoreStats dump_peer_score_stats() const;
+
+  // FNV-1a (64-bit) over the engine's full state: time, request counter,
+  // connection mirror, connected peers, pending requests, timers, local
+  // status, scores. Two replays of one trace must agree.
+  uint64_t state_digest() const;
+
+  // Read access for tests and tools.
+  bool initialized() const { return initialized_; }
+  UnixMs now_ms() const { return now_ms_; }
+  const OrderedMap<PeerIdStr, PeerData>& connected_peers() const { return peers_data_.connected_peers; }
+  const PeerRpcScoreStore& peer_rpc_scores() const { return *peer_rpc_scores_; }
+  std::vector<PeerIdStr> get_connected_peer_ids() const;
+  bool has_some_connected_peer() const;
+  size_t pending_request_count() const { return pending_.size(); }
+  // The kind of action a pending request was made by, or nullopt.
+  std::optional<ActionKind> pending_request_kind(int64_t req) const;
+  const Connection* get_connection(const PeerIdStr& peer_id_str) const;
+  // How many peers each prioritizePeers disconnect reason has named so far.
+  const std::map<std::string, uint64_t>& prune_reason_counts() const { return prune_reason_counts_; }
+  // currentSlot as clock.currentSlot computes it at now_ms().
+  Slot current_slot() const;
+
+ private:
+  // What the TS does after an awaited call settles.
+  enum class Continuation {
+    kRequestPing,              // onPing + lastReceivedMsgUnixTsMs
+    kRequestMetadata,          // onMetadata
+    kRequestStatus,            // onStatus
+    kGoodbyeSend,              // goodbyeAndDisconnect: withTimeout race settles -> finally: disconnect()
+    kGoodbyeHangUp,            // goodbyeAndDisconnect: disconnect() returned -> applyReconnectionCoolDown
+    kDisconnect,               // onGoodbye's `void this.disconnect(peer)`: nothing after
+    kIdentify,                 // identifyPeer: agentVersion
+  };
+  struct PendingRequest {
+    ActionKind kind = ActionKind::kSendPing;
+    Continuation continuation = Continuation::kRequestPing;
+    PeerIdStr peer;
+    GoodByeReasonCode goodbye = GoodByeReasonCode::CLIENT_SHUTDOWN;  // goodbyeAndDisconnect's reason code
+    bool raced_out = false;      // kGoodbyeSend whose withTimeout already rejected: a late response does nothing
+    UnixMs timeout_due_ms = -1;  // kGoodbyeSend: the withTimeout sleep, -1 when cleared
+  };
+  struct Outcome {  // a settled promise
+    bool is_error = false;
+    ResponseValue value;
+  };
+  struct Microtask {
+    int64_t req = 0;
+    Outcome outcome;
+  };
+  // Per-step context: the event's inputs and where actions go.
+  struct StepContext {
+    const Event* event = nullptr;
+    std::vector<Action>* actions = nullptr;
+    size_t rand_used = 0;
+    bool read_active_subnets = false;
+    bool read_gossip_scores = false;
+    size_t gossip_scores_used = 0;
+    Status error;  // the first error met while running TS code (sticky)
+  };
+
+  // ---- event dispatch (step) ----
+  Status on_init(const Event& event);
+  Status on_connection_open(const Event& event);
+  Status on_connection_close(const Event& event);
+  Status on_response(const Event& event);
+  Status on_timer(const Event& event);
+  void run_microtasks();
+  void check_invariants() const;  // asserts, after every accepted event
+  void run_continuation(int64_t req, const PendingRequest& pending, const Outcome& outcome);
+
+  // ---- peerManager.ts, in file order ----
+  void goodbye_and_disconnect_all_peers();
+  void on_committee_subscriptions();
+  void report_peer(const PeerIdStr& peer, const std::string& action, const std::string& action_name);
+  void re_status_peers(const std::vector<PeerIdStr>& peers);
+  void on_request(const PeerIdStr& peer, const Event& event);
+  void on_ping(const PeerIdStr& peer, uint64_t seq_number);
+  // Returns false where the TS throws (getCustodyGroups with a count above
+  // NUMBER_OF_CUSTODY_GROUPS); the caller's catch swallows it.
+  bool on_metadata(const PeerIdStr& peer, const Metadata& metadata);
+  void on_goodbye(const PeerIdStr& peer, uint64_t goodbye);
+  bool on_status(const PeerIdStr& peer, const ChainStatus& status);
+  void request_metadata(const PeerIdStr& peer);
+  void request_ping(const PeerIdStr& peer);
+  void request_status(const PeerIdStr& peer, const ChainStatus& local_status);
+  void request_status_many(const std::vector<PeerIdStr>& peers);
+  void heartbeat();
+  void update_gossipsub_scores();
+  void ping_and_status_timeouts();
+  void bootstrap_already_open_connections();
+  bool track_libp2p_connection(const Connection& connection, bool overwrite_existing, bool trigger_handshake_now);
+  void on_libp2p_peer_connect(const Connection& connection);
+  void on_libp2p_peer_disconnect(const Connection& connection);
+  void disconnect(const PeerIdStr& peer, Continuation continuation, GoodByeReasonCode goodbye);
+  void identify_peer(const PeerIdStr& peer_id_str, const Connection* connection);
+  void goodbye_and_disconnect(const PeerIdStr& peer, GoodByeReasonCode goodbye);
+
+  // ---- helpers ----
+  int64_t call_module(ActionKind kind, const PeerIdStr& peer, PendingRequest pending, Action action);
+  void emit(Action action);
+  void fail(Status status);  // records the first error of the step
+  std::optional<NodeId> compute_node_id(const PeerIdStr& peer) const;
+  const ChainStatus& status_cache_get() const { return status_cache_; }
+
+  const PeerManagerConfig config_;
+  const LocalNode local_;
+
+  bool initialized_ = false;
+  UnixMs now_ms_ = 0;
+  UnixMs init_ms_ = 0;
+  int64_t next_req_ = 1;
+
+  // libp2p's connection map (peer -> connections, insertion order).
+  OrderedMap<PeerIdStr, std::vector<Connection>> connections_;
+  PeersData peers_data_;
+  std::unique_ptr<PeerRpcScoreStore> peer_rpc_scores_;
+  ChainStatus status_cache_;  // statusCache.get()
+  ChainStatus last_status_;   // this.lastStatus
+
+  // Pending awaited calls, by req (ordered by id: only the digest iterates).
+  std::map<int64_t, PendingRequest> pending_;
+  std::deque<Microtask> microtasks_;
+
+  // Timers: -1 when not armed.
+  UnixMs startup_ping_status_due_ms_ = -1;
+  UnixMs ping_status_due_ms_ = -1;
+  UnixMs heartbeat_due_ms_ = -1;
+  UnixMs gossip_scores_due_ms_ = -1;
+
+  StepContext ctx_;
+  std::map<std::string, uint64_t> prune_reason_counts_;  // coverage only; not part of the TS state
+};
+
+}  // namespace peers
+
+#endif  // PEER_REPLAY_ENGINE_PEER_MANAGER_H_

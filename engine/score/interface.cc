@@ -1,0 +1,40 @@
+#include "engine/score/interface.h"
+
+#include <cassert>
+
+namespace peers {
+
+std::string_view score_state_name(ScoreState state) {
+  switch (state) {
+    case ScoreState::Healthy: return "Healthy";
+    case ScoreState::Disconnected: return "Disconnected";
+    case ScoreState::Banned: return "Banned";
+  }
+  assert(false && "unknown ScoreState");
+  return "";
+}
+
+std::string_view peer_action_name(PeerAction action) {
+  switch (action) {
+    case PeerAction::Fatal: return "Fatal";
+    case PeerAction::LowToleranceError: return "LowToleranceError";
+    case PeerAction::MidToleranceError: return "MidToleranceError";
+    case PeerAction::HighToleranceError: return "HighToleranceError";
+  }
+  assert(false && "unknown PeerAction");
+  return "";
+}
+
+std::optional<PeerAction> parse_peer_action(std::string_view text) {
+  constexpr std::string_view kQualifier = "PeerAction.";
+  const bool qualified = text.substr(0, kQualifier.size()) == kQualifier;
+  if (qualified) text.remove_prefix(kQualifier.size());
+  for (int i = 0; i < kPeerActionCount; i++) {
+    const auto action = static_cast<PeerAction>(i);
+    if (text == peer_action_name(action)) return action;
+    if (!qualified && text.size() == 1 && text[0] == static_cast<char>('0' + i)) return action;
+  }
+  return std::nullopt;
+}
+
+}  // namespace peers

@@ -1,0 +1,34 @@
+// Score helpers: a port of packages/beacon-node/src/network/peers/score/utils.ts
+// (@lodestar/beacon-node 1.44.0).
+//
+// Owner: engine pure layers (score). Time: updateGossipsubScores ends in
+// RealScore.updateGossipsubScore, which reads Date.now(); here it takes now_ms.
+#ifndef PEER_REPLAY_ENGINE_SCORE_UTILS_H_
+#define PEER_REPLAY_ENGINE_SCORE_UTILS_H_
+
+#include <cstdint>
+
+#include "engine/ordered_map.h"
+#include "engine/score/interface.h"
+#include "engine/types.h"
+
+namespace peers {
+
+class PeerRpcScoreStore;
+
+// scoreToState: <= MIN_SCORE_BEFORE_BAN is Banned, <= MIN_SCORE_BEFORE_DISCONNECT
+// is Disconnected, anything else (NaN included, as in TS) is Healthy.
+ScoreState score_to_state(double score);
+
+// updateGossipsubScores(peerRpcScores, gossipsubScores, toIgnoreNegativePeers):
+// sorts the peer ids by gossipsub score, descending, with a stable sort on the
+// map's insertion order and the TS comparator `(b ?? 0) - (a ?? 0)`; then, in
+// that order, ignores the negative score (-1000 < s < 0) of the first
+// `to_ignore_negative_peers` such peers, and stores every score in the store.
+// `gossipsub_scores` is the TS Map<peerIdStr, number>, in its insertion order.
+void update_gossipsub_scores(PeerRpcScoreStore& peer_rpc_scores, const OrderedMap<PeerIdStr, double>& gossipsub_scores,
+                             int64_t to_ignore_negative_peers, UnixMs now_ms);
+
+}  // namespace peers
+
+#endif  // PEER_REPLAY_ENGINE_SCORE_UTILS_H_

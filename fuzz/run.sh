@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds the `fuzz` preset (clang++-14, libFuzzer + ASan + UBSan) and runs each
+# fuzzer for the given time, one job on one core (the build machines have two
+# shared cores).
+#
+#   bash fuzz/run.sh            # 60 s per fuzzer
+#   bash fuzz/run.sh 600        # 10 min per fuzzer
+#   FUZZ_MAX_LEN=262144 bash fuzz/run.sh 14400   # the long run: 4 h, bigger inputs
+#
+# The working corpus grows in build/fuzz/corpus/<fuzzer>/ (not committed); the
+# committed seeds are fuzz/seeds/<fuzzer>/, traces/ and conformance/bad/.
+# A crash, leak, timeout or out-of-memory stops the run and leaves its input in
+# build/fuzz/artifacts/<fuzzer>/; minimize it (-minimize_crash=1), fix the
+# reader with a regression test, and copy the input to fuzz/regressions/
+# (replayed by ctest: "fuzz regressions").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+max_len=${FUZZ_MAX_LEN:-65536}
+
+if [[ ! -f build/fuzz/CMakeCache.txt ]]; then
+  cmake --preset fuzz >/dev/null
+fi
+fuzzers=(trace_reader_fuzz)
+cmake --build build/fuzz --target "${fuzzers[@]}" -j 2
+
+for fuzzer in "${fuzzers[@]}"; do
+  name=${fuzzer%_fuzz}
+  corpus=build/fuzz/corpus/$name
+  artifacts=build/fuzz/artifacts/$name
+  mkdir -p "$corpus" "$artifacts"
+  seeds=()
+  for d in fuzz/seeds/$name fuzz/regressions traces conformance/bad; do
+    [[ -d $d ]] && seeds+=("$d")
+  done
+  echo "== $fuzzer: ${seconds}s, max_len $max_len, corpus $corpus"
+  # halt_on_error: a UBSan report is a crash. detect_leaks: a leak is a crash.
+  ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1} \
+  UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1} \
+    "build/fuzz/fuzz/$fuzzer" \
+      -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len="$max_len" \
+      -timeout=10 -print_final_stats=1 \
+      -dict=fuzz/trace.dict -artifact_prefix="$artifacts/" \
+      "$corpus" "${seeds[@]}"
+done

@@ -1,0 +1,635 @@
+#include "replay/replayer.h"
+
+#include <unistd.h>
+
+#include <cassert>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <sstream>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/peer_manager.h"
+#include "engine/score/utils.h"
+#include "replay/trace_event.h"
+#include "replay/trace_reader.h"
+
+namespace replay {
+
+using nlohmann::json;
+
+const char* verdict_name(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kConforms: return "conforms";
+    case Verdict::kDiverges: return "diverges";
+    case Verdict::kBadInput: return "bad input";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr size_t kValueCut = 500;              // characters of a value shown in a report
+constexpr size_t kMaxAwaitingResults = 4096;   // engine results kept for expects not yet read
+constexpr size_t kMaxTrackedPeers = 100000;    // peers with a score history
+constexpr size_t kMaxFieldDiffs = 64;          // differing members listed in a report
+
+std::string cut(const std::string& s, size_t max = kValueCut) {
+  if (s.size() <= max) return s;
+  return s.substr(0, max) + "...(" + std::to_string(s.size()) + " chars)";
+}
+
+std::string show(const json& v) {
+  if (v.is_number_float()) {
+    const double d = v.get<double>();
+    uint64_t bits = 0;
+    std::memcpy(&bits, &d, sizeof bits);
+    char hex[32];
+    std::snprintf(hex, sizeof hex, "0x%016llx", static_cast<unsigned long long>(bits));
+    return js_number(d) + (std::signbit(d) && d == 0 ? " (-0)" : "") + " [" + hex + "]";
+  }
+  return cut(v.dump());
+}
+
+// Distance in ulps between two finite doubles of the same sign (else max).
+uint64_t ulp_distance(double a, double b) {
+  int64_t ia = 0;
+  int64_t ib = 0;
+  std::memcpy(&ia, &a, sizeof a);
+  std::memcpy(&ib, &b, sizeof b);
+  if ((ia < 0) != (ib < 0)) return a == b ? 0 : UINT64_MAX;  // +0/-0 compare equal only under a tolerance
+  return ia > ib ? static_cast<uint64_t>(ia - ib) : static_cast<uint64_t>(ib - ia);
+}
+
+bool numbers_equal(const json& a, const json& b, uint64_t ulp) {
+  const bool a_int = a.is_number_integer();
+  const bool b_int = b.is_number_integer();
+  if (a_int && b_int) {
+    if (a.is_number_unsigned() || b.is_number_unsigned()) {
+      // Compare through int64 where both fit; unsigned values above INT64_MAX only equal each other.
+      if (a.is_number_unsigned() && b.is_number_unsigned()) return a.get<uint64_t>() == b.get<uint64_t>();
+      const json& u = a.is_number_unsigned() ? a : b;
+      const json& s = a.is_number_unsigned() ? b : a;
+      const int64_t sv = s.get<int64_t>();
+      return sv >= 0 && static_cast<uint64_t>(sv) == u.get<uint64_t>();
+    }
+    return a.get<int64_t>() == b.get<int64_t>();
+  }
+  const double da = a.get<double>();
+  const double db = b.get<double>();
+  uint64_t ba = 0;
+  uint64_t bb = 0;
+  std::memcpy(&ba, &da, sizeof da);
+  std::memcpy(&bb, &db, sizeof db);
+  if (ba == bb) return true;
+  if (ulp == 0) return false;
+  if (!std::isfinite(da) || !std::isfinite(db)) return false;
+  return ulp_distance(da, db) <= ulp;
+}
+
+struct FieldDiff {
+  std::string path;
+  std::string expected;
+  std::string actual;
+};
+
+// Member-by-member comparison; appends the differing leaves.
+void diff_json(const json& exp, const json& act, const std::string& path, uint64_t ulp, std::vector<FieldDiff>* out) {
+  if (out->size() >= kMaxFieldDiffs) return;
+  if (exp.is_number() && act.is_number()) {
+    if (!numbers_equal(exp, act, ulp)) out->push_back({path, show(exp), show(act)});
+    return;
+  }
+  if (exp.type() != act.type()) {
+    out->push_back({path, show(exp), show(act)});
+    return;
+  }
+  if (exp.is_object()) {
+    for (auto it = exp.begin(); it != exp.end(); ++it) {
+      auto a = act.find(it.key());
+      if (a == act.end()) {
+        out->push_back({path + "." + it.key(), show(*it), "(absent)"});
+      } else {
+        diff_json(*it, *a, path + "." + it.key(), ulp, out);
+      }
+    }
+    for (auto it = act.begin(); it != act.end(); ++it) {
+      if (!exp.contains(it.key())) out->push_back({path + "." + it.key(), "(absent)", show(*it)});
+    }
+    return;
+  }
+  if (exp.is_array()) {
+    if (exp.size() != act.size()) {
+      out->push_back({path + ".length", std::to_string(exp.size()), std::to_string(act.size())});
+    }
+    const size_t n = std::min(exp.size(), act.size());
+    for (size_t i = 0; i < n; i++) diff_json(exp[i], act[i], path + "[" + std::to_string(i) + "]", ulp, out);
+    return;
+  }
+  if (exp != act) out->push_back({path, show(exp), show(act)});
+}
+
+// The engine's output for one event, kept until its expect is read.
+struct EventResult {
+  uint64_t seq = 0;
+  uint64_t line = 0;
+  json actions = json::array();
+  peers::PeerScoreStats scores_full;   // the whole dump after the event
+  peers::PeerScoreStats scores_delta;  // added or changed entries, in dump order
+  json scores_removed = json::array();
+};
+
+// Bit-for-bit equality of two score entries (-0 != 0, as FORMAT.md §4 says).
+bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+bool same_stat(const peers::PeerScoreStat& a, const peers::PeerScoreStat& b) {
+  return same_bits(a.lodestar_score, b.lodestar_score) && same_bits(a.gossip_score, b.gossip_score) &&
+         a.ignore_negative_gossip_score == b.ignore_negative_gossip_score && same_bits(a.score, b.score) &&
+         a.last_update_ms == b.last_update_ms;
+}
+
+json stats_to_json(const peers::PeerScoreStats& stats) {
+  json out = json::array();
+  for (const peers::PeerScoreStatEntry& e : stats) out.push_back(score_entry_to_json(e));
+  return out;
+}
+
+struct ContextLine {
+  uint64_t line = 0;
+  uint64_t seq = 0;
+  std::string raw;
+};
+
+std::string score_state_of(double score) {
+  return std::string(peers::score_state_name(peers::score_to_state(score)));
+}
+
+class Replayer {
+ public:
+  Replayer(std::string path, ReplayOptions options) : path_(std::move(path)), options_(std::move(options)) {}
+
+  ReplayResult run();
+
+ private:
+  std::string where(uint64_t line) const { return path_ + ":" + std::to_string(line) + ": "; }
+  void bad_input(const std::string& message) {
+    result_.verdict = Verdict::kBadInput;
+    result_.message = message;
+  }
+  void diverge(uint64_t line, uint64_t seq, const std::string& headline, const std::string& details,
+               const std::vector<std::string>& peers_involved);
+  void remember_context(const Record& rec);
+  void on_event_record(const Record& rec);
+  void on_expect_record(const Record& rec);
+  void record_scores(peers::PeerScoreStats dump_after, uint64_t seq, EventResult* out);
+  void count_coverage(const peers::Event& ev, const std::vector<peers::Action>& actions);
+  void note_history(std::unordered_map<std::string, std::deque<std::string>>* history, const std::string& peer,
+                    const std::string& entry);
+  std::string write_repro(uint64_t seq, uint64_t cut_line);
+
+  const std::string path_;
+  const ReplayOptions options_;
+  ReplayResult result_;
+  std::unique_ptr<peers::PeerManager> pm_;
+  peers::PeerScoreStats prev_dump_;
+  std::deque<ContextLine> context_;  // the last K+1 events (the current one last)
+  std::map<uint64_t, EventResult> awaiting_;
+  std::unordered_map<std::string, std::deque<std::string>> expected_history_;
+  std::unordered_map<std::string, std::deque<std::string>> actual_history_;
+  bool stop_ = false;
+  uint64_t last_event_seq_ = 0;
+  std::string last_event_peer_;
+};
+
+void Replayer::remember_context(const Record& rec) {
+  context_.push_back(ContextLine{rec.line, rec.seq, rec.raw});
+  while (context_.size() > options_.context + 1) context_.pop_front();
+}
+
+void Replayer::note_history(std::unordered_map<std::string, std::deque<std::string>>* history, const std::string& peer,
+                            const std::string& entry) {
+  if (options_.score_history == 0) return;
+  auto it = history->find(peer);
+  if (it == history->end()) {
+    if (history->size() >= kMaxTrackedPeers) return;
+    it = history->emplace(peer, std::deque<std::string>{}).first;
+  }
+  it->second.push_back(entry);
+  while (it->second.size() > options_.score_history) it->second.pop_front();
+}
+
+void Replayer::record_scores(peers::PeerScoreStats after, uint64_t seq, EventResult* out) {
+  // FORMAT.md §2.3: entries added or changed during the event, in dump order;
+  // peers whose entry was deleted.
+  std::unordered_map<std::string, const peers::PeerScoreStat*> old_by_peer;
+  old_by_peer.reserve(prev_dump_.size());
+  for (const peers::PeerScoreStatEntry& e : prev_dump_) old_by_peer.emplace(e.peer_id, &e.stat);
+  std::unordered_map<std::string, bool> in_new;
+  in_new.reserve(after.size());
+  for (const peers::PeerScoreStatEntry& e : after) {
+    in_new.emplace(e.peer_id, true);
+    auto it = old_by_peer.find(e.peer_id);
+    if (it != old_by_peer.end() && same_stat(*it->second, e.stat)) continue;
+    out->scores_delta.push_back(e);
+    if (options_.score_history > 0) {
+      note_history(&actual_history_, e.peer_id, "seq " + std::to_string(seq) + ": " + score_entry_to_json(e).dump());
+    }
+    const std::string from = it == old_by_peer.end() ? "Healthy" : score_state_of(it->second->score);
+    const std::string to = score_state_of(e.stat.score);
+    if (from != to) result_.coverage.score_transitions[from + "->" + to]++;
+  }
+  for (const peers::PeerScoreStatEntry& e : prev_dump_) {
+    if (in_new.count(e.peer_id) != 0) continue;
+    out->scores_removed.push_back(e.peer_id);
+    note_history(&actual_history_, e.peer_id, "seq " + std::to_string(seq) + ": removed");
+    const std::string from = score_state_of(e.stat.score);
+    if (from != "Healthy") result_.coverage.score_transitions[from + "->Healthy"]++;
+  }
+  out->scores_full = after;
+  prev_dump_ = std::move(after);
+}
+
+void Replayer::count_coverage(const peers::Event& ev, const std::vector<peers::Action>& actions) {
+  std::string kind = peers::event_kind_name(ev.kind);
+  if (ev.kind == peers::EventKind::kTimer) kind += std::string(":") + peers::timer_kind_name(ev.timer);
+  if (ev.kind == peers::EventKind::kRequest) kind += ":" + ev.method;
+  if (ev.kind == peers::EventKind::kResponse) kind += ev.is_error ? ":error" : ":ok";
+  result_.coverage.event_kinds[kind]++;
+  for (const peers::Action& a : actions) {
+    result_.coverage.action_kinds[peers::action_kind_name(a.kind)]++;
+    if (a.kind == peers::ActionKind::kSendGoodbye) result_.coverage.goodbye_reasons[std::to_string(a.reason)]++;
+  }
+}
+
+void Replayer::diverge(uint64_t line, uint64_t seq, const std::string& headline, const std::string& details,
+                       const std::vector<std::string>& peers_involved) {
+  result_.verdict = Verdict::kDiverges;
+  result_.divergence_line = line;
+  result_.divergence_seq = seq;
+  result_.message = where(line) + "seq " + std::to_string(seq) + ": " + headline;
+  std::ostringstream r;
+  r << "DIVERGENCE " << path_ << ":" << line << " (event seq " << seq << ")\n";
+  r << "  " << headline << "\n\n";
+  // The event and the K before it.
+  if (!context_.empty()) {
+    const ContextLine& current = context_.back();
+    if (context_.size() > 1) {
+      r << "context (the " << context_.size() - 1 << " events before):\n";
+      for (size_t i = 0; i + 1 < context_.size(); i++) {
+        r << "  line " << context_[i].line << ": " << cut(context_[i].raw) << "\n";
+      }
+    }
+    r << "event (line " << current.line << "):\n  " << cut(current.raw, 4 * kValueCut) << "\n\n";
+  }
+  r << details;
+  // Score history of the peers involved.
+  bool header = false;
+  std::vector<std::string> seen;
+  for (const std::string& peer : peers_involved) {
+    if (peer.empty() || std::find(seen.begin(), seen.end(), peer) != seen.end()) continue;
+    seen.push_back(peer);
+    auto e = expected_history_.find(peer);
+    auto a = actual_history_.find(peer);
+    if (e == expected_history_.end() && a == actual_history_.end()) continue;
+    if (!header) {
+      r << "\nscore history (last " << options_.score_history << " entries per peer):\n";
+      header = true;
+    }
+    r << "  peer " << peer << "\n";
+    if (e != expected_history_.end()) {
+      for (const std::string& s : e->second) r << "    expected " << cut(s) << "\n";
+    }
+    if (a != actual_history_.end()) {
+      for (const std::string& s : a->second) r << "    actual   " << cut(s) << "\n";
+    }
+  }
+  r << "\nreproduce: " << options_.program << " check " << path_ << " --stop-at-seq " << seq << "\n";
+  if (options_.emit_repro) {
+    const std::string written = write_repro(seq, line);
+    if (!written.empty()) {
+      result_.repro_path = written;
+      r << "repro trace: " << written << "\n";
+    }
+  }
+  result_.report = r.str();
+  stop_ = true;
+}
+
+std::string Replayer::write_repro(uint64_t seq, uint64_t cut_line) {
+  // Copy the header and every record up to and including the divergent
+  // event's expect (or the event itself when the divergence is at the event).
+  std::string out_path = options_.repro_path;
+  if (out_path.empty()) {
+    std::string base = path_;
+    const size_t slash = base.find_last_of('/');
+    if (slash != std::string::npos) base = base.substr(slash + 1);
+    for (const char* ext : {".zst", ".jsonl"}) {
+      const size_t n = std::strlen(ext);
+      if (base.size() > n && base.compare(base.size() - n, n, ext) == 0) base.resize(base.size() - n);
+    }
+    out_path = base + ".repro-seq" + std::to_string(seq) + ".jsonl";
+  }
+  ReaderOptions ro;
+  ro.keep_raw = true;
+  ro.strict = false;
+  auto reader = TraceReader::open(path_, ro);
+  if (!reader.is_ok()) return "";
+  const std::string tmp = out_path + ".tmp." + std::to_string(::getpid());
+  FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) return "";
+  bool ok = std::fprintf(f, "%s\n", reader.value()->header().raw.c_str()) > 0;
+  uint64_t events = 0;
+  while (ok) {
+    Record rec;
+    bool done = false;
+    if (!reader.value()->next(&rec, &done).is_ok() || done) break;
+    if (rec.type == RecordType::kEnd) break;
+    const bool own_expect = rec.type == RecordType::kExpect && rec.seq == seq;
+    if (rec.line > cut_line && !own_expect) break;
+    ok = std::fprintf(f, "%s\n", rec.raw.c_str()) > 0;
+    if (rec.type == RecordType::kEvent) events++;
+    if (own_expect) break;
+  }
+  if (ok) ok = std::fprintf(f, "{\"type\":\"end\",\"events\":%llu}\n", static_cast<unsigned long long>(events)) > 0;
+  ok = std::fclose(f) == 0 && ok;
+  if (!ok || std::rename(tmp.c_str(), out_path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return "";
+  }
+  return out_path;
+}
+
+void Replayer::on_event_record(const Record& rec) {
+  remember_context(rec);
+  auto parsed = parse_event(rec, where(rec.line));
+  if (!parsed.is_ok()) {
+    bad_input(parsed.status().message());
+    stop_ = true;
+    return;
+  }
+  const peers::Event& ev = parsed.value();
+  last_event_seq_ = ev.seq;
+  last_event_peer_ = ev.peer;
+
+  // Timers: the engine must have this one due now, and none overdue.
+  if (pm_->initialized()) {
+    std::optional<peers::TimerDue> overdue = pm_->overdue_timer(ev.t_ms);
+    if (overdue.has_value()) {
+      std::string what = std::string("timer ") + peers::timer_kind_name(overdue->kind);
+      if (overdue->kind == peers::TimerKind::kGoodbyeTimeout) what += " (req " + std::to_string(overdue->req) + ")";
+      diverge(rec.line, ev.seq,
+              "the engine has " + what + " due at t_ms " + std::to_string(overdue->due_ms) +
+                  ", but the trace fires no such timer before this event at t_ms " + std::to_string(ev.t_ms),
+              "", {ev.peer});
+      return;
+    }
+  }
+  if (ev.kind == peers::EventKind::kTimer) {
+    bool due = false;
+    std::string armed;
+    for (const peers::TimerDue& t : pm_->timers()) {
+      if (t.kind != ev.timer) continue;
+      if (ev.timer == peers::TimerKind::kGoodbyeTimeout && t.req != ev.req) continue;
+      armed += (armed.empty() ? "" : ", ") + std::to_string(t.due_ms);
+      if (t.due_ms == ev.t_ms) due = true;
+    }
+    if (!due) {
+      std::string what = std::string("timer ") + peers::timer_kind_name(ev.timer);
+      if (ev.timer == peers::TimerKind::kGoodbyeTimeout) what += " (req " + std::to_string(ev.req) + ")";
+      diverge(rec.line, ev.seq,
+              "the trace fires " + what + " at t_ms " + std::to_string(ev.t_ms) + ", which the engine has " +
+                  (armed.empty() ? std::string("not armed") : "due at " + armed),
+              "", {});
+      return;
+    }
+  }
+
+  std::vector<peers::Action> actions;
+  peers::Status s = pm_->step(ev, &actions);
+  result_.events++;
+  if (!s.is_ok()) {
+    std::string details = "engine: " + s.message() + "\n";
+    if (!actions.empty()) details += "actions before the error: " + cut(actions_to_json(actions).dump()) + "\n";
+    diverge(rec.line, ev.seq, "the engine cannot accept this event: " + s.message(), details, {ev.peer});
+    return;
+  }
+  count_coverage(ev, actions);
+
+  EventResult out;
+  out.seq = ev.seq;
+  out.line = rec.line;
+  out.actions = actions_to_json(actions);
+  record_scores(pm_->dump_peer_score_stats(), ev.seq, &out);
+  if (awaiting_.size() >= kMaxAwaitingResults) awaiting_.erase(awaiting_.begin());  // never checked: no expect
+  awaiting_[ev.seq] = std::move(out);
+}
+
+void Replayer::on_expect_record(const Record& rec) {
+  const json& j = rec.json;
+  auto it = awaiting_.find(rec.seq);
+  if (it == awaiting_.end()) {
+    // The reader guarantees the event was read; its result aged out.
+    bad_input(where(rec.line) + "expect for seq " + std::to_string(rec.seq) + " comes more than " +
+              std::to_string(kMaxAwaitingResults) + " events after its event");
+    stop_ = true;
+    return;
+  }
+  const EventResult actual = std::move(it->second);
+  awaiting_.erase(it);
+  result_.expects++;
+
+  const json* exp_actions = j.contains("actions") ? &j["actions"] : nullptr;
+  if (exp_actions == nullptr || !exp_actions->is_array()) {
+    bad_input(where(rec.line) + "actions: expected an array");
+    stop_ = true;
+    return;
+  }
+  std::vector<std::string> involved{last_event_peer_};
+  std::ostringstream details;
+  bool differs = false;
+  std::string headline;
+
+  // Actions: exact, in order.
+  {
+    std::vector<FieldDiff> diffs;
+    diff_json(*exp_actions, actual.actions, "actions", 0, &diffs);
+    result_.actions_compared += exp_actions->size();
+    if (!diffs.empty()) {
+      differs = true;
+      // Name the first differing action in the headline.
+      size_t first = std::min(exp_actions->size(), actual.actions.size());
+      for (size_t i = 0; i < std::min(exp_actions->size(), actual.actions.size()); i++) {
+        if ((*exp_actions)[i] != actual.actions[i]) {
+          std::vector<FieldDiff> d;
+          diff_json((*exp_actions)[i], actual.actions[i], "", 0, &d);
+          if (!d.empty()) {
+            first = i;
+            break;
+          }
+        }
+      }
+      headline = "actions differ at actions[" + std::to_string(first) + "] (expected " +
+                 std::to_string(exp_actions->size()) + " actions, the engine made " +
+                 std::to_string(actual.actions.size()) + ")";
+      details << "actions, expected vs actual (differing members only):\n";
+      for (const FieldDiff& d : diffs) {
+        details << "  " << d.path << ":\n    expected " << d.expected << "\n    actual   " << d.actual << "\n";
+      }
+      details << "expected actions: " << cut(exp_actions->dump(), 2 * kValueCut) << "\n";
+      details << "actual actions:   " << cut(actual.actions.dump(), 2 * kValueCut) << "\n";
+      for (const json& a : *exp_actions) {
+        if (a.contains("peer") && a["peer"].is_string()) involved.push_back(a["peer"].get<std::string>());
+      }
+      for (const json& a : actual.actions) {
+        if (a.contains("peer") && a["peer"].is_string()) involved.push_back(a["peer"].get<std::string>());
+      }
+    }
+  }
+
+  // Scores: bit for bit unless options_.ulp.
+  const bool full = j.contains("scores_full") && j["scores_full"].is_boolean() && j["scores_full"].get<bool>();
+  const json empty = json::array();
+  const json& exp_scores = j.contains("scores") && j["scores"].is_array() ? j["scores"] : empty;
+  const json& exp_removed = j.contains("scores_removed") && j["scores_removed"].is_array() ? j["scores_removed"] : empty;
+  for (const json& e : exp_scores) {
+    if (e.is_object() && e.contains("peer") && e["peer"].is_string()) {
+      note_history(&expected_history_, e["peer"].get<std::string>(), "seq " + std::to_string(rec.seq) + ": " + e.dump());
+    }
+  }
+  for (const json& p : exp_removed) {
+    if (p.is_string()) note_history(&expected_history_, p.get<std::string>(), "seq " + std::to_string(rec.seq) + ": removed");
+  }
+  {
+    const json act_scores = stats_to_json(full ? actual.scores_full : actual.scores_delta);
+    std::vector<FieldDiff> diffs;
+    diff_json(exp_scores, act_scores, full ? "scores(full)" : "scores", options_.ulp, &diffs);
+    if (!full) diff_json(exp_removed, actual.scores_removed, "scores_removed", 0, &diffs);
+    result_.scores_compared += exp_scores.size();
+    if (!diffs.empty()) {
+      if (!differs) headline = std::string("scores differ") + (full ? " (full dump)" : " (delta)");
+      differs = true;
+      details << (full ? "scores (full dump)" : "scores (delta)") << ", expected vs actual (differing members only):\n";
+      for (const FieldDiff& d : diffs) {
+        details << "  " << d.path << ":\n    expected " << d.expected << "\n    actual   " << d.actual << "\n";
+        // Name the peer of a differing entry.
+        const size_t lb = d.path.find('[');
+        const size_t rb = d.path.find(']');
+        if (lb != std::string::npos && rb != std::string::npos && d.path.rfind("scores_removed", 0) != 0) {
+          const size_t index = std::strtoull(d.path.c_str() + lb + 1, nullptr, 10);
+          if (index < exp_scores.size() && exp_scores[index].contains("peer") && exp_scores[index]["peer"].is_string()) {
+            involved.push_back(exp_scores[index]["peer"].get<std::string>());
+          }
+          if (index < act_scores.size()) involved.push_back(act_scores[index]["peer"].get<std::string>());
+        }
+      }
+      details << "expected scores: " << cut(exp_scores.dump(), 2 * kValueCut) << "\n";
+      details << "actual scores:   " << cut(act_scores.dump(), 2 * kValueCut) << "\n";
+      if (!full) {
+        details << "expected scores_removed: " << cut(exp_removed.dump()) << "\n";
+        details << "actual scores_removed:   " << cut(actual.scores_removed.dump()) << "\n";
+      }
+    }
+  }
+  if (differs) {
+    diverge(rec.line, rec.seq, headline, details.str(), involved);
+    return;
+  }
+  if (options_.stop_at_seq.has_value() && rec.seq >= *options_.stop_at_seq) stop_ = true;
+}
+
+ReplayResult Replayer::run() {
+  ReaderOptions ro;
+  ro.keep_raw = true;
+  ro.strict = options_.strict;
+  auto opened = TraceReader::open(path_, ro);
+  if (!opened.is_ok()) {
+    bad_input(opened.status().message());
+    return result_;
+  }
+  std::unique_ptr<TraceReader> reader = std::move(opened).value();
+  auto setup = parse_header(reader->header().json, where(reader->header().line));
+  if (!setup.is_ok()) {
+    bad_input(setup.status().message());
+    return result_;
+  }
+  pm_ = std::make_unique<peers::PeerManager>(setup.value().config, setup.value().local);
+
+  while (!stop_) {
+    Record rec;
+    bool done = false;
+    peers::Status s = reader->next(&rec, &done);
+    if (!s.is_ok()) {
+      bad_input(s.message());
+      break;
+    }
+    if (done) break;
+    switch (rec.type) {
+      case RecordType::kEvent:
+        if (options_.stop_at_seq.has_value() && rec.seq > *options_.stop_at_seq) {
+          stop_ = true;
+          break;
+        }
+        on_event_record(rec);
+        break;
+      case RecordType::kExpect:
+        on_expect_record(rec);
+        break;
+      case RecordType::kEnd:
+      case RecordType::kHeader:
+        break;
+    }
+  }
+  result_.state_digest = pm_->state_digest();
+  if (result_.verdict == Verdict::kConforms) {
+    result_.message = path_ + ": conforms: " + std::to_string(result_.events) + " events, " +
+                      std::to_string(result_.expects) + " expects, " + std::to_string(result_.actions_compared) +
+                      " actions and " + std::to_string(result_.scores_compared) + " score entries compared";
+    if (options_.stop_at_seq.has_value()) result_.message += " (stopped at seq " + std::to_string(*options_.stop_at_seq) + ")";
+  }
+  for (const auto& [reason, count] : pm_->prune_reason_counts()) result_.coverage.prune_reasons[reason] += count;
+  return result_;
+}
+
+}  // namespace
+
+ReplayResult replay_trace(const std::string& path, const ReplayOptions& options) {
+  ReplayResult result = Replayer(path, options).run();
+  if (options.check_determinism && result.verdict != Verdict::kBadInput) {
+    ReplayOptions again = options;
+    again.check_determinism = false;
+    again.emit_repro = false;
+    const ReplayResult second = Replayer(path, again).run();
+    result.second_digest = second.state_digest;
+    if (second.state_digest != result.state_digest || second.verdict != result.verdict) {
+      char buf[128];
+      std::snprintf(buf, sizeof buf, "state digests differ: %016llx vs %016llx",
+                    static_cast<unsigned long long>(result.state_digest),
+                    static_cast<unsigned long long>(second.state_digest));
+      result.verdict = Verdict::kDiverges;
+      result.message = path + ": the engine is not deterministic: two replays end in different states (" + buf + ")";
+    }
+  }
+  return result;
+}
+
+std::string format_coverage(const Coverage& c) {
+  std::ostringstream o;
+  auto family = [&o](const char* name, const std::map<std::string, uint64_t>& m) {
+    o << name << ":";
+    if (m.empty()) o << " (none)";
+    for (const auto& [k, v] : m) o << " " << k << "=" << v;
+    o << "\n";
+  };
+  family("event kinds", c.event_kinds);
+  family("action kinds", c.action_kinds);
+  family("goodbye reasons", c.goodbye_reasons);
+  family("prune reasons", c.prune_reasons);
+  family("score transitions", c.score_transitions);
+  return o.str();
+}
+
+}  // namespace replay

@@ -1,0 +1,78 @@
+// The replay driver and comparer (issue 5 §4): feeds a trace's events to the
+// engine and compares every expect record with what the engine did.
+//
+//   - actions must match exactly: order, kind, peer, every member;
+//   - scores must match bit for bit (doubles compared by their bits, so -0 and
+//     0 differ); ReplayOptions::ulp relaxes that to N units in the last place
+//     and is 0 (off) by default;
+//   - the engine's score delta is derived from its full dump after each event
+//     exactly as FORMAT.md §2.3 defines the recorder's: entries added or
+//     changed, in dump order, and the peers whose entry was removed; the full
+//     dump where the expect has scores_full;
+//   - every `timer` event must be one the engine has due at that t_ms, and no
+//     engine timer may be skipped (due before an event's t_ms, never fired).
+//
+// The first divergence stops the replay and produces a report: trace path,
+// line, seq, the event's raw line, the K events before it, expected vs actual
+// member by member (only the differing ones, values cut at ~500 chars), the
+// score history of the peers involved, and one command that reproduces it.
+// Memory is bounded: the reader streams, and the comparer keeps only the last
+// K events, the engine's pending results and a few score entries per peer.
+#ifndef PEER_REPLAY_REPLAY_REPLAYER_H_
+#define PEER_REPLAY_REPLAY_REPLAYER_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace replay {
+
+struct ReplayOptions {
+  size_t context = 5;                  // events shown before the divergent one
+  std::optional<uint64_t> stop_at_seq; // stop after this event (and its expect)
+  uint64_t ulp = 0;                    // score tolerance in ulps; 0 = bit-exact
+  bool strict = false;                 // reader: unknown members are errors
+  bool emit_repro = false;             // write the trace prefix up to the divergence
+  std::string repro_path;              // where; default "<trace name>.repro-seq<N>.jsonl" in the cwd
+  bool check_determinism = false;      // replay twice and compare state digests
+  size_t score_history = 5;            // score entries kept per peer for the report
+  std::string program = "peer-replay"; // the command name in the reproduce line
+};
+
+enum class Verdict { kConforms, kDiverges, kBadInput };
+const char* verdict_name(Verdict verdict);  // "conforms" | "diverges" | "bad input"
+
+// Coverage counters: what the trace exercised.
+struct Coverage {
+  std::map<std::string, uint64_t> event_kinds;        // "request:ping", "timer:heartbeat", "init", ...
+  std::map<std::string, uint64_t> action_kinds;       // engine actions, by kind
+  std::map<std::string, uint64_t> goodbye_reasons;    // send_goodbye reason codes sent
+  std::map<std::string, uint64_t> prune_reasons;      // prioritizePeers peersToDisconnect reasons (peers)
+  std::map<std::string, uint64_t> score_transitions;  // "Healthy->Banned", ... (scoreToState before/after an event)
+};
+
+struct ReplayResult {
+  Verdict verdict = Verdict::kConforms;
+  std::string message;  // one line: why not conforming, or a summary
+  std::string report;   // the full first-divergence report (empty when conforming)
+  uint64_t events = 0;   // events replayed
+  uint64_t expects = 0;  // expect records compared
+  uint64_t actions_compared = 0;
+  uint64_t scores_compared = 0;
+  std::optional<uint64_t> divergence_line;
+  std::optional<uint64_t> divergence_seq;
+  uint64_t state_digest = 0;                  // the engine's digest after the last event
+  std::optional<uint64_t> second_digest;      // with check_determinism
+  std::string repro_path;                     // with emit_repro, when written
+  Coverage coverage;
+};
+
+ReplayResult replay_trace(const std::string& path, const ReplayOptions& options = {});
+
+// Formats a coverage summary (one line per counter family).
+std::string format_coverage(const Coverage& coverage);
+
+}  // namespace replay
+
+#endif  // PEER_REPLAY_REPLAY_REPLAYER_H_

@@ -1,0 +1,237 @@
+// Tests of the comparer on small hand-made traces (written by the test). They
+// test the comparer, not the engine's conformance: a matching trace passes; a
+// changed action or score is reported at the right line and seq; timers and
+// repro files behave. The expected values written here are read from
+// peerManager.ts (e.g. an outbound connection sends ping then status), never
+// produced by the engine.
+#include "replay/replayer.h"
+
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "replay/trace_event.h"
+
+namespace replay {
+namespace {
+
+const char* kHeader =
+    R"({"type":"header","format":"peer-replay-trace","format_version":1,)"
+    R"("producer":{"name":"replayer_test","version":"0","mode":"scripted"},"scenario":"unit","seed":"1",)"
+    R"("config":{"targetPeers":4,"maxPeers":6,"targetGroupPeers":6,"gossipDecayIntervalMs":12000,)"
+    R"("disablePeerScoring":false,"genesisTime":1600000000,"discovery":false,)"
+    R"("chain":{"SLOTS_PER_EPOCH":32,"SLOT_DURATION_MS":12000,"CUSTODY_REQUIREMENT":4,"SAMPLES_PER_SLOT":8,)"
+    R"("NUMBER_OF_CUSTODY_GROUPS":128,"NUMBER_OF_COLUMNS":128,"DATA_COLUMN_SIDECAR_SUBNET_COUNT":128,)"
+    R"("ALTAIR_FORK_EPOCH":0,"BELLATRIX_FORK_EPOCH":0,"CAPELLA_FORK_EPOCH":0,"DENEB_FORK_EPOCH":0,)"
+    R"("ELECTRA_FORK_EPOCH":0,"FULU_FORK_EPOCH":null,"GLOAS_FORK_EPOCH":null}},)"
+    R"("local":{"nodeId":"4242424242424242424242424242424242424242424242424242424242424242",)"
+    R"("custodyGroupCount":4,"sampleGroups":[1,2,3,4,5,6,7,8],"sampledSubnets":[1,2,3,4,5,6,7,8],)"
+    R"("status":{"forkDigest":"aabbccdd","finalizedRoot":"0101010101010101010101010101010101010101010101010101010101010101",)"
+    R"("finalizedEpoch":30,"headRoot":"0202020202020202020202020202020202020202020202020202020202020202","headSlot":1000}}})";
+
+const char* kStatus =
+    R"({"forkDigest":"aabbccdd","finalizedRoot":"0101010101010101010101010101010101010101010101010101010101010101",)"
+    R"("finalizedEpoch":30,"headRoot":"0202020202020202020202020202020202020202020202020202020202020202","headSlot":1000})";
+
+// T0 = slot 1000 + 0.5 s.
+constexpr const char* kT0 = "1600012000500";
+
+std::vector<std::string> base_lines() {
+  const std::string t0 = kT0;
+  const std::string peer = "16Uiu2HAmA";
+  return {
+      kHeader,
+      // 2: init, no peers: heartbeat (pre-fulu: no custody queries), nothing sent.
+      R"({"type":"event","seq":1,"t_ms":)" + t0 + R"(,"kind":"init","active_attnets":[],"active_syncnets":[]})",
+      R"({"type":"expect","seq":1,"actions":[],"scores":[],"scores_removed":[],"scores_full":true})",
+      // 4: the startup ping/status check at init time: nobody to ping.
+      R"({"type":"event","seq":2,"t_ms":)" + t0 + R"(,"kind":"timer","timer":"startup_ping_status"})",
+      R"({"type":"expect","seq":2,"actions":[],"scores":[],"scores_removed":[],"scores_full":false})",
+      // 6: an outbound connection: ping, then status (peerManager.ts trackLibp2pConnection).
+      R"({"type":"event","seq":3,"t_ms":)" + t0 + R"(,"kind":"connection_open","peer":")" + peer +
+          R"(","conn":"c1","direction":"outbound","node_id":"0101010101010101010101010101010101010101010101010101010101010101"})",
+      R"({"type":"expect","seq":3,"actions":[{"kind":"send_ping","peer":")" + peer + R"(","req":1},)" +
+          R"({"kind":"send_status","peer":")" + peer + R"(","req":2,"status":)" + kStatus +
+          R"(}],"scores":[],"scores_removed":[],"scores_full":false})",
+      // 8: a LowToleranceError report: -10.
+      R"({"type":"event","seq":4,"t_ms":1600012001000,"kind":"report_peer","peer":")" + peer +
+          R"(","action":"LowToleranceError","action_name":"test"})",
+      R"({"type":"expect","seq":4,"actions":[],"scores":[{"peer":")" + peer +
+          R"(","lodestar":-10,"gossip":0,"ignore_negative":false,"score":-10,"last_update_ms":1600012001000}],)" +
+          R"("scores_removed":[],"scores_full":false})",
+      R"({"type":"end","events":4})",
+  };
+}
+
+class TempTrace {
+ public:
+  explicit TempTrace(const std::vector<std::string>& lines) {
+    char tmpl[] = "/tmp/replayer_test_XXXXXX";
+    const int fd = ::mkstemp(tmpl);
+    REQUIRE(fd >= 0);
+    ::close(fd);
+    path_ = std::string(tmpl) + ".jsonl";
+    std::rename(tmpl, path_.c_str());
+    std::ofstream out(path_);
+    for (const std::string& l : lines) out << l << "\n";
+  }
+  ~TempTrace() { std::remove(path_.c_str()); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+TEST_CASE("a matching trace conforms", "[replayer]") {
+  TempTrace t(base_lines());
+  ReplayOptions o;
+  o.check_determinism = true;
+  ReplayResult r = replay_trace(t.path(), o);
+  INFO(r.message << "\n" << r.report);
+  CHECK(r.verdict == Verdict::kConforms);
+  CHECK(r.events == 4);
+  CHECK(r.expects == 4);
+  CHECK(r.actions_compared == 2);
+  CHECK(r.scores_compared == 1);
+  REQUIRE(r.second_digest.has_value());
+  CHECK(*r.second_digest == r.state_digest);
+  CHECK(r.coverage.event_kinds["connection_open"] == 1);
+  CHECK(r.coverage.action_kinds["send_ping"] == 1);
+}
+
+TEST_CASE("a changed action is reported at its expect's line and seq", "[replayer]") {
+  std::vector<std::string> lines = base_lines();
+  // Swap the order: status first, then ping.
+  const std::string& e = lines[6];
+  std::string changed = e;
+  const size_t a = changed.find("{\"kind\":\"send_ping\"");
+  const size_t b = changed.find("{\"kind\":\"send_status\"");
+  const size_t end = changed.find("}],\"scores\"");
+  const std::string ping = changed.substr(a, b - a - 1);
+  const std::string status = changed.substr(b, end + 1 - b);
+  changed = changed.substr(0, a) + status + "," + ping + changed.substr(end + 1);
+  lines[6] = changed;
+  TempTrace t(lines);
+  ReplayOptions o;
+  o.context = 2;
+  ReplayResult r = replay_trace(t.path(), o);
+  INFO(r.report);
+  CHECK(r.verdict == Verdict::kDiverges);
+  REQUIRE(r.divergence_line.has_value());
+  CHECK(*r.divergence_line == 7);
+  CHECK(*r.divergence_seq == 3);
+  CHECK(r.report.find("actions[0].kind") != std::string::npos);
+  CHECK(r.report.find("--stop-at-seq 3") != std::string::npos);
+  CHECK(r.report.find("\"kind\":\"connection_open\"") != std::string::npos);  // the event's raw line
+}
+
+TEST_CASE("a score one ulp off diverges; --ulp 1 accepts it; -0 differs from 0", "[replayer]") {
+  std::vector<std::string> lines = base_lines();
+  std::string& e = lines[8];
+  e.replace(e.find("\"score\":-10"), std::string("\"score\":-10").size(), "\"score\":-10.000000000000002");
+  TempTrace t(lines);
+  ReplayResult r = replay_trace(t.path());
+  INFO(r.report);
+  CHECK(r.verdict == Verdict::kDiverges);
+  CHECK(*r.divergence_line == 9);
+  CHECK(*r.divergence_seq == 4);
+  CHECK(r.report.find("scores[0].score") != std::string::npos);
+  CHECK(r.report.find("score history") != std::string::npos);
+  ReplayOptions o;
+  o.ulp = 1;
+  CHECK(replay_trace(t.path(), o).verdict == Verdict::kConforms);
+
+  std::vector<std::string> zero = base_lines();
+  std::string& z = zero[8];
+  z.replace(z.find("\"gossip\":0"), std::string("\"gossip\":0").size(), "\"gossip\":-0.0");
+  TempTrace tz(zero);
+  CHECK(replay_trace(tz.path()).verdict == Verdict::kDiverges);
+}
+
+TEST_CASE("stop_at_seq stops after that event's expect", "[replayer]") {
+  std::vector<std::string> lines = base_lines();
+  std::string& e = lines[8];
+  e.replace(e.find("\"score\":-10"), std::string("\"score\":-10").size(), "\"score\":-11");
+  TempTrace t(lines);
+  ReplayOptions o;
+  o.stop_at_seq = 3;
+  ReplayResult r = replay_trace(t.path(), o);
+  CHECK(r.verdict == Verdict::kConforms);
+  CHECK(r.events == 3);
+}
+
+TEST_CASE("a timer the engine does not have due is a divergence", "[replayer]") {
+  std::vector<std::string> lines = base_lines();
+  lines.insert(lines.begin() + 9,
+               R"({"type":"event","seq":5,"t_ms":1600012009000,"kind":"timer","timer":"heartbeat","active_attnets":[],"active_syncnets":[]})");
+  lines.back() = R"({"type":"end","events":5})";
+  TempTrace t(lines);
+  ReplayResult r = replay_trace(t.path());
+  INFO(r.report);
+  CHECK(r.verdict == Verdict::kDiverges);
+  CHECK(*r.divergence_line == 10);
+  CHECK(r.message.find("heartbeat") != std::string::npos);
+
+  // A skipped timer: an event after the ping_status check was due.
+  std::vector<std::string> late = base_lines();
+  late.insert(late.begin() + 9,
+              R"({"type":"event","seq":5,"t_ms":1600012015000,"kind":"report_peer","peer":"x","action":"Fatal","action_name":"t"})");
+  late.back() = R"({"type":"end","events":5})";
+  TempTrace tl(late);
+  ReplayResult rl = replay_trace(tl.path());
+  CHECK(rl.verdict == Verdict::kDiverges);
+  CHECK(rl.message.find("ping_status") != std::string::npos);
+}
+
+TEST_CASE("emit_repro writes the prefix up to the divergent expect", "[replayer]") {
+  std::vector<std::string> lines = base_lines();
+  std::string& e = lines[8];
+  e.replace(e.find("\"lodestar\":-10"), std::string("\"lodestar\":-10").size(), "\"lodestar\":-9");
+  TempTrace t(lines);
+  ReplayOptions o;
+  o.emit_repro = true;
+  o.repro_path = t.path() + ".repro.jsonl";
+  ReplayResult r = replay_trace(t.path(), o);
+  CHECK(r.verdict == Verdict::kDiverges);
+  REQUIRE(r.repro_path == o.repro_path);
+  std::ifstream in(o.repro_path);
+  std::vector<std::string> got;
+  for (std::string l; std::getline(in, l);) got.push_back(l);
+  REQUIRE(got.size() == 10);  // header + 8 records + end
+  CHECK(got[0] == lines[0]);
+  CHECK(got[8] == lines[8]);
+  CHECK(got[9] == R"({"type":"end","events":4})");
+  // The repro diverges the same way.
+  ReplayResult again = replay_trace(o.repro_path);
+  CHECK(again.verdict == Verdict::kDiverges);
+  CHECK(*again.divergence_seq == 4);
+  std::remove(o.repro_path.c_str());
+}
+
+TEST_CASE("bad input is reported with file and line", "[replayer]") {
+  std::vector<std::string> lines = base_lines();
+  lines[5] = R"({"type":"event","seq":3,"t_ms":1600012000500,"kind":"connection_open","peer":"p","conn":"c1","direction":"sideways","node_id":"01"})";
+  TempTrace t(lines);
+  ReplayResult r = replay_trace(t.path());
+  CHECK(r.verdict == Verdict::kBadInput);
+  CHECK(r.message.find(t.path() + ":6:") != std::string::npos);
+}
+
+TEST_CASE("js_number prints as JavaScript does", "[replayer]") {
+  CHECK(js_number(-14.406093444266025) == "-14.406093444266025");
+  CHECK(js_number(1600012000000.0) == "1600012000000");
+  CHECK(js_number(0.1) == "0.1");
+  CHECK(js_number(1e21) == "1e+21");
+  CHECK(js_number(1e-7) == "1e-7");
+  CHECK(js_number(0.000001) == "0.000001");
+  CHECK(js_number(-0.0) == "0");
+}
+
+}  // namespace
+}  // namespace replay

@@ -1,0 +1,159 @@
+#include "replay/run_trace.h"
+
+#include <filesystem>
+#include <memory>
+#include <ostream>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/peer_manager.h"
+#include "replay/commands.h"
+#include "replay/score_delta.h"
+#include "replay/trace_event.h"
+#include "replay/trace_reader.h"
+#include "replay/trace_writer.h"
+
+#ifndef PEER_REPLAY_GIT_COMMIT
+#define PEER_REPLAY_GIT_COMMIT "unknown"
+#endif
+
+namespace replay {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+namespace {
+
+// FORMAT.md §2.3: the full dump after init, heartbeat and committee
+// subscriptions; otherwise the entries added or changed, and the removed peers.
+bool writes_full_dump(const Record& rec) {
+  if (rec.kind == "init" || rec.kind == "committee_subscriptions") return true;
+  return rec.kind == "timer" && rec.json.value("timer", "") == "heartbeat";
+}
+
+struct Outcome {
+  int exit_code = kExitOk;
+  std::string message;
+};
+
+Outcome run_one(const std::string& in_path, const std::string& out_path, const RunOptions& opts) {
+  ReaderOptions ro;
+  ro.keep_raw = true;
+  ro.strict = opts.strict;
+  auto opened = TraceReader::open(in_path, ro);
+  if (!opened.is_ok()) return {kExitBadInput, opened.status().message()};
+  TraceReader& reader = *opened.value();
+  const std::string at_header = reader.path() + ":1: ";
+  auto setup = parse_header(reader.header().json, at_header);
+  if (!setup.is_ok()) return {kExitBadInput, setup.status().message()};
+  peers::PeerManager pm(setup.value().config, setup.value().local);
+
+  // The header keeps its member order: parse the raw line as ordered_json.
+  ordered_json header = ordered_json::parse(reader.header().raw);
+  const ordered_json source_producer = header["producer"];
+  header["producer"] = ordered_json{{"name", "peer-replay"},
+                                    {"version", PEER_REPLAY_VERSION},
+                                    {"mode", "engine"},
+                                    {"peer_replay_version", PEER_REPLAY_VERSION},
+                                    {"git_commit", PEER_REPLAY_GIT_COMMIT},
+                                    {"source", source_producer}};
+
+  auto created = TraceWriter::create(out_path, opts.zstd_level);
+  if (!created.is_ok()) return {kExitBadInput, created.status().message()};
+  TraceWriter& writer = *created.value();
+  peers::Status s = writer.write_line(header.dump());
+
+  json previous = json::array();  // the engine's last full dump
+  uint64_t events = 0;
+  Record rec;
+  while (s.is_ok()) {
+    bool done = false;
+    s = reader.next(&rec, &done);
+    if (!s.is_ok()) return {kExitBadInput, s.message()};
+    if (done) break;
+    if (rec.type != RecordType::kEvent) continue;  // the source's expects are replaced
+    auto ev = parse_event(rec, reader.where(rec.line));
+    if (!ev.is_ok()) return {kExitBadInput, ev.status().message()};
+    std::vector<peers::Action> actions;
+    peers::Status stepped = pm.step(ev.value(), &actions);
+    if (!stepped.is_ok()) {
+      return {kExitDiverges, reader.where(rec.line) + "the engine cannot accept this event (seq " +
+                                 std::to_string(rec.seq) + "): " + stepped.message() + "; nothing written"};
+    }
+    events++;
+    json dump = json::array();
+    for (const peers::PeerScoreStatEntry& e : pm.dump_peer_score_stats()) dump.push_back(score_entry_to_json(e));
+    ordered_json expect{{"type", "expect"}, {"seq", rec.seq}, {"actions", actions_to_json(actions)}};
+    if (writes_full_dump(rec)) {
+      expect["scores"] = dump;
+      expect["scores_full"] = true;
+    } else {
+      json delta = json::array();
+      json removed = json::array();
+      score_delta(previous, dump, &delta, &removed);
+      expect["scores"] = std::move(delta);
+      expect["scores_removed"] = std::move(removed);
+      expect["scores_full"] = false;
+    }
+    previous = std::move(dump);
+    s = writer.write_line(rec.raw);
+    if (s.is_ok()) s = writer.write_line(expect.dump());
+  }
+  if (s.is_ok()) s = writer.write_line(ordered_json{{"type", "end"}, {"events", events}}.dump());
+  if (s.is_ok()) s = writer.commit();
+  if (!s.is_ok()) return {kExitBadInput, out_path + ": " + s.message()};
+  return {kExitOk, in_path + " -> " + out_path + ": " + std::to_string(events) + " events"};
+}
+
+}  // namespace
+
+int cmd_run(const RunOptions& opts, std::ostream& out, std::ostream& err) {
+  // Output layout: one input file and an output that is not a directory: a
+  // file. Otherwise a directory mirroring the inputs' paths below each input
+  // directory (file inputs keep their base name).
+  std::vector<std::pair<std::string, std::string>> jobs;
+  bool to_directory = opts.inputs.size() > 1 || fs::is_directory(opts.output);
+  for (const std::string& input : opts.inputs) {
+    if (fs::is_directory(input)) to_directory = true;
+  }
+  for (const std::string& input : opts.inputs) {
+    std::vector<std::string> files;
+    std::string error;
+    if (!expand_trace_paths({input}, &files, &error)) {
+      err << error << "\n";
+      return kExitBadInput;
+    }
+    for (const std::string& f : files) {
+      std::string dest = opts.output;
+      if (to_directory) {
+        const fs::path rel = fs::is_directory(input) ? fs::relative(f, input) : fs::path(f).filename();
+        dest = (fs::path(opts.output) / rel).string();
+      }
+      jobs.emplace_back(f, dest);
+    }
+  }
+  std::unordered_set<std::string> seen;
+  for (const auto& [in, dest] : jobs) {
+    if (!seen.insert(dest).second) {
+      err << dest << ": two inputs would be written to the same output\n";
+      return kExitBadInput;
+    }
+  }
+  int worst = kExitOk;
+  for (const auto& [in, dest] : jobs) {
+    std::error_code ec;
+    fs::create_directories(fs::path(dest).parent_path().empty() ? fs::path(".") : fs::path(dest).parent_path(), ec);
+    Outcome o = run_one(in, dest, opts);
+    if (o.exit_code == kExitOk) {
+      out << "wrote " << o.message << "\n";
+    } else {
+      err << o.message << "\n";
+    }
+    worst = std::max(worst, o.exit_code);
+  }
+  return worst;
+}
+
+}  // namespace replay

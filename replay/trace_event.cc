@@ -1,0 +1,668 @@
+#include "replay/trace_event.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+
+namespace replay {
+
+using nlohmann::json;
+using peers::Result;
+using peers::Status;
+
+namespace {
+
+constexpr int64_t kMaxSafeInteger = (int64_t{1} << 53) - 1;
+
+// Small typed getters: each returns an error naming the member.
+class Getter {
+ public:
+  Getter(const json& obj, std::string where, std::string path) : obj_(obj), where_(std::move(where)), path_(std::move(path)) {}
+
+  Status error(const std::string& member, const std::string& expected) const {
+    return Status::corruption(where_ + path_ + member + ": expected " + expected);
+  }
+  bool has(const char* member) const { return obj_.is_object() && obj_.contains(member) && !obj_[member].is_null(); }
+  const json* find(const char* member) const {
+    if (!obj_.is_object()) return nullptr;
+    auto it = obj_.find(member);
+    return it == obj_.end() ? nullptr : &*it;
+  }
+
+  Status integer(const char* member, int64_t min, int64_t max, int64_t* out) const {
+    const json* v = find(member);
+    if (v == nullptr) return error(member, "an integer (member missing)");
+    return as_integer(*v, member, min, max, out);
+  }
+  Status as_integer(const json& v, const std::string& member, int64_t min, int64_t max, int64_t* out) const {
+    if (v.is_number_integer()) {
+      if (v.is_number_unsigned()) {
+        const uint64_t u = v.get<uint64_t>();
+        if (u > static_cast<uint64_t>(max)) return error(member, "an integer <= " + std::to_string(max));
+        *out = static_cast<int64_t>(u);
+      } else {
+        *out = v.get<int64_t>();
+      }
+    } else if (v.is_number_float()) {
+      const double d = v.get<double>();
+      if (!std::isfinite(d) || std::floor(d) != d || std::fabs(d) > static_cast<double>(kMaxSafeInteger)) {
+        return error(member, "an integer");
+      }
+      *out = static_cast<int64_t>(d);
+    } else {
+      return error(member, "an integer");
+    }
+    if (*out < min || *out > max) {
+      return error(member, "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]");
+    }
+    return Status::ok();
+  }
+  Status boolean(const char* member, bool* out) const {
+    const json* v = find(member);
+    if (v == nullptr || !v->is_boolean()) return error(member, "a boolean");
+    *out = v->get<bool>();
+    return Status::ok();
+  }
+  Status string(const char* member, std::string* out) const {
+    const json* v = find(member);
+    if (v == nullptr || !v->is_string()) return error(member, "a string");
+    *out = v->get<std::string>();
+    return Status::ok();
+  }
+  // A BigInt / uint64 written as a decimal string.
+  Status decimal_u64(const char* member, uint64_t* out) const {
+    const json* v = find(member);
+    if (v == nullptr) return error(member, "a decimal string");
+    return as_decimal_u64(*v, member, out);
+  }
+  Status as_decimal_u64(const json& v, const std::string& member, uint64_t* out) const {
+    if (!v.is_string()) return error(member, "a decimal string");
+    const std::string& s = v.get_ref<const std::string&>();
+    if (s.empty() || s.size() > 20) return error(member, "a decimal string of a uint64");
+    uint64_t value = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return error(member, "a decimal string of a uint64");
+      const uint64_t digit = static_cast<uint64_t>(c - '0');
+      if (value > (UINT64_MAX - digit) / 10) return error(member, "a decimal string of a uint64 (overflow)");
+      value = value * 10 + digit;
+    }
+    *out = value;
+    return Status::ok();
+  }
+  // Fixed-width lowercase hex, into `n` bytes.
+  Status hex(const char* member, uint8_t* out, size_t n) const {
+    const json* v = find(member);
+    if (v == nullptr) return error(member, std::to_string(2 * n) + " hex digits (member missing)");
+    return as_hex(*v, member, out, n);
+  }
+  Status as_hex(const json& v, const std::string& member, uint8_t* out, size_t n) const {
+    if (!v.is_string()) return error(member, std::to_string(2 * n) + " hex digits");
+    std::string s = v.get<std::string>();
+    if (s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) s = s.substr(2);
+    if (s.size() != 2 * n) return error(member, std::to_string(2 * n) + " hex digits, got " + std::to_string(s.size()));
+    for (size_t i = 0; i < n; i++) {
+      int hi = hex_digit(s[2 * i]);
+      int lo = hex_digit(s[2 * i + 1]);
+      if (hi < 0 || lo < 0) return error(member, "hex digits");
+      out[i] = static_cast<uint8_t>(hi << 4 | lo);
+    }
+    return Status::ok();
+  }
+  static int hex_digit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  }
+  Getter sub(const char* member) const {
+    const json* v = find(member);
+    static const json kNull;
+    return Getter(v != nullptr ? *v : kNull, where_, path_ + member + ".");
+  }
+  const json& obj() const { return obj_; }
+  const std::string& where() const { return where_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  const json& obj_;
+  std::string where_;
+  std::string path_;
+};
+
+Status parse_status(const json& v, const std::string& where, const std::string& path, peers::ChainStatus* out) {
+  if (!v.is_object()) return Status::corruption(where + path + ": expected a Status object");
+  Getter g(v, where, path + ".");
+  Status s = g.hex("forkDigest", out->fork_digest.data(), 4);
+  if (s.is_ok()) s = g.hex("finalizedRoot", out->finalized_root.data(), 32);
+  if (s.is_ok()) s = g.integer("finalizedEpoch", 0, kMaxSafeInteger, &out->finalized_epoch);
+  if (s.is_ok()) s = g.hex("headRoot", out->head_root.data(), 32);
+  if (s.is_ok()) s = g.integer("headSlot", 0, kMaxSafeInteger, &out->head_slot);
+  if (s.is_ok() && g.has("earliestAvailableSlot")) {
+    int64_t eas = 0;
+    s = g.integer("earliestAvailableSlot", 0, kMaxSafeInteger, &eas);
+    out->earliest_available_slot = eas;
+  } else {
+    out->earliest_available_slot.reset();
+  }
+  return s;
+}
+
+// An SSZ bitvector in hex: bit i is bit i % 8 of byte i / 8.
+template <size_t N>
+Status parse_bitvector(const json& v, const std::string& where, const std::string& member, std::bitset<N>* out) {
+  if (!v.is_string()) return Status::corruption(where + member + ": expected hex digits");
+  std::string s = v.get<std::string>();
+  if (s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) s = s.substr(2);
+  const size_t bytes = (N + 7) / 8;
+  // syncnets (4 bits) may be written as one hex digit.
+  if (s.size() == 1 && bytes == 1) s = "0" + s;
+  if (s.size() != 2 * bytes) {
+    return Status::corruption(where + member + ": expected " + std::to_string(2 * bytes) + " hex digits");
+  }
+  out->reset();
+  for (size_t i = 0; i < bytes; i++) {
+    const int hi = Getter::hex_digit(s[2 * i]);
+    const int lo = Getter::hex_digit(s[2 * i + 1]);
+    if (hi < 0 || lo < 0) return Status::corruption(where + member + ": expected hex digits");
+    const unsigned byte = static_cast<unsigned>(hi << 4 | lo);
+    for (size_t b = 0; b < 8; b++) {
+      if ((byte >> b & 1u) == 0) continue;
+      const size_t bit = i * 8 + b;
+      if (bit >= N) return Status::corruption(where + member + ": bit " + std::to_string(bit) + " set beyond the length");
+      out->set(bit);
+    }
+  }
+  return Status::ok();
+}
+
+Status parse_metadata(const json& v, const std::string& where, const std::string& path, peers::Metadata* out) {
+  Getter g(v, where, path + ".");
+  Status s = g.decimal_u64("seqNumber", &out->seq_number);
+  if (!s.is_ok()) return s;
+  const json* attnets = g.find("attnets");
+  if (attnets == nullptr) return g.error("attnets", "hex digits");
+  s = parse_bitvector(*attnets, where, path + ".attnets", &out->attnets);
+  if (!s.is_ok()) return s;
+  out->syncnets.reset();
+  if (g.has("syncnets")) {
+    peers::Syncnets syncnets;
+    s = parse_bitvector(*g.find("syncnets"), where, path + ".syncnets", &syncnets);
+    if (!s.is_ok()) return s;
+    out->syncnets = syncnets;
+  }
+  out->custody_group_count.reset();
+  if (g.has("custodyGroupCount")) {
+    const json& c = *g.find("custodyGroupCount");
+    uint64_t cgc = 0;
+    if (c.is_string()) {
+      s = g.decimal_u64("custodyGroupCount", &cgc);
+    } else {
+      int64_t i = 0;
+      s = g.as_integer(c, "custodyGroupCount", 0, kMaxSafeInteger, &i);
+      cgc = static_cast<uint64_t>(i);
+    }
+    if (!s.is_ok()) return s;
+    out->custody_group_count = cgc;
+  }
+  return Status::ok();
+}
+
+Status parse_node_id(const Getter& g, const char* member, peers::NodeId* out) { return g.hex(member, out->data(), 32); }
+
+Status parse_connection(const json& v, const std::string& where, const std::string& path, peers::ConnectionSpec* out) {
+  Getter g(v, where, path);
+  Status s = g.string("peer", &out->peer);
+  if (s.is_ok()) s = g.string("conn", &out->conn);
+  std::string direction;
+  if (s.is_ok()) s = g.string("direction", &direction);
+  if (s.is_ok()) {
+    if (direction == "inbound") {
+      out->direction = peers::Direction::kInbound;
+    } else if (direction == "outbound") {
+      out->direction = peers::Direction::kOutbound;
+    } else {
+      return g.error("direction", "\"inbound\" or \"outbound\"");
+    }
+  }
+  if (s.is_ok() && g.has("node_id")) {
+    peers::NodeId node_id{};
+    s = parse_node_id(g, "node_id", &node_id);
+    out->node_id = node_id;
+  }
+  if (s.is_ok() && g.has("key_type")) s = g.string("key_type", &out->key_type);
+  if (s.is_ok() && g.has("status")) s = g.string("status", &out->status);
+  return s;
+}
+
+Status parse_subnets(const json& v, const std::string& where, const std::string& member,
+                     std::vector<peers::ActiveSubnet>* out) {
+  if (!v.is_array()) return Status::corruption(where + member + ": expected an array of {subnet, toSlot}");
+  for (size_t i = 0; i < v.size(); i++) {
+    Getter g(v[i], where, member + "[" + std::to_string(i) + "].");
+    peers::ActiveSubnet a;
+    Status s = g.integer("subnet", 0, 1 << 20, &a.subnet);
+    if (s.is_ok()) s = g.integer("toSlot", 0, kMaxSafeInteger, &a.to_slot);
+    if (!s.is_ok()) return s;
+    out->push_back(a);
+  }
+  return Status::ok();
+}
+
+Status parse_inputs(const json& j, const std::string& where, peers::Event* ev) {
+  if (j.contains("rand")) {
+    const json& r = j["rand"];
+    if (!r.is_array()) return Status::corruption(where + "rand: expected an array of numbers in [0, 1)");
+    std::vector<double> draws;
+    for (const json& d : r) {
+      if (!d.is_number()) return Status::corruption(where + "rand: expected numbers");
+      const double x = d.get<double>();
+      if (!(x >= 0.0 && x < 1.0)) return Status::corruption(where + "rand: expected numbers in [0, 1)");
+      draws.push_back(x);
+    }
+    ev->rand = std::move(draws);
+  }
+  if (j.contains("active_attnets")) {
+    std::vector<peers::ActiveSubnet> subnets;
+    Status s = parse_subnets(j["active_attnets"], where, "active_attnets", &subnets);
+    if (!s.is_ok()) return s;
+    ev->active_attnets = std::move(subnets);
+  }
+  if (j.contains("active_syncnets")) {
+    std::vector<peers::ActiveSubnet> subnets;
+    Status s = parse_subnets(j["active_syncnets"], where, "active_syncnets", &subnets);
+    if (!s.is_ok()) return s;
+    ev->active_syncnets = std::move(subnets);
+  }
+  if (j.contains("gossip_scores")) {
+    const json& g = j["gossip_scores"];
+    if (!g.is_array()) return Status::corruption(where + "gossip_scores: expected an array of [peer, score]");
+    std::vector<std::pair<peers::PeerIdStr, double>> scores;
+    for (const json& e : g) {
+      if (!e.is_array() || e.size() != 2 || !e[0].is_string() || !e[1].is_number()) {
+        return Status::corruption(where + "gossip_scores: expected [peer, score] pairs");
+      }
+      const double score = e[1].get<double>();
+      if (!std::isfinite(score)) return Status::corruption(where + "gossip_scores: expected finite scores");
+      scores.emplace_back(e[0].get<std::string>(), score);
+    }
+    ev->gossip_scores = std::move(scores);
+  }
+  return Status::ok();
+}
+
+Result<peers::Event> parse_event_inner(const Record& record, const std::string& where) {
+  const json& j = record.json;
+  if (!j.is_object()) return Status::corruption(where + "expected an event object");
+  peers::Event ev;
+  ev.seq = record.seq;
+  ev.t_ms = record.t_ms;
+  Getter g(j, where, "");
+  std::string kind;
+  Status s = g.string("kind", &kind);
+  if (!s.is_ok()) return s;
+  s = parse_inputs(j, where, &ev);
+  if (!s.is_ok()) return s;
+
+  if (kind == "init") {
+    ev.kind = peers::EventKind::kInit;
+    if (j.contains("connections")) {
+      const json& cs = j["connections"];
+      if (!cs.is_array()) return g.error("connections", "an array");
+      for (size_t i = 0; i < cs.size(); i++) {
+        peers::ConnectionSpec c;
+        s = parse_connection(cs[i], where, "connections[" + std::to_string(i) + "].", &c);
+        if (!s.is_ok()) return s;
+        ev.connections.push_back(std::move(c));
+      }
+    }
+  } else if (kind == "connection_open") {
+    ev.kind = peers::EventKind::kConnectionOpen;
+    s = parse_connection(j, where, "", &ev.connection);
+    if (!s.is_ok()) return s;
+    ev.peer = ev.connection.peer;
+  } else if (kind == "connection_close") {
+    ev.kind = peers::EventKind::kConnectionClose;
+    s = g.string("peer", &ev.peer);
+    if (s.is_ok()) s = g.string("conn", &ev.connection.conn);
+    if (!s.is_ok()) return s;
+    ev.connection.peer = ev.peer;
+    if (g.has("direction")) {
+      std::string direction;
+      s = g.string("direction", &direction);
+      if (!s.is_ok()) return s;
+      if (direction == "inbound") {
+        ev.close_direction = peers::Direction::kInbound;
+      } else if (direction == "outbound") {
+        ev.close_direction = peers::Direction::kOutbound;
+      } else {
+        return g.error("direction", "\"inbound\" or \"outbound\"");
+      }
+    }
+  } else if (kind == "request") {
+    ev.kind = peers::EventKind::kRequest;
+    s = g.string("peer", &ev.peer);
+    if (s.is_ok()) s = g.string("method", &ev.method);
+    if (!s.is_ok()) return s;
+    if (ev.method == "ping" || ev.method == "goodbye") {
+      s = g.decimal_u64("body", &ev.body_uint);
+      if (!s.is_ok()) return s;
+    } else if (ev.method == "status") {
+      const json* body = g.find("body");
+      if (body == nullptr) return g.error("body", "a Status");
+      peers::ChainStatus st;
+      s = parse_status(*body, where, "body", &st);
+      if (!s.is_ok()) return s;
+      ev.body_status = st;
+    }
+  } else if (kind == "response") {
+    ev.kind = peers::EventKind::kResponse;
+    s = g.integer("req", 1, kMaxSafeInteger, &ev.req);
+    if (!s.is_ok()) return s;
+    const json* ok = g.find("ok");
+    const json* err = g.find("error");
+    if ((ok == nullptr) == (err == nullptr)) return g.error("ok", "exactly one of \"ok\" and \"error\"");
+    if (err != nullptr) {
+      ev.is_error = true;
+      if (!err->is_string()) return g.error("error", "a string");
+      ev.error = err->get<std::string>();
+    } else if (ok->is_null()) {
+      ev.ok.shape = peers::ResponseValue::Shape::kNull;
+    } else if (ok->is_string()) {
+      ev.ok.shape = peers::ResponseValue::Shape::kSeqNumber;
+      s = g.decimal_u64("ok", &ev.ok.seq_number);
+    } else if (ok->is_object() && ok->contains("forkDigest")) {
+      ev.ok.shape = peers::ResponseValue::Shape::kStatus;
+      s = parse_status(*ok, where, "ok", &ev.ok.status);
+    } else if (ok->is_object() && ok->contains("seqNumber")) {
+      ev.ok.shape = peers::ResponseValue::Shape::kMetadata;
+      s = parse_metadata(*ok, where, "ok", &ev.ok.metadata);
+    } else if (ok->is_object()) {
+      ev.ok.shape = peers::ResponseValue::Shape::kIdentify;
+      Getter og(*ok, where, "ok.");
+      if (og.has("agentVersion")) {
+        std::string agent;
+        s = og.string("agentVersion", &agent);
+        ev.ok.agent_version = agent;
+      }
+    } else {
+      return g.error("ok", "a response value (null, a decimal string, a Status, a Metadata or an identify result)");
+    }
+    if (!s.is_ok()) return s;
+  } else if (kind == "timer") {
+    ev.kind = peers::EventKind::kTimer;
+    std::string timer;
+    s = g.string("timer", &timer);
+    if (!s.is_ok()) return s;
+    if (timer == "startup_ping_status") {
+      ev.timer = peers::TimerKind::kStartupPingStatus;
+    } else if (timer == "ping_status") {
+      ev.timer = peers::TimerKind::kPingStatus;
+    } else if (timer == "heartbeat") {
+      ev.timer = peers::TimerKind::kHeartbeat;
+    } else if (timer == "gossip_scores") {
+      ev.timer = peers::TimerKind::kGossipScores;
+    } else if (timer == "goodbye_timeout") {
+      ev.timer = peers::TimerKind::kGoodbyeTimeout;
+      s = g.integer("req", 1, kMaxSafeInteger, &ev.req);
+      if (!s.is_ok()) return s;
+    } else {
+      return g.error("timer", "a known timer kind");
+    }
+  } else if (kind == "report_peer") {
+    ev.kind = peers::EventKind::kReportPeer;
+    s = g.string("peer", &ev.peer);
+    if (s.is_ok()) s = g.string("action", &ev.action);
+    if (s.is_ok()) s = g.string("action_name", &ev.action_name);
+    if (!s.is_ok()) return s;
+  } else if (kind == "committee_subscriptions") {
+    ev.kind = peers::EventKind::kCommitteeSubscriptions;
+  } else if (kind == "restatus_peers") {
+    ev.kind = peers::EventKind::kRestatusPeers;
+    const json* ps = g.find("peers");
+    if (ps == nullptr || !ps->is_array()) return g.error("peers", "an array of peer ids");
+    for (const json& p : *ps) {
+      if (!p.is_string()) return g.error("peers", "an array of peer ids");
+      ev.peers.push_back(p.get<std::string>());
+    }
+  } else if (kind == "local_status") {
+    ev.kind = peers::EventKind::kLocalStatus;
+    const json* st = g.find("status");
+    if (st == nullptr) return g.error("status", "a Status");
+    s = parse_status(*st, where, "status", &ev.status);
+    if (!s.is_ok()) return s;
+  } else if (kind == "goodbye_all") {
+    ev.kind = peers::EventKind::kGoodbyeAll;
+  } else {
+    return g.error("kind", "a known event kind, got \"" + kind.substr(0, 40) + "\"");
+  }
+  return ev;
+}
+
+peers::Epoch parse_fork_epoch(const json& chain, const char* member, const std::string& where, Status* s) {
+  auto it = chain.find(member);
+  if (it == chain.end()) {
+    *s = Status::corruption(where + "config.chain." + member + ": expected an integer or null (member missing)");
+    return 0;
+  }
+  if (it->is_null()) return peers::kFarFutureEpoch;
+  if (it->is_number_float() && std::isinf(it->get<double>())) return peers::kFarFutureEpoch;
+  int64_t epoch = 0;
+  Getter g(chain, where, "config.chain.");
+  *s = g.integer(member, 0, INT64_MAX, &epoch);
+  return epoch;
+}
+
+}  // namespace
+
+Result<TraceSetup> parse_header(const json& header, const std::string& where) {
+  try {
+    TraceSetup setup;
+    if (!header.is_object()) return Status::corruption(where + "expected a header object");
+    Getter h(header, where, "");
+    if (h.has("scenario")) (void)h.string("scenario", &setup.scenario);
+    if (h.has("seed")) (void)h.string("seed", &setup.seed);
+    Getter c = h.sub("config");
+    if (!c.obj().is_object()) return c.error("", "an object (config)");
+    peers::PeerManagerConfig& cfg = setup.config;
+    Status s = c.integer("targetPeers", 0, 1 << 20, &cfg.target_peers);
+    if (s.is_ok()) s = c.integer("maxPeers", 0, 1 << 20, &cfg.max_peers);
+    if (s.is_ok()) s = c.integer("targetGroupPeers", 0, 1 << 20, &cfg.target_group_peers);
+    if (s.is_ok()) s = c.integer("gossipDecayIntervalMs", 1, kMaxSafeInteger, &cfg.gossip_decay_interval_ms);
+    if (s.is_ok()) s = c.boolean("disablePeerScoring", &cfg.disable_peer_scoring);
+    if (s.is_ok()) s = c.integer("genesisTime", 0, kMaxSafeInteger, &cfg.chain.genesis_time_s);
+    if (s.is_ok()) s = c.boolean("discovery", &cfg.discovery);
+    if (!s.is_ok()) return s;
+    Getter ch = c.sub("chain");
+    if (!ch.obj().is_object()) return c.error("chain", "an object");
+    s = ch.integer("SLOTS_PER_EPOCH", 1, 1 << 20, &cfg.chain.slots_per_epoch);
+    if (s.is_ok()) s = ch.integer("SLOT_DURATION_MS", 1, kMaxSafeInteger, &cfg.chain.slot_duration_ms);
+    if (s.is_ok()) s = ch.integer("CUSTODY_REQUIREMENT", 0, 1 << 20, &cfg.chain.custody_requirement);
+    if (s.is_ok()) s = ch.integer("SAMPLES_PER_SLOT", 0, 1 << 20, &cfg.chain.samples_per_slot);
+    if (s.is_ok()) s = ch.integer("NUMBER_OF_CUSTODY_GROUPS", 1, 1 << 20, &cfg.chain.number_of_custody_groups);
+    if (s.is_ok()) s = ch.integer("NUMBER_OF_COLUMNS", 1, 1 << 20, &cfg.chain.number_of_columns);
+    if (s.is_ok()) {
+      s = ch.integer("DATA_COLUMN_SIDECAR_SUBNET_COUNT", 1, 1 << 20, &cfg.chain.data_column_sidecar_subnet_count);
+    }
+    if (!s.is_ok()) return s;
+    static const char* kForkMembers[] = {"ALTAIR_FORK_EPOCH",  "BELLATRIX_FORK_EPOCH", "CAPELLA_FORK_EPOCH",
+                                         "DENEB_FORK_EPOCH",   "ELECTRA_FORK_EPOCH",   "FULU_FORK_EPOCH",
+                                         "GLOAS_FORK_EPOCH"};
+    cfg.chain.fork_epoch[0] = 0;
+    for (int i = 0; i < 7; i++) {
+      cfg.chain.fork_epoch[i + 1] = parse_fork_epoch(ch.obj(), kForkMembers[i], where, &s);
+      if (!s.is_ok()) return s;
+    }
+
+    Getter l = h.sub("local");
+    if (!l.obj().is_object()) return l.error("", "an object (local)");
+    peers::LocalNode& local = setup.local;
+    s = parse_node_id(l, "nodeId", &local.node_id);
+    if (s.is_ok()) s = l.integer("custodyGroupCount", 0, 1 << 20, &local.custody_group_count);
+    if (!s.is_ok()) return s;
+    const json* sample_groups = l.find("sampleGroups");
+    if (sample_groups == nullptr || !sample_groups->is_array()) return l.error("sampleGroups", "an array of integers");
+    for (const json& x : *sample_groups) {
+      int64_t v = 0;
+      s = l.as_integer(x, "sampleGroups", 0, 1 << 20, &v);
+      if (!s.is_ok()) return s;
+      local.sample_groups.push_back(static_cast<peers::CustodyIndex>(v));
+    }
+    const json* sampled_subnets = l.find("sampledSubnets");
+    if (sampled_subnets == nullptr || !sampled_subnets->is_array()) {
+      return l.error("sampledSubnets", "an array of integers");
+    }
+    for (const json& x : *sampled_subnets) {
+      int64_t v = 0;
+      s = l.as_integer(x, "sampledSubnets", 0, 1 << 20, &v);
+      if (!s.is_ok()) return s;
+      local.sampled_subnets.push_back(v);
+    }
+    const json* status = l.find("status");
+    if (status == nullptr) return l.error("status", "a Status");
+    s = parse_status(*status, where, "local.status", &local.status);
+    if (!s.is_ok()) return s;
+    return setup;
+  } catch (const json::exception& e) {
+    return Status::corruption(where + "header: " + e.what());
+  }
+}
+
+Result<peers::Event> parse_event(const Record& record, const std::string& where) {
+  try {
+    return parse_event_inner(record, where);
+  } catch (const json::exception& e) {
+    return Status::corruption(where + "event: " + e.what());
+  }
+}
+
+std::string to_hex(const uint8_t* data, size_t n) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string out(2 * n, '0');
+  for (size_t i = 0; i < n; i++) {
+    out[2 * i] = kDigits[data[i] >> 4];
+    out[2 * i + 1] = kDigits[data[i] & 15];
+  }
+  return out;
+}
+
+json status_to_json(const peers::ChainStatus& status) {
+  json j = json::object();
+  j["forkDigest"] = to_hex(status.fork_digest.data(), 4);
+  j["finalizedRoot"] = to_hex(status.finalized_root.data(), 32);
+  j["finalizedEpoch"] = status.finalized_epoch;
+  j["headRoot"] = to_hex(status.head_root.data(), 32);
+  j["headSlot"] = status.head_slot;
+  if (status.earliest_available_slot.has_value()) j["earliestAvailableSlot"] = *status.earliest_available_slot;
+  return j;
+}
+
+namespace {
+
+// A JS number: integers as JSON integers, other values as doubles.
+json js_value(double v) {
+  if (std::isfinite(v) && std::floor(v) == v && std::fabs(v) <= static_cast<double>(kMaxSafeInteger) &&
+      !(v == 0 && std::signbit(v))) {
+    return static_cast<int64_t>(v);
+  }
+  return v;
+}
+
+}  // namespace
+
+json action_to_json(const peers::Action& a) {
+  json j = json::object();
+  j["kind"] = peers::action_kind_name(a.kind);
+  if (a.kind != peers::ActionKind::kDiscoverPeers) j["peer"] = a.peer;
+  if (peers::action_has_req(a.kind)) j["req"] = a.req;
+  switch (a.kind) {
+    case peers::ActionKind::kSendStatus:
+      j["status"] = status_to_json(a.status);
+      break;
+    case peers::ActionKind::kSendGoodbye:
+      j["reason"] = std::to_string(a.reason);
+      break;
+    case peers::ActionKind::kPeerConnected: {
+      j["client"] = a.client;
+      json cols = json::array();
+      for (peers::ColumnIndex c : a.custody_columns) cols.push_back(c);
+      j["custody_columns"] = std::move(cols);
+      j["status"] = status_to_json(a.status);
+      break;
+    }
+    case peers::ActionKind::kDiscoverPeers: {
+      j["peers_to_connect"] = a.peers_to_connect;
+      json groups = json::array();
+      for (const auto& [group, count] : a.custody_group_queries) groups.push_back(json::array({group, count}));
+      j["custody_group_queries"] = std::move(groups);
+      json subnets = json::array();
+      for (const peers::SubnetQuery& q : a.subnet_queries) {
+        subnets.push_back(json{{"subnet", q.subnet},
+                               {"type", q.type},
+                               {"max_peers_to_discover", q.max_peers_to_discover},
+                               {"to_unix_ms", js_value(q.to_unix_ms)}});
+      }
+      j["subnet_queries"] = std::move(subnets);
+      break;
+    }
+    default:
+      break;
+  }
+  return j;
+}
+
+json actions_to_json(const std::vector<peers::Action>& actions) {
+  json out = json::array();
+  for (const peers::Action& a : actions) out.push_back(action_to_json(a));
+  return out;
+}
+
+json score_entry_to_json(const peers::PeerScoreStatEntry& entry) {
+  return json{{"peer", entry.peer_id},
+              {"lodestar", js_value(entry.stat.lodestar_score)},
+              {"gossip", js_value(entry.stat.gossip_score)},
+              {"ignore_negative", entry.stat.ignore_negative_gossip_score},
+              {"score", js_value(entry.stat.score)},
+              {"last_update_ms", entry.stat.last_update_ms}};
+}
+
+std::string js_number(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  if (v == 0) return "0";  // String(-0) is "0" too
+  // Shortest digits that round-trip.
+  char buf[64];
+  int precision = 1;
+  for (; precision <= 17; precision++) {
+    std::snprintf(buf, sizeof buf, "%.*e", precision - 1, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  // buf = [-]d.ddde[+-]xx
+  std::string s(buf);
+  const bool negative = s[0] == '-';
+  if (negative) s = s.substr(1);
+  const size_t e = s.find('e');
+  std::string digits = s.substr(0, e);
+  digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
+  const int exponent = std::atoi(s.c_str() + e + 1);
+  const int k = static_cast<int>(digits.size());
+  const int n = exponent + 1;  // JS: the decimal point sits after n digits
+  std::string out;
+  if (k <= n && n <= 21) {
+    out = digits + std::string(static_cast<size_t>(n - k), '0');
+  } else if (0 < n && n <= 21) {
+    out = digits.substr(0, static_cast<size_t>(n)) + "." + digits.substr(static_cast<size_t>(n));
+  } else if (-6 < n && n <= 0) {
+    out = "0." + std::string(static_cast<size_t>(-n), '0') + digits;
+  } else {
+    const int exp = n - 1;
+    out = digits.substr(0, 1);
+    if (k > 1) out += "." + digits.substr(1);
+    out += exp >= 0 ? "e+" : "e-";
+    out += std::to_string(exp >= 0 ? exp : -exp);
+  }
+  return negative ? "-" + out : out;
+}
+
+}  // namespace replay

@@ -1,0 +1,187 @@
+// C++ side of the side-by-side benchmark (tools/bench/side_by_side/run.sh).
+//
+// For each fixture written by ts_bench.mjs: runs the engine's prioritize_peers
+// on the same inputs with the same Math.random() draws, checks that the
+// result is identical to what the real Lodestar returned (else exit 1), then
+// times it. Also times PeerRpcScoreStore::update over the same entry counts
+// as the TS side. Prints one line per case with the TS figure and the ratio.
+//
+//   engine_bench <fixture-dir> [--min-ms 1000]
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/score/store.h"
+#include "engine/shuffle.h"
+#include "engine/utils/prioritize_peers.h"
+
+using nlohmann::json;
+
+namespace {
+
+bool parse_hex(const std::string& s, uint8_t* out, size_t n) {
+  if (s.size() != 2 * n) return false;
+  for (size_t i = 0; i < n; i++) out[i] = static_cast<uint8_t>(std::stoul(s.substr(2 * i, 2), nullptr, 16));
+  return true;
+}
+
+peers::ChainStatus parse_status(const json& j) {
+  peers::ChainStatus s;
+  parse_hex(j["forkDigest"].get<std::string>(), s.fork_digest.data(), 4);
+  parse_hex(j["finalizedRoot"].get<std::string>(), s.finalized_root.data(), 32);
+  parse_hex(j["headRoot"].get<std::string>(), s.head_root.data(), 32);
+  s.finalized_epoch = j["finalizedEpoch"].get<int64_t>();
+  s.head_slot = j["headSlot"].get<int64_t>();
+  if (j.contains("earliestAvailableSlot")) s.earliest_available_slot = j["earliestAvailableSlot"].get<int64_t>();
+  return s;
+}
+
+std::vector<peers::RequestedSubnet> parse_subnets(const json& j) {
+  std::vector<peers::RequestedSubnet> out;
+  for (const json& e : j) out.push_back({e["subnet"].get<peers::SubnetId>(), e["toSlot"].get<int64_t>()});
+  return out;
+}
+
+json queries_json(const std::vector<peers::SubnetDiscvQuery>& qs) {
+  json out = json::array();
+  for (const auto& q : qs) out.push_back({{"subnet", q.subnet}, {"toSlot", q.to_slot}, {"maxPeersToDiscover", q.max_peers_to_discover}});
+  return out;
+}
+
+json result_json(const peers::PrioritizePeersResult& r) {
+  json disconnect = json::array();
+  for (const auto& [reason, ids] : r.peers_to_disconnect) {
+    disconnect.push_back({std::string(peers::excess_peer_disconnect_reason_value(reason)), ids});
+  }
+  json groups = json::array();
+  for (const auto& [g, n] : r.custody_group_queries) groups.push_back({g, n});
+  return {{"peersToConnect", r.peers_to_connect},
+          {"peersToDisconnect", disconnect},
+          {"attnetQueries", queries_json(r.attnet_queries)},
+          {"syncnetQueries", queries_json(r.syncnet_queries)},
+          {"custodyGroupQueries", groups}};
+}
+
+double now_ms() {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: engine_bench <fixture-dir> [--min-ms N]\n");
+    return 2;
+  }
+  const std::string dir = argv[1];
+  double min_ms = 1000;
+  for (int i = 2; i + 1 < argc; i++) {
+    if (!std::strcmp(argv[i], "--min-ms")) min_ms = std::atof(argv[i + 1]);
+  }
+  std::ifstream ts_in(dir + "/ts-results.json");
+  if (!ts_in) {
+    std::fprintf(stderr, "%s/ts-results.json: missing (run ts_bench.mjs first)\n", dir.c_str());
+    return 2;
+  }
+  const json ts = json::parse(ts_in);
+  auto ts_us = [&](const std::string& bench, int64_t n) {
+    for (const json& r : ts) {
+      if (r["bench"] == bench && r["n"] == n) return r["us_per_call"].get<double>();
+    }
+    return 0.0;
+  };
+
+  int mismatches = 0;
+  std::printf("%-26s %6s %14s %14s %10s  %s\n", "bench", "peers", "lodestar us", "engine us", "ratio", "output");
+  for (int64_t n : {50, 200, 1000, 5000}) {
+    std::ifstream in(dir + "/prioritize-" + std::to_string(n) + ".json");
+    if (!in) {
+      std::fprintf(stderr, "%s/prioritize-%lld.json: missing\n", dir.c_str(), static_cast<long long>(n));
+      return 2;
+    }
+    const json f = json::parse(in);
+    std::vector<peers::ConnectedPeerInfo> info;
+    for (const json& p : f["peers"]) {
+      peers::ConnectedPeerInfo c;
+      c.id = p["id"].get<std::string>();
+      c.direction = p["direction"] == "outbound" ? peers::Direction::kOutbound : peers::Direction::kInbound;
+      c.status = parse_status(p["status"]);
+      peers::Attnets a;
+      for (const json& b : p["attnetBits"]) a.set(b.get<size_t>());
+      c.attnets = a;
+      peers::Syncnets s;
+      for (const json& b : p["syncBits"]) s.set(b.get<size_t>());
+      c.syncnets = s;
+      c.sampling_groups = p["samplingGroups"].get<std::vector<peers::CustodyIndex>>();
+      c.score = p["score"].get<double>();
+      info.push_back(std::move(c));
+    }
+    const auto attnets = parse_subnets(f["activeAttnets"]);
+    const auto syncnets = parse_subnets(f["activeSyncnets"]);
+    const auto sampling = f["samplingGroups"].get<std::vector<peers::CustodyIndex>>();
+    peers::PrioritizePeersOpts opts;
+    opts.target_peers = f["opts"]["targetPeers"].get<int64_t>();
+    opts.max_peers = f["opts"]["maxPeers"].get<int64_t>();
+    opts.target_group_peers = f["opts"]["targetGroupPeers"].get<int64_t>();
+    opts.status = parse_status(f["status"]);
+    opts.starved = f["opts"]["starved"].get<bool>();
+    opts.starvation_prune_ratio = f["opts"]["starvationPruneRatio"].get<double>();
+    opts.starvation_threshold_slots = f["opts"]["starvationThresholdSlots"].get<int64_t>();
+    peers::ChainConfig config;
+    const std::vector<double> draws = f["draws"].get<std::vector<double>>();
+
+    peers::RandomDraws first(draws);
+    auto r = peers::prioritize_peers(info, attnets, syncnets, sampling, opts, config, first);
+    const bool same = r.has_value() && result_json(*r) == f["result"] && first.remaining() == 0;
+    if (!same) {
+      mismatches++;
+      std::fprintf(stderr, "prioritize_peers n=%lld differs from Lodestar:\n  lodestar %s\n  engine   %s\n",
+                   static_cast<long long>(n), f["result"].dump().substr(0, 400).c_str(),
+                   r ? result_json(*r).dump().substr(0, 400).c_str() : "(out of draws)");
+    }
+    uint64_t iters = 0;
+    const double t0 = now_ms();
+    double elapsed = 0;
+    while (elapsed < min_ms) {
+      peers::RandomDraws d(draws);  // the recorded draws each time: same work as TS
+      auto res = peers::prioritize_peers(info, attnets, syncnets, sampling, opts, config, d);
+      if (!res) return 1;
+      iters++;
+      elapsed = now_ms() - t0;
+    }
+    const double us = elapsed * 1000.0 / static_cast<double>(iters);
+    const double t = ts_us("prioritizePeers", n);
+    std::printf("%-26s %6lld %14.2f %14.2f %9.1fx  %s\n", "prioritizePeers", static_cast<long long>(n), t, us,
+                t / us, same ? "identical" : "DIFFERS");
+  }
+
+  for (int64_t n : {200, 1000}) {
+    peers::PeerRpcScoreStore store;
+    int64_t now = 1700000000000;
+    for (int64_t i = 0; i < n; i++) {
+      const std::string id = "score-peer-" + std::to_string(i);
+      store.apply_action(id, peers::PeerAction::MidToleranceError, "bench", now);
+      store.apply_action(id, peers::PeerAction::MidToleranceError, "bench", now);
+    }
+    uint64_t iters = 0;
+    const double t0 = now_ms();
+    double elapsed = 0;
+    while (elapsed < min_ms) {
+      now += 1;
+      store.update(now);
+      iters++;
+      elapsed = now_ms() - t0;
+    }
+    const double us = elapsed * 1000.0 / static_cast<double>(iters);
+    const double t = ts_us("PeerRpcScoreStore.update", n);
+    std::printf("%-26s %6lld %14.2f %14.2f %9.1fx  %s\n", "PeerRpcScoreStore.update", static_cast<long long>(n), t, us,
+                t / us, store.size() == static_cast<size_t>(n) ? "entries kept" : "ENTRIES LOST");
+  }
+  return mismatches == 0 ? 0 : 1;
+}

@@ -1,0 +1,133 @@
+// Encoding and decoding of the values a trace carries (traces/FORMAT.md §3.3, §3.4, §4).
+// Pure functions with no dependency (the live hook loads this inside a beacon node); decoding into
+// BitArrays is in bits.mjs.
+
+export function toHex(bytes) {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
+}
+
+export function fromHex(hex, len) {
+  if (typeof hex !== "string" || !/^[0-9a-f]*$/.test(hex) || hex.length % 2 !== 0) {
+    throw new Error(`expected lowercase hex, got ${JSON.stringify(hex)}`);
+  }
+  const b = Uint8Array.from(Buffer.from(hex, "hex"));
+  if (len !== undefined && b.length !== len) throw new Error(`expected ${len} bytes of hex, got ${b.length}`);
+  return b;
+}
+
+/** Status (TS object with Uint8Arrays) -> trace JSON. `earliestAvailableSlot` only when the TS object has it. */
+export function encStatus(s) {
+  const o = {
+    forkDigest: toHex(s.forkDigest),
+    finalizedRoot: toHex(s.finalizedRoot),
+    finalizedEpoch: s.finalizedEpoch,
+    headRoot: toHex(s.headRoot),
+    headSlot: s.headSlot,
+  };
+  if (s.earliestAvailableSlot !== undefined) o.earliestAvailableSlot = s.earliestAvailableSlot;
+  return o;
+}
+
+export function decStatus(o) {
+  const s = {
+    forkDigest: fromHex(o.forkDigest, 4),
+    finalizedRoot: fromHex(o.finalizedRoot, 32),
+    finalizedEpoch: o.finalizedEpoch,
+    headRoot: fromHex(o.headRoot, 32),
+    headSlot: o.headSlot,
+  };
+  if (o.earliestAvailableSlot !== undefined) s.earliestAvailableSlot = o.earliestAvailableSlot;
+  return s;
+}
+
+/** BitArray -> hex of its SSZ bytes (bit i is bit i%8 of byte i/8). */
+export function encBits(b) {
+  return toHex(b.uint8Array);
+}
+
+/** Metadata (TS) -> trace JSON. seqNumber BigInt, custodyGroupCount number in TS; both strings in the trace. */
+export function encMetadata(m) {
+  const o = {seqNumber: m.seqNumber.toString(), attnets: encBits(m.attnets)};
+  if (m.syncnets !== undefined) o.syncnets = encBits(m.syncnets);
+  if (m.custodyGroupCount !== undefined) o.custodyGroupCount = String(m.custodyGroupCount);
+  return o;
+}
+
+export function encSubnets(list) {
+  return list.map(({subnet, toSlot}) => ({subnet, toSlot}));
+}
+
+/** One entry of dumpPeerScoreStats() -> FORMAT.md §3.4 */
+export function encScore(s) {
+  return {
+    peer: s.peerId,
+    lodestar: s.lodestarScore,
+    gossip: s.gossipScore,
+    ignore_negative: s.ignoreNegativeGossipScore,
+    score: s.score,
+    last_update_ms: s.lastUpdate,
+  };
+}
+
+/** Bit-exact equality of two encoded score entries (-0 differs from 0). */
+export function sameScore(a, b) {
+  return (
+    a.peer === b.peer &&
+    Object.is(a.lodestar, b.lodestar) &&
+    Object.is(a.gossip, b.gossip) &&
+    a.ignore_negative === b.ignore_negative &&
+    Object.is(a.score, b.score) &&
+    Object.is(a.last_update_ms, b.last_update_ms)
+  );
+}
+
+/**
+ * JSON.stringify, refusing values JSON cannot carry (FORMAT.md §4): NaN, infinities, BigInt, undefined in arrays.
+ * Numbers print as JS prints them (shortest round trip), except -0: JSON.stringify(-0) is "0", which would lose
+ * the sign FORMAT.md §4 says is compared; the recorder writes "-0.0" for it (FORMAT.md §4).
+ */
+export function stringifyRecord(obj) {
+  let negZero = false;
+  const s = JSON.stringify(obj, (k, v) => {
+    if (typeof v === "number") {
+      if (!Number.isFinite(v)) throw new Error(`non-finite number in member ${JSON.stringify(k)}`);
+      if (Object.is(v, -0)) negZero = true;
+    } else if (typeof v === "bigint") {
+      throw new Error(`BigInt in member ${JSON.stringify(k)}: encode it as a decimal string`);
+    }
+    return v;
+  });
+  if (!negZero) return s;
+  // Rare path: re-serialise with -0 spelled out.
+  return serializeWithNegZero(obj);
+}
+
+function serializeWithNegZero(v) {
+  if (typeof v === "number") return Object.is(v, -0) ? "-0.0" : JSON.stringify(v);
+  if (v === null || typeof v !== "object") return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? "null" : serializeWithNegZero(x))).join(",")}]`;
+  const parts = [];
+  for (const [k, x] of Object.entries(v)) {
+    if (x === undefined) continue;
+    parts.push(`${JSON.stringify(k)}:${serializeWithNegZero(x)}`);
+  }
+  return `{${parts.join(",")}}`;
+}
+
+/** mulberry32: the recorder's seeded Math.random (reference §5, §6). */
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return function next() {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A seed string (any decimal integer) -> uint32 for mulberry32. */
+export function seed32(seed) {
+  const n = BigInt(seed);
+  return Number(((n % 4294967296n) + 4294967296n) % 4294967296n);
+}

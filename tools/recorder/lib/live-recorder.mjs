@@ -1,0 +1,540 @@
+// The live recorder: wraps a running PeerManager's modules and writes trace format v1 with
+// producer.mode "live". Loaded into a beacon node by live.mjs; no fake clock, no seeded random:
+// it records what the real node gave the peer manager (times, Math.random draws consumed by the
+// heartbeat, gossip scores, active subnets, request outcomes) and what the peer manager did.
+//
+// Event boundaries in a live process: an event begins when an input reaches the PeerManager (a
+// libp2p connection event, a req/resp request, a timer callback, a public method call, a module
+// promise settling) and ends when the next one begins or at the next setImmediate, whichever is
+// first. Settled module promises are handed to Lodestar one per macrotask (setImmediate), so the
+// continuations of one response cannot interleave with another's.
+import {threadId} from "node:worker_threads";
+import path from "node:path";
+import fs from "node:fs";
+import {encMetadata, encScore, encStatus, encSubnets, sameScore, stringifyRecord, toHex} from "./codec.mjs";
+import {TraceWriter} from "./writer.mjs";
+
+export const RECORDER_VERSION = "0.1.0";
+const FORKS = ["ALTAIR", "BELLATRIX", "CAPELLA", "DENEB", "ELECTRA", "FULU", "GLOAS"];
+
+function lodestarPackagesNear(url) {
+  // .../node_modules/@lodestar/beacon-node/lib/network/peers/peerManager.js -> .../node_modules/@lodestar
+  const out = {};
+  try {
+    const file = new URL(url).pathname;
+    const beaconNode = path.resolve(path.dirname(file), "..", "..", "..");
+    const scope = path.dirname(beaconNode);
+    for (const name of fs.readdirSync(scope).sort()) {
+      try {
+        const pj = JSON.parse(fs.readFileSync(path.join(scope, name, "package.json"), "utf8"));
+        if (pj.name?.startsWith("@lodestar/")) out[pj.name] = pj.version;
+      } catch {}
+    }
+    if (!out["@lodestar/beacon-node"]) {
+      const pj = JSON.parse(fs.readFileSync(path.join(beaconNode, "package.json"), "utf8"));
+      out[pj.name] = pj.version;
+    }
+  } catch {}
+  return out;
+}
+
+function outPath() {
+  const name = `peer-replay-live-${process.pid}-${threadId}-${Date.now()}.jsonl.zst`;
+  const o = process.env.PEER_REPLAY_LIVE_OUT;
+  if (!o) return path.resolve(name);
+  if (o.endsWith(".jsonl") || o.endsWith(".zst")) return path.resolve(o);
+  fs.mkdirSync(o, {recursive: true});
+  return path.join(path.resolve(o), name);
+}
+
+class LiveRecorder {
+  constructor(pm, extra) {
+    this.pm = pm;
+    this.extra = extra;
+    this.seq = 0;
+    this.reqId = 0;
+    this.cur = null;
+    this.depth = 0; // > 0 while the PeerManager's synchronous code of an event runs
+    this.lastT = 0;
+    this.prevScores = new Map();
+    this.dirty = new Set();
+    this.dirtyAll = true;
+    this.closed = false;
+    this.expectGoodbyeTimer = null;
+    this.file = outPath();
+    this.writer = new TraceWriter(this.file, {level: 3, chunkBytes: 8 << 20});
+    const flushMs = Number(process.env.PEER_REPLAY_LIVE_FLUSH_MS ?? 10_000);
+    this.flushTimer = realSetInterval(() => this.writer.flush(), flushMs);
+    this.flushTimer.unref?.();
+    this.onExit = () => this.closeSync();
+    process.on("exit", this.onExit);
+  }
+
+  // ---------------------------------------------------------------- event bracketing
+  now() {
+    const t = Date.now();
+    this.lastT = Math.max(this.lastT, t);
+    return this.lastT;
+  }
+
+  begin(rec) {
+    if (this.closed) return false;
+    this.end();
+    this.cur = {rec: {type: "event", seq: ++this.seq, t_ms: this.now(), ...rec}, actions: [], inputs: {}};
+    const cur = this.cur;
+    realSetImmediate(() => {
+      if (this.cur === cur) this.end();
+    });
+    return true;
+  }
+
+  end() {
+    const cur = this.cur;
+    if (!cur) return;
+    this.cur = null;
+    const rec = cur.rec;
+    for (const k of ["rand", "active_attnets", "active_syncnets", "gossip_scores"]) if (cur.inputs[k] !== undefined) rec[k] = cur.inputs[k];
+    const full = rec.kind === "init" || rec.kind === "committee_subscriptions" || (rec.kind === "timer" && rec.timer === "heartbeat");
+    const {scores, removed} = this.scoreDelta(full);
+    this.writer.write(stringifyRecord(rec));
+    this.writer.write(stringifyRecord({type: "expect", seq: rec.seq, actions: cur.actions, scores, scores_removed: removed, scores_full: full}));
+  }
+
+  /** Runs the PeerManager's synchronous handling of an event; nested entry points pass through. */
+  sync(fn) {
+    this.depth++;
+    try {
+      return fn();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  action(a) {
+    // Calls after the recorder closed, or with no event (cannot happen for PeerManager code), are dropped.
+    if (!this.cur) return;
+    this.cur.actions.push(a);
+  }
+
+  input(k, v) {
+    if (this.cur) this.cur.inputs[k] = v;
+  }
+
+  scoreDelta(full) {
+    const store = this.pm.peerRpcScores;
+    if (full || this.dirtyAll) {
+      this.dirty.clear();
+      this.dirtyAll = false;
+      const dump = store.dumpPeerScoreStats().map(encScore);
+      const next = new Map(dump.map((e) => [e.peer, e]));
+      let scores = dump;
+      const removed = [];
+      if (!full) {
+        scores = dump.filter((e) => !this.prevScores.has(e.peer) || !sameScore(this.prevScores.get(e.peer), e));
+        for (const k of this.prevScores.keys()) if (!next.has(k)) removed.push(k);
+      }
+      this.prevScores = next;
+      return {scores, removed};
+    }
+    const map = store.scores;
+    const out = [];
+    for (const id of this.dirty) {
+      const sc = map?.get(id);
+      if (!sc) continue;
+      const e = encScore({peerId: id, ...sc.getStat()});
+      const p = this.prevScores.get(id);
+      if (!p || !sameScore(p, e)) out.push(e);
+    }
+    this.dirty.clear();
+    if (out.length > 1) {
+      const pos = new Map();
+      let i = 0;
+      for (const k of map.keys()) pos.set(k, i++);
+      out.sort((a, b) => pos.get(a.peer) - pos.get(b.peer));
+    }
+    for (const e of out) this.prevScores.set(e.peer, e);
+    return {scores: out, removed: []};
+  }
+
+  deferred(kind, peerId, extra, encode, call) {
+    const req = ++this.reqId;
+    this.action({kind, peer: peerId.toString(), req, ...extra});
+    if (kind === "send_goodbye") this.expectGoodbyeTimer = req;
+    const p = call();
+    if (kind === "send_goodbye") queueMicrotask(() => (this.expectGoodbyeTimer = null));
+    return new Promise((resolve, reject) => {
+      p.then(
+        (v) =>
+          realSetImmediate(() => {
+            let ok;
+            try {
+              ok = encode(v);
+            } catch (e) {
+              ok = null;
+            }
+            this.begin({kind: "response", req, ok});
+            resolve(v);
+          }),
+        (e) =>
+          realSetImmediate(() => {
+            this.begin({kind: "response", req, error: String(e?.message ?? e)});
+            reject(e);
+          })
+      );
+    });
+  }
+
+  // ---------------------------------------------------------------- header
+  header() {
+    const pm = this.pm;
+    const c = pm.config;
+    const params = this.extra.params ?? {};
+    const chain = {
+      SLOTS_PER_EPOCH: params.SLOTS_PER_EPOCH,
+      SLOT_DURATION_MS: c.SLOT_DURATION_MS,
+      CUSTODY_REQUIREMENT: c.CUSTODY_REQUIREMENT,
+      SAMPLES_PER_SLOT: c.SAMPLES_PER_SLOT,
+      NUMBER_OF_CUSTODY_GROUPS: c.NUMBER_OF_CUSTODY_GROUPS,
+      NUMBER_OF_COLUMNS: params.NUMBER_OF_COLUMNS,
+      DATA_COLUMN_SIDECAR_SUBNET_COUNT: c.DATA_COLUMN_SIDECAR_SUBNET_COUNT,
+    };
+    for (const f of FORKS) {
+      const v = c[`${f}_FORK_EPOCH`];
+      chain[`${f}_FORK_EPOCH`] = Number.isFinite(v) ? v : null;
+    }
+    const store = pm.peerRpcScores;
+    const disablePeerScoring = store.scores?.getDefault?.()?.constructor?.name === "MaxScore";
+    const cc = pm.networkConfig.custodyConfig;
+    return {
+      type: "header",
+      format: "peer-replay-trace",
+      format_version: 1,
+      producer: {
+        name: "peer-replay-recorder",
+        version: RECORDER_VERSION,
+        mode: "live",
+        packages: lodestarPackagesNear(this.extra.url),
+        node: process.version,
+      },
+      scenario: process.env.PEER_REPLAY_SCENARIO ?? "live",
+      seed: "0",
+      config: {
+        targetPeers: pm.opts.targetPeers,
+        maxPeers: pm.opts.maxPeers,
+        targetGroupPeers: pm.opts.targetGroupPeers,
+        gossipDecayIntervalMs: pm.gossipsub.scoreParams?.decayInterval ?? 30_000,
+        disablePeerScoring,
+        genesisTime: pm.clock.genesisTime,
+        discovery: pm.discovery != null,
+        chain,
+      },
+      local: {
+        nodeId: toHex(pm.nodeId),
+        custodyGroupCount: cc.targetCustodyGroupCount,
+        sampleGroups: [...cc.sampleGroups],
+        sampledSubnets: [...cc.sampledSubnets],
+        status: encStatus(pm.statusCache.get()),
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- wrapping (called from bootstrapAlreadyOpenConnections)
+  attach() {
+    const pm = this.pm;
+    const self = this;
+    const {computeNodeId} = this.extra;
+
+    // score store: which entries may change, and reqResp's own applyAction calls become report_peer events
+    const store = pm.peerRpcScores;
+    const wrapStore = (name, idOf) => {
+      const orig = store[name].bind(store);
+      store[name] = (...args) => {
+        self.dirty.add(idOf(args));
+        return orig(...args);
+      };
+    };
+    wrapStore("applyReconnectionCoolDown", (a) => a[0]);
+    wrapStore("updateGossipsubScore", (a) => a[0]);
+    const applyAction = store.applyAction.bind(store);
+    store.applyAction = (peer, action, actionName) => {
+      self.dirty.add(peer.toString());
+      if (self.depth === 0) {
+        // not through PeerManager.reportPeer (e.g. ReqRespBeaconNode rate limiting): same effect, same event
+        self.begin({kind: "report_peer", peer: peer.toString(), action, action_name: String(actionName)});
+        return self.sync(() => applyAction(peer, action, actionName));
+      }
+      return applyAction(peer, action, actionName);
+    };
+    const update = store.update.bind(store);
+    store.update = () => {
+      self.dirtyAll = true;
+      return update();
+    };
+
+    // libp2p
+    const l = pm.libp2p;
+    const components = l.services.components;
+    const identify = l.services.identify;
+    pm.libp2p = {
+      services: {
+        components,
+        identify: {
+          identify: (conn, ...rest) =>
+            self.deferred("identify", conn.remotePeer, {}, (v) => (v?.agentVersion ? {agentVersion: v.agentVersion} : {}), () =>
+              identify.identify(conn, ...rest)
+            ),
+        },
+      },
+      peerStore: {
+        merge: (peer, data) => {
+          self.action({kind: data?.tags?.relevant === undefined ? "untag_relevant" : "tag_relevant", peer: peer.toString()});
+          return l.peerStore.merge(peer, data);
+        },
+      },
+      hangUp: (peer, ...rest) => self.deferred("disconnect", peer, {}, () => null, () => l.hangUp(peer, ...rest)),
+    };
+    const events = components.events;
+    const onOpen = pm.onLibp2pPeerConnect;
+    const onClose = pm.onLibp2pPeerDisconnect;
+    events.removeEventListener("connection:open", onOpen);
+    events.removeEventListener("connection:close", onClose);
+    const connRec = (c) => {
+      const r = {peer: c.remotePeer.toString(), conn: String(c.id ?? ""), direction: c.direction};
+      if (c.remotePeer.type === "secp256k1") r.node_id = toHex(computeNodeId(c.remotePeer));
+      else r.key_type = c.remotePeer.type;
+      return r;
+    };
+    pm.onLibp2pPeerConnect = (evt) => {
+      const r = connRec(evt.detail);
+      if (evt.detail.status !== "open") r.status = evt.detail.status;
+      self.begin({kind: "connection_open", ...r});
+      return self.sync(() => onOpen(evt));
+    };
+    pm.onLibp2pPeerDisconnect = (evt) => {
+      self.begin({kind: "connection_close", peer: evt.detail.remotePeer.toString(), conn: String(evt.detail.id ?? "")});
+      return self.sync(() => onClose(evt));
+    };
+    events.addEventListener("connection:open", pm.onLibp2pPeerConnect);
+    events.addEventListener("connection:close", pm.onLibp2pPeerDisconnect);
+
+    // reqResp
+    const rr = pm.reqResp;
+    pm.reqResp = {
+      sendPing: (peer) => self.deferred("send_ping", peer, {}, (v) => v.toString(), () => rr.sendPing(peer)),
+      sendStatus: (peer, st) => self.deferred("send_status", peer, {status: encStatus(st)}, encStatus, () => rr.sendStatus(peer, st)),
+      sendMetadata: (peer) => self.deferred("send_metadata", peer, {}, encMetadata, () => rr.sendMetadata(peer)),
+      sendGoodbye: (peer, reason) =>
+        self.deferred("send_goodbye", peer, {reason: reason.toString()}, () => null, () => rr.sendGoodbye(peer, reason)),
+    };
+
+    // gossip scores, subnets, discovery
+    const g = pm.gossipsub;
+    pm.gossipsub = {
+      scoreParams: g.scoreParams,
+      getScore: (id) => {
+        const v = g.getScore(id);
+        if (self.cur) (self.cur.inputs.gossip_scores ??= []).push([id, v]);
+        return v;
+      },
+    };
+    const subnets = (svc, key) => ({
+      getActiveSubnets: () => {
+        const v = svc.getActiveSubnets();
+        self.input(key, encSubnets(v));
+        return v;
+      },
+    });
+    pm.attnetsService = subnets(pm.attnetsService, "active_attnets");
+    pm.syncnetsService = subnets(pm.syncnetsService, "active_syncnets");
+    if (pm.discovery) {
+      const d = pm.discovery;
+      const discoverPeers = d.discoverPeers.bind(d);
+      d.discoverPeers = (n, groups, queries) => {
+        self.action({
+          kind: "discover_peers",
+          peers_to_connect: n,
+          custody_group_queries: [...groups],
+          subnet_queries: queries.map((q) => ({subnet: q.subnet, type: q.type, max_peers_to_discover: q.maxPeersToDiscover, to_unix_ms: q.toUnixMs})),
+        });
+        return discoverPeers(n, groups, queries);
+      };
+    }
+
+    // network events
+    const bus = pm.networkEventBus;
+    bus.off("req-resp.request", pm.onRequest);
+    const onRequest = pm.onRequest;
+    pm.onRequest = (data) => {
+      const {peer, request} = data;
+      const r = {kind: "request", peer: peer.toString(), method: request.method};
+      if (request.method === "ping" || request.method === "goodbye") r.body = request.body.toString();
+      else if (request.method === "status") r.body = encStatus(request.body);
+      self.begin(r);
+      return self.sync(() => onRequest(data));
+    };
+    bus.on("req-resp.request", pm.onRequest);
+    bus.on("peer-manager.peer-connected", (d) =>
+      self.action({kind: "peer_connected", peer: d.peer, client: d.clientAgent, custody_columns: [...d.custodyColumns], status: encStatus(d.status)})
+    );
+    bus.on("peer-manager.peer-disconnected", (d) => self.action({kind: "peer_disconnected", peer: d.peer}));
+
+    // chain-side inputs
+    const sc = pm.statusCache;
+    const scUpdate = sc.update.bind(sc);
+    sc.update = (st) => {
+      self.begin({kind: "local_status", status: encStatus(st)});
+      return scUpdate(st);
+    };
+    const cc = pm.networkConfig.custodyConfig;
+    const ccUpdate = cc.updateTargetCustodyGroupCount?.bind(cc);
+    if (ccUpdate) {
+      cc.updateTargetCustodyGroupCount = (n) => {
+        // FORMAT.md v1 has no event for the local custody group count: warn; replay diverges from here on.
+        process.emitWarning(`peer-replay live: local custody group count changed to ${n} at event ${self.seq}; trace format v1 cannot express it`);
+        return ccUpdate(n);
+      };
+    }
+
+    this.writer.write(stringifyRecord(this.header()));
+    const connections = [];
+    for (const {value} of components.connectionManager.getConnectionsMap()["map"].values()) {
+      for (const c of value) {
+        const r = connRec(c);
+        if (c.status !== "open") r.status = c.status;
+        connections.push(r);
+      }
+    }
+    const rec = {kind: "init"};
+    if (connections.length) rec.connections = connections;
+    this.begin(rec);
+    // the rest of the constructor (its heartbeat) runs inside init; released when it arms its last interval
+    this.depth++;
+    this.initOpen = true;
+  }
+
+  closeSync() {
+    if (this.closed) return;
+    this.end();
+    this.writer.write(stringifyRecord({type: "end", events: this.seq}));
+    this.closed = true;
+    realClearInterval(this.flushTimer);
+    process.off("exit", this.onExit);
+    this.writer.close();
+  }
+}
+
+const realSetImmediate = globalThis.setImmediate;
+const realSetInterval = globalThis.setInterval;
+const realClearInterval = globalThis.clearInterval;
+
+/** Timer entry points: a call with no event open in the PeerManager's synchronous code is a timer firing. */
+function wrapTimerMethod(proto, name, label) {
+  const orig = proto[name];
+  const wrapped = {
+    [name](...args) {
+      const rec = this.__peerReplay;
+      if (!rec || rec.depth > 0) return orig.apply(this, args);
+      let timer = label;
+      if (name === "pingAndStatusTimeouts" && !rec.startupDone) timer = "startup_ping_status";
+      if (name === "pingAndStatusTimeouts") rec.startupDone = true;
+      rec.begin({kind: "timer", timer});
+      return rec.sync(() => orig.apply(this, args));
+    },
+  }[name];
+  proto[name] = wrapped;
+}
+
+function wrapEntry(proto, name, recOf) {
+  const orig = proto[name];
+  proto[name] = {
+    [name](...args) {
+      const rec = this.__peerReplay;
+      if (!rec || rec.depth > 0) return orig.apply(this, args);
+      rec.begin(recOf(...args));
+      return rec.sync(() => orig.apply(this, args));
+    },
+  }[name];
+}
+
+export function patchPeerManager(PeerManager, extra = {}) {
+  if (PeerManager.__peerReplayPatched) return;
+  PeerManager.__peerReplayPatched = true;
+  const proto = PeerManager.prototype;
+  const bootstrap = proto.bootstrapAlreadyOpenConnections;
+  // called by the constructor after its listeners are registered and before its heartbeat and timers
+  proto.bootstrapAlreadyOpenConnections = function bootstrapAlreadyOpenConnections(...args) {
+    const rec = new LiveRecorder(this, extra);
+    this.__peerReplay = rec;
+    rec.attach();
+    return bootstrap.apply(this, args);
+  };
+  wrapTimerMethod(proto, "heartbeat", "heartbeat");
+  wrapTimerMethod(proto, "pingAndStatusTimeouts", "ping_status");
+  wrapTimerMethod(proto, "updateGossipsubScores", "gossip_scores");
+  wrapEntry(proto, "reportPeer", (peer, action, actionName) => ({kind: "report_peer", peer: peer.toString(), action, action_name: String(actionName)}));
+  wrapEntry(proto, "reStatusPeers", (peers) => ({kind: "restatus_peers", peers: [...peers]}));
+  wrapEntry(proto, "onCommitteeSubscriptions", () => ({kind: "committee_subscriptions"}));
+  wrapEntry(proto, "goodbyeAndDisconnectAllPeers", () => ({kind: "goodbye_all"}));
+  const close = proto.close;
+  proto.close = async function close_(...args) {
+    const r = await close.apply(this, args);
+    this.__peerReplay?.closeSync();
+    return r;
+  };
+
+  // Math.random draws taken by the PeerManager's synchronous code (the prune shuffle), per instance
+  const random = Math.random;
+  const active = () => {
+    for (const r of LIVE) if (r.depth > 0 && r.cur) return r;
+    return null;
+  };
+  Math.random = function random_() {
+    const v = random();
+    const r = active();
+    if (r) (r.cur.inputs.rand ??= []).push(v);
+    return v;
+  };
+
+  // goodbye timeouts: the withTimeout sleep armed right after a sendGoodbye call
+  const st = globalThis.setTimeout;
+  globalThis.setTimeout = function setTimeout(fn, ms, ...a) {
+    const r = LIVE.find((x) => x.expectGoodbyeTimer !== null);
+    if (r && ms === 1000 && typeof fn === "function") {
+      const req = r.expectGoodbyeTimer;
+      r.expectGoodbyeTimer = null;
+      return st(
+        function goodbyeTimeout(...x) {
+          r.begin({kind: "timer", timer: "goodbye_timeout", req});
+          return r.sync(() => fn.apply(this, x));
+        },
+        ms,
+        ...a
+      );
+    }
+    return st(fn, ms, ...a);
+  };
+  const si = globalThis.setInterval;
+  globalThis.setInterval = function setInterval(fn, ms, ...a) {
+    const id = si(fn, ms, ...a);
+    if (fn?.name === "bound updateGossipsubScores") {
+      const r = LIVE.find((x) => x.initOpen);
+      if (r) {
+        r.initOpen = false;
+        r.depth--;
+      }
+    }
+    return id;
+  };
+  const ctor = proto.bootstrapAlreadyOpenConnections;
+  proto.bootstrapAlreadyOpenConnections = function (...args) {
+    const r = ctor.apply(this, args);
+    LIVE.push(this.__peerReplay);
+    return r;
+  };
+}
+
+const LIVE = [];
+
+export function installLivePatch() {
+  globalThis.__peerReplayLivePatch = patchPeerManager;
+}

@@ -1,0 +1,14 @@
+// Live capture: node --import /path/to/tools/recorder/live.mjs <beacon node command line>
+//
+// Wraps the modules of every PeerManager the process (or worker thread) constructs and writes a trace
+// (format v1, producer.mode "live") of what reached it and what it did. Environment:
+//   PEER_REPLAY_LIVE_OUT   output directory or file (default: current directory,
+//                          peer-replay-live-<pid>-<thread>-<unix ms>.jsonl.zst)
+//   PEER_REPLAY_LIVE_FLUSH_MS  how often buffered records are written as a zstd frame (default 10000)
+//   PEER_REPLAY_SCENARIO   the header's scenario name (default "live")
+// See tools/recorder/README.md.
+import {register} from "node:module";
+import {installLivePatch} from "./lib/live-recorder.mjs";
+
+register("./lib/live-hooks.mjs", import.meta.url);
+installLivePatch();
