@@ -139,7 +139,7 @@ struct EventResult {
   uint64_t seq = 0;
   uint64_t line = 0;
   json actions = json::array();
-  peers::PeerScoreStats scores_full;   // the whole dump after the event
+  std::shared_ptr<const peers::PeerScoreStats> scores_full;  // the whole dump after the event
   peers::PeerScoreStats scores_delta;  // added or changed entries, in dump order
   json scores_removed = json::array();
 };
@@ -195,7 +195,7 @@ class Replayer {
   const ReplayOptions options_;
   ReplayResult result_;
   std::unique_ptr<peers::PeerManager> pm_;
-  peers::PeerScoreStats prev_dump_;
+  std::shared_ptr<const peers::PeerScoreStats> prev_dump_ = std::make_shared<const peers::PeerScoreStats>();
   std::deque<ContextLine> context_;  // the last K+1 events (the current one last)
   std::map<uint64_t, EventResult> awaiting_;
   std::unordered_map<std::string, std::deque<std::string>> expected_history_;
@@ -222,35 +222,57 @@ void Replayer::note_history(std::unordered_map<std::string, std::deque<std::stri
   while (it->second.size() > options_.score_history) it->second.pop_front();
 }
 
-void Replayer::record_scores(peers::PeerScoreStats after, uint64_t seq, EventResult* out) {
+void Replayer::record_scores(peers::PeerScoreStats after_value, uint64_t seq, EventResult* out) {
   // FORMAT.md §2.3: entries added or changed during the event, in dump order;
   // peers whose entry was deleted.
-  std::unordered_map<std::string, const peers::PeerScoreStat*> old_by_peer;
-  old_by_peer.reserve(prev_dump_.size());
-  for (const peers::PeerScoreStatEntry& e : prev_dump_) old_by_peer.emplace(e.peer_id, &e.stat);
-  std::unordered_map<std::string, bool> in_new;
-  in_new.reserve(after.size());
-  for (const peers::PeerScoreStatEntry& e : after) {
-    in_new.emplace(e.peer_id, true);
-    auto it = old_by_peer.find(e.peer_id);
-    if (it != old_by_peer.end() && same_stat(*it->second, e.stat)) continue;
+  auto after_ptr = std::make_shared<const peers::PeerScoreStats>(std::move(after_value));
+  const peers::PeerScoreStats& after = *after_ptr;
+  const peers::PeerScoreStats& before = *prev_dump_;
+  auto changed = [&](const peers::PeerScoreStatEntry& e, const peers::PeerScoreStat* old) {
     out->scores_delta.push_back(e);
     if (options_.score_history > 0) {
       note_history(&actual_history_, e.peer_id, "seq " + std::to_string(seq) + ": " + score_entry_to_json(e).dump());
     }
-    const std::string from = it == old_by_peer.end() ? "Healthy" : score_state_of(it->second->score);
+    const std::string from = old == nullptr ? "Healthy" : score_state_of(old->score);
     const std::string to = score_state_of(e.stat.score);
     if (from != to) result_.coverage.score_transitions[from + "->" + to]++;
-  }
-  for (const peers::PeerScoreStatEntry& e : prev_dump_) {
-    if (in_new.count(e.peer_id) != 0) continue;
+  };
+  auto removed = [&](const peers::PeerScoreStatEntry& e) {
     out->scores_removed.push_back(e.peer_id);
     note_history(&actual_history_, e.peer_id, "seq " + std::to_string(seq) + ": removed");
     const std::string from = score_state_of(e.stat.score);
     if (from != "Healthy") result_.coverage.score_transitions[from + "->Healthy"]++;
+  };
+  // Fast path: the common prefix where both dumps name the same peers in the
+  // same places (the store is insertion-ordered: entries stay put unless one
+  // before them is deleted).
+  size_t k = 0;
+  while (k < before.size() && k < after.size() && before[k].peer_id == after[k].peer_id) {
+    if (!same_stat(before[k].stat, after[k].stat)) changed(after[k], &before[k].stat);
+    k++;
   }
-  out->scores_full = after;
-  prev_dump_ = std::move(after);
+  if (k == before.size()) {
+    for (size_t i = k; i < after.size(); i++) changed(after[i], nullptr);  // appended: new peers
+  } else {
+    // General path for the rest: match by peer id.
+    std::unordered_map<std::string, const peers::PeerScoreStat*> old_by_peer;
+    old_by_peer.reserve(before.size() - k);
+    for (size_t i = k; i < before.size(); i++) old_by_peer.emplace(before[i].peer_id, &before[i].stat);
+    std::unordered_map<std::string, bool> in_new;
+    in_new.reserve(after.size() - k);
+    for (size_t i = k; i < after.size(); i++) {
+      const peers::PeerScoreStatEntry& e = after[i];
+      in_new.emplace(e.peer_id, true);
+      auto it = old_by_peer.find(e.peer_id);
+      if (it != old_by_peer.end() && same_stat(*it->second, e.stat)) continue;
+      changed(e, it == old_by_peer.end() ? nullptr : it->second);
+    }
+    for (size_t i = k; i < before.size(); i++) {
+      if (in_new.count(before[i].peer_id) == 0) removed(before[i]);
+    }
+  }
+  out->scores_full = after_ptr;
+  prev_dump_ = std::move(after_ptr);
 }
 
 void Replayer::count_coverage(const peers::Event& ev, const std::vector<peers::Action>& actions) {
@@ -504,7 +526,7 @@ void Replayer::on_expect_record(const Record& rec) {
     if (p.is_string()) note_history(&expected_history_, p.get<std::string>(), "seq " + std::to_string(rec.seq) + ": removed");
   }
   {
-    const json act_scores = stats_to_json(full ? actual.scores_full : actual.scores_delta);
+    const json act_scores = stats_to_json(full ? *actual.scores_full : actual.scores_delta);
     std::vector<FieldDiff> diffs;
     diff_json(exp_scores, act_scores, full ? "scores(full)" : "scores", options_.ulp, &diffs);
     if (!full) diff_json(exp_removed, actual.scores_removed, "scores_removed", 0, &diffs);

@@ -783,14 +783,39 @@ class Differ {
       partner[it->second.front()] = static_cast<int64_t>(e);
       it->second.pop_front();
     }
+    // Within one hunk (a run of edits between two kept actions), a removed and
+    // an added action of the same kind are one action whose peer (and maybe
+    // more) changed: "send_ping to X became send_ping to Y".
+    std::vector<char> substituted(edits.size(), 0);
+    for (size_t lo = 0; lo < edits.size();) {
+      if (edits[lo].op == EditOp::kKeep) {
+        lo++;
+        continue;
+      }
+      size_t hi = lo;
+      while (hi < edits.size() && edits[hi].op != EditOp::kKeep) hi++;
+      for (size_t e = lo; e < hi; e++) {
+        if (edits[e].op != EditOp::kDelete || partner[e] >= 0) continue;
+        const json& kind = A[edits[e].ia]["kind"];
+        for (size_t f = lo; f < hi; f++) {
+          if (edits[f].op != EditOp::kInsert || partner[f] >= 0 || B[edits[f].ib]["kind"] != kind) continue;
+          partner[e] = static_cast<int64_t>(f);
+          partner[f] = static_cast<int64_t>(e);
+          substituted[e] = 1;
+          break;
+        }
+      }
+      lo = hi;
+    }
 
     for (size_t e = 0; e < edits.size(); e++) {
       const Edit& ed = edits[e];
       if (ed.op == EditOp::kInsert && partner[e] >= 0) continue;  // reported with its delete
-      const bool moved = ed.op == EditOp::kDelete && partner[e] >= 0;
+      const bool paired = ed.op == EditOp::kDelete && partner[e] >= 0;
+      const bool moved = paired && !substituted[e];
       const size_t ia = ed.ia;
-      const size_t ib = moved ? edits[static_cast<size_t>(partner[e])].ib : ed.ib;
-      if (ed.op == EditOp::kKeep || moved) {
+      const size_t ib = paired ? edits[static_cast<size_t>(partner[e])].ib : ed.ib;
+      if (ed.op == EditOp::kKeep || paired) {
         const json& x = A[ia];
         const json& y = B[ib];
         std::vector<FieldDiff> fields;
@@ -806,6 +831,7 @@ class Differ {
         (moved ? kc.moved : kc.changed)++;
         (moved ? r_->actions.moved : r_->actions.changed)++;
         note_peer(str_member(x, "peer"));
+        note_peer(str_member(y, "peer"));
         note_reasons(&x, &y, true);
         DiffItem* item = add_item(moved ? DiffItemType::kActionMoved : DiffItemType::kActionChanged);
         if (item != nullptr) {
@@ -1314,18 +1340,21 @@ void write_diff_text(const DiffReport& r, bool color, size_t top, std::ostream& 
     }
     if (r.divergent_ranges_total) {
       constexpr size_t kShown = 10;
-      out << "  divergent seqs:";
+      out << "  divergent seqs (" << r.divergent_ranges_total << (r.divergent_ranges_total == 1 ? " range" : " ranges")
+          << "):\n";
       for (size_t i = 0; i < r.divergent_ranges.size() && i < kShown; i++) {
         const SeqRange& range = r.divergent_ranges[i];
-        out << (i ? ", " : " ") << range_text(range);
+        out << "    " << range_text(range);
         if (range.last < r.last_seq_compared) {
-          out << " (agree again at " << range.last + 1 << ")";
+          out << ", agree again at " << range.last + 1 << "\n";
         } else {
-          out << " (to the end)";
+          out << ", to the end\n";
         }
       }
-      if (r.divergent_ranges_total > kShown) out << ", ... (" << r.divergent_ranges_total << " ranges in all)";
-      out << "\n";
+      if (r.divergent_ranges_total > kShown) {
+        out << "    ... " << (r.divergent_ranges_total - kShown) << " more (--format json lists the first "
+            << kMaxRanges << ")\n";
+      }
     }
   }
   out << "result: " << result_text(r) << "\n";

@@ -160,7 +160,8 @@ TEST_CASE("one changed action") {
   REQUIRE_LINE(r, "  actions: 0 added, 0 removed, 1 changed, 0 moved");
   REQUIRE_LINE(r, "    send_status: 1 changed");
   REQUIRE_LINE(r, "  peers affected: 1");
-  REQUIRE_LINE(r, "  divergent seqs: 1 (agree again at 2)");
+  REQUIRE_LINE(r, "  divergent seqs (1 range):");
+  REQUIRE_LINE(r, "    1, agree again at 2");
   REQUIRE_LINE(r, "result: outputs differ");
 }
 
@@ -175,7 +176,8 @@ TEST_CASE("one extra action, and the req ids it shifts are renumbered, not liste
   REQUIRE_LINE(r, "  actions: 1 added, 0 removed, 0 changed, 0 moved");
   REQUIRE_LINE(r, "    send_ping: 1 added");
   REQUIRE_LINE(r, "  req renumbered only: 1 actions (not listed; --exact-req lists them)");
-  REQUIRE_LINE(r, "  divergent seqs: 1 (agree again at 2)");
+  REQUIRE_LINE(r, "  divergent seqs (1 range):");
+  REQUIRE_LINE(r, "    1, agree again at 2");
 
   replay::DiffOptions exact;
   exact.exact_req = true;
@@ -184,7 +186,9 @@ TEST_CASE("one extra action, and the req ids it shifts are renumbered, not liste
   REQUIRE_LINE(e, "outputs: 2 differences in 2 of 3 events");
   REQUIRE_LINE(e, "  ~ a#0 b#0 send_ping P2");
   REQUIRE_LINE(e, "      req: 3 -> 4 (delta 1)");
-  REQUIRE_LINE(e, "  divergent seqs: 1 (agree again at 2), 3 (to the end)");
+  REQUIRE_LINE(e, "  divergent seqs (2 ranges):");
+  REQUIRE_LINE(e, "    1, agree again at 2");
+  REQUIRE_LINE(e, "    3, to the end");
 }
 
 TEST_CASE("one missing action") {
@@ -195,7 +199,7 @@ TEST_CASE("one missing action") {
   REQUIRE_LINE(r, "seq 3 (t_ms 3000, timer, a:7 b:7)");
   REQUIRE_LINE(r, "  - a#1 tag_relevant P2");
   REQUIRE_LINE(r, "    tag_relevant: 1 removed");
-  REQUIRE_LINE(r, "  divergent seqs: 3 (to the end)");
+  REQUIRE_LINE(r, "    3, to the end");
 }
 
 TEST_CASE("one score off by one ULP, and -0 vs 0") {
@@ -236,6 +240,17 @@ TEST_CASE("a reordered action list is reported as a move") {
   REQUIRE_LINE(r, "  actions: 0 added, 0 removed, 0 changed, 1 moved");
   REQUIRE_LINE(r, "    send_ping: 1 moved");
   REQUIRE_LINE(r, "  req renumbered only: 1 actions (not listed; --exact-req lists them)");
+}
+
+TEST_CASE("an action whose peer changed is one change, not a removal and an addition") {
+  std::vector<std::string> b = base_lines();
+  b[6] = ex(3, ping("P9", 3) + "," + tag("P2"));
+  const Run r = diff_lines("peer_changed", base_lines(), b);
+  REQUIRE(r.code == 1);
+  REQUIRE_LINE(r, "outputs: 1 differences in 1 of 3 events");
+  REQUIRE_LINE(r, "  ~ a#0 b#0 send_ping P2");
+  REQUIRE_LINE(r, "      peer: \"P2\" -> \"P9\"");
+  REQUIRE_LINE(r, "  peers affected: 2");
 }
 
 TEST_CASE("a changed goodbye reason") {
@@ -361,7 +376,7 @@ TEST_CASE("--limit bounds the list, the summary covers everything; largest delta
   REQUIRE_LINE(r, "  peers affected: 20");
   REQUIRE_LINE(r, "    -20 P20 seq 20 score: -1 -> -21 (19421773393035264 ulp)");
   REQUIRE_LINE(r, "    -19 P19 seq 19 score: -1 -> -20 (19140298416324608 ulp)");
-  REQUIRE_LINE(r, "  divergent seqs: 1..20 (to the end)");
+  REQUIRE_LINE(r, "    1..20, to the end");
   REQUIRE(std::count_if(r.lines.begin(), r.lines.end(), [](const std::string& l) { return l == "  ~ score P1" || l == "  ~ score P2" || l == "  ~ score P3" || l == "  ~ score P4"; }) == 3);
 }
 
@@ -529,4 +544,39 @@ TEST_CASE("building blocks: the edit script") {
   b.insert(b.begin() + 4000, 99999);
   const auto edits = replay::align_keys(a, b);
   REQUIRE(std::count_if(edits.begin(), edits.end(), [](const replay::Edit& e) { return e.op != EditOp::kKeep; }) == 2);
+}
+
+TEST_CASE("record order within the format's freedom: an expect after the next event") {
+  std::vector<std::string> a = base_lines(), b = base_lines();
+  std::swap(b[2], b[3]);  // event 2 before expect 1
+  const Run r = diff_lines("late_expect", a, b);
+  REQUIRE(r.code == 0);
+  REQUIRE_LINE(r, "outputs: identical (3 expects compared)");
+}
+
+TEST_CASE("read-ahead threads and a single thread give the same report") {
+  std::vector<std::string> a = {kHeader}, b = {kHeader};
+  for (int s = 1; s <= 3000; s++) {  // several read-ahead batches
+    a.push_back(ev(s, kTimer));
+    b.push_back(ev(s, s % 97 == 0 ? report("P1", "Fatal") : kTimer));
+    a.push_back(ex(s, ping("P" + std::to_string(s % 7), s) + "," + tag("P1"),
+                   R"(,"scores":[)" + score("P1", "-1.5") + "]"));
+    b.push_back(ex(s, s % 13 == 0 ? tag("P1") + "," + ping("P" + std::to_string(s % 7), s)
+                                  : ping("P" + std::to_string(s % 7), s) + "," + tag("P1"),
+                   R"(,"scores":[)" + score("P1", s % 11 == 0 ? "-1.25" : "-1.5") + "]"));
+  }
+  for (const auto format : {replay::DiffOutputFormat::kText, replay::DiffOutputFormat::kJson}) {
+    replay::DiffOptions threads, single;
+    threads.format = single.format = format;
+    single.read_ahead = false;
+    const Run t = diff_lines("threads", a, b, threads);
+    const Run s = diff_lines("threads", a, b, single);
+    REQUIRE(t.code == 1);
+    REQUIRE(s.code == 1);
+    REQUIRE(t.out == s.out);
+  }
+  const Run t = diff_lines("threads", a, b);
+  REQUIRE_LINE(t, "  30 of 3000 events differ, first at seq 97 (a:194 b:194, timer vs report_peer), last at seq 2910");
+  REQUIRE_LINE(t, "  actions: 0 added, 0 removed, 0 changed, 230 moved");
+  REQUIRE_LINE(t, "  scores: 272 changed, 0 added, 0 removed");
 }
