@@ -178,6 +178,9 @@ Status PeerManager::step(const Event& event, std::vector<Action>* actions) {
   if (actions->size() - actions_before > kMaxActionsPerEvent) {
     return Status::invalid_argument("more than " + std::to_string(kMaxActionsPerEvent) + " actions in one event");
   }
+  if (peer_rpc_scores_->size() > kMaxScoreEntries) {
+    return Status::invalid_argument("more than " + std::to_string(kMaxScoreEntries) + " score entries");
+  }
   check_invariants();
   ctx_ = StepContext{};
   return Status::ok();
@@ -209,27 +212,34 @@ void PeerManager::check_invariants() const {
   assert(ping_status_due_ms_ > 0 && heartbeat_due_ms_ > 0 && gossip_scores_due_ms_ > 0);
 }
 
-Status PeerManager::on_init(const Event& event) {
-  init_ms_ = event.t_ms;
-  // The connections libp2p already has open, in its map order.
-  for (const ConnectionSpec& spec : event.connections) {
-    ConnectionSpec copy = spec;
-    Event open;
-    open.t_ms = event.t_ms;
-    open.peer = spec.peer;
-    open.connection = copy;
-    // Only the mirror is updated here: the listeners are not attached yet.
-    std::vector<Connection>* list = connections_.find(spec.peer);
-    if (list == nullptr) {
-      if (connections_.size() >= kMaxPeers) return Status::invalid_argument("more than kMaxPeers peers in init");
-      connections_.set(spec.peer, {});
-      list = connections_.find(spec.peer);
-    }
-    if (list->size() >= kMaxConnectionsPerPeer) return Status::invalid_argument("too many connections for " + spec.peer);
-    for (const Connection& c : *list) {
+Status PeerManager::add_to_mirror(const ConnectionSpec& spec) {
+  // libp2p appends a new connection to its peer's list; a new peer key goes
+  // to the end of the map.
+  std::vector<Connection>* list = connections_.find(spec.peer);
+  if (list == nullptr && connections_.size() >= kMaxPeers) {
+    return Status::invalid_argument("more than " + std::to_string(kMaxPeers) + " peers in the connection map");
+  }
+  if (list != nullptr && list->size() >= kMaxConnectionsPerPeer) {
+    return Status::invalid_argument("more than " + std::to_string(kMaxConnectionsPerPeer) + " connections for " +
+                                    spec.peer);
+  }
+  for (const auto& [peer, conns] : connections_) {
+    for (const Connection& c : conns) {
       if (c.conn == spec.conn) return Status::invalid_argument("duplicate connection id " + spec.conn);
     }
-    list->push_back(Connection{spec.conn, spec.peer, spec.direction, spec.status, event.t_ms, spec.node_id, spec.key_type});
+  }
+  if (list == nullptr) list = &connections_.set(spec.peer, {});
+  list->push_back(Connection{spec.conn, spec.peer, spec.direction, spec.status, now_ms_, spec.node_id, spec.key_type});
+  return Status::ok();
+}
+
+Status PeerManager::on_init(const Event& event) {
+  init_ms_ = event.t_ms;
+  // The connections already in libp2p's map, in the order they were opened.
+  // Only the mirror is updated: the listeners are not attached yet.
+  for (const ConnectionSpec& spec : event.connections) {
+    Status s = add_to_mirror(spec);
+    if (!s.is_ok()) return s;
   }
 
   // constructor(modules, opts, discovery)
@@ -252,25 +262,11 @@ Status PeerManager::on_init(const Event& event) {
 Status PeerManager::on_connection_open(const Event& event) {
   const ConnectionSpec& spec = event.connection;
   if (spec.peer != event.peer) return Status::invalid_argument("connection peer does not match the event's peer");
-  // libp2p appended the connection to its peer's list before dispatching
-  // connection:open (a new peer key goes to the end of the map).
-  std::vector<Connection>* list = connections_.find(spec.peer);
-  if (list == nullptr) {
-    if (connections_.size() >= kMaxPeers) {
-      return Status::invalid_argument("more than " + std::to_string(kMaxPeers) + " peers in the connection map");
-    }
-    connections_.set(spec.peer, {});
-    list = connections_.find(spec.peer);
-  }
-  if (list->size() >= kMaxConnectionsPerPeer) {
-    return Status::invalid_argument("more than " + std::to_string(kMaxConnectionsPerPeer) + " connections for " + spec.peer);
-  }
-  for (const auto& [peer, conns] : connections_) {
-    for (const Connection& c : conns) {
-      if (c.conn == spec.conn) return Status::invalid_argument("duplicate connection id " + spec.conn);
-    }
-  }
-  list->push_back(Connection{spec.conn, spec.peer, spec.direction, spec.status, now_ms_, spec.node_id, spec.key_type});
+  // libp2p added the connection to its map before dispatching connection:open.
+  Status s = add_to_mirror(spec);
+  if (!s.is_ok()) return s;
+  const std::vector<Connection>* list = connections_.find(spec.peer);
+  assert(list != nullptr && !list->empty());
   const Connection connection = list->back();
   on_libp2p_peer_connect(connection);
   return Status::ok();
@@ -290,6 +286,9 @@ Status PeerManager::on_connection_close(const Event& event) {
     if (!event.close_direction.has_value()) {
       return Status::invalid_argument("connection_close for connection " + event.connection.conn + " of " + event.peer +
                                       ", which is not open, and the event gives no direction");
+    }
+    if (peer_rpc_scores_->size() >= kMaxScoreEntries && !peer_rpc_scores_->has_entry(event.peer)) {
+      return Status::invalid_argument("more than " + std::to_string(kMaxScoreEntries) + " score entries");
     }
     Connection unknown;
     unknown.conn = event.connection.conn;
@@ -491,6 +490,10 @@ void PeerManager::report_peer(const PeerIdStr& peer, const std::string& action, 
   const std::optional<PeerAction> parsed = parse_peer_action(action);
   if (!parsed.has_value()) {
     fail(Status::invalid_argument("unknown PeerAction " + action));
+    return;
+  }
+  if (peer_rpc_scores_->size() >= kMaxScoreEntries && !peer_rpc_scores_->has_entry(peer)) {
+    fail(Status::invalid_argument("more than " + std::to_string(kMaxScoreEntries) + " score entries"));
     return;
   }
   peer_rpc_scores_->apply_action(peer, *parsed, action_name, now_ms_);

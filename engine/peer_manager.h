@@ -59,6 +59,10 @@ inline constexpr size_t kMaxConnectionsPerPeer = 64;
 inline constexpr size_t kMaxPendingRequests = 1u << 16;
 inline constexpr size_t kMaxActionsPerEvent = 1u << 16;
 inline constexpr size_t kMaxRandDraws = 1u << 16;
+// Score entries: TS prunes them to MAX_ENTRIES (1000) only at each heartbeat,
+// so between two heartbeats reports on unknown peers can add entries; refuse
+// an event that would take the store past this.
+inline constexpr size_t kMaxScoreEntries = 1u << 20;
 
 // PeerManager constants (peerManager.ts).
 inline constexpr int64_t kHeartbeatIntervalMs = 30 * 1000;
@@ -192,6 +196,7 @@ class PeerManager {
   };
 
   // ---- event dispatch (step) ----
+  Status add_to_mirror(const ConnectionSpec& spec);
   Status on_init(const Event& event);
   Status on_connection_open(const Event& event);
   Status on_connection_close(const Event& event);

@@ -267,9 +267,11 @@ TEST_CASE("a changed goodbye reason") {
   // An added goodbye and a removed one are counted by reason.
   std::vector<std::string> c = base_lines();
   c[6] = ex(3, ping("P2", 3) + "," + tag("P2") + "," + goodbye("P9", 4, "129"));
-  const Run r2 = diff_lines("goodbye2", a, c);
-  REQUIRE_LINE(r2, "    added 129 (Client has too many peers): 1");
-  REQUIRE_LINE(r2, "    removed 3 (Internal fault/error): 1");
+  const Run added = diff_lines("goodbye2", base_lines(), c);
+  REQUIRE_LINE(added, "  + b#2 send_goodbye P9 reason=\"129\" req=4");
+  REQUIRE_LINE(added, "    added 129 (Client has too many peers): 1");
+  const Run removed = diff_lines("goodbye3", c, base_lines());
+  REQUIRE_LINE(removed, "    removed 129 (Client has too many peers): 1");
 }
 
 TEST_CASE("events that differ are reported first; --inputs-must-match makes them an error") {

@@ -457,7 +457,13 @@ Status check_event(const json& j, const SchemaContext& ctx, uint64_t* seq, int64
     if (s.is_ok() && j.value("key_type", std::string("secp256k1")) == "secp256k1" && !j.contains("node_id"))
       s = Status::corruption(ctx.at + w + ": expected member \"node_id\" for a secp256k1 peer");
   } else if (*kind == "connection_close") {
-    s = check_members(j, {PEER_REPLAY_EVENT_COMMON, {"peer", T::kString, true}, {"conn", T::kString, true}}, ctx, w);
+    s = check_members(j,
+                      {PEER_REPLAY_EVENT_COMMON,
+                       {"peer", T::kString, true},
+                       {"conn", T::kString, true},
+                       {"direction", T::kString, false}},
+                      ctx, w);
+    if (s.is_ok()) s = check_enum(j, "direction", {"inbound", "outbound"}, ctx.at, w);
   } else if (*kind == "request") {
     s = check_members(j,
                       {PEER_REPLAY_EVENT_COMMON,

@@ -1,11 +1,34 @@
 // Port of utils/prioritizePeers.ts, functions and statements in the TS order.
 // PeerInfo objects are referred to by their index in `connected_peers`; TS
 // compares them by identity, which for distinct entries is index equality.
+//
+// Representation. The statements are the TS ones, but the data they touch is
+// laid out for a heartbeat at thousands of peers (issue 5 §6 asks for 100x
+// the TS there). Each substitution below is exact, and the line-by-line port
+// it replaced is kept as the oracle of a differential test
+// (prioritize_peers_reference_test.cc, random inputs up to 5000 peers):
+//  - attnetsTrueBitIndices / syncnetsTrueBitIndices are the set bits of one
+//    word each, visited lowest first (BitArray.getTrueBitIndexes order); their
+//    `.length` is a popcount and `.includes(subnet)` a bit test (false for a
+//    subnet outside the bitfield, as it is in no true-bit list).
+//  - Maps that are only read with `get(k) ?? 0` (peersPerSubnet,
+//    peersPerGroup, syncCommitteePeerCount, dutiesByPeer) are arrays indexed
+//    by key holding 0 for absent: iteration order never reaches them.
+//  - `xs.includes(peer.id)` over the peer id arrays of the disconnect reasons
+//    is a per-peer flag set when the id is pushed. Ids are distinct (the
+//    peer manager builds them from the keys of libp2p's connection map, see
+//    the header), so id equality is index equality.
+//  - subnetToPeers (MapDef<subnet, PeerInfo[]>) keeps its JS Map semantics:
+//    subnets in first-insertion order, delete() hides a subnet for good (no
+//    key is set again after the populate loop), each subnet's peers in push
+//    order, splice keeps the order of the rest.
 #include "engine/utils/prioritize_peers.h"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cassert>
-#include <unordered_set>
+#include <cmath>
 
 #include "engine/js_math.h"
 
@@ -17,18 +40,31 @@ namespace {
 using DutiesByPeer = std::vector<int64_t>;
 using PeerIndex = size_t;
 
-template <typename T>
-bool includes(const std::vector<T>& values, const T& value) {
-  return std::find(values.begin(), values.end(), value) != values.end();
+// The TS PeerInfo, without copies: the id and sampling groups stay in the
+// caller's ConnectedPeerInfo (null fields read as the TS defaults them).
+struct Peer {
+  const ConnectedPeerInfo* info = nullptr;
+  uint64_t attnets = 0;   // bit i: attnetsTrueBitIndices includes i
+  uint64_t syncnets = 0;  // bit i: syncnetsTrueBitIndices includes i
+  int64_t attnet_count = 0;   // attnetsTrueBitIndices.length
+  int64_t syncnet_count = 0;  // syncnetsTrueBitIndices.length
+  StatusScore status_score = StatusScore::CLOSE_TO_US;
+  bool outbound = false;  // direction === "outbound"
+  double score = 0;
+};
+
+// trueBitIndices.includes(subnet) for a bitfield of `width` bits.
+bool has_bit(uint64_t bits, SubnetId subnet, int width) {
+  return subnet >= 0 && subnet < width && ((bits >> subnet) & 1) != 0;
 }
 
-template <size_t N>
-std::vector<SubnetId> true_bit_indexes(const std::bitset<N>& bits) {
-  std::vector<SubnetId> out;
-  for (size_t i = 0; i < N; i++) {
-    if (bits.test(i)) out.push_back(static_cast<SubnetId>(i));
+// for (const subnet of trueBitIndices): lowest bit first.
+template <typename F>
+void for_each_bit(uint64_t bits, F&& f) {
+  while (bits != 0) {
+    f(static_cast<SubnetId>(std::countr_zero(bits)));
+    bits &= bits - 1;
   }
-  return out;
 }
 
 // In practice, this score only tracks if the peer is far ahead of us or not
@@ -58,18 +94,62 @@ struct RequestSubnetPeersResult {
   DutiesByPeer duties_by_peer;
 };
 
+// One of requestSubnetPeers' two identical blocks (attnets, then syncnets):
+//   for (const peer of connectedPeers) {
+//     let dutyCount = dutiesByPeer.get(peer) ?? 0;
+//     for (const {subnet} of activeSubnets)
+//       if (trueBitIndices.includes(subnet)) { dutyCount += 1; peersPerSubnet[subnet] += 1; }
+//     dutiesByPeer.set(peer, dutyCount);
+//   }
+//   for (const {subnet, toSlot} of activeSubnets) if (peersPerSubnet[subnet] < target) queries.push(...)
+// A subnet listed k times in activeSubnets counts k times per peer; so with
+// times[s] = how often s is listed, a peer adds times[s] for each of its bits
+// s, and peersPerSubnet[s] is times[s] * (peers with bit s). Same integers,
+// O(peers * bits) instead of O(peers * active subnets).
+template <int kWidth>
+void count_subnet_duties(const std::vector<Peer>& connected_peers, uint64_t Peer::*bits,
+                         const std::vector<RequestedSubnet>& active_subnets, int64_t target_subnet_peers,
+                         DutiesByPeer& duties_by_peer, std::vector<SubnetDiscvQuery>& queries) {
+  std::array<int64_t, kWidth> times{};
+  uint64_t active_mask = 0;
+  for (const RequestedSubnet& active : active_subnets) {
+    if (active.subnet >= 0 && active.subnet < kWidth) {  // else in no peer's true bits
+      times[static_cast<size_t>(active.subnet)]++;
+      active_mask |= uint64_t{1} << active.subnet;
+    }
+  }
+  std::array<int64_t, kWidth> peers_per_subnet{};
+  for (PeerIndex peer = 0; peer < connected_peers.size(); peer++) {
+    int64_t duty_count = duties_by_peer[peer];
+    for_each_bit(connected_peers[peer].*bits & active_mask, [&](SubnetId subnet) {
+      duty_count += times[static_cast<size_t>(subnet)];
+      peers_per_subnet[static_cast<size_t>(subnet)] += times[static_cast<size_t>(subnet)];
+    });
+    duties_by_peer[peer] = duty_count;
+  }
+
+  for (const RequestedSubnet& active : active_subnets) {
+    const int64_t peers_in_subnet =
+        active.subnet >= 0 && active.subnet < kWidth ? peers_per_subnet[static_cast<size_t>(active.subnet)] : 0;
+    if (peers_in_subnet < target_subnet_peers) {
+      // We need more peers
+      queries.push_back(SubnetDiscvQuery{.subnet = active.subnet,
+                                         .to_slot = active.to_slot,
+                                         .max_peers_to_discover = target_subnet_peers - peers_in_subnet});
+    }
+  }
+}
+
 // If more peers are needed in attnets, syncnets and column subnets, create
 // SubnetDiscvQuery for each subnet. Pre-fulu (our sampling groups undefined)
 // custodyGroupQueries is empty.
-RequestSubnetPeersResult request_subnet_peers(const std::vector<PeerInfo>& connected_peers,
+RequestSubnetPeersResult request_subnet_peers(const std::vector<Peer>& connected_peers,
                                               const std::vector<RequestedSubnet>& active_attnets,
                                               const std::vector<RequestedSubnet>& active_syncnets,
                                               const std::optional<std::vector<CustodyIndex>>& our_sampling_groups,
                                               const PrioritizePeersOpts& opts, const ChainConfig& config) {
   const int64_t target_subnet_peers = opts.target_subnet_peers.value_or(kTargetSubnetPeers);
   RequestSubnetPeersResult result;
-  std::vector<SubnetDiscvQuery>& attnet_queries = result.attnet_queries;
-  std::vector<SubnetDiscvQuery>& syncnet_queries = result.syncnet_queries;
 
   // To filter out peers containing enough attnets of interest from possible disconnection
   DutiesByPeer& duties_by_peer = result.duties_by_peer;
@@ -77,61 +157,14 @@ RequestSubnetPeersResult request_subnet_peers(const std::vector<PeerInfo>& conne
 
   // attnets, do we need queries for more peers
   if (!active_attnets.empty()) {
-    // Map of peers per subnet, peer may be in multiple arrays (only read with get ?? 0)
-    OrderedMap<SubnetId, int64_t> peers_per_subnet;
-
-    for (PeerIndex peer = 0; peer < connected_peers.size(); peer++) {
-      const std::vector<SubnetId>& true_bit_indices = connected_peers[peer].attnets_true_bit_indices;
-      int64_t duty_count = 0;
-      for (const RequestedSubnet& active : active_attnets) {
-        if (includes(true_bit_indices, active.subnet)) {
-          duty_count += 1;
-          const int64_t* count = peers_per_subnet.find(active.subnet);
-          peers_per_subnet.set(active.subnet, 1 + (count != nullptr ? *count : 0));
-        }
-      }
-      duties_by_peer[peer] = duty_count;
-    }
-
-    for (const RequestedSubnet& active : active_attnets) {
-      const int64_t* count = peers_per_subnet.find(active.subnet);
-      const int64_t peers_in_subnet = count != nullptr ? *count : 0;
-      if (peers_in_subnet < target_subnet_peers) {
-        // We need more peers
-        attnet_queries.push_back(SubnetDiscvQuery{.subnet = active.subnet,
-                                                  .to_slot = active.to_slot,
-                                                  .max_peers_to_discover = target_subnet_peers - peers_in_subnet});
-      }
-    }
+    count_subnet_duties<kAttestationSubnetCount>(connected_peers, &Peer::attnets, active_attnets, target_subnet_peers,
+                                                 duties_by_peer, result.attnet_queries);
   }
 
   // syncnets, do we need queries for more peers
   if (!active_syncnets.empty()) {
-    OrderedMap<SubnetId, int64_t> peers_per_subnet;
-
-    for (PeerIndex peer = 0; peer < connected_peers.size(); peer++) {
-      const std::vector<SubnetId>& true_bit_indices = connected_peers[peer].syncnets_true_bit_indices;
-      int64_t duty_count = duties_by_peer[peer];  // dutiesByPeer.get(peer) ?? 0
-      for (const RequestedSubnet& active : active_syncnets) {
-        if (includes(true_bit_indices, active.subnet)) {
-          duty_count += 1;
-          const int64_t* count = peers_per_subnet.find(active.subnet);
-          peers_per_subnet.set(active.subnet, 1 + (count != nullptr ? *count : 0));
-        }
-      }
-      duties_by_peer[peer] = duty_count;
-    }
-
-    for (const RequestedSubnet& active : active_syncnets) {
-      const int64_t* count = peers_per_subnet.find(active.subnet);
-      const int64_t peers_in_subnet = count != nullptr ? *count : 0;
-      if (peers_in_subnet < target_subnet_peers) {
-        // We need more peers
-        syncnet_queries.push_back(SubnetDiscvQuery{.subnet = active.subnet,
-                                                   .to_slot = active.to_slot,
-                                                   .max_peers_to_discover = target_subnet_peers - peers_in_subnet});
-      }
-    }
+    count_subnet_duties<kSyncCommitteeSubnetCount>(connected_peers, &Peer::syncnets, active_syncnets,
+                                                   target_subnet_peers, duties_by_peer, result.syncnet_queries);
   }
 
   // pre-fulu
@@ -139,130 +172,300 @@ RequestSubnetPeersResult request_subnet_peers(const std::vector<PeerInfo>& conne
     return result;
   }
 
-  // column subnets, do we need queries for more peers
+  // column subnets, do we need queries for more peers. Only groups
+  // 0..NUMBER_OF_CUSTODY_GROUPS-1 are ever read from peersPerGroup and
+  // ourSamplingGroupSet, so larger ones are not counted.
   const int64_t target_group_peers_per_sampling_group = opts.target_group_peers;
-  OrderedMap<CustodyIndex, int64_t> peers_per_group;
-  for (const PeerInfo& peer : connected_peers) {
-    for (CustodyIndex group : peer.sampling_groups) {
-      const int64_t* count = peers_per_group.find(group);
-      peers_per_group.set(group, 1 + (count != nullptr ? *count : 0));
+  const size_t group_count = static_cast<size_t>(std::max<int64_t>(config.number_of_custody_groups, 0));
+  std::vector<int64_t> peers_per_group(group_count, 0);
+  for (const Peer& peer : connected_peers) {
+    if (!peer.info->sampling_groups.has_value()) continue;  // samplingGroups ?? []
+    for (CustodyIndex group : *peer.info->sampling_groups) {
+      if (group < group_count) peers_per_group[group]++;
     }
   }
 
-  const std::unordered_set<CustodyIndex> our_sampling_group_set(our_sampling_groups->begin(),
-                                                                our_sampling_groups->end());
-  for (int64_t group_index = 0; group_index < config.number_of_custody_groups; group_index++) {
-    const auto group = static_cast<CustodyIndex>(group_index);
-    const int64_t* count = peers_per_group.find(group);
-    const int64_t peers_in_group = count != nullptr ? *count : 0;
+  std::vector<bool> our_sampling_group_set(group_count, false);
+  for (CustodyIndex group : *our_sampling_groups) {
+    if (group < group_count) our_sampling_group_set[group] = true;
+  }
+  for (size_t group_index = 0; group_index < group_count; group_index++) {
+    const int64_t peers_in_group = peers_per_group[group_index];
     const int64_t target_group_peers =
-        our_sampling_group_set.count(group) != 0 ? target_group_peers_per_sampling_group : kTargetGroupPeersPerSubnet;
+        our_sampling_group_set[group_index] ? target_group_peers_per_sampling_group : kTargetGroupPeersPerSubnet;
     if (peers_in_group < target_group_peers) {
       // We need more peers
-      result.custody_group_queries.set(group, target_group_peers - peers_in_group);
+      result.custody_group_queries.emplace_back(static_cast<CustodyIndex>(group_index),
+                                                target_group_peers - peers_in_group);
     }
   }
 
   return result;
 }
 
+// subnetToPeers: MapDef<number, PeerInfo[]> over the attestation subnets (the
+// only keys: a peer's true bits). Each subnet's peers sit in one segment of a
+// shared buffer, in push order; `order_` is the Map's key order (first push)
+// and `present_` drops deleted keys.
+class SubnetToPeers {
+ public:
+  // The TS populate loop's pushes: for each peer not skipped, in index order,
+  // push it onto each of its subnets, lowest first.
+  template <typename Skip>
+  void populate(const std::vector<Peer>& connected_peers, Skip&& skip) {
+    std::array<size_t, kAttestationSubnetCount> count{};
+    for (PeerIndex index = 0; index < connected_peers.size(); index++) {
+      if (skip(index)) continue;
+      for_each_bit(connected_peers[index].attnets, [&](SubnetId subnet) {
+        if (count[static_cast<size_t>(subnet)]++ == 0) order_[order_size_++] = static_cast<uint8_t>(subnet);
+      });
+    }
+    size_t offset = 0;
+    for (size_t subnet = 0; subnet < kAttestationSubnetCount; subnet++) {
+      begin_[subnet] = offset;
+      size_[subnet] = 0;
+      present_[subnet] = count[subnet] > 0;
+      offset += count[subnet];
+    }
+    buffer_.resize(offset);
+    for (PeerIndex index = 0; index < connected_peers.size(); index++) {
+      if (skip(index)) continue;
+      for_each_bit(connected_peers[index].attnets, [&](SubnetId subnet) {
+        const auto s = static_cast<size_t>(subnet);
+        buffer_[begin_[s] + size_[s]++] = index;
+      });
+    }
+  }
+
+  // subnetToPeers.get(subnet) !== undefined
+  bool has(SubnetId subnet) const {
+    return subnet >= 0 && subnet < kAttestationSubnetCount && present_[static_cast<size_t>(subnet)];
+  }
+  // subnetToPeers.get(subnet).length; has(subnet) must hold.
+  size_t size(SubnetId subnet) const { return size_[static_cast<size_t>(subnet)]; }
+  const PeerIndex* peers(SubnetId subnet) const { return buffer_.data() + begin_[static_cast<size_t>(subnet)]; }
+
+  // for (const [subnet, peers] of subnetToPeers): live keys in Map order.
+  template <typename F>
+  void for_each(F&& f) const {
+    for (size_t i = 0; i < order_size_; i++) {
+      const SubnetId subnet = order_[i];
+      if (present_[static_cast<size_t>(subnet)]) f(subnet, size(subnet));
+    }
+  }
+
+  // subnetToPeers.delete(subnet)
+  void erase(SubnetId subnet) { present_[static_cast<size_t>(subnet)] = false; }
+
+  // removePeerFromSubnetToPeers: in every live subnet, findIndex by identity
+  // then splice. The peer was pushed onto its own subnets only, so only those
+  // are searched.
+  void remove_peer(const Peer& peer, PeerIndex removed_peer) {
+    for_each_bit(peer.attnets, [&](SubnetId subnet) {
+      if (!has(subnet)) return;
+      PeerIndex* first = buffer_.data() + begin_[static_cast<size_t>(subnet)];
+      PeerIndex* last = first + size_[static_cast<size_t>(subnet)];
+      PeerIndex* it = std::find(first, last, removed_peer);
+      if (it == last) return;
+      std::copy(it + 1, last, it);
+      size_[static_cast<size_t>(subnet)]--;
+    });
+  }
+
+ private:
+  std::array<size_t, kAttestationSubnetCount> begin_{};
+  std::array<size_t, kAttestationSubnetCount> size_{};
+  std::array<bool, kAttestationSubnetCount> present_{};
+  std::array<uint8_t, kAttestationSubnetCount> order_{};
+  size_t order_size_ = 0;
+  std::vector<PeerIndex> buffer_;
+};
+
+// syncCommitteePeerCount: MapDef<number, number>(() => 0), read only with
+// `get(subnet) ?? 0`; the keys are sync committee subnets (a peer's true bits).
+using SyncCommitteePeerCount = std::array<int64_t, kSyncCommitteeSubnetCount>;
+
 // Find subnet that has the most peers and > TARGET_SUBNET_PEERS, nullopt if
 // peers are not grouped to any subnet. Ties: the first in map order (strict >).
-std::optional<SubnetId> find_max_peers_subnet(const OrderedMap<SubnetId, std::vector<PeerIndex>>& subnet_to_peers,
-                                              int64_t target_subnet_peers) {
+std::optional<SubnetId> find_max_peers_subnet(const SubnetToPeers& subnet_to_peers, int64_t target_subnet_peers) {
   std::optional<SubnetId> max_peers_subnet;
   int64_t max_peer_count_per_subnet = -1;
 
-  for (const auto& [subnet, peers] : subnet_to_peers) {
-    const auto length = static_cast<int64_t>(peers.size());
+  subnet_to_peers.for_each([&](SubnetId subnet, size_t peer_count) {
+    const auto length = static_cast<int64_t>(peer_count);
     if (length > target_subnet_peers && length > max_peer_count_per_subnet) {
       max_peers_subnet = subnet;
       max_peer_count_per_subnet = length;
     }
-  }
+  });
 
   return max_peers_subnet;
 }
 
 // Find peers to remove from the current maxPeersSubnet. nullopt if we should
 // not remove any peer on the most grouped subnet.
-std::optional<PeerIndex> find_peer_to_remove(const std::vector<PeerInfo>& connected_peers,
-                                             const OrderedMap<SubnetId, std::vector<PeerIndex>>& subnet_to_peers,
-                                             const OrderedMap<SubnetId, int64_t>& sync_committee_peer_count,
-                                             const std::vector<PeerIndex>& peers_on_most_grouped_subnet,
-                                             int64_t target_subnet_peers,
+//
+// TS: `for (const candidatePeer of sortBy(peers, (p) => p.attnetsTrueBitIndices.length))`
+// and return the first candidate that passes both checks. The checks read
+// only the candidate and counts that do not change during the call, so the
+// answer is the passing peer with the smallest (attnet count, position) pair,
+// position in the unsorted array (sortBy is a stable sort of a copy). One pass
+// finds it without sorting: a peer is checked only when its count is below the
+// best passing one's so far.
+std::optional<PeerIndex> find_peer_to_remove(const std::vector<Peer>& connected_peers,
+                                             const SubnetToPeers& subnet_to_peers,
+                                             const SyncCommitteePeerCount& sync_committee_peer_count,
+                                             SubnetId most_grouped_subnet, int64_t target_subnet_peers,
                                              const std::vector<RequestedSubnet>& active_attnets) {
-  // sortBy(peers, (peer) => peer.attnetsTrueBitIndices.length): a stable sort of
-  // a copy, ascending, comparator returning 1 / -1 / 0.
-  std::vector<PeerIndex> peers_on_subnet = peers_on_most_grouped_subnet;
-  std::stable_sort(peers_on_subnet.begin(), peers_on_subnet.end(), [&](PeerIndex a, PeerIndex b) {
-    return connected_peers[a].attnets_true_bit_indices.size() < connected_peers[b].attnets_true_bit_indices.size();
-  });
-  std::optional<PeerIndex> removed_peer;
-  for (PeerIndex candidate_peer : peers_on_subnet) {
+  // The body of the TS loop for one candidate: false where it `continue`s.
+  auto can_remove = [&](const Peer& candidate) {
     // new logic of lodestar
-    const std::vector<SubnetId>& attnet_indices = connected_peers[candidate_peer].attnets_true_bit_indices;
-    if (!attnet_indices.empty()) {
+    if (candidate.attnet_count > 0) {
       int64_t min_attnet_count = kAttestationSubnetCount;  // ATTESTATION_SUBNET_COUNT
       // intersection of requested subnets and subnets that peer subscribes to
       for (const RequestedSubnet& requested : active_attnets) {
         const SubnetId subnet = requested.subnet;
-        const std::vector<PeerIndex>* subnet_peers = subnet_to_peers.find(subnet);
-        if (subnet_peers != nullptr) {
-          const auto num_subnet_peers = static_cast<int64_t>(subnet_peers->size());
-          if (num_subnet_peers < min_attnet_count && includes(attnet_indices, subnet)) {
+        if (subnet_to_peers.has(subnet)) {  // subnetToPeers.get(subnet)?.length !== undefined
+          const auto num_subnet_peers = static_cast<int64_t>(subnet_to_peers.size(subnet));
+          if (num_subnet_peers < min_attnet_count && has_bit(candidate.attnets, subnet, kAttestationSubnetCount)) {
             min_attnet_count = num_subnet_peers;
           }
         }
       }
       // shouldn't remove this peer because it drops us below targetSubnetPeers
       if (min_attnet_count <= target_subnet_peers) {
-        continue;
+        return false;
       }
     }
 
     // same logic to lighthouse
-    const std::vector<SubnetId>& syncnet_indices = connected_peers[candidate_peer].syncnets_true_bit_indices;
     // The peer is subscribed to some long-lived sync-committees
-    if (!syncnet_indices.empty()) {
+    if (candidate.syncnet_count > 0) {
       // Math.min(...syncnetIndices.map((subnet) => syncCommitteePeerCount.get(subnet) ?? 0))
       int64_t min_subnet_count = INT64_MAX;
-      for (SubnetId subnet : syncnet_indices) {
-        const int64_t* count = sync_committee_peer_count.find(subnet);
-        min_subnet_count = std::min(min_subnet_count, count != nullptr ? *count : 0);
-      }
+      for_each_bit(candidate.syncnets, [&](SubnetId subnet) {
+        min_subnet_count = std::min(min_subnet_count, sync_committee_peer_count[static_cast<size_t>(subnet)]);
+      });
       // If the minimum count is our target or lower, we shouldn't remove this
       // peer, because it drops us lower than our target
       if (min_subnet_count <= kMinSyncCommitteePeers) {
-        continue;
+        return false;
       }
     }
 
     // ok, found a peer to remove
-    removed_peer = candidate_peer;
-    break;
+    return true;
+  };
+
+  const PeerIndex* peers_on_most_grouped_subnet = subnet_to_peers.peers(most_grouped_subnet);
+  const size_t n = subnet_to_peers.size(most_grouped_subnet);
+  std::optional<PeerIndex> removed_peer;
+  int64_t removed_peer_attnet_count = INT64_MAX;
+  for (size_t i = 0; i < n; i++) {
+    const PeerIndex candidate_peer = peers_on_most_grouped_subnet[i];
+    const Peer& candidate = connected_peers[candidate_peer];
+    if (candidate.attnet_count < removed_peer_attnet_count && can_remove(candidate)) {
+      removed_peer = candidate_peer;
+      removed_peer_attnet_count = candidate.attnet_count;
+    }
   }
 
   return removed_peer;
 }
 
-// Remove a peer from subnetToPeers (findIndex by identity, then splice: the
-// order of the remaining peers is kept).
-void remove_peer_from_subnet_to_peers(OrderedMap<SubnetId, std::vector<PeerIndex>>& subnet_to_peers,
-                                      PeerIndex removed_peer) {
-  for (auto& [subnet, peers] : subnet_to_peers) {
-    auto it = std::find(peers.begin(), peers.end(), removed_peer);
-    if (it != peers.end()) peers.erase(it);
-  }
+// Decrease the syncCommitteePeerCount of the given committees.
+void decrease_sync_committee_peer_count(SyncCommitteePeerCount& sync_committee_peer_count, uint64_t committees) {
+  for_each_bit(committees, [&](SubnetId sync_committee) {
+    int64_t& count = sync_committee_peer_count[static_cast<size_t>(sync_committee)];
+    count = std::max<int64_t>(count - 1, 0);
+  });
 }
 
-// Decrease the syncCommitteePeerCount of the given committees.
-void decrease_sync_committee_peer_count(OrderedMap<SubnetId, int64_t>& sync_committee_peer_count,
-                                        const std::vector<SubnetId>& committees) {
-  for (SubnetId sync_committee : committees) {
-    const int64_t current = sync_committee_peer_count.get_or_default(sync_committee, [] { return int64_t{0}; });
-    sync_committee_peer_count.set(sync_committee, std::max<int64_t>(current - 1, 0));
+// sortPeersToPrune's comparator inputs for one peer.
+struct PruneKey {
+  int64_t dutied_subnets = 0;  // dutiesByPeer.get(p) ?? 0
+  int status_score = 0;        // p.statusScore
+  int64_t long_lived_subnets = 0;  // attnetsTrueBitIndices.length + syncnetsTrueBitIndices.length
+  double score = 0;
+};
+
+// The same std::stable_sort as sort_keys_to_prune's, on a copy of the keys
+// packed into two integers so that a comparison is two integer compares and
+// no indirection. For every pair, `less` below returns exactly what
+// `compare(a, b) < 0` returns, so the stable sort makes the same permutation:
+//  - `d1 - d2 < 0` (the counts are small integers, exact as doubles) is
+//    d1 < d2, and likewise for the status scores (-1 or 0) and the long-lived
+//    subnet counts (0..68): (dutied << 8 | (status + 1) << 7 | long-lived)
+//    orders like the three, first difference first;
+//  - `s1 - s2 < 0` is s1 < s2 for every pair of doubles that are not NaN (the
+//    rounded difference keeps the sign of the exact one and is 0 only for
+//    equal operands; the infinite cases agree too), and s1 < s2 is the
+//    unsigned order of the bit pattern flipped to sort negatives first, with
+//    -0 mapped to +0 (they are equal).
+// Returns false, sorting nothing, when a key is outside those ranges or a
+// score is NaN (there the caller sorts with the TS comparator itself).
+bool sort_by_integer_keys(const std::vector<PruneKey>& keys, std::vector<PeerIndex>& order) {
+  struct Item {
+    uint64_t major;  // dutied subnets, status score, long-lived subnets
+    uint64_t minor;  // score
+    PeerIndex index;
+  };
+  std::vector<Item> items;
+  items.reserve(order.size());
+  for (PeerIndex index : order) {
+    const PruneKey& key = keys[index];
+    if (key.dutied_subnets < 0 || key.dutied_subnets >= (int64_t{1} << 55) || key.status_score < -1 ||
+        key.status_score > 0 || key.long_lived_subnets < 0 || key.long_lived_subnets >= 128 || std::isnan(key.score)) {
+      return false;
+    }
+    const double score = key.score == 0 ? 0.0 : key.score;  // -0 -> +0
+    const uint64_t bits = std::bit_cast<uint64_t>(score);
+    items.push_back(Item{
+        .major = static_cast<uint64_t>(key.dutied_subnets) << 8 | static_cast<uint64_t>(key.status_score + 1) << 7 |
+                 static_cast<uint64_t>(key.long_lived_subnets),
+        .minor = (bits >> 63) != 0 ? ~bits : bits | (uint64_t{1} << 63),
+        .index = index,
+    });
   }
+  std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+    return a.major != b.major ? a.major < b.major : a.minor < b.minor;
+  });
+  for (size_t i = 0; i < items.size(); i++) order[i] = items[i].index;
+  return true;
+}
+
+// sortPeersToPrune on precomputed keys: shuffle, then the TS comparator.
+std::optional<std::vector<PeerIndex>> sort_keys_to_prune(const std::vector<PruneKey>& keys, RandomDraws& random) {
+  std::vector<PeerIndex> indices(keys.size());
+  for (PeerIndex i = 0; i < indices.size(); i++) indices[i] = i;
+
+  std::optional<std::vector<PeerIndex>> shuffled = shuffle(indices, random);
+  if (!shuffled.has_value()) return std::nullopt;
+
+  // The TS comparator, returning a number; Array.prototype.sort (stable)
+  // places p1 before p2 exactly when it is < 0.
+  auto compare = [&](PeerIndex i1, PeerIndex i2) -> double {
+    const PruneKey& p1 = keys[i1];
+    const PruneKey& p2 = keys[i2];
+    const int64_t dutied_subnet1 = p1.dutied_subnets;
+    const int64_t dutied_subnet2 = p2.dutied_subnets;
+    if (dutied_subnet1 == dutied_subnet2) {
+      const int status_score = p1.status_score - p2.status_score;
+      if (status_score != 0) {
+        return status_score;
+      }
+      const int64_t long_lived_subnets1 = p1.long_lived_subnets;
+      const int64_t long_lived_subnets2 = p2.long_lived_subnets;
+      if (long_lived_subnets1 == long_lived_subnets2) {
+        return p1.score - p2.score;
+      }
+      return static_cast<double>(long_lived_subnets1 - long_lived_subnets2);
+    }
+    return static_cast<double>(dutied_subnet1 - dutied_subnet2);
+  };
+  if (sort_by_integer_keys(keys, *shuffled)) return shuffled;
+  std::stable_sort(shuffled->begin(), shuffled->end(), [&](PeerIndex a, PeerIndex b) { return compare(a, b) < 0; });
+  return shuffled;
 }
 
 // Remove excess peers back down to our target values.
@@ -271,7 +474,7 @@ void decrease_sync_committee_peer_count(OrderedMap<SubnetId, int64_t>& sync_comm
 // 3. Remove peers that we have many on any particular subnet
 // 4. Remove peers in prune order until the target is reached
 // Returns false when the shuffle ran out of random draws.
-bool prune_excess_peers(const std::vector<PeerInfo>& connected_peers, const DutiesByPeer& duties_by_peer,
+bool prune_excess_peers(const std::vector<Peer>& connected_peers, const DutiesByPeer& duties_by_peer,
                         const std::vector<RequestedSubnet>& active_attnets,
                         OrderedMap<ExcessPeerDisconnectReason, std::vector<PeerIdStr>>& peers_to_disconnect,
                         const PrioritizePeersOpts& opts, RandomDraws& random) {
@@ -283,15 +486,24 @@ bool prune_excess_peers(const std::vector<PeerInfo>& connected_peers, const Duti
 
   // Count outbound peers
   int64_t outbound_peers = 0;
-  for (const PeerInfo& peer : connected_peers) {
-    if (peer.direction == Direction::kOutbound) {
+  for (const Peer& peer : connected_peers) {
+    if (peer.outbound) {
       outbound_peers++;
     }
   }
 
   int64_t outbound_peers_eligible_for_pruning = 0;
 
-  const std::optional<std::vector<PeerIndex>> sorted = sort_peers_to_prune(connected_peers, duties_by_peer, random);
+  std::vector<PruneKey> keys;
+  keys.reserve(connected_peers.size());
+  for (PeerIndex i = 0; i < connected_peers.size(); i++) {
+    const Peer& peer = connected_peers[i];
+    keys.push_back(PruneKey{.dutied_subnets = duties_by_peer[i],
+                       .status_score = static_cast<int>(peer.status_score),
+                       .long_lived_subnets = peer.attnet_count + peer.syncnet_count,
+                       .score = peer.score});
+  }
+  const std::optional<std::vector<PeerIndex>> sorted = sort_keys_to_prune(keys, random);
   if (!sorted.has_value()) return false;
   const std::vector<PeerIndex>& sorted_peers = *sorted;
 
@@ -299,7 +511,7 @@ bool prune_excess_peers(const std::vector<PeerInfo>& connected_peers, const Duti
   // and outbound ratio (the filter callback has a side effect on the counter).
   std::vector<PeerIndex> peers_eligible_for_pruning;
   for (PeerIndex index : sorted_peers) {
-    const PeerInfo& peer = connected_peers[index];
+    const Peer& peer = connected_peers[index];
     // Peers with duties are not eligible for pruning
     if (duties_by_peer[index] > 0) {
       continue;
@@ -311,7 +523,7 @@ bool prune_excess_peers(const std::vector<PeerInfo>& connected_peers, const Duti
     }
 
     // outbound peers up to OUTBOUND_PEER_RATIO sorted by highest score and not eligible for pruning
-    if (peer.direction == Direction::kOutbound) {
+    if (peer.outbound) {
       if (static_cast<double>(outbound_peers - outbound_peers_eligible_for_pruning) > outbound_peers_target) {
         outbound_peers_eligible_for_pruning++;
       } else {
@@ -321,6 +533,10 @@ bool prune_excess_peers(const std::vector<PeerInfo>& connected_peers, const Duti
 
     peers_eligible_for_pruning.push_back(index);
   }
+
+  // Which reason's array holds each peer's id, for `xs.includes(peer.id)`.
+  enum : uint8_t { kNoLongLivedSubnet = 1, kLowScore = 2, kTooGrouped = 4 };
+  std::vector<uint8_t> disconnected_for(connected_peers.size(), 0);
 
   int64_t peers_to_disconnect_count = 0;
   std::vector<PeerIdStr> no_long_lived_subnet_peers_to_disconnect;
@@ -335,79 +551,71 @@ bool prune_excess_peers(const std::vector<PeerInfo>& connected_peers, const Duti
   // See https://github.com/ChainSafe/lodestar/issues/3940
   // peers with low score will be disconnected through heartbeat in the end
   for (PeerIndex index : peers_eligible_for_pruning) {
-    const PeerInfo& peer = connected_peers[index];
-    const bool has_long_lived_subnet =
-        !peer.attnets_true_bit_indices.empty() || !peer.syncnets_true_bit_indices.empty();
+    const Peer& peer = connected_peers[index];
+    const bool has_long_lived_subnet = peer.attnet_count > 0 || peer.syncnet_count > 0;
     if (!has_long_lived_subnet && below_target()) {
-      no_long_lived_subnet_peers_to_disconnect.push_back(peer.id);
+      no_long_lived_subnet_peers_to_disconnect.push_back(peer.info->id);
+      disconnected_for[index] |= kNoLongLivedSubnet;
       peers_to_disconnect_count++;
     }
   }
-  peers_to_disconnect.set(ExcessPeerDisconnectReason::NO_LONG_LIVED_SUBNET, no_long_lived_subnet_peers_to_disconnect);
+  peers_to_disconnect.set(ExcessPeerDisconnectReason::NO_LONG_LIVED_SUBNET,
+                          std::move(no_long_lived_subnet_peers_to_disconnect));
 
   // 2. Disconnect peers that have score < LOW_SCORE_TO_PRUNE_IF_TOO_MANY_PEERS
   std::vector<PeerIdStr> bad_score_peers_to_disconnect;
   for (PeerIndex index : peers_eligible_for_pruning) {
-    const PeerInfo& peer = connected_peers[index];
+    const Peer& peer = connected_peers[index];
     if (peer.score < kLowScoreToPruneIfTooManyPeers && below_target() &&
-        !includes(no_long_lived_subnet_peers_to_disconnect, peer.id)) {
-      bad_score_peers_to_disconnect.push_back(peer.id);
+        (disconnected_for[index] & kNoLongLivedSubnet) == 0) {  // !noLongLivedSubnetPeersToDisconnect.includes(peer.id)
+      bad_score_peers_to_disconnect.push_back(peer.info->id);
+      disconnected_for[index] |= kLowScore;
       peers_to_disconnect_count++;
     }
   }
-  peers_to_disconnect.set(ExcessPeerDisconnectReason::LOW_SCORE, bad_score_peers_to_disconnect);
+  peers_to_disconnect.set(ExcessPeerDisconnectReason::LOW_SCORE, std::move(bad_score_peers_to_disconnect));
 
   // 3. Disconnect peers that are too grouped on any given subnet
   std::vector<PeerIdStr> too_grouped_peers_to_disconnect;
   if (below_target()) {
     // PeerInfo array by attestation subnet (MapDef)
-    OrderedMap<SubnetId, std::vector<PeerIndex>> subnet_to_peers;
+    SubnetToPeers subnet_to_peers;
     // number of peers per long lived sync committee (MapDef, default 0)
-    OrderedMap<SubnetId, int64_t> sync_committee_peer_count;
+    SyncCommitteePeerCount sync_committee_peer_count{};
 
     // populate the above variables
+    // (skip: noLongLivedSubnetPeersToDisconnect.includes(peer.id) || badScorePeersToDisconnect.includes(peer.id))
+    subnet_to_peers.populate(connected_peers, [&](PeerIndex index) { return disconnected_for[index] != 0; });
     for (PeerIndex index = 0; index < connected_peers.size(); index++) {
-      const PeerInfo& peer = connected_peers[index];
-      if (includes(no_long_lived_subnet_peers_to_disconnect, peer.id) ||
-          includes(bad_score_peers_to_disconnect, peer.id)) {
-        continue;
-      }
-      for (SubnetId subnet : peer.attnets_true_bit_indices) {
-        subnet_to_peers.get_or_default(subnet, [] { return std::vector<PeerIndex>(); }).push_back(index);
-      }
-      for (SubnetId subnet : peer.syncnets_true_bit_indices) {
-        const int64_t current = sync_committee_peer_count.get_or_default(subnet, [] { return int64_t{0}; });
-        sync_committee_peer_count.set(subnet, 1 + current);
-      }
+      if (disconnected_for[index] != 0) continue;
+      for_each_bit(connected_peers[index].syncnets,
+                   [&](SubnetId subnet) { sync_committee_peer_count[static_cast<size_t>(subnet)]++; });
     }
 
     while (below_target()) {
       const std::optional<SubnetId> max_peers_subnet = find_max_peers_subnet(subnet_to_peers, target_subnet_peers);
       // peers are NOT too grouped on any given subnet, finish this loop
+      // (subnetToPeers.get(maxPeersSubnet) is then always defined)
       if (!max_peers_subnet.has_value()) {
-        break;
-      }
-
-      const std::vector<PeerIndex>* peers_on_most_grouped_subnet = subnet_to_peers.find(*max_peers_subnet);
-      if (peers_on_most_grouped_subnet == nullptr) {
         break;
       }
 
       // Find peers to remove from the current maxPeersSubnet
       const std::optional<PeerIndex> removed_peer =
-          find_peer_to_remove(connected_peers, subnet_to_peers, sync_committee_peer_count,
-                              *peers_on_most_grouped_subnet, target_subnet_peers, active_attnets);
+          find_peer_to_remove(connected_peers, subnet_to_peers, sync_committee_peer_count, *max_peers_subnet,
+                              target_subnet_peers, active_attnets);
 
       // If we have successfully found a candidate peer to prune, prune it,
       // otherwise all peers on this subnet should not be removed.
       // In this case, we remove all peers from the pruning logic and try another subnet.
       if (removed_peer.has_value()) {
+        const Peer& removed = connected_peers[*removed_peer];
         // recalculate variables
-        remove_peer_from_subnet_to_peers(subnet_to_peers, *removed_peer);
-        decrease_sync_committee_peer_count(sync_committee_peer_count,
-                                           connected_peers[*removed_peer].syncnets_true_bit_indices);
+        subnet_to_peers.remove_peer(removed, *removed_peer);
+        decrease_sync_committee_peer_count(sync_committee_peer_count, removed.syncnets);
 
-        too_grouped_peers_to_disconnect.push_back(connected_peers[*removed_peer].id);
+        too_grouped_peers_to_disconnect.push_back(removed.info->id);
+        disconnected_for[*removed_peer] |= kTooGrouped;
         peers_to_disconnect_count++;
       } else {
         // no peer to remove from the maxPeersSubnet
@@ -416,7 +624,7 @@ bool prune_excess_peers(const std::vector<PeerInfo>& connected_peers, const Duti
       }
     }
 
-    peers_to_disconnect.set(ExcessPeerDisconnectReason::TOO_GROUPED_SUBNET, too_grouped_peers_to_disconnect);
+    peers_to_disconnect.set(ExcessPeerDisconnectReason::TOO_GROUPED_SUBNET, std::move(too_grouped_peers_to_disconnect));
 
     // 4. Ensure to always to prune to target peers
     // In rare case, all peers may have duties and good score but very low long lived subnet,
@@ -426,19 +634,18 @@ bool prune_excess_peers(const std::vector<PeerInfo>& connected_peers, const Duti
     // see https://github.com/ChainSafe/lodestar/issues/5198
     std::vector<PeerIdStr> remaining_peers_to_disconnect;
     for (PeerIndex index : sorted_peers) {
-      const PeerIdStr& id = connected_peers[index].id;
       if (!below_target()) {  // peersToDisconnectCount >= peersToDisconnectTarget
         break;
       }
-      if (includes(no_long_lived_subnet_peers_to_disconnect, id) || includes(bad_score_peers_to_disconnect, id) ||
-          includes(too_grouped_peers_to_disconnect, id)) {
+      // noLongLived...includes(id) || badScore...includes(id) || tooGrouped...includes(id)
+      if (disconnected_for[index] != 0) {
         continue;
       }
-      remaining_peers_to_disconnect.push_back(id);
+      remaining_peers_to_disconnect.push_back(connected_peers[index].info->id);
       peers_to_disconnect_count++;
     }
 
-    peers_to_disconnect.set(ExcessPeerDisconnectReason::FIND_BETTER_PEERS, remaining_peers_to_disconnect);
+    peers_to_disconnect.set(ExcessPeerDisconnectReason::FIND_BETTER_PEERS, std::move(remaining_peers_to_disconnect));
   }
   return true;
 }
@@ -469,20 +676,19 @@ std::optional<PrioritizePeersResult> prioritize_peers(const std::vector<Connecte
   PrioritizePeersResult result;
 
   // Pre-compute trueBitIndexes for re-use below. Set null subnets Maps to default zero value
-  std::vector<PeerInfo> connected_peers;
+  std::vector<Peer> connected_peers;
   connected_peers.reserve(connected_peers_info.size());
   for (const ConnectedPeerInfo& peer : connected_peers_info) {
-    connected_peers.push_back(PeerInfo{
-        .id = peer.id,
-        .direction = peer.direction,
+    const uint64_t attnets = peer.attnets.has_value() ? peer.attnets->to_ullong() : 0;
+    const uint64_t syncnets = peer.syncnets.has_value() ? peer.syncnets->to_ullong() : 0;
+    connected_peers.push_back(Peer{
+        .info = &peer,
+        .attnets = attnets,
+        .syncnets = syncnets,
+        .attnet_count = std::popcount(attnets),
+        .syncnet_count = std::popcount(syncnets),
         .status_score = compute_status_score(opts.status, peer.status, opts),
-        .attnets = peer.attnets.value_or(Attnets{}),
-        .syncnets = peer.syncnets.value_or(Syncnets{}),
-        .sampling_groups = peer.sampling_groups.value_or(std::vector<CustodyIndex>{}),
-        .attnets_true_bit_indices =
-            peer.attnets.has_value() ? true_bit_indexes(*peer.attnets) : std::vector<SubnetId>{},
-        .syncnets_true_bit_indices =
-            peer.syncnets.has_value() ? true_bit_indexes(*peer.syncnets) : std::vector<SubnetId>{},
+        .outbound = peer.direction == Direction::kOutbound,
         .score = peer.score,
     });
   }
@@ -515,37 +721,18 @@ std::optional<std::vector<size_t>> sort_peers_to_prune(const std::vector<PeerInf
                                                        const std::vector<int64_t>& duties_by_peer,
                                                        RandomDraws& random) {
   assert(duties_by_peer.size() == connected_peers.size());
-  std::vector<PeerIndex> indices(connected_peers.size());
-  for (PeerIndex i = 0; i < indices.size(); i++) indices[i] = i;
-
-  std::optional<std::vector<PeerIndex>> shuffled = shuffle(indices, random);
-  if (!shuffled.has_value()) return std::nullopt;
-
-  // The TS comparator, returning a number; Array.prototype.sort (stable)
-  // places p1 before p2 exactly when it is < 0.
-  auto compare = [&](PeerIndex i1, PeerIndex i2) -> double {
-    const PeerInfo& p1 = connected_peers[i1];
-    const PeerInfo& p2 = connected_peers[i2];
-    const int64_t dutied_subnet1 = duties_by_peer[i1];
-    const int64_t dutied_subnet2 = duties_by_peer[i2];
-    if (dutied_subnet1 == dutied_subnet2) {
-      const int status_score = static_cast<int>(p1.status_score) - static_cast<int>(p2.status_score);
-      if (status_score != 0) {
-        return status_score;
-      }
-      const auto long_lived_subnets1 =
-          static_cast<int64_t>(p1.attnets_true_bit_indices.size() + p1.syncnets_true_bit_indices.size());
-      const auto long_lived_subnets2 =
-          static_cast<int64_t>(p2.attnets_true_bit_indices.size() + p2.syncnets_true_bit_indices.size());
-      if (long_lived_subnets1 == long_lived_subnets2) {
-        return p1.score - p2.score;
-      }
-      return static_cast<double>(long_lived_subnets1 - long_lived_subnets2);
-    }
-    return static_cast<double>(dutied_subnet1 - dutied_subnet2);
-  };
-  std::stable_sort(shuffled->begin(), shuffled->end(), [&](PeerIndex a, PeerIndex b) { return compare(a, b) < 0; });
-  return shuffled;
+  std::vector<PruneKey> keys(connected_peers.size());
+  for (PeerIndex i = 0; i < connected_peers.size(); i++) {
+    const PeerInfo& p = connected_peers[i];
+    keys[i] = PruneKey{
+        .dutied_subnets = duties_by_peer[i],
+        .status_score = static_cast<int>(p.status_score),
+        .long_lived_subnets =
+            static_cast<int64_t>(p.attnets_true_bit_indices.size() + p.syncnets_true_bit_indices.size()),
+        .score = p.score,
+    };
+  }
+  return sort_keys_to_prune(keys, random);
 }
 
 }  // namespace peers

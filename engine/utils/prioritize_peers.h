@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/ordered_map.h"
@@ -111,7 +112,9 @@ struct SubnetDiscvQuery {
 };
 
 // export type CustodyGroupQueries = Map<CustodyIndex, number>: group -> maxPeersToDiscover.
-using CustodyGroupQueries = OrderedMap<CustodyIndex, int64_t>;
+// prioritizePeers sets each group at most once, in ascending group order, and
+// callers only iterate it: a vector in insertion order is that Map.
+using CustodyGroupQueries = std::vector<std::pair<CustodyIndex, int64_t>>;
 
 // prioritizePeers' return value, plus how many Math.random() draws it used.
 struct PrioritizePeersResult {
@@ -131,6 +134,10 @@ struct PrioritizePeersResult {
 // (pre-fulu): no custody-group queries. Only config.number_of_custody_groups is
 // read. Returns nullopt only when the shuffle needed a draw `random` could not
 // give (see random.error()): the caller reports a divergence.
+// Precondition: the peer ids are distinct (heartbeat takes them from the keys
+// of libp2p's connection map). TS tests `ids.includes(peer.id)` by PeerId
+// identity; with distinct ids that is "this PeerInfo was picked", which is how
+// the port evaluates it.
 std::optional<PrioritizePeersResult> prioritize_peers(const std::vector<ConnectedPeerInfo>& connected_peers_info,
                                                       const std::vector<RequestedSubnet>& active_attnets,
                                                       const std::vector<RequestedSubnet>& active_syncnets,

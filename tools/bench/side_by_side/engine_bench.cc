@@ -81,8 +81,10 @@ int main(int argc, char** argv) {
   }
   const std::string dir = argv[1];
   double min_ms = 1000;
+  int64_t only = 0;  // --only N: just prioritizePeers at N peers (for perf record)
   for (int i = 2; i + 1 < argc; i++) {
     if (!std::strcmp(argv[i], "--min-ms")) min_ms = std::atof(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--only")) only = std::atoll(argv[i + 1]);
   }
   std::ifstream ts_in(dir + "/ts-results.json");
   if (!ts_in) {
@@ -100,6 +102,7 @@ int main(int argc, char** argv) {
   int mismatches = 0;
   std::printf("%-26s %6s %14s %14s %10s  %s\n", "bench", "peers", "lodestar us", "engine us", "ratio", "output");
   for (int64_t n : {50, 200, 1000, 5000}) {
+    if (only != 0 && n != only) continue;
     std::ifstream in(dir + "/prioritize-" + std::to_string(n) + ".json");
     if (!in) {
       std::fprintf(stderr, "%s/prioritize-%lld.json: missing\n", dir.c_str(), static_cast<long long>(n));
@@ -162,6 +165,7 @@ int main(int argc, char** argv) {
   }
 
   for (int64_t n : {200, 1000}) {
+    if (only != 0) break;
     peers::PeerRpcScoreStore store;
     int64_t now = 1700000000000;
     for (int64_t i = 0; i < n; i++) {

@@ -311,7 +311,7 @@ class LiveRecorder {
       return self.sync(() => onOpen(evt));
     };
     pm.onLibp2pPeerDisconnect = (evt) => {
-      self.begin({kind: "connection_close", peer: evt.detail.remotePeer.toString(), conn: String(evt.detail.id ?? "")});
+      self.begin({kind: "connection_close", peer: evt.detail.remotePeer.toString(), conn: String(evt.detail.id ?? ""), direction: evt.detail.direction});
       return self.sync(() => onClose(evt));
     };
     events.addEventListener("connection:open", pm.onLibp2pPeerConnect);

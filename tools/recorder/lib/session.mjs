@@ -678,7 +678,7 @@ export class Session {
     e.value.splice(i, 1);
     if (e.value.length === 0) this.conns.delete(h.str);
     c.status = "closed";
-    await this.event({kind: "connection_close", peer: h.str, conn: c.id}, () => {
+    await this.event({kind: "connection_close", peer: h.str, conn: c.id, direction: c.direction}, () => {
       this.libp2pEvents.dispatchEvent(new CustomEvent("connection:close", {detail: c}));
     });
   }
@@ -686,7 +686,7 @@ export class Session {
   /** A close event for a connection that is not (or no longer) in the map. */
   async closeUnknown(h, direction = "inbound") {
     const c = {id: `c${++this.connId}`, remotePeer: h.id, direction, status: "closed", timeline: {open: Date.now()}};
-    await this.event({kind: "connection_close", peer: h.str, conn: c.id}, () => {
+    await this.event({kind: "connection_close", peer: h.str, conn: c.id, direction: c.direction}, () => {
       this.libp2pEvents.dispatchEvent(new CustomEvent("connection:close", {detail: c}));
     });
   }

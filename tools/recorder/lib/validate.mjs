@@ -98,6 +98,7 @@ export function validateTrace(text, {requireExpects = true} = {}) {
           break;
         case "connection_close":
           if (typeof r.peer !== "string" || typeof r.conn !== "string") fail("connection_close members");
+          if (r.direction !== undefined && !["inbound", "outbound"].includes(r.direction)) fail("connection_close direction");
           break;
         case "request":
           if (typeof r.peer !== "string" || typeof r.method !== "string") fail("request members");

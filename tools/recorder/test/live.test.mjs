@@ -17,7 +17,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 test("live capture of a PeerManager built like NetworkCore.init", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "peer-replay-live-"));
   const out = path.join(dir, "live.jsonl.zst");
-  const r = spawnSync(process.execPath, ["--import", path.join(here, "..", "live.mjs"), path.join(here, "live-driver.mjs")], {
+  const r = spawnSync(process.execPath, ["--import", path.join(here, "..", "live.mjs"), path.join(here, "..", "test-fixtures", "live-driver.mjs")], {
     env: {...process.env, PEER_REPLAY_LIVE_OUT: out, PEER_REPLAY_SCENARIO: "live-test"},
     encoding: "utf8",
     timeout: 120_000,

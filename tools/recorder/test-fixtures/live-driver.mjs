@@ -1,4 +1,4 @@
-// Run with the live hook: node --import ../live.mjs live-driver.mjs
+// Run with the live hook: node --import tools/recorder/live.mjs tools/recorder/test-fixtures/live-driver.mjs
 // Builds a PeerManager the way NetworkCore.init does (PeerManager.init with the network's modules,
 // discv5 null) over a synthetic libp2p environment whose modules answer on their own after a delay,
 // drives some traffic, and prints on stdout (JSON) what the modules saw, for live.test.mjs to compare
