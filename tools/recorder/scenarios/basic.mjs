@@ -267,6 +267,24 @@ export default [
     },
   },
   {
+    name: "requests-from-unknown-peer",
+    seed: 14,
+    note: "requests from a peer with no connection and no peer data: status (relevant, but no connection: no peer_connected), ping (metadata asked, answer dropped), goodbye (hangUp of a peer without connections), an unknown method",
+    config: {targetPeers: 4, maxPeers: 6},
+    async run(s) {
+      await s.init();
+      const u = s.peer("unknown");
+      await s.wait(2_000);
+      await s.request(u, "status", u.profile.status);
+      await s.request(u, "ping", "3");
+      await s.request(u, "light_client_bootstrap");
+      await s.request(u, "goodbye", "128");
+      await s.settle({latency: 25});
+      await s.restatus([u]);
+      await s.run(31_000);
+    },
+  },
+  {
     name: "response-errors",
     seed: 13,
     note: "every awaited call rejecting: ping, status, metadata, identify, goodbye (then hangUp rejecting too)",
