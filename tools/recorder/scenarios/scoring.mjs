@@ -183,4 +183,25 @@ export default [
       await s.run(31_000);
     },
   },
+  {
+    name: "escalating-reports",
+    seed: 39,
+    note: "a peer reported step by step: three LowTolerance (-30, Disconnected), then two more (-50, Disconnected -> Banned) before the heartbeat; a second peer crosses -20 then -50 with MidTolerance; goodbye 251 for both",
+    config: {targetPeers: 4, maxPeers: 6},
+    async run(s) {
+      await s.init();
+      const a = s.peer("escalate-a");
+      const b = s.peer("escalate-b");
+      await s.dialed(a, {latency: 20});
+      await s.dialed(b, {latency: 20});
+      await s.wait(2_345);
+      for (let i = 0; i < 3; i++) await s.reportPeer(a, "LowToleranceError", "rate_limit");
+      await s.wait(1_111);
+      for (let i = 0; i < 2; i++) await s.reportPeer(a, "LowToleranceError", "rate_limit");
+      for (let i = 0; i < 5; i++) await s.reportPeer(b, "MidToleranceError", "bad_response");
+      await s.wait(777);
+      for (let i = 0; i < 5; i++) await s.reportPeer(b, "MidToleranceError", "bad_response");
+      await s.run(35_000, {latency: 20});
+    },
+  },
 ];
