@@ -103,6 +103,13 @@ sed '3s/"seq":1/"seq":7/' "$WORK/a.jsonl" >"$WORK/bad.jsonl"
 expect_code 2 "bad trace" -- "$BIN" diff "$WORK/a.jsonl" "$WORK/bad.jsonl"
 grep -q "^$WORK/bad.jsonl:3: " "$WORK/err" || fail "bad trace: no '<file>:<line>:' message"
 
+# --read-ahead: the same report, the same errors.
+"$BIN" diff "$WORK/a.jsonl" "$WORK/b.jsonl" >"$WORK/one" 2>&1
+expect_code 1 "--read-ahead" -- "$BIN" diff --read-ahead "$WORK/a.jsonl" "$WORK/b.jsonl"
+cmp -s "$WORK/out" "$WORK/one" || fail "--read-ahead: another report"
+expect_code 2 "--read-ahead, bad trace" -- "$BIN" diff --read-ahead "$WORK/a.jsonl" "$WORK/bad.jsonl"
+grep -q "^$WORK/bad.jsonl:3: " "$WORK/err" || fail "--read-ahead, bad trace: no '<file>:<line>:' message"
+
 # Compressed input compares with its plain text.
 if command -v zstd >/dev/null 2>&1; then
   zstd -q -f "$WORK/a.jsonl" -o "$WORK/a.jsonl.zst"
@@ -123,6 +130,13 @@ has_line "$WORK/out" "total: 2 pairs: 1 identical, 1 differ, 0 errors; 1 only in
 rm "$WORK/da/lonely.jsonl"
 trace "$WORK/db/sub/y.jsonl" 3 LowToleranceError
 expect_code 0 "identical directories" -- "$BIN" diff "$WORK/da" "$WORK/db"
+# The same trace compressed on one side only still pairs.
+if command -v zstd >/dev/null 2>&1; then
+  zstd -q --rm "$WORK/db/x.jsonl" -o "$WORK/db/x.jsonl.zst"
+  expect_code 0 "directories, .jsonl with .jsonl.zst" -- "$BIN" diff "$WORK/da" "$WORK/db"
+  has_line "$WORK/out" "identical  x.jsonl (b: x.jsonl.zst)  2 events" "directories, .jsonl with .jsonl.zst"
+  rm "$WORK/db/x.jsonl.zst"
+fi
 cp "$WORK/bad.jsonl" "$WORK/db/x.jsonl"
 expect_code 2 "directory with a bad trace" -- "$BIN" diff "$WORK/da" "$WORK/db"
 grep -q "^error      x.jsonl  $WORK/db/x.jsonl:3: " "$WORK/out" || fail "directory with a bad trace: error line"

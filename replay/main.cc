@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
                      "Differing inputs (header or events) are an error, exit 2");
   diff_cmd->add_flag("--exact-req", diff.exact_req, "List req ids that differ only by renumbering");
   diff_cmd->add_flag("--strict", diff.strict, "Unknown members are errors");
-  diff_cmd->add_flag("!--single-thread", diff.read_ahead, "Read both traces on one thread (default: a thread each)");
+  diff_cmd->add_flag("--read-ahead", diff.read_ahead,
+                     "Read and parse each trace on its own thread: faster on an idle multi-core machine, more CPU");
   diff_cmd->add_flag("--no-color", diff_no_color, "No ANSI colours (also NO_COLOR=1; never when not a terminal)");
 
   try {

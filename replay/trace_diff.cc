@@ -11,7 +11,6 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdlib>
-#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <memory>
@@ -19,7 +18,6 @@
 #include <ostream>
 #include <queue>
 #include <set>
-#include <sstream>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -46,9 +44,7 @@ uint64_t ordered_bits(double d) {
   return (u >> 63) != 0 ? ~u : (u | (uint64_t{1} << 63));
 }
 
-std::string join_path(const std::string& path, const std::string& key) {
-  return path.empty() ? key : path + "." + key;
-}
+std::string join_path(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
 
 void add_leaf(const json& a, const json& b, bool a_missing, bool b_missing, const std::string& path, bool ulp_members,
               std::vector<FieldDiff>* out, size_t cap, size_t* omitted) {
@@ -166,7 +162,8 @@ json parse_json_exact(std::string_view line) {
       in_string = true;
       continue;
     }
-    if (c == '-' && i + 1 < line.size() && line[i + 1] == '0' && (i == 0 || (line[i - 1] != 'e' && line[i - 1] != 'E'))) {
+    if (c == '-' && i + 1 < line.size() && line[i + 1] == '0' &&
+        (i == 0 || (line[i - 1] != 'e' && line[i - 1] != 'E'))) {
       const char n = i + 2 < line.size() ? line[i + 2] : '\0';
       if (n != '.' && n != 'e' && n != 'E' && !(n >= '0' && n <= '9')) {
         fixed += "0.0";
@@ -254,19 +251,32 @@ std::vector<Edit> align_keys(const std::vector<uint32_t>& a, const std::vector<u
 
 std::string_view diff_item_type_name(DiffItemType type) {
   switch (type) {
-    case DiffItemType::kActionAdded: return "action_added";
-    case DiffItemType::kActionRemoved: return "action_removed";
-    case DiffItemType::kActionChanged: return "action_changed";
-    case DiffItemType::kActionMoved: return "action_moved";
-    case DiffItemType::kScoreAdded: return "score_added";
-    case DiffItemType::kScoreRemoved: return "score_removed";
-    case DiffItemType::kScoreChanged: return "score_changed";
-    case DiffItemType::kScoresOrder: return "scores_order";
-    case DiffItemType::kScoresFull: return "scores_full";
-    case DiffItemType::kScoreDeletionAdded: return "score_deletion_added";
-    case DiffItemType::kScoreDeletionRemoved: return "score_deletion_removed";
-    case DiffItemType::kExpectOnlyInA: return "expect_only_in_a";
-    case DiffItemType::kExpectOnlyInB: return "expect_only_in_b";
+    case DiffItemType::kActionAdded:
+      return "action_added";
+    case DiffItemType::kActionRemoved:
+      return "action_removed";
+    case DiffItemType::kActionChanged:
+      return "action_changed";
+    case DiffItemType::kActionMoved:
+      return "action_moved";
+    case DiffItemType::kScoreAdded:
+      return "score_added";
+    case DiffItemType::kScoreRemoved:
+      return "score_removed";
+    case DiffItemType::kScoreChanged:
+      return "score_changed";
+    case DiffItemType::kScoresOrder:
+      return "scores_order";
+    case DiffItemType::kScoresFull:
+      return "scores_full";
+    case DiffItemType::kScoreDeletionAdded:
+      return "score_deletion_added";
+    case DiffItemType::kScoreDeletionRemoved:
+      return "score_deletion_removed";
+    case DiffItemType::kExpectOnlyInA:
+      return "expect_only_in_a";
+    case DiffItemType::kExpectOnlyInB:
+      return "expect_only_in_b";
   }
   return "?";
 }
@@ -705,7 +715,8 @@ class Differ {
       ReasonCounts* counts;
       bool goodbye_only;
     };
-    for (const Which& w : {Which{"reason", &r_->goodbye_reasons, true}, Which{"prune_reason", &r_->prune_reasons, false}}) {
+    for (const Which& w :
+         {Which{"reason", &r_->goodbye_reasons, true}, Which{"prune_reason", &r_->prune_reasons, false}}) {
       auto reason = [&](const json* act) -> std::string {
         if (act == nullptr || !act->contains(w.member)) return "";
         if (w.goodbye_only && (*act)["kind"] != "send_goodbye") return "";
@@ -869,7 +880,8 @@ class Differ {
     const FieldDiff* best = nullptr;
     for (const char* name : {"score", "lodestar", "gossip"}) {
       for (const FieldDiff& f : fields) {
-        if (f.path == name && f.has_delta && (best == nullptr || std::fabs(f.delta) > std::fabs(best->delta))) best = &f;
+        if (f.path == name && f.has_delta && (best == nullptr || std::fabs(f.delta) > std::fabs(best->delta)))
+          best = &f;
       }
     }
     if (best == nullptr) return;
@@ -933,7 +945,8 @@ class Differ {
         size_t omitted = 0;
         json_field_diffs(sa[i], sb[j], &fields, kMaxFieldDiffsPerItem, &omitted, /*ulp_members=*/true);
         for (FieldDiff& f : fields) {  // ULP distances only for the doubles of §3.4
-          if (f.path != "lodestar" && f.path != "gossip" && f.path != "score") f.has_ulp = f.has_ulp && f.a.is_number_float();
+          if (f.path != "lodestar" && f.path != "gossip" && f.path != "score")
+            f.has_ulp = f.has_ulp && f.a.is_number_float();
           auto c = r_->score_fields_changed.find(f.path);
           if (c != r_->score_fields_changed.end()) {
             c->second++;
@@ -1181,19 +1194,28 @@ ItemText item_text(const DiffItem& it) {
   const std::string ai = "a#" + std::to_string(it.a_index), bi = "b#" + std::to_string(it.b_index);
   auto score_value = [](const json& e) { return e.contains("score") ? e["score"].dump() : std::string("?"); };
   switch (it.type) {
-    case DiffItemType::kActionAdded: return {'+', bi + " " + action_text(it.b)};
-    case DiffItemType::kActionRemoved: return {'-', ai + " " + action_text(it.a)};
-    case DiffItemType::kActionChanged: return {'~', ai + " " + bi + " " + it.kind + (it.peer.empty() ? "" : " " + it.peer)};
+    case DiffItemType::kActionAdded:
+      return {'+', bi + " " + action_text(it.b)};
+    case DiffItemType::kActionRemoved:
+      return {'-', ai + " " + action_text(it.a)};
+    case DiffItemType::kActionChanged:
+      return {'~', ai + " " + bi + " " + it.kind + (it.peer.empty() ? "" : " " + it.peer)};
     case DiffItemType::kActionMoved:
       return {'>', ai + " " + bi + " " + it.kind + (it.peer.empty() ? "" : " " + it.peer) + " moved"};
-    case DiffItemType::kScoreAdded: return {'+', "score " + it.peer + " score=" + score_value(it.b)};
-    case DiffItemType::kScoreRemoved: return {'-', "score " + it.peer + " score=" + score_value(it.a)};
-    case DiffItemType::kScoreChanged: return {'~', "score " + it.peer};
+    case DiffItemType::kScoreAdded:
+      return {'+', "score " + it.peer + " score=" + score_value(it.b)};
+    case DiffItemType::kScoreRemoved:
+      return {'-', "score " + it.peer + " score=" + score_value(it.a)};
+    case DiffItemType::kScoreChanged:
+      return {'~', "score " + it.peer};
     case DiffItemType::kScoresOrder:
       return {'~', "scores order differs from " + it.peer + " (" + ai + " " + bi + ")"};
-    case DiffItemType::kScoresFull: return {'~', "scores"};
-    case DiffItemType::kScoreDeletionAdded: return {'+', "score deleted " + it.peer};
-    case DiffItemType::kScoreDeletionRemoved: return {'-', "score deleted " + it.peer};
+    case DiffItemType::kScoresFull:
+      return {'~', "scores"};
+    case DiffItemType::kScoreDeletionAdded:
+      return {'+', "score deleted " + it.peer};
+    case DiffItemType::kScoreDeletionRemoved:
+      return {'-', "score deleted " + it.peer};
     case DiffItemType::kExpectOnlyInA:
       return {'-', "expect only in a (" + it.a["actions"].dump() + " actions, " + it.a["scores"].dump() + " scores)"};
     case DiffItemType::kExpectOnlyInB:
@@ -1272,8 +1294,8 @@ void write_diff_text(const DiffReport& r, bool color, size_t top, std::ostream& 
     if (r.only_in_a_events || r.only_in_b_events) {
       const bool a_longer = r.only_in_a_events > 0;
       out << "  a has " << r.a.events << " events, b has " << r.b.events << ": seqs "
-          << range_text(a_longer ? r.only_in_a_seqs : r.only_in_b_seqs) << " only in " << (a_longer ? "a" : "b")
-          << " (" << (a_longer ? r.only_in_a_actions : r.only_in_b_actions) << " actions not compared)\n";
+          << range_text(a_longer ? r.only_in_a_seqs : r.only_in_b_seqs) << " only in " << (a_longer ? "a" : "b") << " ("
+          << (a_longer ? r.only_in_a_actions : r.only_in_b_actions) << " actions not compared)\n";
     }
   }
   if (r.late_expects_a || r.late_expects_b) {
@@ -1388,8 +1410,8 @@ json counts_json(const KindCounts& c) {
 }
 
 json trace_json(const TraceSummary& t) {
-  return {{"path", t.path},         {"scenario", t.scenario}, {"seed", t.seed},      {"producer", t.producer},
-          {"events", t.events},     {"expects", t.expects},   {"actions", t.actions}};
+  return {{"path", t.path},     {"scenario", t.scenario}, {"seed", t.seed},      {"producer", t.producer},
+          {"events", t.events}, {"expects", t.expects},   {"actions", t.actions}};
 }
 
 json range_json(const SeqRange& r) { return {{"first", r.first}, {"last", r.last}}; }
@@ -1409,25 +1431,34 @@ json diff_report_json(const DiffReport& r, size_t top) {
                  {"late_expects", {{"a", r.late_expects_a}, {"b", r.late_expects_b}}}};
   if (r.has_first_event_diff) {
     const FirstEventDiff& f = r.first_event_diff;
-    inputs["first_differing_event"] = {{"seq", f.seq},         {"a_line", f.a_line}, {"b_line", f.b_line},
-                                       {"a_kind", f.a_kind},   {"b_kind", f.b_kind}, {"fields", fields_json(f.fields)},
+    inputs["first_differing_event"] = {{"seq", f.seq},
+                                       {"a_line", f.a_line},
+                                       {"b_line", f.b_line},
+                                       {"a_kind", f.a_kind},
+                                       {"b_kind", f.b_kind},
+                                       {"fields", fields_json(f.fields)},
                                        {"fields_omitted", f.fields_omitted}};
   }
   if (r.only_in_a_events) {
-    inputs["only_in_a"] = {{"events", r.only_in_a_events}, {"seqs", range_json(r.only_in_a_seqs)},
-                           {"actions", r.only_in_a_actions}};
+    inputs["only_in_a"] = {
+        {"events", r.only_in_a_events}, {"seqs", range_json(r.only_in_a_seqs)}, {"actions", r.only_in_a_actions}};
   }
   if (r.only_in_b_events) {
-    inputs["only_in_b"] = {{"events", r.only_in_b_events}, {"seqs", range_json(r.only_in_b_seqs)},
-                           {"actions", r.only_in_b_actions}};
+    inputs["only_in_b"] = {
+        {"events", r.only_in_b_events}, {"seqs", range_json(r.only_in_b_seqs)}, {"actions", r.only_in_b_actions}};
   }
   json by_kind = json::object();
   for (const auto& [k, c] : r.actions_by_kind) by_kind[k] = counts_json(c);
   json deltas = json::array();
   for (size_t i = 0; i < r.largest_deltas.size() && i < top; i++) {
     const ScoreDelta& d = r.largest_deltas[i];
-    deltas.push_back({{"seq", d.seq}, {"peer", d.peer}, {"field", d.field}, {"a", d.a}, {"b", d.b},
-                      {"delta", d.delta}, {"ulp", d.ulp}});
+    deltas.push_back({{"seq", d.seq},
+                      {"peer", d.peer},
+                      {"field", d.field},
+                      {"a", d.a},
+                      {"b", d.b},
+                      {"delta", d.delta},
+                      {"ulp", d.ulp}});
   }
   json ranges = json::array();
   for (const SeqRange& range : r.divergent_ranges) {
@@ -1435,29 +1466,28 @@ json diff_report_json(const DiffReport& r, size_t top) {
     jr["agree_again_at"] = range.last < r.last_seq_compared ? json(range.last + 1) : json(nullptr);
     ranges.push_back(std::move(jr));
   }
-  json summary = {
-      {"actions", counts_json(r.actions)},
-      {"actions_by_kind", by_kind},
-      {"req_renumbered", r.req_renumbered},
-      {"goodbye_reasons", reasons_json(r.goodbye_reasons)},
-      {"prune_reasons", reasons_json(r.prune_reasons)},
-      {"scores",
-       {{"changed", r.scores_changed},
-        {"added", r.scores_added},
-        {"removed", r.scores_removed},
-        {"order", r.scores_order},
-        {"full_flag", r.scores_full},
-        {"deletions_added", r.score_deletions_added},
-        {"deletions_removed", r.score_deletions_removed},
-        {"members_changed", r.score_fields_changed}}},
-      {"expects_only_in_a", r.expects_only_in_a},
-      {"expects_only_in_b", r.expects_only_in_b},
-      {"peers_affected", r.peers_affected},
-      {"peers_affected_saturated", r.peers_affected_saturated},
-      {"largest_score_deltas", deltas},
-      {"divergent_ranges", ranges},
-      {"divergent_ranges_total", r.divergent_ranges_total},
-      {"last_seq_compared", r.last_seq_compared}};
+  json summary = {{"actions", counts_json(r.actions)},
+                  {"actions_by_kind", by_kind},
+                  {"req_renumbered", r.req_renumbered},
+                  {"goodbye_reasons", reasons_json(r.goodbye_reasons)},
+                  {"prune_reasons", reasons_json(r.prune_reasons)},
+                  {"scores",
+                   {{"changed", r.scores_changed},
+                    {"added", r.scores_added},
+                    {"removed", r.scores_removed},
+                    {"order", r.scores_order},
+                    {"full_flag", r.scores_full},
+                    {"deletions_added", r.score_deletions_added},
+                    {"deletions_removed", r.score_deletions_removed},
+                    {"members_changed", r.score_fields_changed}}},
+                  {"expects_only_in_a", r.expects_only_in_a},
+                  {"expects_only_in_b", r.expects_only_in_b},
+                  {"peers_affected", r.peers_affected},
+                  {"peers_affected_saturated", r.peers_affected_saturated},
+                  {"largest_score_deltas", deltas},
+                  {"divergent_ranges", ranges},
+                  {"divergent_ranges_total", r.divergent_ranges_total},
+                  {"last_seq_compared", r.last_seq_compared}};
   json items = json::array();
   for (const DiffItem& it : r.items) {
     json j = {{"type", diff_item_type_name(it.type)},
@@ -1538,7 +1568,8 @@ void write_diff_markdown(const DiffReport& r, size_t top, std::ostream& out) {
     out << "**" << title << ":**";
     for (const auto& [k, n] : rc.added) out << " +" << n << " " << reason_text(k) << ";";
     for (const auto& [k, n] : rc.removed) out << " -" << n << " " << reason_text(k) << ";";
-    for (const auto& [k, n] : rc.changed) out << " " << n << " " << reason_text(k.first) << " → " << reason_text(k.second) << ";";
+    for (const auto& [k, n] : rc.changed)
+      out << " " << n << " " << reason_text(k.first) << " → " << reason_text(k.second) << ";";
     out << "\n\n";
   };
   reasons_md("Goodbye reasons", r.goodbye_reasons);
@@ -1557,7 +1588,8 @@ void write_diff_markdown(const DiffReport& r, size_t top, std::ostream& out) {
   }
   if (r.divergent_ranges_total) {
     out << "**Divergent seqs:**";
-    for (size_t i = 0; i < r.divergent_ranges.size() && i < 10; i++) out << (i ? ", " : " ") << range_text(r.divergent_ranges[i]);
+    for (size_t i = 0; i < r.divergent_ranges.size() && i < 10; i++)
+      out << (i ? ", " : " ") << range_text(r.divergent_ranges[i]);
     if (r.divergent_ranges_total > 10) out << ", ... (" << r.divergent_ranges_total << " ranges)";
     out << "\n\n";
   }
@@ -1587,7 +1619,9 @@ namespace fs = std::filesystem;
 
 bool is_trace_file(const fs::path& p) {
   const std::string name = p.filename().string();
-  auto ends = [&](std::string_view s) { return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0; };
+  auto ends = [&](std::string_view s) {
+    return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
+  };
   return ends(".jsonl") || ends(".jsonl.zst");
 }
 
@@ -1609,6 +1643,7 @@ bool list_traces(const std::string& dir, std::map<std::string, std::string>* out
 
 struct PairLine {
   std::string rel;
+  std::string b_rel;   // b's name when only the .zst suffix differs
   std::string status;  // identical, differs, error, only in a, only in b
   std::string detail;
   int code = kExitOk;
@@ -1626,7 +1661,8 @@ std::string pair_detail(const DiffReport& r) {
   if (!r.inputs_identical()) {
     s += "; inputs differ";
     if (r.events_differing) s += " (" + std::to_string(r.events_differing) + " events)";
-    if (r.only_in_a_events || r.only_in_b_events) s += " (lengths " + std::to_string(r.a.events) + " vs " + std::to_string(r.b.events) + ")";
+    if (r.only_in_a_events || r.only_in_b_events)
+      s += " (lengths " + std::to_string(r.a.events) + " vs " + std::to_string(r.b.events) + ")";
     if (!r.header_diffs.empty()) s += " (header)";
   } else {
     s += "; inputs identical";
@@ -1641,6 +1677,18 @@ int diff_directories(const DiffOptions& opts, std::ostream& out, std::ostream& e
     err << error << "\n";
     return kExitBadInput;
   }
+  // A trace compressed on one side only still pairs: x.jsonl with x.jsonl.zst.
+  std::map<std::string, std::string> b_alias;  // a's name -> b's name, when they differ
+  for (const auto& [rel, path] : in_a) {
+    if (in_b.count(rel)) continue;
+    const bool zst = rel.size() > 4 && rel.compare(rel.size() - 4, 4, ".zst") == 0;
+    const std::string other = zst ? rel.substr(0, rel.size() - 4) : rel + ".zst";
+    if (in_b.count(other) && !in_a.count(other)) b_alias[rel] = other;
+  }
+  for (const auto& [rel, other] : b_alias) {
+    in_b[rel] = in_b[other];
+    in_b.erase(other);
+  }
   std::set<std::string> names;
   for (const auto& [k, v] : in_a) names.insert(k);
   for (const auto& [k, v] : in_b) names.insert(k);
@@ -1650,6 +1698,7 @@ int diff_directories(const DiffOptions& opts, std::ostream& out, std::ostream& e
   for (const std::string& rel : names) {
     PairLine line;
     line.rel = rel;
+    if (auto alias = b_alias.find(rel); alias != b_alias.end()) line.b_rel = alias->second;
     auto ia = in_a.find(rel), ib = in_b.find(rel);
     if (ia == in_a.end() || ib == in_b.end()) {
       const bool a_side = ia != in_a.end();
@@ -1674,8 +1723,12 @@ int diff_directories(const DiffOptions& opts, std::ostream& out, std::ostream& e
     code = std::max(code, line.code);
     if (opts.format == DiffOutputFormat::kText) {
       const Colors c{opts.color};
-      const char marker = line.status == "identical" ? 0 : line.status == "only in b" ? '+' : line.status == "only in a" ? '-' : '~';
+      const char marker = line.status == "identical"   ? 0
+                          : line.status == "only in b" ? '+'
+                          : line.status == "only in a" ? '-'
+                                                       : '~';
       std::string text = line.status + std::string(11 - std::min<size_t>(line.status.size(), 10), ' ') + rel;
+      if (!line.b_rel.empty()) text += " (b: " + line.b_rel + ")";
       if (!line.detail.empty()) text += "  " + line.detail;
       out << (marker ? c.wrap(marker, text) : text) << "\n";
     }
@@ -1683,13 +1736,15 @@ int diff_directories(const DiffOptions& opts, std::ostream& out, std::ostream& e
   }
   const std::string total = std::to_string(identical + differ + errors) + " pairs: " + std::to_string(identical) +
                             " identical, " + std::to_string(differ) + " differ, " + std::to_string(errors) +
-                            " errors; " + std::to_string(only_a) + " only in a, " + std::to_string(only_b) + " only in b";
+                            " errors; " + std::to_string(only_a) + " only in a, " + std::to_string(only_b) +
+                            " only in b";
   if (opts.format == DiffOutputFormat::kText) {
     out << "total: " << total << "\n";
   } else if (opts.format == DiffOutputFormat::kJson) {
     json pairs = json::array();
     for (const PairLine& l : lines) {
       json j = {{"path", l.rel}, {"status", l.status}, {"exit_code", l.code}};
+      if (!l.b_rel.empty()) j["b_path"] = l.b_rel;
       if (l.status == "error") j["error"] = l.detail;
       if (!l.report.is_null()) j["report"] = l.report;
       pairs.push_back(std::move(j));
@@ -1755,9 +1810,15 @@ int cmd_diff(const DiffOptions& opts, std::ostream& out, std::ostream& err) {
     return code;
   }
   switch (opts.format) {
-    case DiffOutputFormat::kText: write_diff_text(report, opts.color, opts.top, out); break;
-    case DiffOutputFormat::kJson: out << diff_report_json(report, opts.top).dump(2) << "\n"; break;
-    case DiffOutputFormat::kMarkdown: write_diff_markdown(report, opts.top, out); break;
+    case DiffOutputFormat::kText:
+      write_diff_text(report, opts.color, opts.top, out);
+      break;
+    case DiffOutputFormat::kJson:
+      out << diff_report_json(report, opts.top).dump(2) << "\n";
+      break;
+    case DiffOutputFormat::kMarkdown:
+      write_diff_markdown(report, opts.top, out);
+      break;
   }
   out.flush();
   return code;

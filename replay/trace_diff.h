@@ -14,7 +14,9 @@
 //   - outputs: the two action lists are aligned (Myers' O(ND) shortest edit
 //     script on the key kind+peer); matched pairs are compared member by
 //     member; a removed and an added action with the same key are a move
-//     (reported as such). Score entries are matched by peer; doubles are
+//     (reported as such), and within one hunk a removed and an added action
+//     of the same kind are one change (its peer changed). Score entries are
+//     matched by peer; doubles are
 //     compared bit for bit (-0 and 0 differ), with the delta and the ULP
 //     distance. A `req` id that differs only because earlier actions were
 //     added or removed (the 1, 2, 3 numbering shifted) is counted as
@@ -22,6 +24,8 @@
 // Everything the report keeps is bounded whatever the traces' size: counters,
 // a top-K heap of score deltas, the first `limit` detailed differences, the
 // first kMaxRanges divergent seq ranges, a capped set of affected peers.
+// With read_ahead, each trace is read on its own thread (ReadAhead in the .cc);
+// the report is the same.
 //
 // The JSON output is a stable, versioned schema: docs/DIFF_FORMAT.md.
 #ifndef PEER_REPLAY_REPLAY_TRACE_DIFF_H_
@@ -31,12 +35,11 @@
 #include <cstdint>
 #include <iosfwd>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace replay {
 
@@ -44,14 +47,14 @@ namespace replay {
 inline constexpr int kDiffFormatVersion = 1;
 
 // Explicit limits on everything that grows with the traces.
-inline constexpr size_t kMaxPendingEvents = 4096;          // events waiting for their expect, per side
-inline constexpr size_t kMaxPendingBytes = 64u << 20;      // their raw lines, per side
-inline constexpr size_t kMaxEditDistance = 1000;           // Myers' D; beyond it the middle is replaced whole
-inline constexpr size_t kMaxFieldDiffsPerItem = 16;        // member differences kept per difference
-inline constexpr size_t kMaxRanges = 1000;                 // divergent seq ranges kept (all are counted)
-inline constexpr size_t kMaxPeersTracked = 100000;         // distinct affected peers counted exactly
-inline constexpr size_t kMaxReasonKeys = 256;              // distinct goodbye/prune reasons kept
-inline constexpr size_t kMaxHeaderDiffs = 16;              // header member differences kept
+inline constexpr size_t kMaxPendingEvents = 4096;      // events waiting for their expect, per side
+inline constexpr size_t kMaxPendingBytes = 64u << 20;  // their raw lines, per side
+inline constexpr size_t kMaxEditDistance = 1000;       // Myers' D; beyond it the middle is replaced whole
+inline constexpr size_t kMaxFieldDiffsPerItem = 16;    // member differences kept per difference
+inline constexpr size_t kMaxRanges = 1000;             // divergent seq ranges kept (all are counted)
+inline constexpr size_t kMaxPeersTracked = 100000;     // distinct affected peers counted exactly
+inline constexpr size_t kMaxReasonKeys = 256;          // distinct goodbye/prune reasons kept
+inline constexpr size_t kMaxHeaderDiffs = 16;          // header member differences kept
 
 enum class DiffOutputFormat { kText, kJson, kMarkdown };
 
@@ -63,9 +66,12 @@ struct DiffOptions {
   bool inputs_must_match = false;  // differing inputs are an error (exit 2), not a difference
   bool exact_req = false;          // list req ids that differ only by renumbering as changes
   bool strict = false;             // reader: unknown members are errors
-  bool read_ahead = true;          // read and parse each trace on its own thread (same report)
-  size_t limit = 50;               // detailed differences listed; the summary covers all
-  size_t top = 10;                 // largest score deltas listed
+  // Read and parse each trace on its own thread (the same report). Off by
+  // default: on the shared 2-core machines it cost 15-100% more CPU time for
+  // no wall-clock gain under load (docs/BENCHMARKS.md, "Trace diff").
+  bool read_ahead = false;
+  size_t limit = 50;  // detailed differences listed; the summary covers all
+  size_t top = 10;    // largest score deltas listed
 };
 
 // One member that differs, at a JSON path such as "reason" or "status.headSlot"
@@ -77,7 +83,7 @@ struct FieldDiff {
   bool b_missing = false;
   bool has_delta = false;  // both are numbers: delta = b - a
   double delta = 0;
-  bool has_ulp = false;    // a double (or a score member): ULP distance
+  bool has_ulp = false;  // a double (or a score member): ULP distance
   uint64_t ulp = 0;
 };
 
@@ -104,13 +110,13 @@ struct DiffItem {
   int64_t t_ms = 0;
   std::string event_kind;  // context: the event that caused it
   std::string event_peer;
-  uint64_t a_line = 0;     // the expect's line in each trace (0: none)
+  uint64_t a_line = 0;  // the expect's line in each trace (0: none)
   uint64_t b_line = 0;
-  std::string kind;        // action kind ("" for score items)
+  std::string kind;  // action kind ("" for score items)
   std::string peer;
-  int64_t a_index = -1;    // position in a's actions / scores (-1: none)
+  int64_t a_index = -1;  // position in a's actions / scores (-1: none)
   int64_t b_index = -1;
-  nlohmann::json a, b;     // the action / score entry / expect summary on each side (null: none)
+  nlohmann::json a, b;  // the action / score entry / expect summary on each side (null: none)
   std::vector<FieldDiff> fields;
   size_t fields_omitted = 0;
 };
@@ -179,9 +185,9 @@ struct DiffReport {
 
   // Outputs.
   uint64_t expects_compared = 0;
-  uint64_t expects_differing = 0;   // seqs with at least one difference
-  uint64_t differences = 0;         // every difference item, listed or not
-  std::vector<DiffItem> items;      // the first `limit`
+  uint64_t expects_differing = 0;  // seqs with at least one difference
+  uint64_t differences = 0;        // every difference item, listed or not
+  std::vector<DiffItem> items;     // the first `limit`
   KindCounts actions;
   std::map<std::string, KindCounts> actions_by_kind;
   uint64_t req_renumbered = 0;

@@ -4,9 +4,10 @@
 // edit script.
 #include "replay/trace_diff.h"
 
-#include <catch2/catch.hpp>
+#include <unistd.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -51,8 +52,8 @@ std::string status(const std::string& peer, int req, const std::string& st = kSt
   return R"({"kind":"send_status","peer":")" + peer + R"(","req":)" + std::to_string(req) + R"(,"status":)" + st + "}";
 }
 std::string goodbye(const std::string& peer, int req, const std::string& reason) {
-  return R"({"kind":"send_goodbye","peer":")" + peer + R"(","req":)" + std::to_string(req) + R"(,"reason":")" +
-         reason + "\"}";
+  return R"({"kind":"send_goodbye","peer":")" + peer + R"(","req":)" + std::to_string(req) + R"(,"reason":")" + reason +
+         "\"}";
 }
 std::string tag(const std::string& peer) { return R"({"kind":"tag_relevant","peer":")" + peer + "\"}"; }
 std::string score(const std::string& peer, const std::string& value, const std::string& lodestar = "") {
@@ -76,10 +77,20 @@ std::vector<std::string> base_lines() {
           ex(3, ping("P2", 3) + "," + tag("P2"))};
 }
 
+// One directory per process (ctest runs cases and build trees in parallel),
+// removed at exit.
+struct TempDir {
+  fs::path path = fs::temp_directory_path() / ("peer_replay_diff_test." + std::to_string(::getpid()));
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
 fs::path temp_dir() {
-  fs::path dir = fs::temp_directory_path() / "peer_replay_diff_test";
-  fs::create_directories(dir);
-  return dir;
+  static TempDir dir;
+  fs::create_directories(dir.path);
+  return dir.path;
 }
 
 std::string write_lines(const fs::path& path, const std::vector<std::string>& lines) {
@@ -115,10 +126,10 @@ Run diff_lines(const std::string& name, const std::vector<std::string>& a, const
 }
 
 // Prints the output when a line is missing, so a failure shows the report.
-#define REQUIRE_LINE(run, line)        \
-  do {                                 \
-    INFO("output:\n" << (run).out);    \
-    REQUIRE((run).has(line));          \
+#define REQUIRE_LINE(run, line)     \
+  do {                              \
+    INFO("output:\n" << (run).out); \
+    REQUIRE((run).has(line));       \
   } while (0)
 
 }  // namespace
@@ -213,12 +224,13 @@ TEST_CASE("one score off by one ULP, and -0 vs 0") {
   REQUIRE(next_text == "-14.406093444266027");
   REQUIRE_LINE(r, "seq 2 (t_ms 2000, report_peer P1, a:5 b:5)");
   REQUIRE_LINE(r, "  ~ score P1");
-  REQUIRE_LINE(r, "      score: -14.406093444266025 -> -14.406093444266027 (delta " + json(next - a).dump() +
-                      ", 1 ulp)");
+  REQUIRE_LINE(r,
+               "      score: -14.406093444266025 -> -14.406093444266027 (delta " + json(next - a).dump() + ", 1 ulp)");
   REQUIRE_LINE(r, "  scores: 1 changed, 0 added, 0 removed");
   REQUIRE_LINE(r, "    members: score 1");
   REQUIRE_LINE(r, "  largest score deltas:");
-  REQUIRE_LINE(r, "    " + json(next - a).dump() + " P1 seq 2 score: -14.406093444266025 -> -14.406093444266027 (1 ulp)");
+  REQUIRE_LINE(r,
+               "    " + json(next - a).dump() + " P1 seq 2 score: -14.406093444266025 -> -14.406093444266027 (1 ulp)");
 
   // An integer "-0" keeps its sign: -0 and 0 are one ULP apart and differ.
   std::vector<std::string> z = base_lines(), nz = base_lines();
@@ -274,7 +286,7 @@ TEST_CASE("a changed goodbye reason") {
   REQUIRE_LINE(removed, "    removed 129 (Client has too many peers): 1");
 }
 
-TEST_CASE("events that differ are reported first; --inputs-must-match makes them an error") {
+TEST_CASE("events that differ are reported first and inputs-must-match makes them an error") {
   std::vector<std::string> b = base_lines();
   b[3] = ev(2, report("P1", "Fatal"));
   const Run r = diff_lines("events", base_lines(), b);
@@ -313,7 +325,7 @@ TEST_CASE("a trace shorter than the other") {
   REQUIRE(m.err.find("ends after 2 events") != std::string::npos);
 }
 
-TEST_CASE("header inputs differ; the producer is shown, not compared") {
+TEST_CASE("header inputs differ but the producer is shown and not compared") {
   std::vector<std::string> b = base_lines();
   std::string h = kHeader;
   h.replace(h.find("\"targetPeers\":4"), 15, "\"targetPeers\":5");
@@ -342,10 +354,12 @@ TEST_CASE("an expect present on one side only") {
 
 TEST_CASE("scores: added, removed, deletions, order, scores_full") {
   std::vector<std::string> a = base_lines(), b = base_lines();
-  a[4] = ex(2, "", R"(,"scores":[)" + score("P1", "-1") + "," + score("P2", "-2") + "," + score("P3", "-3") +
-                       R"(],"scores_removed":["P7"],"scores_full":false)");
-  b[4] = ex(2, "", R"(,"scores":[)" + score("P2", "-2") + "," + score("P1", "-1") + "," + score("P4", "-4") +
-                       R"(],"scores_removed":["P8"],"scores_full":true)");
+  a[4] = ex(2, "",
+            R"(,"scores":[)" + score("P1", "-1") + "," + score("P2", "-2") + "," + score("P3", "-3") +
+                R"(],"scores_removed":["P7"],"scores_full":false)");
+  b[4] = ex(2, "",
+            R"(,"scores":[)" + score("P2", "-2") + "," + score("P1", "-1") + "," + score("P4", "-4") +
+                R"(],"scores_removed":["P8"],"scores_full":true)");
   const Run r = diff_lines("scores", a, b);
   REQUIRE(r.code == 1);
   REQUIRE_LINE(r, "  ~ scores");
@@ -359,7 +373,7 @@ TEST_CASE("scores: added, removed, deletions, order, scores_full") {
   REQUIRE_LINE(r, "  peers affected: 4");
 }
 
-TEST_CASE("--limit bounds the list, the summary covers everything; largest deltas first") {
+TEST_CASE("limit bounds the list but the summary covers everything and largest deltas come first") {
   std::vector<std::string> a = {kHeader}, b = {kHeader};
   for (int s = 1; s <= 20; s++) {
     a.push_back(ev(s, kTimer));
@@ -379,7 +393,9 @@ TEST_CASE("--limit bounds the list, the summary covers everything; largest delta
   REQUIRE_LINE(r, "    -20 P20 seq 20 score: -1 -> -21 (19421773393035264 ulp)");
   REQUIRE_LINE(r, "    -19 P19 seq 19 score: -1 -> -20 (19140298416324608 ulp)");
   REQUIRE_LINE(r, "    1..20, to the end");
-  REQUIRE(std::count_if(r.lines.begin(), r.lines.end(), [](const std::string& l) { return l == "  ~ score P1" || l == "  ~ score P2" || l == "  ~ score P3" || l == "  ~ score P4"; }) == 3);
+  REQUIRE(std::count_if(r.lines.begin(), r.lines.end(), [](const std::string& l) {
+            return l == "  ~ score P1" || l == "  ~ score P2" || l == "  ~ score P3" || l == "  ~ score P4";
+          }) == 3);
 }
 
 TEST_CASE("json output: versioned schema with the summary") {
@@ -561,16 +577,17 @@ TEST_CASE("read-ahead threads and a single thread give the same report") {
   for (int s = 1; s <= 3000; s++) {  // several read-ahead batches
     a.push_back(ev(s, kTimer));
     b.push_back(ev(s, s % 97 == 0 ? report("P1", "Fatal") : kTimer));
-    a.push_back(ex(s, ping("P" + std::to_string(s % 7), s) + "," + tag("P1"),
-                   R"(,"scores":[)" + score("P1", "-1.5") + "]"));
-    b.push_back(ex(s, s % 13 == 0 ? tag("P1") + "," + ping("P" + std::to_string(s % 7), s)
-                                  : ping("P" + std::to_string(s % 7), s) + "," + tag("P1"),
+    a.push_back(
+        ex(s, ping("P" + std::to_string(s % 7), s) + "," + tag("P1"), R"(,"scores":[)" + score("P1", "-1.5") + "]"));
+    b.push_back(ex(s,
+                   s % 13 == 0 ? tag("P1") + "," + ping("P" + std::to_string(s % 7), s)
+                               : ping("P" + std::to_string(s % 7), s) + "," + tag("P1"),
                    R"(,"scores":[)" + score("P1", s % 11 == 0 ? "-1.25" : "-1.5") + "]"));
   }
   for (const auto format : {replay::DiffOutputFormat::kText, replay::DiffOutputFormat::kJson}) {
     replay::DiffOptions threads, single;
     threads.format = single.format = format;
-    single.read_ahead = false;
+    threads.read_ahead = true;
     const Run t = diff_lines("threads", a, b, threads);
     const Run s = diff_lines("threads", a, b, single);
     REQUIRE(t.code == 1);

@@ -5,8 +5,8 @@
 //
 //   build/release/tools/bench/diff_bench [--mb 100] [--repeat 2] [--plain]
 //
-// Each diff runs twice: on one thread, and with read-ahead (each trace read
-// and parsed on its own thread, the default of `peer-replay diff`).
+// Each diff runs twice: on one thread (the default of `peer-replay diff`), and
+// with --read-ahead (each trace read and parsed on its own thread).
 //
 // Files (generated once, reused): bench-diff-<mb>mb-a (seed 1),
 // bench-diff-<mb>mb-b (a copy of a with 1% of its expects perturbed: an
@@ -289,9 +289,11 @@ int main(int argc, char** argv) {
   std::printf("%-28s %9.3f %9.3f %12.1f %12.1f   (%.1f MB of JSONL)\n", "reader only: a", read_a.wall_s, read_a.cpu_s,
               reader_wall_mbs, reader_cpu_mbs, megabytes(fa.jsonl_bytes));
   std::printf("%-28s %9.3f %9.3f %12.1f %12.1f   (%.1f MB)\n", "reader only: b", read_b.wall_s, read_b.cpu_s,
-              megabytes(fb.jsonl_bytes) / read_b.wall_s, megabytes(fb.jsonl_bytes) / read_b.cpu_s, megabytes(fb.jsonl_bytes));
+              megabytes(fb.jsonl_bytes) / read_b.wall_s, megabytes(fb.jsonl_bytes) / read_b.cpu_s,
+              megabytes(fb.jsonl_bytes));
   std::printf("%-28s %9.3f %9.3f %12.1f %12.1f   (%.1f MB)\n", "reader only: c", read_c.wall_s, read_c.cpu_s,
-              megabytes(fc.jsonl_bytes) / read_c.wall_s, megabytes(fc.jsonl_bytes) / read_c.cpu_s, megabytes(fc.jsonl_bytes));
+              megabytes(fc.jsonl_bytes) / read_c.wall_s, megabytes(fc.jsonl_bytes) / read_c.cpu_s,
+              megabytes(fc.jsonl_bytes));
 
   struct Case {
     const char* name;
@@ -299,35 +301,37 @@ int main(int argc, char** argv) {
     uint64_t other_bytes;
   };
   for (const bool read_ahead : {false, true}) {
-  std::printf("%s\n", read_ahead ? "diff, read-ahead (a thread per trace, the default):"
-                                 : "diff, single thread (--single-thread):");
-  for (const Case& k : {Case{"diff a a (identical)", a, fa.jsonl_bytes}, Case{"diff a b (1% perturbed)", b, fb.jsonl_bytes},
-                        Case{"diff a c (other seed)", c, fc.jsonl_bytes}}) {
-    replay::DiffReport report;
-    int code = 0;
-    const Timing t = best_of([&] {
-      replay::DiffOptions opts;
-      opts.read_ahead = read_ahead;
-      std::string error;
-      const auto t0 = std::chrono::steady_clock::now();
-      const double c0 = cpu_seconds();
-      code = replay::diff_trace_files(opts, a, k.other, &report, &error);
-      if (code == 2) {
-        std::fprintf(stderr, "%s\n", error.c_str());
-        std::exit(2);
-      }
-      replay::write_diff_text(report, false, opts.top, null_out);
-      return Timing{seconds_since(t0), cpu_seconds() - c0};
-    });
-    const uint64_t bytes = fa.jsonl_bytes + k.other_bytes;  // both traces
-    const double cpu_mbs = megabytes(bytes) / t.cpu_s;
-    std::printf("%-28s %9.3f %9.3f %12.1f %12.1f   = %.0f%% of reader-only (cpu), %.0f%% (wall); exit %d, "
-                "%llu differences, %llu events differ\n",
-                k.name, t.wall_s, t.cpu_s, megabytes(bytes) / t.wall_s, cpu_mbs, 100.0 * cpu_mbs / reader_cpu_mbs,
-                100.0 * (megabytes(bytes) / t.wall_s) / reader_wall_mbs, code,
-                static_cast<unsigned long long>(report.differences),
-                static_cast<unsigned long long>(report.events_differing));
-  }
+    std::printf("%s\n",
+                read_ahead ? "diff --read-ahead (a reader thread per trace):" : "diff (one thread, the default):");
+    for (const Case& k :
+         {Case{"diff a a (identical)", a, fa.jsonl_bytes}, Case{"diff a b (1% perturbed)", b, fb.jsonl_bytes},
+          Case{"diff a c (other seed)", c, fc.jsonl_bytes}}) {
+      replay::DiffReport report;
+      int code = 0;
+      const Timing t = best_of([&] {
+        replay::DiffOptions opts;
+        opts.read_ahead = read_ahead;
+        std::string error;
+        const auto t0 = std::chrono::steady_clock::now();
+        const double c0 = cpu_seconds();
+        code = replay::diff_trace_files(opts, a, k.other, &report, &error);
+        if (code == 2) {
+          std::fprintf(stderr, "%s\n", error.c_str());
+          std::exit(2);
+        }
+        replay::write_diff_text(report, false, opts.top, null_out);
+        return Timing{seconds_since(t0), cpu_seconds() - c0};
+      });
+      const uint64_t bytes = fa.jsonl_bytes + k.other_bytes;  // both traces
+      const double cpu_mbs = megabytes(bytes) / t.cpu_s;
+      std::printf(
+          "%-28s %9.3f %9.3f %12.1f %12.1f   = %.0f%% of reader-only (cpu), %.0f%% (wall); exit %d, "
+          "%llu differences, %llu events differ\n",
+          k.name, t.wall_s, t.cpu_s, megabytes(bytes) / t.wall_s, cpu_mbs, 100.0 * cpu_mbs / reader_cpu_mbs,
+          100.0 * (megabytes(bytes) / t.wall_s) / reader_wall_mbs, code,
+          static_cast<unsigned long long>(report.differences),
+          static_cast<unsigned long long>(report.events_differing));
+    }
   }
   struct rusage ru {};
   getrusage(RUSAGE_SELF, &ru);
