@@ -81,7 +81,15 @@ globalThis.setInterval = function setInterval(fn, ms, ...args) {
 // ---- Lodestar, the real code ----
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const BEACON_NODE_DIR = path.join(here, "..", "node_modules", "@lodestar", "beacon-node");
+// PEER_REPLAY_LODESTAR_DIR=/some/install/node_modules records with another Lodestar install (the
+// upgrade workflow, README "Recording with another Lodestar version"): beacon-node's lib/,
+// @lodestar/config, @lodestar/params and the header's package versions then come from there.
+// Unset (the default), everything resolves from tools/recorder/node_modules exactly as before.
+const LODESTAR_DIR = process.env.PEER_REPLAY_LODESTAR_DIR ? path.resolve(process.env.PEER_REPLAY_LODESTAR_DIR) : null;
+const NODE_MODULES = LODESTAR_DIR ?? path.join(here, "..", "node_modules");
+/** `@lodestar/<name>` from the alternate install (its "." export is import-only: lib/index.js). */
+const lodestarPkg = (name) => (LODESTAR_DIR ? import(path.join(LODESTAR_DIR, "@lodestar", name, "lib", "index.js")) : import(`@lodestar/${name}`));
+export const BEACON_NODE_DIR = path.join(NODE_MODULES, "@lodestar", "beacon-node");
 const L = path.join(BEACON_NODE_DIR, "lib");
 const imp = (p) => import(path.join(L, p));
 
@@ -97,14 +105,14 @@ export const {ReqRespMethod} = await imp("network/reqresp/types.js");
 export const {GoodByeReasonCode} = await imp("constants/network.js");
 export const {createNetworkCoreMetrics} = await imp("network/core/metrics.js");
 export const {RegistryMetricCreator} = await imp("metrics/utils/registryMetricCreator.js");
-export const {createBeaconConfig, createChainForkConfig, defaultChainConfig} = await import("@lodestar/config");
-export const params = await import("@lodestar/params");
+export const {createBeaconConfig, createChainForkConfig, defaultChainConfig} = await lodestarPkg("config");
+export const params = await lodestarPkg("params");
 export const {privateKeyFromRaw, generateKeyPairFromSeed} = await import("@libp2p/crypto/keys");
 export const {peerIdFromPrivateKey} = await import("@libp2p/peer-id");
 
 /** The exact resolved version of every @lodestar/* package in node_modules. */
 export function lodestarPackages() {
-  const dir = path.join(here, "..", "node_modules", "@lodestar");
+  const dir = path.join(NODE_MODULES, "@lodestar");
   const fs = require("node:fs");
   const out = {};
   for (const name of fs.readdirSync(dir).sort()) {
