@@ -1,6 +1,7 @@
 // Port of the custody helpers of util/dataColumns.ts, statements in the TS order.
 #include "engine/data_columns.h"
 
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include <algorithm>
@@ -8,6 +9,23 @@
 #include <cassert>
 
 namespace peers {
+
+namespace {
+
+// SHA-256 of the 32-byte id. OpenSSL 3's one-shot SHA256() looks the
+// algorithm up by name on every call (EVP_Q_digest -> EVP_MD_fetch), which was
+// most of its cost on a testnet-like trace; the fetched EVP_MD is immutable,
+// so it is fetched once and kept for the process (a constant, not state).
+void sha256_32(const std::array<uint8_t, 32>& in, std::array<uint8_t, SHA256_DIGEST_LENGTH>& out) {
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  assert(kSha256 != nullptr);
+  unsigned int length = 0;
+  const int ok = EVP_Digest(in.data(), in.size(), out.data(), &length, kSha256, nullptr);
+  assert(ok == 1 && length == SHA256_DIGEST_LENGTH);
+  (void)ok;
+}
+
+}  // namespace
 
 bool is_valid_custody_group_count(const ChainConfig& config, uint64_t custody_group_count) {
   assert(config.number_of_custody_groups > 0);
@@ -35,7 +53,7 @@ std::vector<CustodyIndex> get_custody_groups(const ChainConfig& config, const No
   for (size_t i = 0; i < 32; i++) current_id_bytes[i] = node_id[31 - i];
   while (custody_groups.size() < custody_group_count) {
     std::array<uint8_t, SHA256_DIGEST_LENGTH> digest{};
-    SHA256(current_id_bytes.data(), current_id_bytes.size(), digest.data());
+    sha256_32(current_id_bytes, digest);
     // ssz.UintBn64.deserialize(digest.slice(0, 8)) % BigInt(NUMBER_OF_CUSTODY_GROUPS)
     uint64_t first8_le = 0;
     for (int i = 7; i >= 0; i--) first8_le = (first8_le << 8) | digest[static_cast<size_t>(i)];

@@ -164,6 +164,14 @@ class OrderedMap {
     return out;
   }
 
+  // The key's place in iteration order (larger = later), or nullopt when
+  // absent. Only positions read with no insertion in between compare.
+  std::optional<size_t> position(const K& key) const {
+    auto it = index_.find(key);
+    if (it == index_.end()) return std::nullopt;
+    return it->second;
+  }
+
   // Number of slots including tombstones: exposed for tests of compaction.
   size_t slot_count() const { return slots_.size(); }
 

@@ -54,7 +54,7 @@ namespace peers {
 
 // Explicit bounds on everything that grows (TigerBeetle style). An event that
 // would exceed one is refused with an error Status.
-inline constexpr size_t kMaxPeers = 4096;                 // keys of the connection mirror and connectedPeers
+inline constexpr size_t kMaxPeers = 8192;                 // keys of the connection mirror and connectedPeers (issue 5 benches 5000)
 inline constexpr size_t kMaxConnectionsPerPeer = 64;
 inline constexpr size_t kMaxPendingRequests = 1u << 16;
 inline constexpr size_t kMaxActionsPerEvent = 1u << 16;
@@ -146,6 +146,10 @@ class PeerManager {
   UnixMs now_ms() const { return now_ms_; }
   const OrderedMap<PeerIdStr, PeerData>& connected_peers() const { return peers_data_.connected_peers; }
   const PeerRpcScoreStore& peer_rpc_scores() const { return *peer_rpc_scores_; }
+  // The score store's change tracking (PeerRpcScoreStore::Changes), for the
+  // replayer's score deltas. Not part of the TS state.
+  void track_score_changes(bool on) { peer_rpc_scores_->set_track_changes(on); }
+  PeerRpcScoreStore::Changes take_score_changes() { return peer_rpc_scores_->take_changes(); }
   std::vector<PeerIdStr> get_connected_peer_ids() const;
   bool has_some_connected_peer() const;
   size_t pending_request_count() const { return pending_.size(); }
@@ -203,7 +207,7 @@ class PeerManager {
   Status on_response(const Event& event);
   Status on_timer(const Event& event);
   void run_microtasks();
-  void check_invariants() const;  // asserts, after every accepted event
+  void check_invariants();  // asserts, after every accepted event
   void run_continuation(int64_t req, const PendingRequest& pending, const Outcome& outcome);
 
   // ---- peerManager.ts, in file order ----
@@ -266,6 +270,7 @@ class PeerManager {
   UnixMs gossip_scores_due_ms_ = -1;
 
   StepContext ctx_;
+  uint64_t invariant_checks_ = 0;  // check_invariants calls, to space out its O(n) scans
   std::map<std::string, uint64_t> prune_reason_counts_;  // coverage only; not part of the TS state
 };
 

@@ -18,6 +18,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -509,6 +510,8 @@ TEST_CASE("invariants: known peers, scores in [-100, 100], no status to a discon
   std::map<int, int> conns;  // peer -> open connection count
   std::set<int> banned_gone;  // banned peers that were disconnected and are cooling down
   UnixMs t = kT0;
+  int64_t oldest = 1;   // the oldest request that may still be pending
+  int64_t max_req = 0;  // the highest request id any action carried
   const char* reports[] = {"Fatal", "LowToleranceError", "MidToleranceError", "HighToleranceError"};
   for (int i = 0; i < 3000; i++) {
     std::vector<Action> actions;
@@ -539,6 +542,7 @@ TEST_CASE("invariants: known peers, scores in [-100, 100], no status to a discon
       INFO(s.message());
       REQUIRE(s.is_ok());
       for (const Action& a : actions) {
+        max_req = std::max(max_req, a.req);
         if (a.kind != ActionKind::kDiscoverPeers) CHECK(known.count(a.peer) == 1);
         if (a.kind == ActionKind::kSendStatus) {
           int n = std::stoi(a.peer.substr(std::string("16Uiu2HAmPeer").size()));
@@ -575,11 +579,10 @@ TEST_CASE("invariants: known peers, scores in [-100, 100], no status to a discon
       ev.connection.conn = c->conn;
     } else if (what < 9) {
       // Answer the oldest pending request, with an error or a plausible value.
-      int64_t req = 0;
-      for (int64_t r = 1; r < 1'000'000 && req == 0; r++) {
-        if (h.pm().pending_request_kind(r).has_value()) req = r;
-      }
-      if (req == 0) continue;
+      // Requests below `oldest` are all settled (answered oldest first).
+      while (oldest <= max_req && !h.pm().pending_request_kind(oldest).has_value()) oldest++;
+      if (oldest > max_req) continue;
+      const int64_t req = oldest;
       ev.kind = EventKind::kResponse;
       ev.req = req;
       switch (*h.pm().pending_request_kind(req)) {
@@ -611,6 +614,7 @@ TEST_CASE("invariants: known peers, scores in [-100, 100], no status to a discon
       }
     }
     for (const Action& a : actions) {
+      max_req = std::max(max_req, a.req);
       if (a.kind != ActionKind::kDiscoverPeers) CHECK(known.count(a.peer) == 1);
       if (a.kind == ActionKind::kSendStatus) {
         const int n = std::stoi(a.peer.substr(std::string("16Uiu2HAmPeer").size()));

@@ -61,20 +61,32 @@ class RandomDraws {
   Error error_ = Error::kNone;
 };
 
-// shuffle(arr): a shuffled copy (Fisher-Yates from the top index down,
-// j = Math.floor(Math.random() * (i + 1)), then swap). Consumes exactly
-// max(arr.size() - 1, 0) draws. nullopt when `random` cannot supply them.
+// The loop of shuffle() on `out` in place (Fisher-Yates from the top index
+// down, j = Math.floor(Math.random() * (i + 1)), then swap). Consumes exactly
+// max(out.size() - 1, 0) draws; false when `random` cannot supply them (`out`
+// is then partly shuffled).
 template <typename T>
-std::optional<std::vector<T>> shuffle(const std::vector<T>& arr, RandomDraws& random) {
-  std::vector<T> out = arr;  // const _arr = [...arr]
-  for (int64_t i = static_cast<int64_t>(arr.size()) - 1; i > 0; i--) {
+bool shuffle_in_place(std::span<T> out, RandomDraws& random) {
+  for (int64_t i = static_cast<int64_t>(out.size()) - 1; i > 0; i--) {
     const std::optional<double> r = random.next();
-    if (!r.has_value()) return std::nullopt;
-    const double j_double = js_floor(*r * static_cast<double>(i + 1));
-    const auto j = static_cast<int64_t>(j_double);
+    if (!r.has_value()) return false;
+    const double product = *r * static_cast<double>(i + 1);
+    // Math.floor of a product in [0, i + 1) (or -0 for a draw of -0), far
+    // below 2^63: truncation toward zero is the same integer, without a libm
+    // call per element.
+    const auto j = static_cast<int64_t>(product);
     assert(j >= 0 && j <= i);  // r in [0, 1) keeps r * (i + 1) below i + 1
     std::swap(out[static_cast<size_t>(i)], out[static_cast<size_t>(j)]);
   }
+  return true;
+}
+
+// shuffle(arr): a shuffled copy. nullopt when `random` cannot supply the
+// draws.
+template <typename T>
+std::optional<std::vector<T>> shuffle(const std::vector<T>& arr, RandomDraws& random) {
+  std::vector<T> out = arr;  // const _arr = [...arr]
+  if (!shuffle_in_place(std::span<T>(out), random)) return std::nullopt;
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <cstdio>
@@ -186,6 +187,9 @@ class Replayer {
   void on_event_record(const Record& rec);
   void on_expect_record(const Record& rec);
   void record_scores(peers::PeerScoreStats dump_after, uint64_t seq, EventResult* out);
+  void record_score_changes(const std::vector<peers::PeerIdStr>& touched, uint64_t seq, EventResult* out);
+  void note_score_change(const peers::PeerScoreStatEntry& e, const peers::PeerScoreStat* old, uint64_t seq,
+                         EventResult* out);
   void count_coverage(const peers::Event& ev, const std::vector<peers::Action>& actions);
   void note_history(std::unordered_map<std::string, std::deque<std::string>>* history, const std::string& peer,
                     const std::string& entry);
@@ -195,7 +199,14 @@ class Replayer {
   const ReplayOptions options_;
   ReplayResult result_;
   std::unique_ptr<peers::PeerManager> pm_;
-  std::shared_ptr<const peers::PeerScoreStats> prev_dump_ = std::make_shared<const peers::PeerScoreStats>();
+  // The engine's score entries after the last event, in dump order (what the
+  // next delta is taken against), and each peer's index in it. Shared with
+  // the result of the event that made it while its expect is awaited.
+  std::shared_ptr<peers::PeerScoreStats> prev_dump_ = std::make_shared<peers::PeerScoreStats>();
+  std::unordered_map<std::string, size_t> prev_index_;
+  // The store's change notes drive the deltas (PeerRpcScoreStore::Changes);
+  // off with disable_peer_scoring, whose entries read the clock.
+  bool track_score_changes_ = false;
   std::deque<ContextLine> context_;  // the last K+1 events (the current one last)
   std::map<uint64_t, EventResult> awaiting_;
   std::unordered_map<std::string, std::deque<std::string>> expected_history_;
@@ -222,20 +233,63 @@ void Replayer::note_history(std::unordered_map<std::string, std::deque<std::stri
   while (it->second.size() > options_.score_history) it->second.pop_front();
 }
 
+void Replayer::note_score_change(const peers::PeerScoreStatEntry& e, const peers::PeerScoreStat* old, uint64_t seq,
+                                 EventResult* out) {
+  out->scores_delta.push_back(e);
+  if (options_.score_history > 0) {
+    note_history(&actual_history_, e.peer_id, "seq " + std::to_string(seq) + ": " + score_entry_to_json(e).dump());
+  }
+  const std::string from = old == nullptr ? "Healthy" : score_state_of(old->score);
+  const std::string to = score_state_of(e.stat.score);
+  if (from != to) result_.coverage.score_transitions[from + "->" + to]++;
+}
+
+// The delta of an event that did not run PeerRpcScoreStore.update(): no entry
+// was deleted (only update() deletes), and only the entries the store noted
+// can differ from prev_dump_ (the others were not written). Existing entries
+// keep their place and new ones are appended in insertion order, so sorting
+// the noted entries by dump position gives FORMAT.md §2.3's dump order, and
+// prev_dump_ patched in place equals the full dump record_scores would diff.
+// O(entries noted) instead of O(entries).
+void Replayer::record_score_changes(const std::vector<peers::PeerIdStr>& touched, uint64_t seq, EventResult* out) {
+  const peers::PeerRpcScoreStore& store = pm_->peer_rpc_scores();
+  std::vector<std::pair<size_t, const peers::PeerIdStr*>> noted;
+  noted.reserve(touched.size());
+  for (const peers::PeerIdStr& peer : touched) {
+    const std::optional<size_t> position = store.dump_position(peer);
+    assert(position.has_value());  // noted entries are created, never deleted without update()
+    if (position.has_value()) noted.emplace_back(*position, &peer);
+  }
+  std::sort(noted.begin(), noted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  noted.erase(std::unique(noted.begin(), noted.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+              noted.end());
+  if (noted.empty()) return;
+  // Copy on write: the previous event's result may still hold this dump.
+  if (prev_dump_.use_count() > 1) prev_dump_ = std::make_shared<peers::PeerScoreStats>(*prev_dump_);
+  peers::PeerScoreStats& dump = *prev_dump_;
+  for (const auto& [position, peer] : noted) {
+    const peers::PeerScoreStatEntry entry{.peer_id = *peer, .stat = *store.get_stat(*peer, pm_->now_ms())};
+    auto it = prev_index_.find(*peer);
+    if (it == prev_index_.end()) {
+      note_score_change(entry, nullptr, seq, out);
+      prev_index_.emplace(*peer, dump.size());
+      dump.push_back(entry);
+    } else if (!same_stat(dump[it->second].stat, entry.stat)) {
+      const peers::PeerScoreStat old = dump[it->second].stat;
+      note_score_change(entry, &old, seq, out);
+      dump[it->second].stat = entry.stat;
+    }
+  }
+}
+
 void Replayer::record_scores(peers::PeerScoreStats after_value, uint64_t seq, EventResult* out) {
   // FORMAT.md §2.3: entries added or changed during the event, in dump order;
   // peers whose entry was deleted.
-  auto after_ptr = std::make_shared<const peers::PeerScoreStats>(std::move(after_value));
+  auto after_ptr = std::make_shared<peers::PeerScoreStats>(std::move(after_value));
   const peers::PeerScoreStats& after = *after_ptr;
   const peers::PeerScoreStats& before = *prev_dump_;
   auto changed = [&](const peers::PeerScoreStatEntry& e, const peers::PeerScoreStat* old) {
-    out->scores_delta.push_back(e);
-    if (options_.score_history > 0) {
-      note_history(&actual_history_, e.peer_id, "seq " + std::to_string(seq) + ": " + score_entry_to_json(e).dump());
-    }
-    const std::string from = old == nullptr ? "Healthy" : score_state_of(old->score);
-    const std::string to = score_state_of(e.stat.score);
-    if (from != to) result_.coverage.score_transitions[from + "->" + to]++;
+    note_score_change(e, old, seq, out);
   };
   auto removed = [&](const peers::PeerScoreStatEntry& e) {
     out->scores_removed.push_back(e.peer_id);
@@ -273,6 +327,8 @@ void Replayer::record_scores(peers::PeerScoreStats after_value, uint64_t seq, Ev
   }
   out->scores_full = after_ptr;
   prev_dump_ = std::move(after_ptr);
+  prev_index_.clear();
+  for (size_t i = 0; i < prev_dump_->size(); i++) prev_index_.emplace((*prev_dump_)[i].peer_id, i);
 }
 
 void Replayer::count_coverage(const peers::Event& ev, const std::vector<peers::Action>& actions) {
@@ -430,6 +486,12 @@ void Replayer::on_event_record(const Record& rec) {
     }
   }
 
+  // An expect still awaited keeps the full dump of its event's state, which
+  // this step is about to change (the change-note path takes none).
+  if (!awaiting_.empty() && awaiting_.rbegin()->second.scores_full == nullptr) {
+    awaiting_.rbegin()->second.scores_full = std::make_shared<peers::PeerScoreStats>(pm_->dump_peer_score_stats());
+  }
+
   std::vector<peers::Action> actions;
   peers::Status s = pm_->step(ev, &actions);
   result_.events++;
@@ -445,7 +507,12 @@ void Replayer::on_event_record(const Record& rec) {
   out.seq = ev.seq;
   out.line = rec.line;
   out.actions = actions_to_json(actions);
-  record_scores(pm_->dump_peer_score_stats(), ev.seq, &out);
+  const peers::PeerRpcScoreStore::Changes changes = pm_->take_score_changes();
+  if (track_score_changes_ && !changes.all) {
+    record_score_changes(changes.touched, ev.seq, &out);
+  } else {
+    record_scores(pm_->dump_peer_score_stats(), ev.seq, &out);
+  }
   if (awaiting_.size() >= kMaxAwaitingResults) awaiting_.erase(awaiting_.begin());  // never checked: no expect
   awaiting_[ev.seq] = std::move(out);
 }
@@ -525,8 +592,14 @@ void Replayer::on_expect_record(const Record& rec) {
   for (const json& p : exp_removed) {
     if (p.is_string()) note_history(&expected_history_, p.get<std::string>(), "seq " + std::to_string(rec.seq) + ": removed");
   }
+  std::shared_ptr<const peers::PeerScoreStats> full_dump = actual.scores_full;
+  if (full && full_dump == nullptr) {
+    // A change-note event: no step ran since (else the dump would have been
+    // kept), so the engine's state is still the one after this event.
+    full_dump = std::make_shared<peers::PeerScoreStats>(pm_->dump_peer_score_stats());
+  }
   {
-    const json act_scores = stats_to_json(full ? *actual.scores_full : actual.scores_delta);
+    const json act_scores = stats_to_json(full ? *full_dump : actual.scores_delta);
     std::vector<FieldDiff> diffs;
     diff_json(exp_scores, act_scores, full ? "scores(full)" : "scores", options_.ulp, &diffs);
     if (!full) diff_json(exp_removed, actual.scores_removed, "scores_removed", 0, &diffs);
@@ -579,6 +652,8 @@ ReplayResult Replayer::run() {
     return result_;
   }
   pm_ = std::make_unique<peers::PeerManager>(setup.value().config, setup.value().local);
+  track_score_changes_ = !setup.value().config.disable_peer_scoring;
+  pm_->track_score_changes(track_score_changes_);
 
   while (!stop_) {
     Record rec;

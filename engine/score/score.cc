@@ -50,14 +50,28 @@ int64_t RealScore::apply_reconnection_cool_down(GoodByeReasonCode reason, UnixMs
   return cool_down_min;
 }
 
+double DecayFactorCache::factor(UnixMs since_last_update_ms) {
+  if (since_last_update_ms != since_last_update_ms_) {
+    since_last_update_ms_ = since_last_update_ms;
+    // e^(-ln(2)/HL*t). The product is formed in doubles, as in JS; the ms
+    // difference is an integer well below 2^53, so the conversion is exact.
+    factor_ = js_exp(kHalflifeDecayMs * static_cast<double>(since_last_update_ms));
+  }
+  return factor_;
+}
+
 double RealScore::update(UnixMs now_ms) {
+  DecayFactorCache cache;
+  return update(now_ms, cache);
+}
+
+double RealScore::update(UnixMs now_ms, DecayFactorCache& cache) {
   const UnixMs since_last_update_ms = now_ms - last_update_ms_;  // Date.now() - this.lastUpdate
   // If peer was banned, lastUpdate will be in the future
   if (since_last_update_ms > 0) {
     last_update_ms_ = now_ms;
-    // e^(-ln(2)/HL*t). The product is formed in doubles, as in JS; the ms
-    // difference is an integer well below 2^53, so the conversion is exact.
-    const double decay_factor = js_exp(kHalflifeDecayMs * static_cast<double>(since_last_update_ms));
+    // const decayFactor = Math.exp(HALFLIFE_DECAY_MS * sinceLastUpdate)
+    const double decay_factor = cache.factor(since_last_update_ms);
     set_lodestar_score(lodestar_score_ * decay_factor, now_ms);
   }
 
@@ -148,8 +162,8 @@ double PeerScore::add(double score_delta, UnixMs now_ms) {
   return std::get<MaxScore>(score_).add();
 }
 
-double PeerScore::update(UnixMs now_ms) {
-  if (auto* real = std::get_if<RealScore>(&score_)) return real->update(now_ms);
+double PeerScore::update(UnixMs now_ms, DecayFactorCache& cache) {
+  if (auto* real = std::get_if<RealScore>(&score_)) return real->update(now_ms, cache);
   return std::get<MaxScore>(score_).update();
 }
 

@@ -23,6 +23,20 @@
 
 namespace peers {
 
+// js_exp(HALFLIFE_DECAY_MS * sinceLastUpdateMs) for the last interval asked.
+// Not in TS: PeerRpcScoreStore.update() decays every entry at one timestamp,
+// and the entries decayed together last time share the interval, so the
+// store hands one of these to every RealScore::update of a pass. js_exp is a
+// pure function of the interval: a reused result has the same bits.
+class DecayFactorCache {
+ public:
+  double factor(UnixMs since_last_update_ms);
+
+ private:
+  UnixMs since_last_update_ms_ = 0;  // never asked: decay runs only for intervals > 0
+  double factor_ = 1;
+};
+
 // export class RealScore implements IPeerScore: manages the score of a peer.
 class RealScore {
  public:
@@ -47,6 +61,8 @@ class RealScore {
   // Decays the lodestar score by exp(HALFLIFE_DECAY_MS * (now - lastUpdate)) when
   // now > lastUpdate, and returns the lodestar score (decayed or not).
   double update(UnixMs now_ms);
+  // The same, with the decay factor taken from `cache`.
+  double update(UnixMs now_ms, DecayFactorCache& cache);
 
   // Stores the gossipsub score unless lastUpdate is in the future. Does not
   // recompute `score`: the new value counts from the next add() or decay.
@@ -95,7 +111,7 @@ class PeerScore {
   double get_gossip_score() const;
   bool is_cooling_down(UnixMs now_ms) const;
   double add(double score_delta, UnixMs now_ms);
-  double update(UnixMs now_ms);
+  double update(UnixMs now_ms, DecayFactorCache& cache);
   void update_gossipsub_score(double new_score, bool ignore, UnixMs now_ms);
   PeerScoreStat get_stat(UnixMs now_ms) const;
   int64_t apply_reconnection_cool_down(GoodByeReasonCode reason, UnixMs now_ms);

@@ -23,6 +23,8 @@ double peer_action_score(PeerAction action) {
 PeerRpcScoreStore::PeerRpcScoreStore(PeerRpcScoreOpts opts) : opts_(opts) {}
 
 PeerScore& PeerRpcScoreStore::get_or_default(const PeerIdStr& peer, UnixMs now_ms) {
+  // Every writer of one entry comes through here (see Changes in store.h).
+  if (track_changes_) changes_.touched.push_back(peer);
   // opts.disablePeerScoring ? new MapDef(() => new MaxScore()) : new MapDef(() => new RealScore())
   return scores_.get_or_default(
       peer, [&] { return opts_.disable_peer_scoring ? PeerScore::max() : PeerScore::real(now_ms); });
@@ -69,13 +71,15 @@ int64_t PeerRpcScoreStore::apply_reconnection_cool_down(const PeerIdStr& peer, G
 }
 
 void PeerRpcScoreStore::update(UnixMs now_ms) {
+  if (track_changes_) changes_.all = true;
   // Bound size of data structures
   prune_set_to_max(scores_, static_cast<size_t>(kMaxEntries));
 
   // for (const [peerIdStr, peerScore] of this.scores): deleting the current
   // entry while iterating is legal in JS and in OrderedMap.
+  DecayFactorCache decay_factors;
   for (auto it = scores_.begin(); it != scores_.end(); ++it) {
-    const double new_score = it->second.update(now_ms);
+    const double new_score = it->second.update(now_ms, decay_factors);
 
     // Prune scores below threshold
     if (std::fabs(new_score) < kScoreThreshold) {

@@ -15,7 +15,10 @@
 #define PEER_REPLAY_ENGINE_SCORE_STORE_H_
 
 #include <cstddef>
+#include <optional>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "engine/goodbye.h"
 #include "engine/ordered_map.h"
@@ -65,12 +68,37 @@ class PeerRpcScoreStore {
   size_t size() const { return scores_.size(); }
   bool has_entry(const PeerIdStr& peer) const { return scores_.contains(peer); }
 
+  // Not in TS: change tracking for the replayer's score deltas (FORMAT.md
+  // §2.3), so that it reads back only what an event can have changed. Off by
+  // default (no cost). Entries change only through apply_action,
+  // apply_reconnection_cool_down and update_gossipsub_score (their peer is
+  // noted) and update() (may change or delete any entry: `all`); nothing
+  // else writes, and only update() deletes. MaxScore entries
+  // (disable_peer_scoring) read the clock in get_stat: callers must not rely
+  // on the notes there.
+  struct Changes {
+    std::vector<PeerIdStr> touched;  // in call order, possibly repeated
+    bool all = false;                // update() ran
+  };
+  void set_track_changes(bool on) { track_changes_ = on; }
+  Changes take_changes() { return std::exchange(changes_, Changes{}); }
+  // One entry of dump_peer_score_stats(), or nullopt when the peer has none.
+  std::optional<PeerScoreStat> get_stat(const PeerIdStr& peer, UnixMs now_ms) const {
+    const PeerScore* peer_score = scores_.find(peer);
+    if (peer_score == nullptr) return std::nullopt;
+    return peer_score->get_stat(now_ms);
+  }
+  // The entry's place in dump order (larger = later), or nullopt.
+  std::optional<size_t> dump_position(const PeerIdStr& peer) const { return scores_.position(peer); }
+
  private:
   // MapDef.getOrDefault: a new RealScore (or MaxScore) created at now_ms.
   PeerScore& get_or_default(const PeerIdStr& peer, UnixMs now_ms);
 
   PeerRpcScoreOpts opts_;
   OrderedMap<PeerIdStr, PeerScore> scores_;
+  bool track_changes_ = false;
+  Changes changes_;
 };
 
 }  // namespace peers

@@ -17,16 +17,33 @@ ScoreState score_to_state(double score) {
 
 void update_gossipsub_scores(PeerRpcScoreStore& peer_rpc_scores, const OrderedMap<PeerIdStr, double>& gossipsub_scores,
                              int64_t to_ignore_negative_peers, UnixMs now_ms) {
+  std::vector<std::pair<PeerIdStr, double>> entries;
+  entries.reserve(gossipsub_scores.size());
+  for (const auto& [peer_id, score] : gossipsub_scores) entries.emplace_back(peer_id, score);
+  update_gossipsub_scores(peer_rpc_scores, std::span<const std::pair<PeerIdStr, double>>(entries),
+                          to_ignore_negative_peers, now_ms);
+}
+
+void update_gossipsub_scores(PeerRpcScoreStore& peer_rpc_scores,
+                             std::span<const std::pair<PeerIdStr, double>> gossipsub_scores,
+                             int64_t to_ignore_negative_peers, UnixMs now_ms) {
   // sort by gossipsub score desc
   // Array.from(keys).sort((a, b) => (get(b) ?? 0) - (get(a) ?? 0)): V8's sort is
   // stable and orders a before b exactly when the comparator is < 0. Every key
   // is in the map, so `?? 0` never applies.
-  std::vector<PeerIdStr> sorted_peer_ids = gossipsub_scores.keys();
-  std::stable_sort(sorted_peer_ids.begin(), sorted_peer_ids.end(), [&](const PeerIdStr& a, const PeerIdStr& b) {
-    return (*gossipsub_scores.find(b) - *gossipsub_scores.find(a)) < 0;
-  });
-  for (const PeerIdStr& peer_id : sorted_peer_ids) {
-    const double* gossipsub_score = gossipsub_scores.find(peer_id);
+  // The port sorts pointers to the map's entries, in key order: the
+  // comparator reads the same values as get(a) and get(b), so the stable sort
+  // makes the same permutation, without copying ids or hashing them per
+  // comparison. Nothing below writes to gossipsub_scores.
+  using Entry = std::pair<PeerIdStr, double>;
+  std::vector<const Entry*> sorted_peers;
+  sorted_peers.reserve(gossipsub_scores.size());
+  for (const Entry& entry : gossipsub_scores) sorted_peers.push_back(&entry);
+  std::stable_sort(sorted_peers.begin(), sorted_peers.end(),
+                   [](const Entry* a, const Entry* b) { return (b->second - a->second) < 0; });
+  for (const Entry* entry : sorted_peers) {
+    const PeerIdStr& peer_id = entry->first;
+    const double* gossipsub_score = &entry->second;  // gossipsubScores.get(peerId)
     if (gossipsub_score != nullptr) {
       bool ignore = false;
       if (*gossipsub_score < 0 && *gossipsub_score > kNegativeGossipScoreIgnoreThreshold &&

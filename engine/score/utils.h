@@ -7,6 +7,8 @@
 #define PEER_REPLAY_ENGINE_SCORE_UTILS_H_
 
 #include <cstdint>
+#include <span>
+#include <utility>
 
 #include "engine/ordered_map.h"
 #include "engine/score/interface.h"
@@ -27,6 +29,12 @@ ScoreState score_to_state(double score);
 // `to_ignore_negative_peers` such peers, and stores every score in the store.
 // `gossipsub_scores` is the TS Map<peerIdStr, number>, in its insertion order.
 void update_gossipsub_scores(PeerRpcScoreStore& peer_rpc_scores, const OrderedMap<PeerIdStr, double>& gossipsub_scores,
+                             int64_t to_ignore_negative_peers, UnixMs now_ms);
+// The same, with the Map given as its entries in insertion order (the keys
+// must be distinct): the function only iterates the Map, so this is the Map
+// without building one.
+void update_gossipsub_scores(PeerRpcScoreStore& peer_rpc_scores,
+                             std::span<const std::pair<PeerIdStr, double>> gossipsub_scores,
                              int64_t to_ignore_negative_peers, UnixMs now_ms);
 
 }  // namespace peers

@@ -29,6 +29,8 @@
 #include <bit>
 #include <cassert>
 #include <cmath>
+#include <memory>
+#include <span>
 
 #include "engine/js_math.h"
 
@@ -56,6 +58,15 @@ struct Peer {
 // trueBitIndices.includes(subnet) for a bitfield of `width` bits.
 bool has_bit(uint64_t bits, SubnetId subnet, int width) {
   return subnet >= 0 && subnet < width && ((bits >> subnet) & 1) != 0;
+}
+
+// trueBitIndices.length. std::popcount is a libgcc call without -mpopcnt,
+// which the build does not assume; this is the same count inline.
+int64_t bit_count(uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+  return static_cast<int64_t>((x * 0x0101010101010101ull) >> 56);
 }
 
 // for (const subnet of trueBitIndices): lowest bit first.
@@ -204,103 +215,120 @@ RequestSubnetPeersResult request_subnet_peers(const std::vector<Peer>& connected
 }
 
 // subnetToPeers: MapDef<number, PeerInfo[]> over the attestation subnets (the
-// only keys: a peer's true bits). Each subnet's peers sit in one segment of a
-// shared buffer, in push order; `order_` is the Map's key order (first push)
-// and `present_` drops deleted keys.
+// only keys: a peer's true bits). Keys are kept by their position in the Map's
+// key order (first push); each key's peers sit in one segment of a shared
+// buffer, in push order. A deleted key keeps its position with length -1
+// (no key is set again after the populate loop).
 class SubnetToPeers {
  public:
+  static constexpr int64_t kDeleted = -1;
+
   // The TS populate loop's pushes: for each peer not skipped, in index order,
   // push it onto each of its subnets, lowest first.
   template <typename Skip>
   void populate(const std::vector<Peer>& connected_peers, Skip&& skip) {
+    position_.fill(kAbsent);
     std::array<size_t, kAttestationSubnetCount> count{};
     for (PeerIndex index = 0; index < connected_peers.size(); index++) {
       if (skip(index)) continue;
       for_each_bit(connected_peers[index].attnets, [&](SubnetId subnet) {
-        if (count[static_cast<size_t>(subnet)]++ == 0) order_[order_size_++] = static_cast<uint8_t>(subnet);
+        const auto s = static_cast<size_t>(subnet);
+        if (count[s]++ == 0) {
+          position_[s] = static_cast<uint8_t>(key_count_);
+          subnet_at_[key_count_++] = subnet;
+        }
       });
     }
     size_t offset = 0;
-    for (size_t subnet = 0; subnet < kAttestationSubnetCount; subnet++) {
-      begin_[subnet] = offset;
-      size_[subnet] = 0;
-      present_[subnet] = count[subnet] > 0;
-      offset += count[subnet];
+    size_t max_length = 0;
+    for (size_t position = 0; position < key_count_; position++) {
+      const size_t length = count[static_cast<size_t>(subnet_at_[position])];
+      begin_[position] = offset;
+      length_[position] = 0;
+      offset += length;
+      max_length = std::max(max_length, length);
     }
+    with_length_.assign(max_length + 1, 0);
+    for (size_t position = 0; position < key_count_; position++) {
+      with_length_[count[static_cast<size_t>(subnet_at_[position])]] |= uint64_t{1} << position;
+    }
+    max_length_ = max_length;
     buffer_.resize(offset);
     for (PeerIndex index = 0; index < connected_peers.size(); index++) {
       if (skip(index)) continue;
       for_each_bit(connected_peers[index].attnets, [&](SubnetId subnet) {
-        const auto s = static_cast<size_t>(subnet);
-        buffer_[begin_[s] + size_[s]++] = index;
+        const size_t position = position_[static_cast<size_t>(subnet)];
+        buffer_[begin_[position] + static_cast<size_t>(length_[position]++)] = index;
       });
     }
   }
 
-  // subnetToPeers.get(subnet) !== undefined
-  bool has(SubnetId subnet) const {
-    return subnet >= 0 && subnet < kAttestationSubnetCount && present_[static_cast<size_t>(subnet)];
+  // subnetToPeers.get(subnet)?.length, -1 for undefined.
+  int64_t length(SubnetId subnet) const {
+    if (subnet < 0 || subnet >= kAttestationSubnetCount) return kDeleted;
+    const uint8_t position = position_[static_cast<size_t>(subnet)];
+    return position == kAbsent ? kDeleted : length_[position];
   }
-  // subnetToPeers.get(subnet).length; has(subnet) must hold.
-  size_t size(SubnetId subnet) const { return size_[static_cast<size_t>(subnet)]; }
-  const PeerIndex* peers(SubnetId subnet) const { return buffer_.data() + begin_[static_cast<size_t>(subnet)]; }
+  std::span<const PeerIndex> peers(SubnetId subnet) const {
+    const size_t position = position_[static_cast<size_t>(subnet)];
+    return {buffer_.data() + begin_[position], static_cast<size_t>(length_[position])};
+  }
 
-  // for (const [subnet, peers] of subnetToPeers): live keys in Map order.
-  template <typename F>
-  void for_each(F&& f) const {
-    for (size_t i = 0; i < order_size_; i++) {
-      const SubnetId subnet = order_[i];
-      if (present_[static_cast<size_t>(subnet)]) f(subnet, size(subnet));
-    }
+  // findMaxPeersSubnet: `for (const [subnet, peers] of subnetToPeers)` keeps
+  // the first key with `length > targetSubnetPeers && length > max` (max
+  // starting at -1): the first key in Map order among those with the largest
+  // length, if that length is above both the target and -1. Lengths only go
+  // down, so the largest is found from the last one down, and the first key
+  // with it is the lowest bit of that length's position mask.
+  std::optional<SubnetId> find_max_peers_subnet(int64_t target_subnet_peers) {
+    while (max_length_ > 0 && with_length_[max_length_] == 0) max_length_--;
+    const uint64_t positions = with_length_[max_length_];
+    const auto length = static_cast<int64_t>(max_length_);
+    if (positions == 0 || !(length > target_subnet_peers && length > -1)) return std::nullopt;
+    return subnet_at_[static_cast<size_t>(std::countr_zero(positions))];
   }
 
   // subnetToPeers.delete(subnet)
-  void erase(SubnetId subnet) { present_[static_cast<size_t>(subnet)] = false; }
+  void erase(SubnetId subnet) {
+    const size_t position = position_[static_cast<size_t>(subnet)];
+    with_length_[static_cast<size_t>(length_[position])] &= ~(uint64_t{1} << position);
+    length_[position] = kDeleted;
+  }
 
   // removePeerFromSubnetToPeers: in every live subnet, findIndex by identity
   // then splice. The peer was pushed onto its own subnets only, so only those
   // are searched.
   void remove_peer(const Peer& peer, PeerIndex removed_peer) {
     for_each_bit(peer.attnets, [&](SubnetId subnet) {
-      if (!has(subnet)) return;
-      PeerIndex* first = buffer_.data() + begin_[static_cast<size_t>(subnet)];
-      PeerIndex* last = first + size_[static_cast<size_t>(subnet)];
+      const size_t position = position_[static_cast<size_t>(subnet)];
+      if (position == kAbsent || length_[position] == kDeleted) return;
+      PeerIndex* first = buffer_.data() + begin_[position];
+      PeerIndex* last = first + length_[position];
       PeerIndex* it = std::find(first, last, removed_peer);
       if (it == last) return;
       std::copy(it + 1, last, it);
-      size_[static_cast<size_t>(subnet)]--;
+      with_length_[static_cast<size_t>(length_[position])] &= ~(uint64_t{1} << position);
+      length_[position]--;
+      with_length_[static_cast<size_t>(length_[position])] |= uint64_t{1} << position;
     });
   }
 
  private:
+  static constexpr uint8_t kAbsent = 0xff;
+  std::array<uint8_t, kAttestationSubnetCount> position_{};  // subnet -> key position, kAbsent if never set
+  std::array<SubnetId, kAttestationSubnetCount> subnet_at_{};
   std::array<size_t, kAttestationSubnetCount> begin_{};
-  std::array<size_t, kAttestationSubnetCount> size_{};
-  std::array<bool, kAttestationSubnetCount> present_{};
-  std::array<uint8_t, kAttestationSubnetCount> order_{};
-  size_t order_size_ = 0;
+  std::array<int64_t, kAttestationSubnetCount> length_{};  // kDeleted once deleted
+  size_t key_count_ = 0;
   std::vector<PeerIndex> buffer_;
+  // with_length_[l]: bit p set when the live key at position p has length l.
+  std::vector<uint64_t> with_length_;
+  size_t max_length_ = 0;  // no live key is longer
 };
 
 // syncCommitteePeerCount: MapDef<number, number>(() => 0), read only with
 // `get(subnet) ?? 0`; the keys are sync committee subnets (a peer's true bits).
 using SyncCommitteePeerCount = std::array<int64_t, kSyncCommitteeSubnetCount>;
-
-// Find subnet that has the most peers and > TARGET_SUBNET_PEERS, nullopt if
-// peers are not grouped to any subnet. Ties: the first in map order (strict >).
-std::optional<SubnetId> find_max_peers_subnet(const SubnetToPeers& subnet_to_peers, int64_t target_subnet_peers) {
-  std::optional<SubnetId> max_peers_subnet;
-  int64_t max_peer_count_per_subnet = -1;
-
-  subnet_to_peers.for_each([&](SubnetId subnet, size_t peer_count) {
-    const auto length = static_cast<int64_t>(peer_count);
-    if (length > target_subnet_peers && length > max_peer_count_per_subnet) {
-      max_peers_subnet = subnet;
-      max_peer_count_per_subnet = length;
-    }
-  });
-
-  return max_peers_subnet;
-}
 
 // Find peers to remove from the current maxPeersSubnet. nullopt if we should
 // not remove any peer on the most grouped subnet.
@@ -325,8 +353,8 @@ std::optional<PeerIndex> find_peer_to_remove(const std::vector<Peer>& connected_
       // intersection of requested subnets and subnets that peer subscribes to
       for (const RequestedSubnet& requested : active_attnets) {
         const SubnetId subnet = requested.subnet;
-        if (subnet_to_peers.has(subnet)) {  // subnetToPeers.get(subnet)?.length !== undefined
-          const auto num_subnet_peers = static_cast<int64_t>(subnet_to_peers.size(subnet));
+        const int64_t num_subnet_peers = subnet_to_peers.length(subnet);  // subnetToPeers.get(subnet)?.length
+        if (num_subnet_peers != SubnetToPeers::kDeleted) {                // !== undefined
           if (num_subnet_peers < min_attnet_count && has_bit(candidate.attnets, subnet, kAttestationSubnetCount)) {
             min_attnet_count = num_subnet_peers;
           }
@@ -357,16 +385,15 @@ std::optional<PeerIndex> find_peer_to_remove(const std::vector<Peer>& connected_
     return true;
   };
 
-  const PeerIndex* peers_on_most_grouped_subnet = subnet_to_peers.peers(most_grouped_subnet);
-  const size_t n = subnet_to_peers.size(most_grouped_subnet);
   std::optional<PeerIndex> removed_peer;
   int64_t removed_peer_attnet_count = INT64_MAX;
-  for (size_t i = 0; i < n; i++) {
-    const PeerIndex candidate_peer = peers_on_most_grouped_subnet[i];
+  for (PeerIndex candidate_peer : subnet_to_peers.peers(most_grouped_subnet)) {
     const Peer& candidate = connected_peers[candidate_peer];
     if (candidate.attnet_count < removed_peer_attnet_count && can_remove(candidate)) {
       removed_peer = candidate_peer;
       removed_peer_attnet_count = candidate.attnet_count;
+      // Every peer here has this subnet's bit: no count is below 1.
+      if (removed_peer_attnet_count == 1) break;
     }
   }
 
@@ -389,58 +416,108 @@ struct PruneKey {
   double score = 0;
 };
 
-// The same std::stable_sort as sort_keys_to_prune's, on a copy of the keys
-// packed into two integers so that a comparison is two integer compares and
-// no indirection. For every pair, `less` below returns exactly what
-// `compare(a, b) < 0` returns, so the stable sort makes the same permutation:
-//  - `d1 - d2 < 0` (the counts are small integers, exact as doubles) is
-//    d1 < d2, and likewise for the status scores (-1 or 0) and the long-lived
-//    subnet counts (0..68): (dutied << 8 | (status + 1) << 7 | long-lived)
-//    orders like the three, first difference first;
+// sortPeersToPrune's order on integer keys. The TS comparator is, pair by
+// pair, a lexicographic `<` on (dutied subnets, status score, long-lived
+// subnets, score):
+//  - `d1 - d2 < 0` on small integers (exact as doubles) is d1 < d2; likewise
+//    for the status scores (-1 or 0) and the long-lived subnet counts (0..68).
+//    `major` below packs the three, first difference first.
 //  - `s1 - s2 < 0` is s1 < s2 for every pair of doubles that are not NaN (the
-//    rounded difference keeps the sign of the exact one and is 0 only for
-//    equal operands; the infinite cases agree too), and s1 < s2 is the
-//    unsigned order of the bit pattern flipped to sort negatives first, with
-//    -0 mapped to +0 (they are equal).
+//    rounded difference has the sign of the exact one and is 0 only for equal
+//    operands; the infinite cases agree too). `minor` is 2^63 plus or minus
+//    the magnitude bits, which orders like the doubles, with -0 equal to +0
+//    (as they are) and the low bytes of short mantissas left 0.
+// On such keys a stable sort has exactly one result (stability fixes the
+// order of equal keys), whatever the algorithm: std::stable_sort for a few
+// peers, an LSD radix sort (stable) for many.
 // Returns false, sorting nothing, when a key is outside those ranges or a
-// score is NaN (there the caller sorts with the TS comparator itself).
-bool sort_by_integer_keys(const std::vector<PruneKey>& keys, std::vector<PeerIndex>& order) {
-  struct Item {
-    uint64_t major;  // dutied subnets, status score, long-lived subnets
-    uint64_t minor;  // score
-    PeerIndex index;
+// score is NaN: the caller then sorts with the TS comparator itself.
+struct PruneItem {
+  uint64_t minor;  // score
+  uint32_t major;  // dutied subnets << 8 | (status score + 1) << 7 | long-lived subnets
+  uint32_t index;  // into connected_peers
+};
+
+// Below this many peers the merge sort is cheaper than 256-bucket passes.
+constexpr size_t kRadixSortMinPeers = 128;
+
+// Stable LSD radix sort by (major, minor), one byte per pass, least
+// significant first; a byte that is the same in every item is skipped (its
+// pass would keep the order as it is).
+void radix_sort(std::vector<PruneItem>& items) {
+  uint64_t and_minor = ~uint64_t{0};
+  uint64_t or_minor = 0;
+  uint32_t and_major = ~uint32_t{0};
+  uint32_t or_major = 0;
+  for (const PruneItem& item : items) {
+    and_minor &= item.minor;
+    or_minor |= item.minor;
+    and_major &= item.major;
+    or_major |= item.major;
+  }
+  const size_t n = items.size();
+  const std::unique_ptr<PruneItem[]> scratch(new PruneItem[n]);  // uninitialized: every slot is written
+  PruneItem* from = items.data();
+  PruneItem* to = scratch.get();
+  auto pass = [&](auto digit) {
+    std::array<uint32_t, 256> next{};
+    for (size_t i = 0; i < n; i++) next[digit(from[i])]++;
+    uint32_t sum = 0;
+    for (uint32_t& slot : next) {
+      const uint32_t count = slot;
+      slot = sum;
+      sum += count;
+    }
+    for (size_t i = 0; i < n; i++) to[next[digit(from[i])]++] = from[i];
+    std::swap(from, to);
   };
-  std::vector<Item> items;
+  for (int shift = 0; shift < 64; shift += 8) {
+    if ((((and_minor ^ or_minor) >> shift) & 0xff) == 0) continue;
+    pass([shift](const PruneItem& item) { return static_cast<size_t>((item.minor >> shift) & 0xff); });
+  }
+  for (int shift = 0; shift < 32; shift += 8) {
+    if ((((and_major ^ or_major) >> shift) & 0xff) == 0) continue;
+    pass([shift](const PruneItem& item) { return static_cast<size_t>((item.major >> shift) & 0xff); });
+  }
+  if (from != items.data()) std::copy(from, from + n, items.data());
+}
+
+bool sort_by_integer_keys(const std::vector<PruneKey>& keys, std::vector<PeerIndex>& order) {
+  if (order.size() > UINT32_MAX) return false;
+  std::vector<PruneItem> items;
   items.reserve(order.size());
   for (PeerIndex index : order) {
     const PruneKey& key = keys[index];
-    if (key.dutied_subnets < 0 || key.dutied_subnets >= (int64_t{1} << 55) || key.status_score < -1 ||
+    if (key.dutied_subnets < 0 || key.dutied_subnets >= (int64_t{1} << 24) || key.status_score < -1 ||
         key.status_score > 0 || key.long_lived_subnets < 0 || key.long_lived_subnets >= 128 || std::isnan(key.score)) {
       return false;
     }
-    const double score = key.score == 0 ? 0.0 : key.score;  // -0 -> +0
-    const uint64_t bits = std::bit_cast<uint64_t>(score);
-    items.push_back(Item{
-        .major = static_cast<uint64_t>(key.dutied_subnets) << 8 | static_cast<uint64_t>(key.status_score + 1) << 7 |
-                 static_cast<uint64_t>(key.long_lived_subnets),
-        .minor = (bits >> 63) != 0 ? ~bits : bits | (uint64_t{1} << 63),
-        .index = index,
+    const uint64_t bits = std::bit_cast<uint64_t>(key.score);
+    const uint64_t magnitude = bits & ~(uint64_t{1} << 63);
+    items.push_back(PruneItem{
+        .minor = (bits >> 63) != 0 ? (uint64_t{1} << 63) - magnitude : (uint64_t{1} << 63) + magnitude,
+        .major = static_cast<uint32_t>(key.dutied_subnets) << 8 | static_cast<uint32_t>(key.status_score + 1) << 7 |
+                 static_cast<uint32_t>(key.long_lived_subnets),
+        .index = static_cast<uint32_t>(index),
     });
   }
-  std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
-    return a.major != b.major ? a.major < b.major : a.minor < b.minor;
-  });
+  if (items.size() >= kRadixSortMinPeers) {
+    radix_sort(items);
+  } else {
+    std::stable_sort(items.begin(), items.end(), [](const PruneItem& a, const PruneItem& b) {
+      return a.major != b.major ? a.major < b.major : a.minor < b.minor;
+    });
+  }
   for (size_t i = 0; i < items.size(); i++) order[i] = items[i].index;
   return true;
 }
 
 // sortPeersToPrune on precomputed keys: shuffle, then the TS comparator.
 std::optional<std::vector<PeerIndex>> sort_keys_to_prune(const std::vector<PruneKey>& keys, RandomDraws& random) {
-  std::vector<PeerIndex> indices(keys.size());
-  for (PeerIndex i = 0; i < indices.size(); i++) indices[i] = i;
-
-  std::optional<std::vector<PeerIndex>> shuffled = shuffle(indices, random);
-  if (!shuffled.has_value()) return std::nullopt;
+  std::optional<std::vector<PeerIndex>> shuffled(std::in_place);
+  shuffled->reserve(keys.size());
+  for (PeerIndex i = 0; i < keys.size(); i++) shuffled->push_back(i);
+  if (!shuffle_in_place(std::span<PeerIndex>(*shuffled), random)) return std::nullopt;
 
   // The TS comparator, returning a number; Array.prototype.sort (stable)
   // places p1 before p2 exactly when it is < 0.
@@ -593,7 +670,7 @@ bool prune_excess_peers(const std::vector<Peer>& connected_peers, const DutiesBy
     }
 
     while (below_target()) {
-      const std::optional<SubnetId> max_peers_subnet = find_max_peers_subnet(subnet_to_peers, target_subnet_peers);
+      const std::optional<SubnetId> max_peers_subnet = subnet_to_peers.find_max_peers_subnet(target_subnet_peers);
       // peers are NOT too grouped on any given subnet, finish this loop
       // (subnetToPeers.get(maxPeersSubnet) is then always defined)
       if (!max_peers_subnet.has_value()) {
@@ -685,8 +762,8 @@ std::optional<PrioritizePeersResult> prioritize_peers(const std::vector<Connecte
         .info = &peer,
         .attnets = attnets,
         .syncnets = syncnets,
-        .attnet_count = std::popcount(attnets),
-        .syncnet_count = std::popcount(syncnets),
+        .attnet_count = bit_count(attnets),
+        .syncnet_count = bit_count(syncnets),
         .status_score = compute_status_score(opts.status, peer.status, opts),
         .outbound = peer.direction == Direction::kOutbound,
         .score = peer.score,

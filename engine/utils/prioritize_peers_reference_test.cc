@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <cassert>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
@@ -612,6 +613,7 @@ Input random_input(std::mt19937_64& rng, size_t n, uint64_t id) {
   const size_t attnet_universe = chance(0.3) ? 8 : kAttestationSubnetCount;
   const double syncnet_density = std::vector<double>{0, 0.1, 0.5}[pick(3)];
   const int64_t groups = std::vector<int64_t>{8, 16, 128}[pick(3)];
+  const bool specials = chance(0.2);  // a few infinite and NaN scores
   in.config.number_of_custody_groups = groups;
   in.peers.resize(n);
   for (size_t i = 0; i < n; i++) {
@@ -641,11 +643,14 @@ Input random_input(std::mt19937_64& rng, size_t n, uint64_t id) {
       if (chance(0.8)) std::sort(g.begin(), g.end());
       p.sampling_groups = g;
     }
-    switch (pick(6)) {
+    switch (pick(specials && chance(0.01) ? 9 : 6)) {
       case 0: p.score = static_cast<double>(static_cast<int64_t>(pick(21)) - 10); break;
       case 1: p.score = static_cast<double>(static_cast<int64_t>(pick(11)) - 5) / 2; break;
       case 2: p.score = chance(0.5) ? -0.0 : 0.0; break;
       case 3: p.score = chance(0.5) ? -2.0 : -1.9999999999999998; break;
+      case 6: p.score = std::numeric_limits<double>::infinity(); break;
+      case 7: p.score = -std::numeric_limits<double>::infinity(); break;
+      case 8: p.score = std::numeric_limits<double>::quiet_NaN(); break;  // the TS comparator's own sort path
       default: p.score = std::uniform_real_distribution<double>(-20, 10)(rng); break;
     }
   }

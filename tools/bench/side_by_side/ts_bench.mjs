@@ -85,6 +85,28 @@ function toTsInputs(c) {
     syncnets: bits(4, p.syncBits), samplingGroups: p.samplingGroups, score: p.score}));
 }
 
+// Wall time per call over batches of ~10 ms (at least one call) run for
+// minMs in all, two ways: the mean (throughput, garbage collection included:
+// it is part of what the TS costs) and the best batch (the cleanest figure on
+// the shared build machine: preemption only ever adds time, but a batch
+// without a collection also looks cheaper than the TS really is).
+// engine_bench.cc measures the same way.
+function bestOfBatches(fn) {
+  let perBatch = 1;
+  let best = Infinity;
+  let iters = 0;
+  const start = performance.now();
+  while (performance.now() - start < minMs || iters === 0) {
+    const t = performance.now();
+    for (let i = 0; i < perBatch; i++) fn();
+    const ms = performance.now() - t;
+    iters += perBatch;
+    best = Math.min(best, (ms * 1000) / perBatch);
+    if (ms < 10) perBatch *= 2;
+  }
+  return {us_per_call: ((performance.now() - start) * 1000) / iters, best_us_per_call: best, iters};
+}
+
 const config = {NUMBER_OF_CUSTODY_GROUPS: 128};
 const results = [];
 for (const n of [50, 200, 1000, 5000]) {
@@ -109,15 +131,7 @@ for (const n of [50, 200, 1000, 5000]) {
   // Timing: the same inputs; each call draws fresh values from the PRNG, as in TS.
   Math.random = mulberry32(11);
   for (let i = 0; i < 20; i++) run(); // warm up the JIT
-  let iters = 0;
-  const t0 = process.hrtime.bigint();
-  let elapsedMs = 0;
-  while (elapsedMs < minMs) {
-    run();
-    iters++;
-    elapsedMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  }
-  results.push({bench: "prioritizePeers", n, us_per_call: (elapsedMs * 1000) / iters, iters});
+  results.push({bench: "prioritizePeers", n, ...bestOfBatches(run)});
 }
 
 // PeerRpcScoreStore.update() over n entries, each with a non-zero score so
@@ -132,17 +146,14 @@ for (const n of [200, 1000]) {
     store.applyAction(id, PeerAction.MidToleranceError, "bench");
     store.applyAction(id, PeerAction.MidToleranceError, "bench");
   }
-  let iters = 0;
-  const t0 = process.hrtime.bigint();
-  let elapsedMs = 0;
-  while (elapsedMs < minMs) {
+  const r = bestOfBatches(() => {
     now += 1; // 1 ms per update keeps every entry alive for ~10^6 calls
     store.update();
-    iters++;
-    elapsedMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  }
+  });
   Date.now = realNow;
-  results.push({bench: "PeerRpcScoreStore.update", n, us_per_call: (elapsedMs * 1000) / iters, iters});
+  results.push({bench: "PeerRpcScoreStore.update", n, ...r});
 }
 fs.writeFileSync(path.join(outDir, "ts-results.json"), JSON.stringify(results, null, 1));
-for (const r of results) console.log(`ts  ${r.bench.padEnd(26)} n=${String(r.n).padEnd(5)} ${r.us_per_call.toFixed(2)} us/call`);
+for (const r of results) {
+  console.log(`ts  ${r.bench.padEnd(26)} n=${String(r.n).padEnd(5)} mean ${r.us_per_call.toFixed(2)} us/call, best batch ${r.best_us_per_call.toFixed(2)}`);
+}

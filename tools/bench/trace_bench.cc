@@ -1,0 +1,146 @@
+// Engine side of the full-trace benchmark (tools/bench/side_by_side/run.sh):
+// the events of a trace through peers::PeerManager::step only.
+//
+// All events are read and parsed into memory first; the timed loop is the
+// step() calls (and clearing the action vector), nothing else: no JSON, no
+// comparison (`peer-replay check` proves the same trace conforms). The loop
+// runs --repeat times on fresh engines and the fastest run counts (the build
+// machine is shared; preemption only adds time). A last, separately timed run
+// clocks each event to give the time per event kind.
+//
+//   trace_bench <trace> [--repeat 3] [--json out.json]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/peer_manager.h"
+#include "replay/trace_event.h"
+#include "replay/trace_reader.h"
+
+namespace {
+
+double now_ms() {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// The event kind as ts_trace_bench.mjs names it.
+std::string kind_of(const peers::Event& ev) {
+  std::string kind = peers::event_kind_name(ev.kind);
+  if (ev.kind == peers::EventKind::kTimer) kind += std::string(":") + peers::timer_kind_name(ev.timer);
+  if (ev.kind == peers::EventKind::kRequest) kind += ":" + ev.method;
+  return kind;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: trace_bench <trace> [--repeat N] [--json out.json]\n");
+    return 2;
+  }
+  const std::string path = argv[1];
+  int repeat = 3;
+  std::string json_out;
+  for (int i = 2; i + 1 < argc; i++) {
+    if (!std::strcmp(argv[i], "--repeat")) repeat = std::max(1, std::atoi(argv[i + 1]));
+    if (!std::strcmp(argv[i], "--json")) json_out = argv[i + 1];
+  }
+
+  auto opened = replay::TraceReader::open(path);
+  if (!opened.is_ok()) {
+    std::fprintf(stderr, "%s\n", opened.status().message().c_str());
+    return 2;
+  }
+  std::unique_ptr<replay::TraceReader> reader = std::move(opened).value();
+  auto setup = replay::parse_header(reader->header().json, path + ":1: ");
+  if (!setup.is_ok()) {
+    std::fprintf(stderr, "%s\n", setup.status().message().c_str());
+    return 2;
+  }
+  const double t_parse = now_ms();
+  std::vector<peers::Event> events;
+  for (;;) {
+    replay::Record rec;
+    bool done = false;
+    peers::Status s = reader->next(&rec, &done);
+    if (!s.is_ok()) {
+      std::fprintf(stderr, "%s\n", s.message().c_str());
+      return 2;
+    }
+    if (done) break;
+    if (rec.type != replay::RecordType::kEvent) continue;
+    auto ev = replay::parse_event(rec, path + ":" + std::to_string(rec.line) + ": ");
+    if (!ev.is_ok()) {
+      std::fprintf(stderr, "%s\n", ev.status().message().c_str());
+      return 2;
+    }
+    events.push_back(std::move(ev).value());
+  }
+  const double parse_ms = now_ms() - t_parse;
+
+  // Timed: step() over every event, on a fresh engine per run.
+  double best_ms = 1e300;
+  std::vector<peers::Action> actions;
+  actions.reserve(1024);
+  for (int run = 0; run < repeat; run++) {
+    peers::PeerManager pm(setup.value().config, setup.value().local);
+    const double t0 = now_ms();
+    for (const peers::Event& ev : events) {
+      actions.clear();
+      const peers::Status s = pm.step(ev, &actions);
+      if (!s.is_ok()) {
+        std::fprintf(stderr, "%s: seq %llu: the engine refused the event: %s\n", path.c_str(),
+                     static_cast<unsigned long long>(ev.seq), s.message().c_str());
+        return 1;
+      }
+    }
+    best_ms = std::min(best_ms, now_ms() - t0);
+  }
+
+  // Per kind: every event clocked on its own (the clock reads add a little).
+  std::map<std::string, std::pair<uint64_t, std::vector<double>>> by_kind;
+  {
+    peers::PeerManager pm(setup.value().config, setup.value().local);
+    for (const peers::Event& ev : events) {
+      actions.clear();
+      const double t0 = now_ms();
+      (void)pm.step(ev, &actions);
+      const double us = (now_ms() - t0) * 1000.0;
+      auto& k = by_kind[kind_of(ev)];
+      k.first++;
+      k.second.push_back(us);
+    }
+  }
+
+  const double events_per_s = static_cast<double>(events.size()) / (best_ms / 1000.0);
+  std::printf("engine trace %s: %zu events, step loop %.1f ms (best of %d) = %.0f events/s (parse %.0f ms, untimed)\n",
+              path.c_str(), events.size(), best_ms, repeat, events_per_s, parse_ms);
+  nlohmann::json kinds = nlohmann::json::object();
+  for (auto& [kind, entry] : by_kind) {
+    std::vector<double>& us = entry.second;
+    double total = 0;
+    for (double u : us) total += u;
+    std::sort(us.begin(), us.end());
+    kinds[kind] = {{"events", entry.first}, {"ms", total / 1000.0}, {"median_us", us[us.size() / 2]}};
+  }
+  if (!json_out.empty()) {
+    std::ofstream out(json_out);
+    out << nlohmann::json{{"events", events.size()},
+                          {"step_loop_ms", best_ms},
+                          {"events_per_s", events_per_s},
+                          {"repeat", repeat},
+                          {"by_kind", kinds}}
+               .dump(1)
+        << "\n";
+  }
+  return 0;
+}
