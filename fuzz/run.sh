@@ -21,7 +21,7 @@ max_len=${FUZZ_MAX_LEN:-65536}
 if [[ ! -f build/fuzz/CMakeCache.txt ]]; then
   cmake --preset fuzz >/dev/null
 fi
-fuzzers=(trace_reader_fuzz)
+fuzzers=(trace_reader_fuzz engine_fuzz)
 cmake --build build/fuzz --target "${fuzzers[@]}" -j 2
 
 for fuzzer in "${fuzzers[@]}"; do
@@ -29,8 +29,14 @@ for fuzzer in "${fuzzers[@]}"; do
   corpus=build/fuzz/corpus/$name
   artifacts=build/fuzz/artifacts/$name
   mkdir -p "$corpus" "$artifacts"
+  # The reader reads trace files: real ones, broken ones, the regressions.
+  # The engine fuzzer's bytes are decoder input, not traces: its own seeds only.
+  case $fuzzer in
+    trace_reader_fuzz) seed_dirs=(fuzz/seeds/$name fuzz/regressions traces conformance/bad); dict=(-dict=fuzz/trace.dict) ;;
+    *) seed_dirs=(fuzz/seeds/$name); dict=() ;;
+  esac
   seeds=()
-  for d in fuzz/seeds/$name fuzz/regressions traces conformance/bad; do
+  for d in "${seed_dirs[@]}"; do
     [[ -d $d ]] && seeds+=("$d")
   done
   echo "== $fuzzer: ${seconds}s, max_len $max_len, corpus $corpus"
@@ -40,6 +46,6 @@ for fuzzer in "${fuzzers[@]}"; do
     "build/fuzz/fuzz/$fuzzer" \
       -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len="$max_len" \
       -timeout=10 -print_final_stats=1 \
-      -dict=fuzz/trace.dict -artifact_prefix="$artifacts/" \
+      "${dict[@]}" -artifact_prefix="$artifacts/" \
       "$corpus" "${seeds[@]}"
 done

@@ -1,7 +1,5 @@
 #include "replay/commands.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -13,6 +11,7 @@
 #include <sstream>
 
 #include "engine/utils/prioritize_peers.h"
+#include "replay/atomic_file.h"
 #include "replay/replayer.h"
 #include "replay/trace_reader.h"
 #include "replay/trace_schema.h"
@@ -254,7 +253,33 @@ bool load_known_failures(const std::string& path, std::map<std::string, KnownFai
   return true;
 }
 
-std::string xml_escape(const std::string& s) {
+// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is not one.
+size_t utf8_sequence_length(const std::string& s, size_t i) {
+  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; k++) {
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+  }
+  return n;
+}
+
+std::string xml_escape(const std::string& raw) {
+  // Error messages may quote bytes of a trace that are not UTF-8; the XML
+  // must stay well-formed, so such bytes become '?'.
+  std::string s;
+  s.reserve(raw.size());
+  for (size_t i = 0; i < raw.size();) {
+    const size_t n = utf8_sequence_length(raw, i);
+    if (n == 0) {
+      s += '?';
+      i++;
+    } else {
+      s.append(raw, i, n);
+      i += n;
+    }
+  }
   std::string o;
   o.reserve(s.size());
   for (char c : s) {
@@ -273,30 +298,6 @@ std::string xml_escape(const std::string& s) {
     }
   }
   return o;
-}
-
-// Writes `text` to `path` through a temporary file renamed into place, so an
-// interrupted run leaves the old file or the new one, never half of one.
-bool write_file_atomically(const std::string& path, const std::string& text, std::string* error) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f << text;
-    f.flush();
-    if (!f) {
-      *error = tmp + ": cannot write";
-      std::filesystem::remove(tmp);
-      return false;
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    *error = path + ": cannot rename into place: " + ec.message();
-    std::filesystem::remove(tmp);
-    return false;
-  }
-  return true;
 }
 
 struct TraceOutcome {
@@ -422,7 +423,7 @@ int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err) {
       merge(&total.score_transitions, r.coverage.score_transitions);
     }
     if (o.status == "ERROR") {
-      err << o.message << "\n";
+      err << r.message << "\n";  // unstripped: a lone error line must name its file
     } else if (o.status != "PASS" || !opts.quiet) {
       out << std::left << std::setw(11) << o.status << o.path << ": " << o.message << "\n";
     }
@@ -471,8 +472,10 @@ int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err) {
       x << "</testcase>\n";
     }
     x << "</testsuite>\n";
-    if (!write_file_atomically(opts.junit, x.str(), &error)) {
-      err << error << "\n";
+    // AtomicFile: an interrupted run leaves the old report or the new one.
+    peers::Status written = write_file_atomically(opts.junit, x.str());
+    if (!written.is_ok()) {
+      err << opts.junit << ": " << written.message() << "\n";
       return kExitBadInput;
     }
   }

@@ -24,13 +24,17 @@ find . -mindepth 1 -maxdepth 1 ! -name make_catalog.sh ! -name README.md -exec r
 
 ZSTD="zstd -q -19 --no-progress -c"
 
-H='{"type":"header","format":"peer-replay-trace","format_version":1,"producer":{"name":"catalog","version":"0","mode":"scripted"},"scenario":"bad","seed":"1","config":{"targetPeers":4,"maxPeers":6,"targetGroupPeers":6,"gossipDecayIntervalMs":12000,"disablePeerScoring":false,"genesisTime":1600000000,"discovery":true,"chain":{"SLOTS_PER_EPOCH":32,"SLOT_DURATION_MS":12000,"CUSTODY_REQUIREMENT":4,"SAMPLES_PER_SLOT":8,"NUMBER_OF_CUSTODY_GROUPS":128,"NUMBER_OF_COLUMNS":128,"DATA_COLUMN_SIDECAR_SUBNET_COUNT":128,"ALTAIR_FORK_EPOCH":0,"BELLATRIX_FORK_EPOCH":0,"CAPELLA_FORK_EPOCH":0,"DENEB_FORK_EPOCH":0,"ELECTRA_FORK_EPOCH":0,"FULU_FORK_EPOCH":0,"GLOAS_FORK_EPOCH":null}},"local":{"nodeId":"0000000000000000000000000000000000000000000000000000000000000000","custodyGroupCount":4,"sampleGroups":[1,2],"sampledSubnets":[1,2],"status":{"forkDigest":"aabbccdd","finalizedRoot":"0101010101010101010101010101010101010101010101010101010101010101","finalizedEpoch":30,"headRoot":"0202020202020202020202020202020202020202020202020202020202020202","headSlot":1000}}}'
+H='{"type":"header","format":"peer-replay-trace","format_version":1,"producer":{"name":"catalog","version":"0","mode":"scripted"},"scenario":"bad","seed":"1","config":{"targetPeers":4,"maxPeers":6,"targetGroupPeers":6,"gossipDecayIntervalMs":12000,"disablePeerScoring":false,"genesisTime":1600000000,"discovery":false,"chain":{"SLOTS_PER_EPOCH":32,"SLOT_DURATION_MS":12000,"CUSTODY_REQUIREMENT":4,"SAMPLES_PER_SLOT":8,"NUMBER_OF_CUSTODY_GROUPS":128,"NUMBER_OF_COLUMNS":128,"DATA_COLUMN_SIDECAR_SUBNET_COUNT":128,"ALTAIR_FORK_EPOCH":0,"BELLATRIX_FORK_EPOCH":0,"CAPELLA_FORK_EPOCH":0,"DENEB_FORK_EPOCH":0,"ELECTRA_FORK_EPOCH":0,"FULU_FORK_EPOCH":0,"GLOAS_FORK_EPOCH":null}},"local":{"nodeId":"0000000000000000000000000000000000000000000000000000000000000000","custodyGroupCount":4,"sampleGroups":[1,2],"sampledSubnets":[1,2],"status":{"forkDigest":"aabbccdd","finalizedRoot":"0101010101010101010101010101010101010101010101010101010101010101","finalizedEpoch":30,"headRoot":"0202020202020202020202020202020202020202020202020202020202020202","headSlot":1000}}}'
 S='{"forkDigest":"aabbccdd","finalizedRoot":"0101010101010101010101010101010101010101010101010101010101010101","finalizedEpoch":30,"headRoot":"0202020202020202020202020202020202020202020202020202020202020202","headSlot":1000}'
 
 # ev SEQ T_MS [KIND [EXTRA]]: an event line; ex SEQ [ACTIONS [EXTRA]]: an expect line.
 ev() { printf '{"type":"event","seq":%s,"t_ms":%s,"kind":"%s"%s}\n' "$1" "$2" "${3:-goodbye_all}" "${4:-}"; }
 ex() { printf '{"type":"expect","seq":%s,"actions":%s%s}\n' "$1" "${2:-[]}" "${3:-}"; }
 hd() { printf '%s\n' "$H"; }
+# The first event, as `check` accepts it: the engine replays a case up to its
+# broken line, so what comes before that line must be a valid run (init with
+# the subnets its heartbeat reads; no discovery, no peers: no actions).
+init1() { printf '{"type":"event","seq":1,"t_ms":10,"kind":"init","active_attnets":[],"active_syncnets":[]}\n'; }
 # hd_sub OLD NEW: the header with one literal substring replaced (must occur once).
 hd_sub() {
   local n
@@ -61,9 +65,9 @@ hd_sub '"format_version":1' '"format_version":"1"' | case_ format_version_string
 { hd; hd; } | case_ second_header.jsonl '{file}:2: a second header record: the header must be line 1 only'
 
 # ---- JSON Lines -------------------------------------------------------------
-{ hd; ev 1 10; printf '{"type":"expect",\n'; ex 1; } | case_ bad_json_mid_file.jsonl \
+{ hd; init1; printf '{"type":"expect",\n'; ex 1; } | case_ bad_json_mid_file.jsonl \
   '{file}:3: invalid JSON: [json.exception.parse_error.101] parse error at line 1, column 18: syntax error while parsing object key - unexpected end of input; expected string literal'
-{ hd; ev 1 10; printf '\n'; ex 1; } | case_ empty_line.jsonl '{file}:3: empty line: expected a JSON object'
+{ hd; init1; printf '\n'; ex 1; } | case_ empty_line.jsonl '{file}:3: empty line: expected a JSON object'
 { hd; printf '[1,2]\n'; } | case_ record_not_object.jsonl '{file}:2: expected a JSON object, got array'
 { hd; printf '{"type":5}\n'; } | case_ type_not_string.jsonl \
   '{file}:2: expected a string member "type" (header, event, expect or end)'
@@ -80,10 +84,10 @@ hd_sub '"format_version":1' '"format_version":"1"' | case_ format_version_string
   '{file}:2: event (request) member "body": expected a decimal integer string for ping'
 
 # ---- zstd framing ------------------------------------------------------------
-{ hd; ev 1 10; ex 1; } | $ZSTD | head -c -2 | case_ truncated_zstd_frame.jsonl.zst \
+{ hd; init1; ex 1; } | $ZSTD | head -c -2 | case_ truncated_zstd_frame.jsonl.zst \
   '{file}:4: truncated zstd frame: the file ends inside frame 1'
 printf '\x28\xb5\x2f\xfd' | case_ zstd_magic_only.jsonl.zst '{file}:1: truncated zstd frame: the file ends inside frame 1'
-{ { hd; ev 1 10; ex 1; } | $ZSTD; printf 'GARBAGE!GARBAGE!'; } | case_ garbage_after_frame.jsonl.zst \
+{ { hd; init1; ex 1; } | $ZSTD; printf 'GARBAGE!GARBAGE!'; } | case_ garbage_after_frame.jsonl.zst \
   '{file}:4: bytes after zstd frame 1 are not a zstd frame (near byte offset @GARBAGE_OFFSET@): Unknown frame descriptor'
 # The offset in that message is where the garbage starts: the frame's size.
 garbage_offset=$(( $(stat -c %s garbage_after_frame.jsonl.zst) - 16 ))
@@ -98,23 +102,23 @@ sed -i "s/@GARBAGE_OFFSET@/$garbage_offset/" garbage_after_frame.jsonl.zst.expec
   '{file}:2: line longer than the limit of 8388608 bytes'
 
 # ---- sequence rules ----------------------------------------------------------
-{ hd; ev 1 10; ex 1; ev 3 10; } | case_ seq_gap.jsonl \
+{ hd; init1; ex 1; ev 3 10; } | case_ seq_gap.jsonl \
   '{file}:4: expected event seq 2, got 3 (seq counts 1, 2, 3 with no gap)'
 { hd; ev 0 10; } | case_ seq_zero.jsonl '{file}:2: expected event seq 1, got 0 (seq counts 1, 2, 3 with no gap)'
-{ hd; ev 1 10; ev 2 9; } | case_ t_ms_went_back.jsonl '{file}:3: t_ms went back: 9 < 10 of the previous event'
-{ hd; ev 1 10; ex 2; } | case_ expect_before_event.jsonl \
+{ hd; init1; ev 2 9; } | case_ t_ms_went_back.jsonl '{file}:3: t_ms went back: 9 < 10 of the previous event'
+{ hd; init1; ex 2; } | case_ expect_before_event.jsonl \
   '{file}:3: expect names seq 2, an event not read yet (last event seq 1)'
-{ hd; ev 1 10; ex 1; ex 1; } | case_ expect_twice.jsonl \
+{ hd; init1; ex 1; ex 1; } | case_ expect_twice.jsonl \
   '{file}:4: expect names seq 1 again or out of order (previous expect: seq 1)'
-{ hd; ev 1 10; printf '{"type":"end","events":1}\n'; ev 2 10; } | case_ record_after_end.jsonl \
+{ hd; init1; printf '{"type":"end","events":1}\n'; ev 2 10; } | case_ record_after_end.jsonl \
   '{file}:4: expected nothing after the "end" record'
-{ hd; ev 1 10; printf '{"type":"end","events":3}\n'; } | case_ end_count_wrong.jsonl \
+{ hd; init1; printf '{"type":"end","events":3}\n'; } | case_ end_count_wrong.jsonl \
   '{file}:3: "end" says 3 events, but 1 were read'
 
 # ---- vocabulary ----------------------------------------------------------------
 { hd; ev 1 10 teleport; } | case_ unknown_event_kind.jsonl \
   '{file}:2: unknown event kind "teleport" (FORMAT.md §3.1 lists the known kinds)'
-{ hd; ev 1 10; ex 1 '[{"kind":"dance","peer":"a"}]'; } | case_ unknown_action_kind.jsonl \
+{ hd; init1; ex 1 '[{"kind":"dance","peer":"a"}]'; } | case_ unknown_action_kind.jsonl \
   '{file}:3: actions[0]: unknown action kind "dance" (FORMAT.md §3.2 lists the known kinds)'
 { hd; ev 1 10 timer ',"timer":"alarm"'; } | case_ unknown_timer.jsonl \
   '{file}:2: event (timer) member "timer": expected one of startup_ping_status, ping_status, heartbeat, gossip_scores, goodbye_timeout, got "alarm"'
@@ -134,12 +138,12 @@ sed -i "s/@GARBAGE_OFFSET@/$garbage_offset/" garbage_after_frame.jsonl.zst.expec
   '{file}:2: event (goodbye_all) member "seq": expected an integer in [0, 2^53-1]'
 { hd; ev 1.5 10; } | case_ seq_fraction.jsonl \
   '{file}:2: event (goodbye_all) member "seq": expected an integer in [0, 2^53-1]'
-{ hd; ev 1 10; ex 1 '[]' ',"scores":[{"peer":"a","lodestar":"1","gossip":0,"ignore_negative":false,"score":0,"last_update_ms":0}]'; } \
+{ hd; init1; ex 1 '[]' ',"scores":[{"peer":"a","lodestar":"1","gossip":0,"ignore_negative":false,"score":0,"last_update_ms":0}]'; } \
   | case_ score_is_string.jsonl '{file}:3: scores[0] member "lodestar": expected a finite number'
-{ hd; ev 1 10; ex 1 '[]' ',"scores":[{"peer":"a","lodestar":NaN,"gossip":0,"ignore_negative":false,"score":0,"last_update_ms":0}]'; } \
+{ hd; init1; ex 1 '[]' ',"scores":[{"peer":"a","lodestar":NaN,"gossip":0,"ignore_negative":false,"score":0,"last_update_ms":0}]'; } \
   | case_ score_nan_token.jsonl \
   '{file}:3: invalid JSON: [json.exception.parse_error.101] parse error at line 1, column 72: syntax error while parsing value - invalid literal; last read: '"'"'"lodestar":N'"'"
-{ hd; ev 1 10; ex 1 '[]' ',"scores":[{"peer":"a","lodestar":1e999,"gossip":0,"ignore_negative":false,"score":0,"last_update_ms":0}]'; } \
+{ hd; init1; ex 1 '[]' ',"scores":[{"peer":"a","lodestar":1e999,"gossip":0,"ignore_negative":false,"score":0,"last_update_ms":0}]'; } \
   | case_ score_overflows_double.jsonl \
   '{file}:3: invalid JSON: [json.exception.out_of_range.406] number overflow parsing '"'"'1e999'"'"
 { hd; ev 1 10 rand_placeholder; } | sed 's/"kind":"rand_placeholder"/"kind":"goodbye_all","rand":[0.5,1]/' | case_ rand_not_below_1.jsonl \
