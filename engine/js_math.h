@@ -10,7 +10,7 @@
 //
 // Build requirement: every translation unit that does double arithmetic on a
 // path that reaches an output is compiled with -ffp-contract=off (set globally
-// in the top-level CMakeLists.txt) and never with -ffast-math: JS never fuses a
+// in the top-level CMakeLists.txt) and never with fast-math flags: JS never fuses a
 // multiply and an add.
 //
 // Verified by engine/js_math_test.cc against Node's own Math.exp and Math.round
