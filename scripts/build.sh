@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset=${1:-release}
-if [[ ! -f build/$preset/CMakeCache.txt ]]; then
+# Configure when there is no generated build system yet: a cache alone is what a configure
+# that failed (a missing package, say) leaves behind.
+if [[ ! -f build/$preset/Makefile && ! -f build/$preset/build.ninja ]]; then
   cmake --preset "$preset" >/dev/null
 fi
 cmake --build --preset "$preset" -j "$(nproc)"
