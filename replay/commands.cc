@@ -96,20 +96,22 @@ int cmd_stats(const StatsOptions& opts, std::ostream& out, std::ostream& err) {
       events_by_kind[rec.kind]++;
       if (first_t_ms < 0) first_t_ms = rec.t_ms;
       last_t_ms = rec.t_ms;
-      if (auto p = rec.json.find("peer"); p != rec.json.end()) peers.insert(p->get<std::string>());
-      if (rec.kind == "timer") timers[rec.json["timer"].get<std::string>()]++;
+      const JsonRef j = rec.root();
+      if (const JsonRef p = j.find("peer"); p.is_string()) peers.emplace(p.str());
+      if (rec.kind == "timer") timers[std::string(j["timer"].str())]++;
     } else if (rec.type == RecordType::kExpect) {
       expects++;
-      for (const auto& a : rec.json["actions"]) {
+      // The reader checked every action's kind and members.
+      for (const JsonRef a : rec.root()["actions"]) {
         actions++;
-        const std::string kind = a["kind"].get<std::string>();
-        actions_by_kind[kind]++;
-        if (kind == "send_goodbye") goodbyes[a["reason"].get<std::string>()]++;
-        if (auto p = a.find("peer"); p != a.end()) peers.insert(p->get<std::string>());
+        const std::string_view kind = a["kind"].str();
+        actions_by_kind[std::string(kind)]++;
+        if (kind == "send_goodbye") goodbyes[std::string(a["reason"].str())]++;
+        if (const JsonRef p = a.find("peer"); p.is_string()) peers.emplace(p.str());
       }
     }
   }
-  const nlohmann::json& h = reader.header().json;
+  const nlohmann::json h = reader.header().to_json();
   const uint64_t in_bytes = reader.bytes_read();
   const uint64_t text_bytes = reader.bytes_decompressed();
   const double span_s = events > 0 ? static_cast<double>(last_t_ms - first_t_ms) / 1000.0 : 0.0;

@@ -57,6 +57,9 @@ std::string show(const json& v) {
   return cut(v.dump());
 }
 
+// Only on a difference: a DOM copy of one value is cheap enough there.
+std::string show(JsonRef v) { return show(v.to_json()); }
+
 // Distance in ulps between two finite doubles of the same sign (else max).
 uint64_t ulp_distance(double a, double b) {
   int64_t ia = 0;
@@ -67,30 +70,103 @@ uint64_t ulp_distance(double a, double b) {
   return ia > ib ? static_cast<uint64_t>(ia - ib) : static_cast<uint64_t>(ib - ia);
 }
 
-bool numbers_equal(const json& a, const json& b, uint64_t ulp) {
-  const bool a_int = a.is_number_integer();
-  const bool b_int = b.is_number_integer();
-  if (a_int && b_int) {
-    if (a.is_number_unsigned() || b.is_number_unsigned()) {
+// A number as either side holds it: the expected side is the trace's tape,
+// the actual side the engine's output rendered as nlohmann::json.
+struct Number {
+  bool is_int = false;
+  bool is_unsigned = false;
+  int64_t i = 0;
+  uint64_t u = 0;
+  double d = 0;
+};
+
+Number number_of(JsonRef v) {
+  Number n;
+  n.is_int = v.is_number_integer();
+  n.is_unsigned = v.is_number_unsigned();
+  if (n.is_unsigned) n.u = v.as_uint64();
+  if (n.is_int && !n.is_unsigned) n.i = v.as_int64();
+  n.d = v.as_double();
+  return n;
+}
+
+Number number_of(const json& v) {
+  Number n;
+  n.is_int = v.is_number_integer();
+  n.is_unsigned = v.is_number_unsigned();
+  if (n.is_unsigned) n.u = v.get<uint64_t>();
+  if (n.is_int && !n.is_unsigned) n.i = v.get<int64_t>();
+  n.d = v.get<double>();
+  return n;
+}
+
+bool numbers_equal(const Number& a, const Number& b, uint64_t ulp) {
+  if (a.is_int && b.is_int) {
+    if (a.is_unsigned || b.is_unsigned) {
       // Compare through int64 where both fit; unsigned values above INT64_MAX only equal each other.
-      if (a.is_number_unsigned() && b.is_number_unsigned()) return a.get<uint64_t>() == b.get<uint64_t>();
-      const json& u = a.is_number_unsigned() ? a : b;
-      const json& s = a.is_number_unsigned() ? b : a;
-      const int64_t sv = s.get<int64_t>();
-      return sv >= 0 && static_cast<uint64_t>(sv) == u.get<uint64_t>();
+      if (a.is_unsigned && b.is_unsigned) return a.u == b.u;
+      const Number& u = a.is_unsigned ? a : b;
+      const Number& s = a.is_unsigned ? b : a;
+      return s.i >= 0 && static_cast<uint64_t>(s.i) == u.u;
     }
-    return a.get<int64_t>() == b.get<int64_t>();
+    return a.i == b.i;
   }
-  const double da = a.get<double>();
-  const double db = b.get<double>();
   uint64_t ba = 0;
   uint64_t bb = 0;
-  std::memcpy(&ba, &da, sizeof da);
-  std::memcpy(&bb, &db, sizeof db);
+  std::memcpy(&ba, &a.d, sizeof a.d);
+  std::memcpy(&bb, &b.d, sizeof b.d);
   if (ba == bb) return true;
   if (ulp == 0) return false;
-  if (!std::isfinite(da) || !std::isfinite(db)) return false;
-  return ulp_distance(da, db) <= ulp;
+  if (!std::isfinite(a.d) || !std::isfinite(b.d)) return false;
+  return ulp_distance(a.d, b.d) <= ulp;
+}
+
+json::value_t value_type(JsonRef v) {
+  switch (v.type()) {
+    case JsonRef::Type::kNull: return json::value_t::null;
+    case JsonRef::Type::kBool: return json::value_t::boolean;
+    case JsonRef::Type::kInteger: return json::value_t::number_integer;
+    case JsonRef::Type::kUnsigned: return json::value_t::number_unsigned;
+    case JsonRef::Type::kFloat: return json::value_t::number_float;
+    case JsonRef::Type::kString: return json::value_t::string;
+    case JsonRef::Type::kArray: return json::value_t::array;
+    case JsonRef::Type::kObject: return json::value_t::object;
+  }
+  return json::value_t::discarded;
+}
+
+bool scalars_equal(JsonRef exp, const json& act) {
+  switch (exp.type()) {
+    case JsonRef::Type::kNull: return act.is_null();
+    case JsonRef::Type::kBool: return act.is_boolean() && act.get<bool>() == exp.as_bool();
+    case JsonRef::Type::kString: return act.is_string() && act.get_ref<const std::string&>() == exp.str();
+    default: return false;
+  }
+}
+
+// The common case first: is the expected value (from the trace) equal to the
+// actual one, member for member and bit for bit (or within `ulp`)? Builds no
+// strings; diff_json below says where they differ.
+bool json_equal(JsonRef exp, const json& act, uint64_t ulp) {
+  if (exp.is_number() && act.is_number()) return numbers_equal(number_of(exp), number_of(act), ulp);
+  if (value_type(exp) != act.type()) return false;
+  if (exp.is_object()) {
+    if (exp.size() != act.size()) return false;  // keys are unique on both sides after the reader's checks
+    for (auto it = exp.begin(); it != exp.end(); ++it) {
+      auto a = act.find(it.key());
+      if (a == act.end() || !json_equal(*it, *a, ulp)) return false;
+    }
+    return true;
+  }
+  if (exp.is_array()) {
+    if (exp.size() != act.size()) return false;
+    size_t i = 0;
+    for (const JsonRef e : exp) {
+      if (!json_equal(e, act[i++], ulp)) return false;
+    }
+    return true;
+  }
+  return scalars_equal(exp, act);
 }
 
 struct FieldDiff {
@@ -100,23 +176,25 @@ struct FieldDiff {
 };
 
 // Member-by-member comparison; appends the differing leaves.
-void diff_json(const json& exp, const json& act, const std::string& path, uint64_t ulp, std::vector<FieldDiff>* out) {
+void diff_json(JsonRef exp, const json& act, const std::string& path, uint64_t ulp, std::vector<FieldDiff>* out) {
   if (out->size() >= kMaxFieldDiffs) return;
+  if (json_equal(exp, act, ulp)) return;
   if (exp.is_number() && act.is_number()) {
-    if (!numbers_equal(exp, act, ulp)) out->push_back({path, show(exp), show(act)});
+    out->push_back({path, show(exp), show(act)});
     return;
   }
-  if (exp.type() != act.type()) {
+  if (value_type(exp) != act.type()) {
     out->push_back({path, show(exp), show(act)});
     return;
   }
   if (exp.is_object()) {
     for (auto it = exp.begin(); it != exp.end(); ++it) {
-      auto a = act.find(it.key());
+      const std::string key(it.key());
+      auto a = act.find(key);
       if (a == act.end()) {
-        out->push_back({path + "." + it.key(), show(*it), "(absent)"});
+        out->push_back({path + "." + key, show(*it), "(absent)"});
       } else {
-        diff_json(*it, *a, path + "." + it.key(), ulp, out);
+        diff_json(*it, *a, path + "." + key, ulp, out);
       }
     }
     for (auto it = act.begin(); it != act.end(); ++it) {
@@ -129,10 +207,11 @@ void diff_json(const json& exp, const json& act, const std::string& path, uint64
       out->push_back({path + ".length", std::to_string(exp.size()), std::to_string(act.size())});
     }
     const size_t n = std::min(exp.size(), act.size());
-    for (size_t i = 0; i < n; i++) diff_json(exp[i], act[i], path + "[" + std::to_string(i) + "]", ulp, out);
+    size_t i = 0;
+    for (auto it = exp.begin(); i < n; ++it, ++i) diff_json(*it, act[i], path + "[" + std::to_string(i) + "]", ulp, out);
     return;
   }
-  if (exp != act) out->push_back({path, show(exp), show(act)});
+  out->push_back({path, show(exp), show(act)});
 }
 
 // The engine's output for one event, kept until its expect is read.
@@ -518,7 +597,7 @@ void Replayer::on_event_record(const Record& rec) {
 }
 
 void Replayer::on_expect_record(const Record& rec) {
-  const json& j = rec.json;
+  const JsonRef j = rec.root();
   auto it = awaiting_.find(rec.seq);
   if (it == awaiting_.end()) {
     // The reader guarantees the event was read; its result aged out.
@@ -531,8 +610,8 @@ void Replayer::on_expect_record(const Record& rec) {
   awaiting_.erase(it);
   result_.expects++;
 
-  const json* exp_actions = j.contains("actions") ? &j["actions"] : nullptr;
-  if (exp_actions == nullptr || !exp_actions->is_array()) {
+  const JsonRef exp_actions = j["actions"];
+  if (!exp_actions.is_array()) {
     bad_input(where(rec.line) + "actions: expected an array");
     stop_ = true;
     return;
@@ -545,16 +624,17 @@ void Replayer::on_expect_record(const Record& rec) {
   // Actions: exact, in order.
   {
     std::vector<FieldDiff> diffs;
-    diff_json(*exp_actions, actual.actions, "actions", 0, &diffs);
-    result_.actions_compared += exp_actions->size();
+    diff_json(exp_actions, actual.actions, "actions", 0, &diffs);
+    result_.actions_compared += exp_actions.size();
     if (!diffs.empty()) {
       differs = true;
       // Name the first differing action in the headline.
-      size_t first = std::min(exp_actions->size(), actual.actions.size());
-      for (size_t i = 0; i < std::min(exp_actions->size(), actual.actions.size()); i++) {
-        if ((*exp_actions)[i] != actual.actions[i]) {
+      size_t first = std::min(exp_actions.size(), actual.actions.size());
+      size_t i = 0;
+      for (auto ea = exp_actions.begin(); i < std::min(exp_actions.size(), actual.actions.size()); ++ea, ++i) {
+        if (!json_equal(*ea, actual.actions[i], 0)) {
           std::vector<FieldDiff> d;
-          diff_json((*exp_actions)[i], actual.actions[i], "", 0, &d);
+          diff_json(*ea, actual.actions[i], "", 0, &d);
           if (!d.empty()) {
             first = i;
             break;
@@ -562,16 +642,16 @@ void Replayer::on_expect_record(const Record& rec) {
         }
       }
       headline = "actions differ at actions[" + std::to_string(first) + "] (expected " +
-                 std::to_string(exp_actions->size()) + " actions, the engine made " +
+                 std::to_string(exp_actions.size()) + " actions, the engine made " +
                  std::to_string(actual.actions.size()) + ")";
       details << "actions, expected vs actual (differing members only):\n";
       for (const FieldDiff& d : diffs) {
         details << "  " << d.path << ":\n    expected " << d.expected << "\n    actual   " << d.actual << "\n";
       }
-      details << "expected actions: " << cut(exp_actions->dump(), 2 * kValueCut) << "\n";
+      details << "expected actions: " << cut(exp_actions.dump(), 2 * kValueCut) << "\n";
       details << "actual actions:   " << cut(actual.actions.dump(), 2 * kValueCut) << "\n";
-      for (const json& a : *exp_actions) {
-        if (a.contains("peer") && a["peer"].is_string()) involved.push_back(a["peer"].get<std::string>());
+      for (const JsonRef a : exp_actions) {
+        if (a["peer"].is_string()) involved.emplace_back(a["peer"].str());
       }
       for (const json& a : actual.actions) {
         if (a.contains("peer") && a["peer"].is_string()) involved.push_back(a["peer"].get<std::string>());
@@ -580,17 +660,26 @@ void Replayer::on_expect_record(const Record& rec) {
   }
 
   // Scores: bit for bit unless options_.ulp.
-  const bool full = j.contains("scores_full") && j["scores_full"].is_boolean() && j["scores_full"].get<bool>();
-  const json empty = json::array();
-  const json& exp_scores = j.contains("scores") && j["scores"].is_array() ? j["scores"] : empty;
-  const json& exp_removed = j.contains("scores_removed") && j["scores_removed"].is_array() ? j["scores_removed"] : empty;
-  for (const json& e : exp_scores) {
-    if (e.is_object() && e.contains("peer") && e["peer"].is_string()) {
-      note_history(&expected_history_, e["peer"].get<std::string>(), "seq " + std::to_string(rec.seq) + ": " + e.dump());
+  const bool full = j["scores_full"].is_boolean() && j["scores_full"].as_bool();
+  // An absent member reads as an empty array (the reader checked the types).
+  static const std::string kEmptyArray = "[]";
+  static const JsonTape empty_tape = [] {
+    JsonTape t;
+    std::string why;
+    const bool ok = t.parse(kEmptyArray, &why);
+    assert(ok);
+    (void)ok;
+    return t;
+  }();
+  const JsonRef exp_scores = j["scores"].is_array() ? j["scores"] : empty_tape.root();
+  const JsonRef exp_removed = j["scores_removed"].is_array() ? j["scores_removed"] : empty_tape.root();
+  for (const JsonRef e : exp_scores) {
+    if (e["peer"].is_string()) {
+      note_history(&expected_history_, std::string(e["peer"].str()), "seq " + std::to_string(rec.seq) + ": " + e.dump());
     }
   }
-  for (const json& p : exp_removed) {
-    if (p.is_string()) note_history(&expected_history_, p.get<std::string>(), "seq " + std::to_string(rec.seq) + ": removed");
+  for (const JsonRef p : exp_removed) {
+    if (p.is_string()) note_history(&expected_history_, std::string(p.str()), "seq " + std::to_string(rec.seq) + ": removed");
   }
   std::shared_ptr<const peers::PeerScoreStats> full_dump = actual.scores_full;
   if (full && full_dump == nullptr) {
@@ -615,9 +704,7 @@ void Replayer::on_expect_record(const Record& rec) {
         const size_t rb = d.path.find(']');
         if (lb != std::string::npos && rb != std::string::npos && d.path.rfind("scores_removed", 0) != 0) {
           const size_t index = std::strtoull(d.path.c_str() + lb + 1, nullptr, 10);
-          if (index < exp_scores.size() && exp_scores[index].contains("peer") && exp_scores[index]["peer"].is_string()) {
-            involved.push_back(exp_scores[index]["peer"].get<std::string>());
-          }
+          if (const JsonRef e = exp_scores.at(index); e["peer"].is_string()) involved.emplace_back(e["peer"].str());
           if (index < act_scores.size()) involved.push_back(act_scores[index]["peer"].get<std::string>());
         }
       }
@@ -646,7 +733,7 @@ ReplayResult Replayer::run() {
     return result_;
   }
   std::unique_ptr<TraceReader> reader = std::move(opened).value();
-  auto setup = parse_header(reader->header().json, where(reader->header().line));
+  auto setup = parse_header(reader->header().root(), where(reader->header().line));
   if (!setup.is_ok()) {
     bad_input(setup.status().message());
     return result_;

@@ -30,7 +30,7 @@ namespace {
 // subscriptions; otherwise the entries added or changed, and the removed peers.
 bool writes_full_dump(const Record& rec) {
   if (rec.kind == "init" || rec.kind == "committee_subscriptions") return true;
-  return rec.kind == "timer" && rec.json.value("timer", "") == "heartbeat";
+  return rec.kind == "timer" && rec.root()["timer"] == "heartbeat";
 }
 
 struct Outcome {
@@ -46,7 +46,7 @@ Outcome run_one(const std::string& in_path, const std::string& out_path, const R
   if (!opened.is_ok()) return {kExitBadInput, opened.status().message()};
   TraceReader& reader = *opened.value();
   const std::string at_header = reader.path() + ":1: ";
-  auto setup = parse_header(reader.header().json, at_header);
+  auto setup = parse_header(reader.header().root(), at_header);
   if (!setup.is_ok()) return {kExitBadInput, setup.status().message()};
   peers::PeerManager pm(setup.value().config, setup.value().local);
 

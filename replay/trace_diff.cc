@@ -413,7 +413,7 @@ class TraceSide {
     if (!opened.is_ok()) return opened.status();
     reader_ = std::move(opened).value();
     if (read_ahead) read_ahead_ = std::make_unique<ReadAhead>(reader_.get());
-    const json& h = reader_->header().json;
+    const json h = reader_->header().to_json();
     summary_->path = path;
     summary_->scenario = h.value("scenario", "");
     summary_->seed = h.value("seed", "");
@@ -456,7 +456,7 @@ class TraceSide {
         pending_.push_back(std::move(u));
       } else if (rec.type == RecordType::kExpect) {
         summary_->expects++;
-        summary_->actions += rec.json["actions"].size();
+        summary_->actions += rec.root()["actions"].size();
         last_expect_seq_ = rec.seq;
         if (!pending_.empty() && rec.seq >= pending_.front().event.seq) {
           Unit& u = pending_[rec.seq - pending_.front().event.seq];
@@ -508,8 +508,7 @@ bool may_have_integer_negative_zero(std::string_view line) {
 
 // The record's JSON, re-parsed exactly when the line has an integer "-0".
 const json& exact(const Record& r, json* storage) {
-  if (!may_have_integer_negative_zero(r.raw)) return r.json;
-  *storage = parse_json_exact(r.raw);
+  *storage = may_have_integer_negative_zero(r.raw) ? parse_json_exact(r.raw) : r.to_json();
   assert(!storage->is_discarded());  // the reader parsed the same line
   return *storage;
 }
@@ -520,9 +519,15 @@ std::string str_member(const json& j, const char* name) {
   return it->is_string() ? it->get<std::string>() : it->dump();
 }
 
-size_t count_reqs(const json& actions) {
+std::string str_member(JsonRef j, const char* name) {
+  const JsonRef v = j.find(name);
+  if (!v) return "";
+  return v.is_string() ? std::string(v.str()) : v.dump();
+}
+
+size_t count_reqs(JsonRef actions) {
   size_t n = 0;
-  for (const json& a : actions) n += a.contains("req") ? 1 : 0;
+  for (const JsonRef a : actions) n += a.contains("req") ? 1 : 0;
   return n;
 }
 
@@ -601,14 +606,14 @@ class Differ {
     ctx_.seq = seq;
     ctx_.t_ms = ua.event.t_ms;
     ctx_.event_kind = ua.event.kind;
-    ctx_.event_peer = str_member(ua.event.json, "peer");
+    ctx_.event_peer = str_member(ua.event.root(), "peer");
     ctx_.a_line = ua.has_expect ? ua.expect.line : 0;
     ctx_.b_line = ub.has_expect ? ub.expect.line : 0;
     const uint64_t before = r_->differences;
     if (ua.has_expect && ub.has_expect) {
       r_->expects_compared++;
-      const json& aa = ua.expect.json["actions"];
-      const json& ab = ub.expect.json["actions"];
+      const JsonRef aa = ua.expect.root()["actions"];
+      const JsonRef ab = ub.expect.root()["actions"];
       if (ua.expect.raw == ub.expect.raw) {
         reqs_a_ += count_reqs(aa);
         reqs_b_ += count_reqs(ab);
@@ -621,7 +626,7 @@ class Differ {
       }
     } else if (ua.has_expect || ub.has_expect) {
       const bool in_a = ua.has_expect;
-      const json& e = in_a ? ua.expect.json : ub.expect.json;
+      const JsonRef e = in_a ? ua.expect.root() : ub.expect.root();
       (in_a ? reqs_a_ : reqs_b_) += count_reqs(e["actions"]);
       (in_a ? r_->expects_only_in_a : r_->expects_only_in_b)++;
       DiffItem* item = add_item(in_a ? DiffItemType::kExpectOnlyInA : DiffItemType::kExpectOnlyInB);
@@ -642,7 +647,7 @@ class Differ {
     if (events == 0) range.first = seq;
     range.last = seq;
     events++;
-    if (u.has_expect) (in_a ? r_->only_in_a_actions : r_->only_in_b_actions) += u.expect.json["actions"].size();
+    if (u.has_expect) (in_a ? r_->only_in_a_actions : r_->only_in_b_actions) += u.expect.root()["actions"].size();
     if (opts_.inputs_must_match) {
       *error = std::string("inputs differ: ") + (in_a ? r_->b.path : r_->a.path) + " ends after " +
                std::to_string(seq - 1) + " events, " + (in_a ? r_->a.path : r_->b.path) + " goes on (seq " +
@@ -1076,7 +1081,7 @@ int diff_trace_files(const DiffOptions& opts, const std::string& a, const std::s
     return kExitBadInput;
   }
   Differ differ(opts, report);
-  differ.compare_headers(side_a.header().json, side_b.header().json);
+  differ.compare_headers(side_a.header().to_json(), side_b.header().to_json());
   if (opts.inputs_must_match && !report->header_diffs.empty()) {
     *error = "inputs differ: " + differ.header_mismatch_message() + "; --inputs-must-match requires the same inputs";
     return kExitBadInput;

@@ -19,34 +19,33 @@ constexpr int64_t kMaxSafeInteger = (int64_t{1} << 53) - 1;
 // Small typed getters: each returns an error naming the member.
 class Getter {
  public:
-  Getter(const json& obj, std::string where, std::string path) : obj_(obj), where_(std::move(where)), path_(std::move(path)) {}
+  Getter(JsonRef obj, std::string where, std::string path) : obj_(obj), where_(std::move(where)), path_(std::move(path)) {}
 
   Status error(const std::string& member, const std::string& expected) const {
     return Status::corruption(where_ + path_ + member + ": expected " + expected);
   }
   bool has(const char* member) const { return obj_.is_object() && obj_.contains(member) && !obj_[member].is_null(); }
-  const json* find(const char* member) const {
-    if (!obj_.is_object()) return nullptr;
-    auto it = obj_.find(member);
-    return it == obj_.end() ? nullptr : &*it;
+  JsonRef find(const char* member) const {
+    JsonRef it = obj_.find(member);
+    return it;
   }
 
   Status integer(const char* member, int64_t min, int64_t max, int64_t* out) const {
-    const json* v = find(member);
-    if (v == nullptr) return error(member, "an integer (member missing)");
-    return as_integer(*v, member, min, max, out);
+    JsonRef v = find(member);
+    if (!v) return error(member, "an integer (member missing)");
+    return as_integer(v, member, min, max, out);
   }
-  Status as_integer(const json& v, const std::string& member, int64_t min, int64_t max, int64_t* out) const {
+  Status as_integer(JsonRef v, const std::string& member, int64_t min, int64_t max, int64_t* out) const {
     if (v.is_number_integer()) {
       if (v.is_number_unsigned()) {
-        const uint64_t u = v.get<uint64_t>();
+        const uint64_t u = v.as_uint64();
         if (u > static_cast<uint64_t>(max)) return error(member, "an integer <= " + std::to_string(max));
         *out = static_cast<int64_t>(u);
       } else {
-        *out = v.get<int64_t>();
+        *out = v.as_int64();
       }
     } else if (v.is_number_float()) {
-      const double d = v.get<double>();
+      const double d = v.as_double();
       if (!std::isfinite(d) || std::floor(d) != d || std::fabs(d) > static_cast<double>(kMaxSafeInteger)) {
         return error(member, "an integer");
       }
@@ -60,26 +59,26 @@ class Getter {
     return Status::ok();
   }
   Status boolean(const char* member, bool* out) const {
-    const json* v = find(member);
-    if (v == nullptr || !v->is_boolean()) return error(member, "a boolean");
-    *out = v->get<bool>();
+    JsonRef v = find(member);
+    if (!v || !v.is_boolean()) return error(member, "a boolean");
+    *out = v.as_bool();
     return Status::ok();
   }
   Status string(const char* member, std::string* out) const {
-    const json* v = find(member);
-    if (v == nullptr || !v->is_string()) return error(member, "a string");
-    *out = v->get<std::string>();
+    JsonRef v = find(member);
+    if (!v || !v.is_string()) return error(member, "a string");
+    *out = std::string(v.str());
     return Status::ok();
   }
   // A BigInt / uint64 written as a decimal string.
   Status decimal_u64(const char* member, uint64_t* out) const {
-    const json* v = find(member);
-    if (v == nullptr) return error(member, "a decimal string");
-    return as_decimal_u64(*v, member, out);
+    JsonRef v = find(member);
+    if (!v) return error(member, "a decimal string");
+    return as_decimal_u64(v, member, out);
   }
-  Status as_decimal_u64(const json& v, const std::string& member, uint64_t* out) const {
+  Status as_decimal_u64(JsonRef v, const std::string& member, uint64_t* out) const {
     if (!v.is_string()) return error(member, "a decimal string");
-    const std::string& s = v.get_ref<const std::string&>();
+    const std::string_view s = v.str();
     if (s.empty() || s.size() > 20) return error(member, "a decimal string of a uint64");
     uint64_t value = 0;
     for (char c : s) {
@@ -93,13 +92,13 @@ class Getter {
   }
   // Fixed-width lowercase hex, into `n` bytes.
   Status hex(const char* member, uint8_t* out, size_t n) const {
-    const json* v = find(member);
-    if (v == nullptr) return error(member, std::to_string(2 * n) + " hex digits (member missing)");
-    return as_hex(*v, member, out, n);
+    JsonRef v = find(member);
+    if (!v) return error(member, std::to_string(2 * n) + " hex digits (member missing)");
+    return as_hex(v, member, out, n);
   }
-  Status as_hex(const json& v, const std::string& member, uint8_t* out, size_t n) const {
+  Status as_hex(JsonRef v, const std::string& member, uint8_t* out, size_t n) const {
     if (!v.is_string()) return error(member, std::to_string(2 * n) + " hex digits");
-    std::string s = v.get<std::string>();
+    std::string s = std::string(v.str());
     if (s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) s = s.substr(2);
     if (s.size() != 2 * n) return error(member, std::to_string(2 * n) + " hex digits, got " + std::to_string(s.size()));
     for (size_t i = 0; i < n; i++) {
@@ -117,21 +116,20 @@ class Getter {
     return -1;
   }
   Getter sub(const char* member) const {
-    const json* v = find(member);
-    static const json kNull;
-    return Getter(v != nullptr ? *v : kNull, where_, path_ + member + ".");
+    JsonRef v = find(member);
+    return Getter(v, where_, path_ + member + ".");
   }
-  const json& obj() const { return obj_; }
+  JsonRef obj() const { return obj_; }
   const std::string& where() const { return where_; }
   const std::string& path() const { return path_; }
 
  private:
-  const json& obj_;
+  JsonRef obj_;  // may be the missing value
   std::string where_;
   std::string path_;
 };
 
-Status parse_status(const json& v, const std::string& where, const std::string& path, peers::ChainStatus* out) {
+Status parse_status(JsonRef v, const std::string& where, const std::string& path, peers::ChainStatus* out) {
   if (!v.is_object()) return Status::corruption(where + path + ": expected a Status object");
   Getter g(v, where, path + ".");
   Status s = g.hex("forkDigest", out->fork_digest.data(), 4);
@@ -151,9 +149,9 @@ Status parse_status(const json& v, const std::string& where, const std::string& 
 
 // An SSZ bitvector in hex: bit i is bit i % 8 of byte i / 8.
 template <size_t N>
-Status parse_bitvector(const json& v, const std::string& where, const std::string& member, std::bitset<N>* out) {
+Status parse_bitvector(JsonRef v, const std::string& where, const std::string& member, std::bitset<N>* out) {
   if (!v.is_string()) return Status::corruption(where + member + ": expected hex digits");
-  std::string s = v.get<std::string>();
+  std::string s = std::string(v.str());
   if (s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) s = s.substr(2);
   const size_t bytes = (N + 7) / 8;
   // syncnets (4 bits) may be written as one hex digit.
@@ -177,24 +175,24 @@ Status parse_bitvector(const json& v, const std::string& where, const std::strin
   return Status::ok();
 }
 
-Status parse_metadata(const json& v, const std::string& where, const std::string& path, peers::Metadata* out) {
+Status parse_metadata(JsonRef v, const std::string& where, const std::string& path, peers::Metadata* out) {
   Getter g(v, where, path + ".");
   Status s = g.decimal_u64("seqNumber", &out->seq_number);
   if (!s.is_ok()) return s;
-  const json* attnets = g.find("attnets");
-  if (attnets == nullptr) return g.error("attnets", "hex digits");
-  s = parse_bitvector(*attnets, where, path + ".attnets", &out->attnets);
+  JsonRef attnets = g.find("attnets");
+  if (!attnets) return g.error("attnets", "hex digits");
+  s = parse_bitvector(attnets, where, path + ".attnets", &out->attnets);
   if (!s.is_ok()) return s;
   out->syncnets.reset();
   if (g.has("syncnets")) {
     peers::Syncnets syncnets;
-    s = parse_bitvector(*g.find("syncnets"), where, path + ".syncnets", &syncnets);
+    s = parse_bitvector(g.find("syncnets"), where, path + ".syncnets", &syncnets);
     if (!s.is_ok()) return s;
     out->syncnets = syncnets;
   }
   out->custody_group_count.reset();
   if (g.has("custodyGroupCount")) {
-    const json& c = *g.find("custodyGroupCount");
+    JsonRef c = g.find("custodyGroupCount");
     uint64_t cgc = 0;
     if (c.is_string()) {
       s = g.decimal_u64("custodyGroupCount", &cgc);
@@ -211,7 +209,7 @@ Status parse_metadata(const json& v, const std::string& where, const std::string
 
 Status parse_node_id(const Getter& g, const char* member, peers::NodeId* out) { return g.hex(member, out->data(), 32); }
 
-Status parse_connection(const json& v, const std::string& where, const std::string& path, peers::ConnectionSpec* out) {
+Status parse_connection(JsonRef v, const std::string& where, const std::string& path, peers::ConnectionSpec* out) {
   Getter g(v, where, path);
   Status s = g.string("peer", &out->peer);
   if (s.is_ok()) s = g.string("conn", &out->conn);
@@ -236,11 +234,12 @@ Status parse_connection(const json& v, const std::string& where, const std::stri
   return s;
 }
 
-Status parse_subnets(const json& v, const std::string& where, const std::string& member,
+Status parse_subnets(JsonRef v, const std::string& where, const std::string& member,
                      std::vector<peers::ActiveSubnet>* out) {
   if (!v.is_array()) return Status::corruption(where + member + ": expected an array of {subnet, toSlot}");
-  for (size_t i = 0; i < v.size(); i++) {
-    Getter g(v[i], where, member + "[" + std::to_string(i) + "].");
+  size_t i = 0;
+  for (const JsonRef e : v) {
+    Getter g(e, where, member + "[" + std::to_string(i++) + "].");
     peers::ActiveSubnet a;
     Status s = g.integer("subnet", 0, 1 << 20, &a.subnet);
     if (s.is_ok()) s = g.integer("toSlot", 0, kMaxSafeInteger, &a.to_slot);
@@ -250,14 +249,14 @@ Status parse_subnets(const json& v, const std::string& where, const std::string&
   return Status::ok();
 }
 
-Status parse_inputs(const json& j, const std::string& where, peers::Event* ev) {
+Status parse_inputs(JsonRef j, const std::string& where, peers::Event* ev) {
   if (j.contains("rand")) {
-    const json& r = j["rand"];
+    JsonRef r = j["rand"];
     if (!r.is_array()) return Status::corruption(where + "rand: expected an array of numbers in [0, 1)");
     std::vector<double> draws;
-    for (const json& d : r) {
+    for (JsonRef d : r) {
       if (!d.is_number()) return Status::corruption(where + "rand: expected numbers");
-      const double x = d.get<double>();
+      const double x = d.as_double();
       if (!(x >= 0.0 && x < 1.0)) return Status::corruption(where + "rand: expected numbers in [0, 1)");
       draws.push_back(x);
     }
@@ -276,16 +275,16 @@ Status parse_inputs(const json& j, const std::string& where, peers::Event* ev) {
     ev->active_syncnets = std::move(subnets);
   }
   if (j.contains("gossip_scores")) {
-    const json& g = j["gossip_scores"];
+    JsonRef g = j["gossip_scores"];
     if (!g.is_array()) return Status::corruption(where + "gossip_scores: expected an array of [peer, score]");
     std::vector<std::pair<peers::PeerIdStr, double>> scores;
-    for (const json& e : g) {
-      if (!e.is_array() || e.size() != 2 || !e[0].is_string() || !e[1].is_number()) {
+    for (JsonRef e : g) {
+      if (!e.is_array() || e.size() != 2 || !e.at(0).is_string() || !e.at(1).is_number()) {
         return Status::corruption(where + "gossip_scores: expected [peer, score] pairs");
       }
-      const double score = e[1].get<double>();
+      const double score = e.at(1).as_double();
       if (!std::isfinite(score)) return Status::corruption(where + "gossip_scores: expected finite scores");
-      scores.emplace_back(e[0].get<std::string>(), score);
+      scores.emplace_back(std::string(e.at(0).str()), score);
     }
     ev->gossip_scores = std::move(scores);
   }
@@ -293,7 +292,7 @@ Status parse_inputs(const json& j, const std::string& where, peers::Event* ev) {
 }
 
 Result<peers::Event> parse_event_inner(const Record& record, const std::string& where) {
-  const json& j = record.json;
+  const JsonRef j = record.root();
   if (!j.is_object()) return Status::corruption(where + "expected an event object");
   peers::Event ev;
   ev.seq = record.seq;
@@ -308,11 +307,12 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
   if (kind == "init") {
     ev.kind = peers::EventKind::kInit;
     if (j.contains("connections")) {
-      const json& cs = j["connections"];
+      JsonRef cs = j["connections"];
       if (!cs.is_array()) return g.error("connections", "an array");
-      for (size_t i = 0; i < cs.size(); i++) {
+      size_t i = 0;
+      for (const JsonRef e : cs) {
         peers::ConnectionSpec c;
-        s = parse_connection(cs[i], where, "connections[" + std::to_string(i) + "].", &c);
+        s = parse_connection(e, where, "connections[" + std::to_string(i++) + "].", &c);
         if (!s.is_ok()) return s;
         ev.connections.push_back(std::move(c));
       }
@@ -349,10 +349,10 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
       s = g.decimal_u64("body", &ev.body_uint);
       if (!s.is_ok()) return s;
     } else if (ev.method == "status") {
-      const json* body = g.find("body");
-      if (body == nullptr) return g.error("body", "a Status");
+      JsonRef body = g.find("body");
+      if (!body) return g.error("body", "a Status");
       peers::ChainStatus st;
-      s = parse_status(*body, where, "body", &st);
+      s = parse_status(body, where, "body", &st);
       if (!s.is_ok()) return s;
       ev.body_status = st;
     }
@@ -360,27 +360,27 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
     ev.kind = peers::EventKind::kResponse;
     s = g.integer("req", 1, kMaxSafeInteger, &ev.req);
     if (!s.is_ok()) return s;
-    const json* ok = g.find("ok");
-    const json* err = g.find("error");
-    if ((ok == nullptr) == (err == nullptr)) return g.error("ok", "exactly one of \"ok\" and \"error\"");
-    if (err != nullptr) {
+    JsonRef ok = g.find("ok");
+    JsonRef err = g.find("error");
+    if ((!ok) == (!err)) return g.error("ok", "exactly one of \"ok\" and \"error\"");
+    if (err.valid()) {
       ev.is_error = true;
-      if (!err->is_string()) return g.error("error", "a string");
-      ev.error = err->get<std::string>();
-    } else if (ok->is_null()) {
+      if (!err.is_string()) return g.error("error", "a string");
+      ev.error = std::string(err.str());
+    } else if (ok.is_null()) {
       ev.ok.shape = peers::ResponseValue::Shape::kNull;
-    } else if (ok->is_string()) {
+    } else if (ok.is_string()) {
       ev.ok.shape = peers::ResponseValue::Shape::kSeqNumber;
       s = g.decimal_u64("ok", &ev.ok.seq_number);
-    } else if (ok->is_object() && ok->contains("forkDigest")) {
+    } else if (ok.is_object() && ok.contains("forkDigest")) {
       ev.ok.shape = peers::ResponseValue::Shape::kStatus;
-      s = parse_status(*ok, where, "ok", &ev.ok.status);
-    } else if (ok->is_object() && ok->contains("seqNumber")) {
+      s = parse_status(ok, where, "ok", &ev.ok.status);
+    } else if (ok.is_object() && ok.contains("seqNumber")) {
       ev.ok.shape = peers::ResponseValue::Shape::kMetadata;
-      s = parse_metadata(*ok, where, "ok", &ev.ok.metadata);
-    } else if (ok->is_object()) {
+      s = parse_metadata(ok, where, "ok", &ev.ok.metadata);
+    } else if (ok.is_object()) {
       ev.ok.shape = peers::ResponseValue::Shape::kIdentify;
-      Getter og(*ok, where, "ok.");
+      Getter og(ok, where, "ok.");
       if (og.has("agentVersion")) {
         std::string agent;
         s = og.string("agentVersion", &agent);
@@ -420,17 +420,17 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
     ev.kind = peers::EventKind::kCommitteeSubscriptions;
   } else if (kind == "restatus_peers") {
     ev.kind = peers::EventKind::kRestatusPeers;
-    const json* ps = g.find("peers");
-    if (ps == nullptr || !ps->is_array()) return g.error("peers", "an array of peer ids");
-    for (const json& p : *ps) {
+    JsonRef ps = g.find("peers");
+    if (!ps || !ps.is_array()) return g.error("peers", "an array of peer ids");
+    for (JsonRef p : ps) {
       if (!p.is_string()) return g.error("peers", "an array of peer ids");
-      ev.peers.push_back(p.get<std::string>());
+      ev.peers.push_back(std::string(p.str()));
     }
   } else if (kind == "local_status") {
     ev.kind = peers::EventKind::kLocalStatus;
-    const json* st = g.find("status");
-    if (st == nullptr) return g.error("status", "a Status");
-    s = parse_status(*st, where, "status", &ev.status);
+    JsonRef st = g.find("status");
+    if (!st) return g.error("status", "a Status");
+    s = parse_status(st, where, "status", &ev.status);
     if (!s.is_ok()) return s;
   } else if (kind == "goodbye_all") {
     ev.kind = peers::EventKind::kGoodbyeAll;
@@ -440,14 +440,14 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
   return ev;
 }
 
-peers::Epoch parse_fork_epoch(const json& chain, const char* member, const std::string& where, Status* s) {
-  auto it = chain.find(member);
-  if (it == chain.end()) {
+peers::Epoch parse_fork_epoch(JsonRef chain, const char* member, const std::string& where, Status* s) {
+  const JsonRef it = chain.find(member);
+  if (!it) {
     *s = Status::corruption(where + "config.chain." + member + ": expected an integer or null (member missing)");
     return 0;
   }
-  if (it->is_null()) return peers::kFarFutureEpoch;
-  if (it->is_number_float() && std::isinf(it->get<double>())) return peers::kFarFutureEpoch;
+  if (it.is_null()) return peers::kFarFutureEpoch;
+  if (it.is_number_float() && std::isinf(it.as_double())) return peers::kFarFutureEpoch;
   int64_t epoch = 0;
   Getter g(chain, where, "config.chain.");
   *s = g.integer(member, 0, INT64_MAX, &epoch);
@@ -456,7 +456,7 @@ peers::Epoch parse_fork_epoch(const json& chain, const char* member, const std::
 
 }  // namespace
 
-Result<TraceSetup> parse_header(const json& header, const std::string& where) {
+Result<TraceSetup> parse_header(JsonRef header, const std::string& where) {
   try {
     TraceSetup setup;
     if (!header.is_object()) return Status::corruption(where + "expected a header object");
@@ -501,27 +501,27 @@ Result<TraceSetup> parse_header(const json& header, const std::string& where) {
     s = parse_node_id(l, "nodeId", &local.node_id);
     if (s.is_ok()) s = l.integer("custodyGroupCount", 0, 1 << 20, &local.custody_group_count);
     if (!s.is_ok()) return s;
-    const json* sample_groups = l.find("sampleGroups");
-    if (sample_groups == nullptr || !sample_groups->is_array()) return l.error("sampleGroups", "an array of integers");
-    for (const json& x : *sample_groups) {
+    JsonRef sample_groups = l.find("sampleGroups");
+    if (!sample_groups || !sample_groups.is_array()) return l.error("sampleGroups", "an array of integers");
+    for (JsonRef x : sample_groups) {
       int64_t v = 0;
       s = l.as_integer(x, "sampleGroups", 0, 1 << 20, &v);
       if (!s.is_ok()) return s;
       local.sample_groups.push_back(static_cast<peers::CustodyIndex>(v));
     }
-    const json* sampled_subnets = l.find("sampledSubnets");
-    if (sampled_subnets == nullptr || !sampled_subnets->is_array()) {
+    JsonRef sampled_subnets = l.find("sampledSubnets");
+    if (!sampled_subnets || !sampled_subnets.is_array()) {
       return l.error("sampledSubnets", "an array of integers");
     }
-    for (const json& x : *sampled_subnets) {
+    for (JsonRef x : sampled_subnets) {
       int64_t v = 0;
       s = l.as_integer(x, "sampledSubnets", 0, 1 << 20, &v);
       if (!s.is_ok()) return s;
       local.sampled_subnets.push_back(v);
     }
-    const json* status = l.find("status");
-    if (status == nullptr) return l.error("status", "a Status");
-    s = parse_status(*status, where, "local.status", &local.status);
+    JsonRef status = l.find("status");
+    if (!status) return l.error("status", "a Status");
+    s = parse_status(status, where, "local.status", &local.status);
     if (!s.is_ok()) return s;
     return setup;
   } catch (const json::exception& e) {

@@ -33,7 +33,7 @@ struct TraceSetup {
 };
 
 // `where` is the "<file>:<line>: " prefix for messages.
-peers::Result<TraceSetup> parse_header(const nlohmann::json& header, const std::string& where);
+peers::Result<TraceSetup> parse_header(JsonRef header, const std::string& where);
 peers::Result<peers::Event> parse_event(const Record& record, const std::string& where);
 
 // Engine values rendered as FORMAT.md spells them.

@@ -262,51 +262,44 @@ Status TraceReader::next(Record* out, bool* done) {
   if (!line.empty() && line.back() == '\r') line.pop_back();
   if (line.empty()) return sticky_ = Status::corruption(where(line_) + "empty line: expected a JSON object");
 
-  Record rec;
+  // Parsed in place: the tape's and raw's buffers are reused from the record
+  // the caller read before.
+  Record& rec = *out;
   rec.line = line_;
-  // A pointer range keeps nlohmann's lexer on raw chars (faster than string iterators).
-  rec.json = nlohmann::json::parse(line.data(), line.data() + line.size(), nullptr, /*allow_exceptions=*/false);
-  if (rec.json.is_discarded()) {
-    // Parse again with exceptions to get nlohmann's position and reason.
-    std::string why = "invalid JSON";
-    try {
-      nlohmann::json ignored = nlohmann::json::parse(line);
-      (void)ignored;
-    } catch (const nlohmann::json::exception& e) {
-      // Not only parse_error: a number beyond the double range ("1e999")
-      // throws out_of_range 406, which escaped and aborted the CLI (found by
-      // the malformed-trace catalog, conformance/bad/score_overflows_double).
-      why = std::string("invalid JSON: ") + e.what();
-    }
-    return sticky_ = Status::corruption(where(line_) + cut(why, 200));
+  rec.seq = 0;
+  rec.t_ms = 0;
+  rec.kind.clear();
+  std::string why;
+  if (!rec.tape.parse(line, &why)) return sticky_ = Status::corruption(where(line_) + cut(why, 200));
+  if (options_.keep_raw) {
+    rec.raw.assign(line);
+  } else {
+    rec.raw.clear();
   }
-  if (options_.keep_raw) rec.raw = line;
   s = check_record(&rec);
   if (!s.is_ok()) return sticky_ = s;
-  *out = std::move(rec);
   return Status::ok();
 }
 
 Status TraceReader::check_record(Record* rec) {
-  const nlohmann::json& j = rec->json;
-  const std::string at = where(rec->line);
-  if (!j.is_object()) return Status::corruption(at + "expected a JSON object, got " + std::string(j.type_name()));
-  auto type_it = j.find("type");
-  if (type_it == j.end() || !type_it->is_string()) {
-    return Status::corruption(at + "expected a string member \"type\" (header, event, expect or end)");
+  const JsonRef j = rec->root();
+  if (!j.is_object()) return Status::corruption(where(rec->line) + "expected a JSON object, got " + std::string(j.type_name()));
+  const JsonRef type_ref = j.find("type");
+  if (!type_ref.is_string()) {
+    return Status::corruption(where(rec->line) + "expected a string member \"type\" (header, event, expect or end)");
   }
-  const std::string& type = type_it->get_ref<const std::string&>();
-  SchemaContext ctx{at, options_.strict, options_.on_warning};
+  const std::string_view type = type_ref.str();
+  SchemaContext ctx{path_, rec->line, options_.strict, options_.on_warning};
 
   if (rec->line == 1) {
     if (type != "header") {
-      return Status::corruption(at + "expected the header record (\"type\":\"header\") on line 1, got \"type\":\"" +
-                                cut(type, 40) + "\"");
+      return Status::corruption(where(rec->line) + "expected the header record (\"type\":\"header\") on line 1, got \"type\":\"" +
+                                cut(std::string(type), 40) + "\"");
     }
     rec->type = RecordType::kHeader;
     return check_header(j, ctx);
   }
-  if (ended_) return Status::corruption(at + "expected nothing after the \"end\" record");
+  if (ended_) return Status::corruption(where(rec->line) + "expected nothing after the \"end\" record");
 
   if (type == "event") {
     rec->type = RecordType::kEvent;
@@ -315,11 +308,11 @@ Status TraceReader::check_record(Record* rec) {
     Status s = check_event(j, ctx, &seq, &t_ms, &rec->kind);
     if (!s.is_ok()) return s;
     if (seq != events_read_ + 1) {
-      return Status::corruption(at + "expected event seq " + std::to_string(events_read_ + 1) + ", got " +
+      return Status::corruption(where(rec->line) + "expected event seq " + std::to_string(events_read_ + 1) + ", got " +
                                 std::to_string(seq) + " (seq counts 1, 2, 3 with no gap)");
     }
     if (t_ms < last_t_ms_) {
-      return Status::corruption(at + "t_ms went back: " + std::to_string(t_ms) + " < " + std::to_string(last_t_ms_) +
+      return Status::corruption(where(rec->line) + "t_ms went back: " + std::to_string(t_ms) + " < " + std::to_string(last_t_ms_) +
                                 " of the previous event");
     }
     rec->seq = seq;
@@ -334,11 +327,11 @@ Status TraceReader::check_record(Record* rec) {
     Status s = check_expect(j, ctx, &seq);
     if (!s.is_ok()) return s;
     if (seq > events_read_) {
-      return Status::corruption(at + "expect names seq " + std::to_string(seq) +
+      return Status::corruption(where(rec->line) + "expect names seq " + std::to_string(seq) +
                                 ", an event not read yet (last event seq " + std::to_string(events_read_) + ")");
     }
     if (seq <= last_expect_seq_) {
-      return Status::corruption(at + "expect names seq " + std::to_string(seq) +
+      return Status::corruption(where(rec->line) + "expect names seq " + std::to_string(seq) +
                                 " again or out of order (previous expect: seq " + std::to_string(last_expect_seq_) +
                                 ")");
     }
@@ -352,14 +345,14 @@ Status TraceReader::check_record(Record* rec) {
     Status s = check_end(j, ctx, &events);
     if (!s.is_ok()) return s;
     if (events != events_read_) {
-      return Status::corruption(at + "\"end\" says " + std::to_string(events) + " events, but " +
+      return Status::corruption(where(rec->line) + "\"end\" says " + std::to_string(events) + " events, but " +
                                 std::to_string(events_read_) + " were read");
     }
     ended_ = true;
     return Status::ok();
   }
-  if (type == "header") return Status::corruption(at + "a second header record: the header must be line 1 only");
-  return Status::corruption(at + "unknown record type \"" + cut(type, 40) + "\": expected event, expect or end");
+  if (type == "header") return Status::corruption(where(rec->line) + "a second header record: the header must be line 1 only");
+  return Status::corruption(where(rec->line) + "unknown record type \"" + cut(std::string(type), 40) + "\": expected event, expect or end");
 }
 
 peers::Status copy_decompressed(const std::string& path, std::ostream& out) {

@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/status.h"
+#include "replay/json_tape.h"
 
 namespace replay {
 
@@ -40,8 +41,14 @@ struct Record {
   uint64_t seq = 0;      // event and expect records
   int64_t t_ms = 0;      // event records
   std::string kind;      // event records: the event kind
-  nlohmann::json json;   // the whole record as parsed
+  JsonTape tape;         // the whole record as parsed (see json_tape.h)
   std::string raw;       // the line as read (no "\r\n"), for repro files and `cat`
+
+  JsonRef root() const { return tape.root(); }
+  // A DOM copy of the record, for consumers that compare or edit whole
+  // records (the diff on lines that differ, reports); it costs about what
+  // json::parse of the line costs, so the hot paths read the tape.
+  nlohmann::json to_json() const { return tape.root().to_json(); }
 };
 
 struct ReaderOptions {
@@ -72,8 +79,10 @@ class TraceReader {
   const Record& header() const { return header_; }
   const std::string& path() const { return path_; }
 
-  // Reads the next record after the header into *out. Sets *done and leaves
-  // *out untouched at a clean end of the trace. Any error is sticky.
+  // Reads the next record after the header into *out, reusing its buffers
+  // (pass the same Record each time to read without allocating). Sets *done
+  // and leaves *out untouched at a clean end of the trace; after an error
+  // *out holds nothing of use. Any error is sticky.
   peers::Status next(Record* out, bool* done);
 
   bool compressed() const;

@@ -7,7 +7,6 @@
 
 namespace replay {
 
-using nlohmann::json;
 using peers::Status;
 
 namespace {
@@ -65,22 +64,22 @@ const char* type_text(T t) {
   return "?";
 }
 
-bool is_int_in(const json& v, int64_t lo, int64_t hi) {
-  if (v.is_number_unsigned()) return v.get<uint64_t>() <= static_cast<uint64_t>(hi) && lo <= 0 + hi;
+bool is_int_in(JsonRef v, int64_t lo, int64_t hi) {
+  if (v.is_number_unsigned()) return v.as_uint64() <= static_cast<uint64_t>(hi) && lo <= 0 + hi;
   if (v.is_number_integer()) {
-    const int64_t x = v.get<int64_t>();
+    const int64_t x = v.as_int64();
     return x >= lo && x <= hi;
   }
   if (v.is_number_float()) {  // JS prints 1e21-style integers as floats only beyond 2^53
-    const double d = v.get<double>();
+    const double d = v.as_double();
     return std::isfinite(d) && std::floor(d) == d && d >= static_cast<double>(lo) && d <= static_cast<double>(hi);
   }
   return false;
 }
 
-bool is_hex(const json& v, size_t digits) {
+bool is_hex(JsonRef v, size_t digits) {
   if (!v.is_string()) return false;
-  const auto& s = v.get_ref<const std::string&>();
+  const auto& s = v.str();
   if (s.size() != digits) return false;
   for (char c : s) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
@@ -92,14 +91,14 @@ bool is_hex(const json& v, size_t digits) {
 // both recurse once per nesting level, and a line of the 8 MiB limit can nest
 // millions of levels deep, which overflowed the stack (found by
 // fuzz/trace_reader_fuzz; inputs in fuzz/regressions/deep-*).
-bool is_hex_member(const json& obj, const char* key, size_t digits) {
-  auto it = obj.find(key);
-  return it != obj.end() && is_hex(*it, digits);
+bool is_hex_member(JsonRef obj, const char* key, size_t digits) {
+  JsonRef it = obj.find(key);
+  return it.valid() && is_hex(it, digits);
 }
 
-bool is_decimal(const json& v) {
+bool is_decimal(JsonRef v) {
   if (!v.is_string()) return false;
-  const auto& s = v.get_ref<const std::string&>();
+  const auto& s = v.str();
   size_t i = (!s.empty() && s[0] == '-') ? 1 : 0;
   if (i == s.size() || s.size() > 80) return false;
   for (; i < s.size(); i++) {
@@ -108,12 +107,12 @@ bool is_decimal(const json& v) {
   return true;
 }
 
-bool is_finite_number(const json& v) { return v.is_number() && std::isfinite(v.get<double>()); }
+bool is_finite_number(JsonRef v) { return v.is_number() && std::isfinite(v.as_double()); }
 
-Status check_type(const json& v, T t, const std::string& at, const std::string& name);
+Status check_type(JsonRef v, T t, const std::string& at, const std::string& name);
 
 // The fast path of check_type for the common member types: no allocation.
-bool type_ok(const json& v, T t) {
+bool type_ok(JsonRef v, T t) {
   switch (t) {
     case T::kString: return v.is_string();
     case T::kUint: return is_int_in(v, 0, kMaxSafeInteger);
@@ -127,20 +126,20 @@ bool type_ok(const json& v, T t) {
   }
 }
 
-Status check_members(const json& obj, std::initializer_list<Member> members, const SchemaContext& ctx,
+Status check_members(JsonRef obj, std::initializer_list<Member> members, const SchemaContext& ctx,
                      const std::string& what, std::initializer_list<const char*> also_known = {}) {
   size_t found = 0;
   for (const Member& m : members) {
-    auto it = obj.find(m.name);
-    if (it == obj.end()) {
+    JsonRef it = obj.find(m.name);
+    if (!it) {
       if (m.required) {
-        return Status::corruption(ctx.at + what + ": expected member \"" + m.name + "\" (" + type_text(m.type) + ")");
+        return Status::corruption(ctx.at() + what + ": expected member \"" + m.name + "\" (" + type_text(m.type) + ")");
       }
       continue;
     }
     found++;
-    if (type_ok(*it, m.type)) continue;  // the message is only built on failure
-    Status s = check_type(*it, m.type, ctx.at, what + " member \"" + m.name + "\"");
+    if (type_ok(it, m.type)) continue;  // the message is only built on failure
+    Status s = check_type(it, m.type, ctx.at(), what + " member \"" + m.name + "\"");
     if (!s.is_ok()) return s;
   }
   // Keys are unique, so when every key was one of `members` there is nothing
@@ -151,14 +150,14 @@ Status check_members(const json& obj, std::initializer_list<Member> members, con
     for (const Member& m : members) known = known || it.key() == m.name;
     for (const char* k : also_known) known = known || it.key() == k;
     if (known) continue;
-    const std::string msg = what + ": unknown member \"" + it.key() + "\"";
-    if (ctx.strict) return Status::corruption(ctx.at + msg + " (--strict)");
-    if (ctx.on_warning) ctx.on_warning(ctx.at + "warning: " + msg);
+    const std::string msg = what + ": unknown member \"" + std::string(it.key()) + "\"";
+    if (ctx.strict) return Status::corruption(ctx.at() + msg + " (--strict)");
+    if (ctx.on_warning) ctx.on_warning(ctx.at() + "warning: " + msg);
   }
   return Status::ok();
 }
 
-Status check_status(const json& v, const std::string& at, const std::string& name) {
+Status check_status(JsonRef v, const std::string& at, const std::string& name) {
   if (!v.is_object()) return Status::corruption(at + name + ": expected a Status object");
   static const char* kMembers[] = {"forkDigest", "finalizedRoot", "finalizedEpoch", "headRoot", "headSlot"};
   if (!is_hex_member(v, "forkDigest", 8)) return Status::corruption(at + name + ".forkDigest: expected 8 hex digits");
@@ -174,12 +173,12 @@ Status check_status(const json& v, const std::string& at, const std::string& nam
   for (auto it = v.begin(); it != v.end(); ++it) {
     bool known = it.key() == "earliestAvailableSlot";
     for (const char* k : kMembers) known = known || it.key() == k;
-    if (!known) return Status::corruption(at + name + ": unknown Status member \"" + it.key() + "\"");
+    if (!known) return Status::corruption(at + name + ": unknown Status member \"" + std::string(it.key()) + "\"");
   }
   return Status::ok();
 }
 
-Status check_type(const json& v, T t, const std::string& at, const std::string& name) {
+Status check_type(JsonRef v, T t, const std::string& at, const std::string& name) {
   bool ok = true;
   switch (t) {
     case T::kString: ok = v.is_string(); break;
@@ -197,29 +196,32 @@ Status check_type(const json& v, T t, const std::string& at, const std::string& 
     case T::kUintOrNull: ok = v.is_null() || is_int_in(v, 0, kMaxSafeInteger); break;
     case T::kPeers:
       ok = v.is_array();
-      for (size_t i = 0; ok && i < v.size(); i++) ok = v[i].is_string();
+      for (auto it = v.begin(); ok && it != v.end(); ++it) ok = (*it).is_string();
       break;
     case T::kInts:
       ok = v.is_array();
-      for (size_t i = 0; ok && i < v.size(); i++) ok = is_int_in(v[i], -kMaxSafeInteger, kMaxSafeInteger);
+      for (auto it = v.begin(); ok && it != v.end(); ++it) ok = is_int_in(*it, -kMaxSafeInteger, kMaxSafeInteger);
       break;
     case T::kSubnets:
       ok = v.is_array();
-      for (size_t i = 0; ok && i < v.size(); i++) {
-        ok = v[i].is_object() && v[i].size() == 2 && v[i].contains("subnet") && v[i].contains("toSlot") &&
-             is_int_in(v[i]["subnet"], 0, 1 << 20) && is_int_in(v[i]["toSlot"], 0, kMaxSafeInteger);
+      for (auto it = v.begin(); ok && it != v.end(); ++it) {
+        const JsonRef e = *it;
+        ok = e.is_object() && e.size() == 2 && e.contains("subnet") && e.contains("toSlot") &&
+             is_int_in(e["subnet"], 0, 1 << 20) && is_int_in(e["toSlot"], 0, kMaxSafeInteger);
       }
       break;
     case T::kRand:
       ok = v.is_array();
-      for (size_t i = 0; ok && i < v.size(); i++) {
-        ok = is_finite_number(v[i]) && v[i].get<double>() >= 0.0 && v[i].get<double>() < 1.0;
+      for (auto it = v.begin(); ok && it != v.end(); ++it) {
+        const JsonRef e = *it;
+        ok = is_finite_number(e) && e.as_double() >= 0.0 && e.as_double() < 1.0;
       }
       break;
     case T::kGossipScores:
       ok = v.is_array();
-      for (size_t i = 0; ok && i < v.size(); i++) {
-        ok = v[i].is_array() && v[i].size() == 2 && v[i][0].is_string() && is_finite_number(v[i][1]);
+      for (auto it = v.begin(); ok && it != v.end(); ++it) {
+        const JsonRef e = *it;
+        ok = e.is_array() && e.size() == 2 && e.at(0).is_string() && is_finite_number(e.at(1));
       }
       break;
   }
@@ -233,11 +235,11 @@ Status check_type(const json& v, T t, const std::string& at, const std::string& 
       {"kind", T::kString, true}, {"rand", T::kRand, false}, {"active_attnets", T::kSubnets, false}, \
       {"active_syncnets", T::kSubnets, false}, {"gossip_scores", T::kGossipScores, false}
 
-Status check_enum(const json& obj, const char* member, std::initializer_list<const char*> values,
+Status check_enum(JsonRef obj, const char* member, std::initializer_list<const char*> values,
                   const std::string& at, const std::string& what) {
-  auto it = obj.find(member);
-  if (it == obj.end()) return Status::ok();
-  const auto& s = it->get_ref<const std::string&>();
+  JsonRef it = obj.find(member);
+  if (!it) return Status::ok();
+  const std::string_view s = it.str();
   std::string list;
   for (const char* v : values) {
     if (s == v) return Status::ok();
@@ -245,16 +247,16 @@ Status check_enum(const json& obj, const char* member, std::initializer_list<con
     list += v;
   }
   return Status::corruption(at + what + " member \"" + member + "\": expected one of " + list + ", got \"" +
-                            s.substr(0, 40) + "\"");
+                            std::string(s.substr(0, 40)) + "\"");
 }
 
-Status check_action(const json& a, const SchemaContext& ctx, size_t index) {
+Status check_action(JsonRef a, const SchemaContext& ctx, size_t index) {
   const std::string what = "actions[" + std::to_string(index) + "]";
-  if (!a.is_object()) return Status::corruption(ctx.at + what + ": expected an object");
-  auto k = a.find("kind");
-  if (k == a.end() || !k->is_string()) return Status::corruption(ctx.at + what + ": expected a string member \"kind\"");
-  const std::string& kind = k->get_ref<const std::string&>();
-  const std::string w = what + " (" + kind + ")";
+  if (!a.is_object()) return Status::corruption(ctx.at() + what + ": expected an object");
+  JsonRef k = a.find("kind");
+  if (!k || !k.is_string()) return Status::corruption(ctx.at() + what + ": expected a string member \"kind\"");
+  const std::string_view kind = k.str();
+  const std::string w = what + " (" + std::string(kind) + ")";
   if (kind == "send_ping" || kind == "send_metadata" || kind == "disconnect" || kind == "identify") {
     return check_members(a, {{"kind", T::kString, true}, {"peer", T::kString, true}, {"req", T::kUint, true}}, ctx, w);
   }
@@ -288,12 +290,12 @@ Status check_action(const json& a, const SchemaContext& ctx, size_t index) {
                               {"subnet_queries", T::kArray, true}},
                              ctx, w);
     if (!s.is_ok()) return s;
-    for (const json& q : a["custody_group_queries"]) {
-      if (!q.is_array() || q.size() != 2 || !is_int_in(q[0], 0, 1 << 20) || !is_int_in(q[1], -kMaxSafeInteger, kMaxSafeInteger))
-        return Status::corruption(ctx.at + w + " custody_group_queries: expected [group, count] integer pairs");
+    for (JsonRef q : a["custody_group_queries"]) {
+      if (!q.is_array() || q.size() != 2 || !is_int_in(q.at(0), 0, 1 << 20) || !is_int_in(q.at(1), -kMaxSafeInteger, kMaxSafeInteger))
+        return Status::corruption(ctx.at() + w + " custody_group_queries: expected [group, count] integer pairs");
     }
-    for (const json& q : a["subnet_queries"]) {
-      if (!q.is_object()) return Status::corruption(ctx.at + w + " subnet_queries: expected objects");
+    for (JsonRef q : a["subnet_queries"]) {
+      if (!q.is_object()) return Status::corruption(ctx.at() + w + " subnet_queries: expected objects");
       s = check_members(q,
                         {{"subnet", T::kUint, true},
                          {"type", T::kString, true},
@@ -301,27 +303,27 @@ Status check_action(const json& a, const SchemaContext& ctx, size_t index) {
                          {"to_unix_ms", T::kNumber, true}},
                         ctx, w + " subnet query");
       if (!s.is_ok()) return s;
-      s = check_enum(q, "type", {"attnets", "syncnets"}, ctx.at, w + " subnet query");
+      s = check_enum(q, "type", {"attnets", "syncnets"}, ctx.at(), w + " subnet query");
       if (!s.is_ok()) return s;
     }
     return Status::ok();
   }
-  return Status::corruption(ctx.at + what + ": unknown action kind \"" + kind.substr(0, 40) +
+  return Status::corruption(ctx.at() + what + ": unknown action kind \"" + std::string(kind.substr(0, 40)) +
                             "\" (FORMAT.md §3.2 lists the known kinds)");
 }
 
 // FORMAT.md §3.4, checked without building any string; on false the caller
 // runs the general check to produce the message.
-bool score_entry_ok(const json& e) {
+bool score_entry_ok(JsonRef e) {
   if (!e.is_object() || e.size() != 6) return false;
   static const char* kNumbers[] = {"lodestar", "gossip", "score", "last_update_ms"};
   for (const char* k : kNumbers) {
-    auto it = e.find(k);
-    if (it == e.end() || !is_finite_number(*it)) return false;
+    JsonRef it = e.find(k);
+    if (!it || !is_finite_number(it)) return false;
   }
-  auto peer = e.find("peer");
-  auto ignore = e.find("ignore_negative");
-  return peer != e.end() && peer->is_string() && ignore != e.end() && ignore->is_boolean();
+  JsonRef peer = e.find("peer");
+  JsonRef ignore = e.find("ignore_negative");
+  return peer.valid() && peer.is_string() && ignore.valid() && ignore.is_boolean();
 }
 
 }  // namespace
@@ -347,28 +349,28 @@ const std::vector<std::string_view>& timer_kinds() {
   return kKinds;
 }
 
-Status check_header(const json& j, const SchemaContext& ctx) {
+Status check_header(JsonRef j, const SchemaContext& ctx) {
   // format first, then format_version: a future format may change anything else.
-  auto f = j.find("format");
-  if (f == j.end() || !f->is_string() || f->get_ref<const std::string&>() != kFormatName) {
+  JsonRef f = j.find("format");
+  if (!f || !f.is_string() || f.str() != kFormatName) {
     // A structured value is named by its type, not dumped (see is_hex_member).
-    std::string got = f == j.end()          ? "no \"format\" member"
-                      : f->is_structured() ? "\"format\": an " + std::string(f->type_name())
-                                           : "\"format\": " + f->dump().substr(0, 60);
-    return Status::corruption(ctx.at + "expected \"format\":\"" + kFormatName + "\" in the header, got " + got);
+    std::string got = !f          ? "no \"format\" member"
+                      : f.is_structured() ? "\"format\": an " + std::string(f.type_name())
+                                           : "\"format\": " + f.dump().substr(0, 60);
+    return Status::corruption(ctx.at() + "expected \"format\":\"" + kFormatName + "\" in the header, got " + got);
   }
-  auto v = j.find("format_version");
-  if (v == j.end() || !is_int_in(*v, 0, kMaxSafeInteger)) {
-    return Status::corruption(ctx.at + "expected an integer \"format_version\" in the header");
+  JsonRef v = j.find("format_version");
+  if (!v || !is_int_in(v, 0, kMaxSafeInteger)) {
+    return Status::corruption(ctx.at() + "expected an integer \"format_version\" in the header");
   }
-  const int64_t version = v->get<int64_t>();
+  const int64_t version = v.as_int64();
   if (version > kFormatVersion) {
-    return Status::not_supported(ctx.at + "trace format_version " + std::to_string(version) +
+    return Status::not_supported(ctx.at() + "trace format_version " + std::to_string(version) +
                                  " is newer than this reader (reads " + std::to_string(kFormatVersionOldest) + ".." +
                                  std::to_string(kFormatVersion) + "); use a newer peer-replay");
   }
   if (version < kFormatVersionOldest) {
-    return Status::not_supported(ctx.at + "trace format_version " + std::to_string(version) +
+    return Status::not_supported(ctx.at() + "trace format_version " + std::to_string(version) +
                                  " is older than this reader supports (" + std::to_string(kFormatVersionOldest) + ".." +
                                  std::to_string(kFormatVersion) + ")");
   }
@@ -383,14 +385,14 @@ Status check_header(const json& j, const SchemaContext& ctx) {
                             {"local", T::kObject, true}},
                            ctx, "header");
   if (!s.is_ok()) return s;
-  const json& producer = j["producer"];
+  JsonRef producer = j["producer"];
   s = check_members(producer, {{"name", T::kString, true}, {"version", T::kString, true}, {"mode", T::kString, true}},
                     ctx, "header.producer",
                     {"packages", "node", "peer_replay_version", "git_commit", "source", "seed", "note"});
   if (!s.is_ok()) return s;
-  s = check_enum(producer, "mode", {"scripted", "live", "engine"}, ctx.at, "header.producer");
+  s = check_enum(producer, "mode", {"scripted", "live", "engine"}, ctx.at(), "header.producer");
   if (!s.is_ok()) return s;
-  const json& config = j["config"];
+  JsonRef config = j["config"];
   s = check_members(config,
                     {{"targetPeers", T::kUint, true},
                      {"maxPeers", T::kUint, true},
@@ -402,8 +404,8 @@ Status check_header(const json& j, const SchemaContext& ctx) {
                      {"chain", T::kObject, true}},
                     ctx, "header.config");
   if (!s.is_ok()) return s;
-  if (config["gossipDecayIntervalMs"].get<int64_t>() <= 0)
-    return Status::corruption(ctx.at + "header.config member \"gossipDecayIntervalMs\": expected a positive interval");
+  if (config["gossipDecayIntervalMs"].as_int64() <= 0)
+    return Status::corruption(ctx.at() + "header.config member \"gossipDecayIntervalMs\": expected a positive interval");
   s = check_members(config["chain"],
                     {{"SLOTS_PER_EPOCH", T::kUint, true},
                      {"SLOT_DURATION_MS", T::kUint, true},
@@ -422,8 +424,8 @@ Status check_header(const json& j, const SchemaContext& ctx) {
                     ctx, "header.config.chain");
   if (!s.is_ok()) return s;
   for (const char* k : {"SLOTS_PER_EPOCH", "SLOT_DURATION_MS", "NUMBER_OF_CUSTODY_GROUPS", "NUMBER_OF_COLUMNS"}) {
-    if (config["chain"][k].get<int64_t>() <= 0)
-      return Status::corruption(ctx.at + "header.config.chain member \"" + k + "\": expected a positive integer");
+    if (config["chain"][k].as_int64() <= 0)
+      return Status::corruption(ctx.at() + "header.config.chain member \"" + k + "\": expected a positive integer");
   }
   return check_members(j["local"],
                        {{"nodeId", T::kHex64, true},
@@ -434,10 +436,10 @@ Status check_header(const json& j, const SchemaContext& ctx) {
                        ctx, "header.local");
 }
 
-Status check_event(const json& j, const SchemaContext& ctx, uint64_t* seq, int64_t* t_ms, std::string* kind) {
-  auto k = j.find("kind");
-  if (k == j.end() || !k->is_string()) return Status::corruption(ctx.at + "event: expected a string member \"kind\"");
-  *kind = k->get<std::string>();
+Status check_event(JsonRef j, const SchemaContext& ctx, uint64_t* seq, int64_t* t_ms, std::string* kind) {
+  JsonRef k = j.find("kind");
+  if (!k || !k.is_string()) return Status::corruption(ctx.at() + "event: expected a string member \"kind\"");
+  *kind = std::string(k.str());
   const std::string w = "event (" + kind->substr(0, 40) + ")";
   Status s;
   if (*kind == "init") {
@@ -452,10 +454,10 @@ Status check_event(const json& j, const SchemaContext& ctx, uint64_t* seq, int64
                        {"key_type", T::kString, false},
                        {"status", T::kString, false}},
                       ctx, w);
-    if (s.is_ok()) s = check_enum(j, "direction", {"inbound", "outbound"}, ctx.at, w);
-    if (s.is_ok()) s = check_enum(j, "status", {"open", "closing", "closed"}, ctx.at, w);
-    if (s.is_ok() && j.value("key_type", std::string("secp256k1")) == "secp256k1" && !j.contains("node_id"))
-      s = Status::corruption(ctx.at + w + ": expected member \"node_id\" for a secp256k1 peer");
+    if (s.is_ok()) s = check_enum(j, "direction", {"inbound", "outbound"}, ctx.at(), w);
+    if (s.is_ok()) s = check_enum(j, "status", {"open", "closing", "closed"}, ctx.at(), w);
+    if (s.is_ok() && (!j.contains("key_type") || j["key_type"] == "secp256k1") && !j.contains("node_id"))
+      s = Status::corruption(ctx.at() + w + ": expected member \"node_id\" for a secp256k1 peer");
   } else if (*kind == "connection_close") {
     s = check_members(j,
                       {PEER_REPLAY_EVENT_COMMON,
@@ -463,7 +465,7 @@ Status check_event(const json& j, const SchemaContext& ctx, uint64_t* seq, int64
                        {"conn", T::kString, true},
                        {"direction", T::kString, false}},
                       ctx, w);
-    if (s.is_ok()) s = check_enum(j, "direction", {"inbound", "outbound"}, ctx.at, w);
+    if (s.is_ok()) s = check_enum(j, "direction", {"inbound", "outbound"}, ctx.at(), w);
   } else if (*kind == "request") {
     s = check_members(j,
                       {PEER_REPLAY_EVENT_COMMON,
@@ -472,28 +474,28 @@ Status check_event(const json& j, const SchemaContext& ctx, uint64_t* seq, int64
                        {"body", T::kAny, false}},
                       ctx, w);
     if (s.is_ok()) {
-      const std::string& m = j["method"].get_ref<const std::string&>();
-      auto body = j.find("body");
-      if ((m == "ping" || m == "goodbye") && (body == j.end() || !is_decimal(*body)))
-        s = Status::corruption(ctx.at + w + " member \"body\": expected a decimal integer string for " + m);
+      const std::string_view m = j["method"].str();
+      JsonRef body = j.find("body");
+      if ((m == "ping" || m == "goodbye") && (!body || !is_decimal(body)))
+        s = Status::corruption(ctx.at() + w + " member \"body\": expected a decimal integer string for " + std::string(m));
       else if (m == "status" && !j.contains("body"))
-        s = Status::corruption(ctx.at + w + ": expected member \"body\" (a Status) for status");
+        s = Status::corruption(ctx.at() + w + ": expected member \"body\" (a Status) for status");
       else if (m == "status")
-        s = check_status(j["body"], ctx.at, w + " member \"body\"");
+        s = check_status(j["body"], ctx.at(), w + " member \"body\"");
     }
   } else if (*kind == "response") {
     s = check_members(j,
                       {PEER_REPLAY_EVENT_COMMON, {"req", T::kUint, true}, {"ok", T::kAny, false}, {"error", T::kString, false}},
                       ctx, w);
     if (s.is_ok() && j.contains("ok") == j.contains("error"))
-      s = Status::corruption(ctx.at + w + ": expected exactly one of \"ok\" or \"error\"");
+      s = Status::corruption(ctx.at() + w + ": expected exactly one of \"ok\" or \"error\"");
   } else if (*kind == "timer") {
     s = check_members(j, {PEER_REPLAY_EVENT_COMMON, {"timer", T::kString, true}, {"req", T::kUint, false}}, ctx, w);
     if (s.is_ok())
       s = check_enum(j, "timer", {"startup_ping_status", "ping_status", "heartbeat", "gossip_scores", "goodbye_timeout"},
-                     ctx.at, w);
+                     ctx.at(), w);
     if (s.is_ok() && (j["timer"] == "goodbye_timeout") != j.contains("req"))
-      s = Status::corruption(ctx.at + w + ": member \"req\" is required for goodbye_timeout and only there");
+      s = Status::corruption(ctx.at() + w + ": member \"req\" is required for goodbye_timeout and only there");
   } else if (*kind == "report_peer") {
     s = check_members(j,
                       {PEER_REPLAY_EVENT_COMMON,
@@ -502,7 +504,7 @@ Status check_event(const json& j, const SchemaContext& ctx, uint64_t* seq, int64
                        {"action_name", T::kString, true}},
                       ctx, w);
     if (s.is_ok())
-      s = check_enum(j, "action", {"Fatal", "LowToleranceError", "MidToleranceError", "HighToleranceError"}, ctx.at, w);
+      s = check_enum(j, "action", {"Fatal", "LowToleranceError", "MidToleranceError", "HighToleranceError"}, ctx.at(), w);
   } else if (*kind == "committee_subscriptions" || *kind == "goodbye_all") {
     s = check_members(j, {PEER_REPLAY_EVENT_COMMON}, ctx, w);
   } else if (*kind == "restatus_peers") {
@@ -510,16 +512,16 @@ Status check_event(const json& j, const SchemaContext& ctx, uint64_t* seq, int64
   } else if (*kind == "local_status") {
     s = check_members(j, {PEER_REPLAY_EVENT_COMMON, {"status", T::kStatus, true}}, ctx, w);
   } else {
-    return Status::corruption(ctx.at + "unknown event kind \"" + kind->substr(0, 40) +
+    return Status::corruption(ctx.at() + "unknown event kind \"" + kind->substr(0, 40) +
                               "\" (FORMAT.md §3.1 lists the known kinds)");
   }
   if (!s.is_ok()) return s;
-  *seq = j["seq"].get<uint64_t>();
-  *t_ms = j["t_ms"].get<int64_t>();
+  *seq = j["seq"].as_uint64();
+  *t_ms = j["t_ms"].as_int64();
   return Status::ok();
 }
 
-Status check_expect(const json& j, const SchemaContext& ctx, uint64_t* seq) {
+Status check_expect(JsonRef j, const SchemaContext& ctx, uint64_t* seq) {
   Status s = check_members(j,
                            {{"type", T::kString, true},
                             {"seq", T::kUint, true},
@@ -529,17 +531,20 @@ Status check_expect(const json& j, const SchemaContext& ctx, uint64_t* seq) {
                             {"scores_full", T::kBool, false}},
                            ctx, "expect");
   if (!s.is_ok()) return s;
-  const json& actions = j["actions"];
-  for (size_t i = 0; i < actions.size(); i++) {
-    s = check_action(actions[i], ctx, i);
+  size_t i = 0;
+  for (const JsonRef action : j["actions"]) {
+    s = check_action(action, ctx, i++);
     if (!s.is_ok()) return s;
   }
-  if (j.contains("scores")) {
-    const json& scores = j["scores"];
-    for (size_t i = 0; i < scores.size(); i++) {
-      if (score_entry_ok(scores[i])) continue;  // a full dump has up to 1000 entries: no allocation per entry
-      if (!scores[i].is_object()) return Status::corruption(ctx.at + "scores[" + std::to_string(i) + "]: expected an object");
-      s = check_members(scores[i],
+  i = 0;
+  for (const JsonRef entry : j["scores"]) {  // an absent member iterates as empty
+    if (score_entry_ok(entry)) {  // a full dump has up to 1000 entries: no allocation per entry
+      i++;
+      continue;
+    }
+    {
+      if (!entry.is_object()) return Status::corruption(ctx.at() + "scores[" + std::to_string(i) + "]: expected an object");
+      s = check_members(entry,
                         {{"peer", T::kString, true},
                          {"lodestar", T::kNumber, true},
                          {"gossip", T::kNumber, true},
@@ -549,15 +554,16 @@ Status check_expect(const json& j, const SchemaContext& ctx, uint64_t* seq) {
                         ctx, "scores[" + std::to_string(i) + "]");
       if (!s.is_ok()) return s;
     }
+    i++;
   }
-  *seq = j["seq"].get<uint64_t>();
+  *seq = j["seq"].as_uint64();
   return Status::ok();
 }
 
-Status check_end(const json& j, const SchemaContext& ctx, uint64_t* events) {
+Status check_end(JsonRef j, const SchemaContext& ctx, uint64_t* events) {
   Status s = check_members(j, {{"type", T::kString, true}, {"events", T::kUint, true}}, ctx, "end");
   if (!s.is_ok()) return s;
-  *events = j["events"].get<uint64_t>();
+  *events = j["events"].as_uint64();
   return Status::ok();
 }
 

@@ -10,16 +10,19 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "replay/json_tape.h"
 
 #include "engine/status.h"
 
 namespace replay {
 
 struct SchemaContext {
-  std::string at;  // "<file>:<line>: "
+  const std::string& path;
+  uint64_t line = 0;
   bool strict = false;
   const std::function<void(const std::string&)>& on_warning;
+  // "<file>:<line>: ", built only when a message is: most records have none.
+  std::string at() const { return path + ":" + std::to_string(line) + ": "; }
 };
 
 // The vocabulary, in FORMAT.md order. Tools that count coverage iterate these.
@@ -27,11 +30,11 @@ const std::vector<std::string_view>& event_kinds();
 const std::vector<std::string_view>& action_kinds();
 const std::vector<std::string_view>& timer_kinds();
 
-peers::Status check_header(const nlohmann::json& j, const SchemaContext& ctx);
-peers::Status check_event(const nlohmann::json& j, const SchemaContext& ctx, uint64_t* seq, int64_t* t_ms,
+peers::Status check_header(const JsonRef j, const SchemaContext& ctx);
+peers::Status check_event(const JsonRef j, const SchemaContext& ctx, uint64_t* seq, int64_t* t_ms,
                           std::string* kind);
-peers::Status check_expect(const nlohmann::json& j, const SchemaContext& ctx, uint64_t* seq);
-peers::Status check_end(const nlohmann::json& j, const SchemaContext& ctx, uint64_t* events);
+peers::Status check_expect(const JsonRef j, const SchemaContext& ctx, uint64_t* seq);
+peers::Status check_end(const JsonRef j, const SchemaContext& ctx, uint64_t* events);
 
 }  // namespace replay
 

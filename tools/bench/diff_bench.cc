@@ -162,7 +162,7 @@ bool write_perturbed_copy(const std::string& from, const std::string& to, bool z
       w.line(rec.raw);
       continue;
     }
-    nlohmann::json& j = rec.json;
+    nlohmann::json j = rec.to_json();
     nlohmann::json& actions = j["actions"];
     switch (rng.next() % 5) {
       case 0:

@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::unique_ptr<replay::TraceReader> reader = std::move(opened).value();
-  auto setup = replay::parse_header(reader->header().json, path + ":1: ");
+  auto setup = replay::parse_header(reader->header().root(), path + ":1: ");
   if (!setup.is_ok()) {
     std::fprintf(stderr, "%s\n", setup.status().message().c_str());
     return 2;
