@@ -17,6 +17,7 @@
 
 #include "engine/peer_manager.h"
 #include "engine/score/utils.h"
+#include "replay/score_delta.h"
 #include "replay/trace_event.h"
 #include "replay/trace_reader.h"
 
@@ -225,12 +226,6 @@ struct EventResult {
 };
 
 // Bit-for-bit equality of two score entries (-0 != 0, as FORMAT.md §4 says).
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
-bool same_stat(const peers::PeerScoreStat& a, const peers::PeerScoreStat& b) {
-  return same_bits(a.lodestar_score, b.lodestar_score) && same_bits(a.gossip_score, b.gossip_score) &&
-         a.ignore_negative_gossip_score == b.ignore_negative_gossip_score && same_bits(a.score, b.score) &&
-         a.last_update_ms == b.last_update_ms;
-}
 
 json stats_to_json(const peers::PeerScoreStats& stats) {
   json out = json::array();
@@ -376,34 +371,7 @@ void Replayer::record_scores(peers::PeerScoreStats after_value, uint64_t seq, Ev
     const std::string from = score_state_of(e.stat.score);
     if (from != "Healthy") result_.coverage.score_transitions[from + "->Healthy"]++;
   };
-  // Fast path: the common prefix where both dumps name the same peers in the
-  // same places (the store is insertion-ordered: entries stay put unless one
-  // before them is deleted).
-  size_t k = 0;
-  while (k < before.size() && k < after.size() && before[k].peer_id == after[k].peer_id) {
-    if (!same_stat(before[k].stat, after[k].stat)) changed(after[k], &before[k].stat);
-    k++;
-  }
-  if (k == before.size()) {
-    for (size_t i = k; i < after.size(); i++) changed(after[i], nullptr);  // appended: new peers
-  } else {
-    // General path for the rest: match by peer id.
-    std::unordered_map<std::string, const peers::PeerScoreStat*> old_by_peer;
-    old_by_peer.reserve(before.size() - k);
-    for (size_t i = k; i < before.size(); i++) old_by_peer.emplace(before[i].peer_id, &before[i].stat);
-    std::unordered_map<std::string, bool> in_new;
-    in_new.reserve(after.size() - k);
-    for (size_t i = k; i < after.size(); i++) {
-      const peers::PeerScoreStatEntry& e = after[i];
-      in_new.emplace(e.peer_id, true);
-      auto it = old_by_peer.find(e.peer_id);
-      if (it != old_by_peer.end() && same_stat(*it->second, e.stat)) continue;
-      changed(e, it == old_by_peer.end() ? nullptr : it->second);
-    }
-    for (size_t i = k; i < before.size(); i++) {
-      if (in_new.count(before[i].peer_id) == 0) removed(before[i]);
-    }
-  }
+  score_delta(before, after, changed, removed);
   out->scores_full = after_ptr;
   prev_dump_ = std::move(after_ptr);
   prev_index_.clear();

@@ -65,7 +65,7 @@ Outcome run_one(const std::string& in_path, const std::string& out_path, const R
   TraceWriter& writer = *created.value();
   peers::Status s = writer.write_line(header.dump());
 
-  json previous = json::array();  // the engine's last full dump
+  peers::PeerScoreStats previous;  // the engine's last full dump
   uint64_t events = 0;
   Record rec;
   while (s.is_ok()) {
@@ -83,16 +83,22 @@ Outcome run_one(const std::string& in_path, const std::string& out_path, const R
                                  std::to_string(rec.seq) + "): " + stepped.message() + "; nothing written"};
     }
     events++;
-    json dump = json::array();
-    for (const peers::PeerScoreStatEntry& e : pm.dump_peer_score_stats()) dump.push_back(score_entry_to_json(e));
+    peers::PeerScoreStats dump = pm.dump_peer_score_stats();
     ordered_json expect{{"type", "expect"}, {"seq", rec.seq}, {"actions", actions_to_json(actions)}};
     if (writes_full_dump(rec)) {
-      expect["scores"] = dump;
+      json full = json::array();
+      for (const peers::PeerScoreStatEntry& e : dump) full.push_back(score_entry_to_json(e));
+      expect["scores"] = std::move(full);
       expect["scores_full"] = true;
     } else {
       json delta = json::array();
       json removed = json::array();
-      score_delta(previous, dump, &delta, &removed);
+      score_delta(
+          previous, dump,
+          [&delta](const peers::PeerScoreStatEntry& e, const peers::PeerScoreStat*) {
+            delta.push_back(score_entry_to_json(e));
+          },
+          [&removed](const peers::PeerScoreStatEntry& e) { removed.push_back(e.peer_id); });
       expect["scores"] = std::move(delta);
       expect["scores_removed"] = std::move(removed);
       expect["scores_full"] = false;
