@@ -19,6 +19,7 @@
 #include "engine/score/utils.h"
 #include "replay/score_delta.h"
 #include "replay/trace_event.h"
+#include "replay/trace_writer.h"
 #include "replay/trace_reader.h"
 
 namespace replay {
@@ -463,28 +464,26 @@ std::string Replayer::write_repro(uint64_t seq, uint64_t cut_line) {
   ro.strict = false;
   auto reader = TraceReader::open(path_, ro);
   if (!reader.is_ok()) return "";
-  const std::string tmp = out_path + ".tmp." + std::to_string(::getpid());
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) return "";
-  bool ok = std::fprintf(f, "%s\n", reader.value()->header().raw.c_str()) > 0;
+  // Through TraceWriter's AtomicFile: an interrupted run leaves no half repro.
+  auto created = TraceWriter::create(out_path);
+  if (!created.is_ok()) return "";
+  TraceWriter& writer = *created.value();
+  peers::Status s = writer.write_line(reader.value()->header().raw);
   uint64_t events = 0;
-  while (ok) {
-    Record rec;
+  Record rec;
+  while (s.is_ok()) {
     bool done = false;
     if (!reader.value()->next(&rec, &done).is_ok() || done) break;
     if (rec.type == RecordType::kEnd) break;
     const bool own_expect = rec.type == RecordType::kExpect && rec.seq == seq;
     if (rec.line > cut_line && !own_expect) break;
-    ok = std::fprintf(f, "%s\n", rec.raw.c_str()) > 0;
+    s = writer.write_line(rec.raw);
     if (rec.type == RecordType::kEvent) events++;
     if (own_expect) break;
   }
-  if (ok) ok = std::fprintf(f, "{\"type\":\"end\",\"events\":%llu}\n", static_cast<unsigned long long>(events)) > 0;
-  ok = std::fclose(f) == 0 && ok;
-  if (!ok || std::rename(tmp.c_str(), out_path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return "";
-  }
+  if (s.is_ok()) s = writer.write_line("{\"type\":\"end\",\"events\":" + std::to_string(events) + "}");
+  if (s.is_ok()) s = writer.commit();
+  if (!s.is_ok()) return "";
   return out_path;
 }
 

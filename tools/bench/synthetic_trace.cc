@@ -1,12 +1,13 @@
 #include "tools/bench/synthetic_trace.h"
 
-#include <zstd.h>
-
 #include <cinttypes>
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "replay/trace_writer.h"
 
 namespace bench {
 
@@ -24,51 +25,6 @@ struct SplitMix64 {
   }
   double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
   uint64_t below(uint64_t n) { return next() % n; }
-};
-
-class Sink {
- public:
-  Sink(FILE* f, bool zstd, int level) : f_(f), zstd_(zstd) {
-    if (zstd_) {
-      cctx_ = ZSTD_createCCtx();
-      ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, level);
-      out_.resize(ZSTD_CStreamOutSize());
-    }
-  }
-  ~Sink() {
-    if (cctx_ != nullptr) ZSTD_freeCCtx(cctx_);
-  }
-  bool write(const std::string& s) {
-    text_bytes_ += s.size();
-    if (!zstd_) return std::fwrite(s.data(), 1, s.size(), f_) == s.size();
-    ZSTD_inBuffer in{s.data(), s.size(), 0};
-    while (in.pos < in.size) {
-      ZSTD_outBuffer out{out_.data(), out_.size(), 0};
-      const size_t r = ZSTD_compressStream2(cctx_, &out, &in, ZSTD_e_continue);
-      if (ZSTD_isError(r)) return false;
-      if (std::fwrite(out_.data(), 1, out.pos, f_) != out.pos) return false;
-    }
-    return true;
-  }
-  bool finish() {
-    if (!zstd_) return true;
-    for (;;) {
-      ZSTD_inBuffer in{nullptr, 0, 0};
-      ZSTD_outBuffer out{out_.data(), out_.size(), 0};
-      const size_t r = ZSTD_compressStream2(cctx_, &out, &in, ZSTD_e_end);
-      if (ZSTD_isError(r)) return false;
-      if (std::fwrite(out_.data(), 1, out.pos, f_) != out.pos) return false;
-      if (r == 0) return true;
-    }
-  }
-  uint64_t text_bytes() const { return text_bytes_; }
-
- private:
-  FILE* f_;
-  bool zstd_;
-  ZSTD_CCtx* cctx_ = nullptr;
-  std::vector<char> out_;
-  uint64_t text_bytes_ = 0;
 };
 
 const char* kStatus =
@@ -119,21 +75,33 @@ std::string score_entry(const std::string& peer, double lodestar, double gossip,
 
 bool write_synthetic_trace(const std::string& path, const SyntheticOptions& opts, SyntheticResult* result,
                            std::string* error) {
-  const std::string tmp = path + ".tmp";
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) {
-    *error = tmp + ": cannot create";
+  // TraceWriter (replay/trace_writer.h) writes through an AtomicFile and picks
+  // zstd by the name, so the name must agree with opts.zstd.
+  const bool zst_name = path.size() >= 4 && path.compare(path.size() - 4, 4, ".zst") == 0;
+  if (zst_name != opts.zstd) {
+    *error = path + ": the name must end in .zst exactly when the trace is compressed";
     return false;
   }
-  Sink sink(f, opts.zstd, opts.zstd_level);
+  auto created = replay::TraceWriter::create(path, opts.zstd_level);
+  if (!created.is_ok()) {
+    *error = created.status().message();
+    return false;
+  }
+  replay::TraceWriter& writer = *created.value();
+  // The generator builds records with their "\n"; the writer adds its own.
+  peers::Status status;
+  auto write = [&writer, &status](const std::string& line) {
+    if (status.is_ok()) status = writer.write_line(std::string_view(line).substr(0, line.size() - 1));
+    return status.is_ok();
+  };
   SplitMix64 rng{opts.seed};
   std::vector<std::string> peers;
   for (int i = 0; i < opts.peers; i++) peers.push_back(peer_id(static_cast<uint64_t>(i)));
   int64_t t_ms = 1600012000500;
   uint64_t seq = 0, req = 0;
-  bool ok = sink.write(header(opts.seed));
+  bool ok = write(header(opts.seed));
   std::string ev, ex;
-  while (ok && sink.text_bytes() < opts.target_jsonl_bytes) {
+  while (ok && writer.text_bytes() < opts.target_jsonl_bytes) {
     seq++;
     t_ms += static_cast<int64_t>(rng.below(40));
     const std::string& peer = peers[rng.below(peers.size())];
@@ -179,23 +147,16 @@ bool write_synthetic_trace(const std::string& path, const SyntheticOptions& opts
            R"(","action":"LowToleranceError","action_name":"bench"})" "\n";
       ex = ex_head + R"(],"scores":[)" + score_entry(peer, -10 * rng.unit(), 0, t_ms) + "]}\n";
     }
-    ok = sink.write(ev) && sink.write(ex);
+    ok = write(ev) && write(ex);
   }
-  ok = ok && sink.write(R"({"type":"end","events":)" + std::to_string(seq) + "}\n") && sink.finish();
-  const bool closed = std::fclose(f) == 0;
-  if (!ok || !closed) {
-    std::filesystem::remove(tmp);
-    *error = tmp + ": write failed";
-    return false;
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    *error = path + ": cannot rename into place: " + ec.message();
+  ok = ok && write(R"({"type":"end","events":)" + std::to_string(seq) + "}\n");
+  if (ok) status = writer.commit();
+  if (!status.is_ok()) {
+    *error = path + ": " + status.message();
     return false;
   }
   result->events = seq;
-  result->jsonl_bytes = sink.text_bytes();
+  result->jsonl_bytes = writer.text_bytes();
   result->file_bytes = std::filesystem::file_size(path);
   return true;
 }
