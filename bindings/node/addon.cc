@@ -1,0 +1,198 @@
+// The engine as a Node addon (Node-API, so one binary serves every Node
+// version with N-API 8). It takes and returns trace records (traces/FORMAT.md)
+// as JSON text: the same parsing, checks and rendering as `peer-replay check`,
+// so what a JS caller gets is what the conformance gate compares.
+//
+//   native.create(headerJson)        -> handle   (a header record, §2.1)
+//   native.step(handle, eventJson)   -> actions JSON text (§3.2), in order
+//   native.scores(handle)            -> the score dump JSON text (§3.4)
+//   native.digest(handle)            -> the state digest, 16 hex digits
+//
+// index.js wraps these in the PeerManager class that index.d.ts types.
+// Ownership: a handle owns its PeerManager; Node's GC frees it (finalizer).
+#include <node_api.h>
+
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "engine/peer_manager.h"
+#include "replay/json_tape.h"
+#include "replay/trace_event.h"
+#include "replay/trace_schema.h"
+
+namespace {
+
+constexpr size_t kMaxRecordBytes = 8u << 20;  // FORMAT.md §1: a record is one line of at most 8 MiB
+
+struct Instance {
+  std::unique_ptr<peers::PeerManager> pm;
+  uint64_t events = 0;       // accepted events, for "event:<n>: " in messages
+  uint64_t last_seq = 0;
+  int64_t last_t_ms = -1;
+};
+
+const std::function<void(const std::string&)> kNoWarnings;  // unknown members are ignored, as without --strict
+
+void throw_error(napi_env env, const std::string& message) { napi_throw_error(env, nullptr, message.c_str()); }
+
+bool get_string(napi_env env, napi_value value, const char* what, std::string* out) {
+  size_t n = 0;
+  if (napi_get_value_string_utf8(env, value, nullptr, 0, &n) != napi_ok) {
+    throw_error(env, std::string(what) + ": expected a string (JSON text of one record)");
+    return false;
+  }
+  if (n > kMaxRecordBytes) {
+    throw_error(env, std::string(what) + ": longer than the record limit of " + std::to_string(kMaxRecordBytes) + " bytes");
+    return false;
+  }
+  out->resize(n);
+  napi_get_value_string_utf8(env, value, out->data(), n + 1, &n);
+  return true;
+}
+
+napi_value make_string(napi_env env, const std::string& s) {
+  napi_value v = nullptr;
+  napi_create_string_utf8(env, s.data(), s.size(), &v);
+  return v;
+}
+
+bool get_args(napi_env env, napi_callback_info info, size_t want, napi_value* args) {
+  size_t argc = want;
+  napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
+  if (argc < want) {
+    throw_error(env, "expected " + std::to_string(want) + " argument(s)");
+    return false;
+  }
+  return true;
+}
+
+Instance* get_instance(napi_env env, napi_value handle) {
+  void* data = nullptr;
+  if (napi_get_value_external(env, handle, &data) != napi_ok || data == nullptr) {
+    throw_error(env, "expected a handle made by create()");
+    return nullptr;
+  }
+  return static_cast<Instance*>(data);
+}
+
+napi_value create(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  if (!get_args(env, info, 1, args)) return nullptr;
+  std::string text;
+  if (!get_string(env, args[0], "header", &text)) return nullptr;
+  replay::JsonTape tape;
+  std::string why;
+  if (!tape.parse(text, &why)) {
+    throw_error(env, "header: " + why);
+    return nullptr;
+  }
+  // The same checks as the trace reader's line 1, then the engine's setup.
+  const std::string path = "header";
+  const replay::SchemaContext ctx{path, 1, /*strict=*/false, kNoWarnings};
+  peers::Status s = replay::check_header(tape.root(), ctx);
+  if (!s.is_ok()) {
+    throw_error(env, s.message());
+    return nullptr;
+  }
+  auto setup = replay::parse_header(tape.root(), "header: ");
+  if (!setup.is_ok()) {
+    throw_error(env, setup.status().message());
+    return nullptr;
+  }
+  auto* instance = new Instance;
+  instance->pm = std::make_unique<peers::PeerManager>(setup.value().config, setup.value().local);
+  napi_value handle = nullptr;
+  napi_create_external(
+      env, instance, [](napi_env, void* data, void*) { delete static_cast<Instance*>(data); }, nullptr, &handle);
+  return handle;
+}
+
+napi_value step(napi_env env, napi_callback_info info) {
+  napi_value args[2];
+  if (!get_args(env, info, 2, args)) return nullptr;
+  Instance* instance = get_instance(env, args[0]);
+  if (instance == nullptr) return nullptr;
+  std::string text;
+  if (!get_string(env, args[1], "event", &text)) return nullptr;
+  const std::string path = "event";
+  const uint64_t n = instance->events + 1;
+  const std::string at = path + ":" + std::to_string(n) + ": ";  // as SchemaContext::at() prints it
+  replay::Record rec;
+  std::string why;
+  if (!rec.tape.parse(text, &why)) {
+    throw_error(env, at + why);
+    return nullptr;
+  }
+  if (!rec.root().is_object() || !(rec.root()["type"] == "event")) {
+    throw_error(env, at + "expected an event record ({\"type\":\"event\",...})");
+    return nullptr;
+  }
+  const replay::SchemaContext ctx{path, n, /*strict=*/false, kNoWarnings};
+  peers::Status s = replay::check_event(rec.root(), ctx, &rec.seq, &rec.t_ms, &rec.kind);
+  if (!s.is_ok()) {
+    throw_error(env, s.message());
+    return nullptr;
+  }
+  // The reader's stream checks: seq counts up, time never goes back.
+  if (rec.seq <= instance->last_seq || rec.t_ms < instance->last_t_ms) {
+    throw_error(env, at + "expected seq above " + std::to_string(instance->last_seq) + " and t_ms at least " +
+                         std::to_string(instance->last_t_ms));
+    return nullptr;
+  }
+  rec.type = replay::RecordType::kEvent;
+  rec.line = n;
+  auto ev = replay::parse_event(rec, at);
+  if (!ev.is_ok()) {
+    throw_error(env, ev.status().message());
+    return nullptr;
+  }
+  std::vector<peers::Action> actions;
+  s = instance->pm->step(ev.value(), &actions);
+  if (!s.is_ok()) {
+    throw_error(env, at + "the engine cannot accept this event: " + s.message());
+    return nullptr;
+  }
+  instance->events = n;
+  instance->last_seq = rec.seq;
+  instance->last_t_ms = rec.t_ms;
+  return make_string(env, replay::actions_to_json(actions).dump());
+}
+
+napi_value scores(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  if (!get_args(env, info, 1, args)) return nullptr;
+  Instance* instance = get_instance(env, args[0]);
+  if (instance == nullptr) return nullptr;
+  nlohmann::json out = nlohmann::json::array();
+  for (const peers::PeerScoreStatEntry& e : instance->pm->dump_peer_score_stats()) {
+    out.push_back(replay::score_entry_to_json(e));
+  }
+  return make_string(env, out.dump());
+}
+
+napi_value digest(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  if (!get_args(env, info, 1, args)) return nullptr;
+  Instance* instance = get_instance(env, args[0]);
+  if (instance == nullptr) return nullptr;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(instance->pm->state_digest()));
+  return make_string(env, hex);
+}
+
+napi_value init(napi_env env, napi_value exports) {
+  const napi_property_descriptor props[] = {
+      {"create", nullptr, create, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"step", nullptr, step, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"scores", nullptr, scores, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"digest", nullptr, digest, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

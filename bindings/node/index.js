@@ -1,0 +1,50 @@
+// The engine (peers::PeerManager) for Node, through the Node-API addon that
+// CMake builds as build/<preset>/bindings/node/peer_replay.node. Records go in
+// and come out as traces/FORMAT.md spells them: a header configures the
+// manager, each event returns the actions the engine took, in order.
+"use strict";
+
+const path = require("node:path");
+
+function loadNative() {
+  const candidates = [
+    process.env.PEER_REPLAY_ADDON,
+    path.join(__dirname, "../../build/release/bindings/node/peer_replay.node"),
+    path.join(__dirname, "../../build/debug/bindings/node/peer_replay.node"),
+  ].filter(Boolean);
+  for (const file of candidates) {
+    try {
+      return require(file);
+    } catch (e) {
+      if (e.code !== "MODULE_NOT_FOUND" && !/cannot open shared object/.test(e.message)) throw e;
+    }
+  }
+  throw new Error(
+    `peer-replay addon not found (tried ${candidates.join(", ")}); build it with ` +
+      "`bash scripts/build.sh release` or set PEER_REPLAY_ADDON"
+  );
+}
+
+const native = loadNative();
+const text = (record) => (typeof record === "string" ? record : JSON.stringify(record));
+
+class PeerManager {
+  /** @param {string|object} header a trace header record (FORMAT.md §2.1) */
+  constructor(header) {
+    this._handle = native.create(text(header));
+  }
+  /** @param {string|object} event an event record (FORMAT.md §2.2); returns its actions (§3.2) */
+  step(event) {
+    return JSON.parse(native.step(this._handle, text(event)));
+  }
+  /** The score store's dump (FORMAT.md §3.4), in dump order. */
+  dumpPeerScoreStats() {
+    return JSON.parse(native.scores(this._handle));
+  }
+  /** A 64-bit digest of the engine's state, as 16 hex digits: equal states, equal digests. */
+  stateDigest() {
+    return native.digest(this._handle);
+  }
+}
+
+module.exports = {PeerManager};
