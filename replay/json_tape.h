@@ -16,8 +16,9 @@
 // JSON.parse do). Nesting is limited to kMaxJsonDepth levels, so that nothing
 // that walks a tape recursively can run out of stack.
 //
-// Ownership: a JsonRef points into its tape's buffers; it is valid until the
-// tape is parsed into again or destroyed (moving a tape keeps it valid).
+// Ownership: a JsonRef points to its JsonTape object (not to the buffers); it
+// is valid while that object lives and is neither parsed into again nor moved
+// from. Take refs from a record where it stays (Record::root()), after moving it.
 #ifndef PEER_REPLAY_REPLAY_JSON_TAPE_H_
 #define PEER_REPLAY_REPLAY_JSON_TAPE_H_
 
