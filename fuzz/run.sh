@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 max_len=${FUZZ_MAX_LEN:-65536}
 
-if [[ ! -f build/fuzz/CMakeCache.txt ]]; then
+if [[ ! -f build/fuzz/Makefile && ! -f build/fuzz/build.ninja ]]; then  # a failed configure leaves only a cache
   cmake --preset fuzz >/dev/null
 fi
 fuzzers=(trace_reader_fuzz engine_fuzz)

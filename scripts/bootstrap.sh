@@ -6,6 +6,10 @@
 set -euo pipefail
 
 PACKAGES=(g++ cmake make pkg-config nlohmann-json3-dev libcli11-dev catch2 libzstd-dev zstd libssl-dev)
+# --fuzz (scripts/test.sh): also the libFuzzer toolchain of the `fuzz` preset.
+if [[ "${1:-}" == "--fuzz" ]]; then
+  PACKAGES+=(clang-14 libclang-rt-14-dev)
+fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

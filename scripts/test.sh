@@ -2,11 +2,15 @@
 # README command 2: set up, build, and run every test through ctest:
 #   1. the release build: unit tests, reader catalog, recorder checks (re-records
 #      scenarios with the real Lodestar and compares bytes), conformance over traces/;
-#   2. the same suite under ASan+UBSan (halt_on_error), the `asan` preset.
-# PEER_REPLAY_SKIP_ASAN=1 skips stage 2 for a quick local run (CI never sets it).
+#   2. the same suite under ASan+UBSan (halt_on_error), the `asan` preset;
+#   3. each libFuzzer target for 60 s (fuzz/run.sh, clang 14, ASan+UBSan): a
+#      crash, leak or timeout fails the run and leaves its input in
+#      build/fuzz/artifacts/.
+# PEER_REPLAY_SKIP_ASAN=1 skips stage 2 and PEER_REPLAY_SKIP_FUZZ=1 stage 3, for a
+# quick local run (CI sets neither).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/bootstrap.sh
+bash scripts/bootstrap.sh --fuzz
 # The recorder's npm packages (real Lodestar 1.44.0): the recorder tests need them.
 # Exit 3 means the npm registry is unreachable: those tests then report SKIPPED.
 bash tools/recorder/setup.sh || [[ $? -eq 3 ]]
@@ -17,4 +21,8 @@ ctest --preset release -j 2 "$@"
 if [[ "${PEER_REPLAY_SKIP_ASAN:-0}" != 1 ]]; then
   bash scripts/build.sh asan
   ctest --preset asan -j 2 -LE no_asan "$@"
+fi
+
+if [[ "${PEER_REPLAY_SKIP_FUZZ:-0}" != 1 ]]; then
+  bash fuzz/run.sh "${PEER_REPLAY_FUZZ_SECONDS:-60}"
 fi
