@@ -12,6 +12,7 @@
 #include "engine/event.h"
 #include "engine/peer_manager.h"
 #include "engine/score/constants.h"
+#include "engine/testing/split_mix64.h"
 
 namespace peers::testing {
 
@@ -20,18 +21,7 @@ namespace {
 constexpr uint64_t kFullCheckEvery = 4096;
 constexpr UnixMs kT0 = (1'600'000'000LL + 1000 * 12) * 1000 + 500;  // slot 1000 + 0.5 s
 
-// SplitMix64: seedable and the same on every platform.
-struct Rng {
-  uint64_t state;
-  uint64_t next() {
-    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  uint64_t below(uint64_t n) { return next() % n; }
-  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }  // [0, 1)
-};
+using Rng = SplitMix64;
 
 ChainStatus make_status(Slot head_slot) {
   ChainStatus s;

@@ -35,6 +35,8 @@
 
 #include "replay/trace_diff.h"
 #include "replay/trace_reader.h"
+#include "engine/testing/split_mix64.h"
+#include "tools/bench/bench_util.h"
 #include "tools/bench/synthetic_trace.h"
 
 namespace {
@@ -44,33 +46,15 @@ struct NullBuf : std::streambuf {
   std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
 };
 
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-// CPU seconds of this process: on the shared 2-core build machine wall time
-// swings with the load of other jobs, CPU time much less. Both are printed;
-// the ratio to the reader is taken on CPU time.
-double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
+using bench::cpu_seconds;
+using bench::seconds_since;
 
 struct Timing {
   double wall_s = 1e300;
   double cpu_s = 1e300;
 };
 
-struct SplitMix64 {  // the same generator as synthetic_trace.cc: seeded, portable
-  uint64_t state;
-  uint64_t next() {
-    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-};
+using peers::testing::SplitMix64;
 
 // Writes JSONL text, zstd-compressed or plain, to a temporary file renamed
 // into place by finish().
@@ -196,26 +180,11 @@ struct ReadFigures {
 };
 
 bool read_only(const std::string& path, ReadFigures* f) {
-  const auto t0 = std::chrono::steady_clock::now();
-  const double c0 = cpu_seconds();
-  auto opened = replay::TraceReader::open(path);
-  if (!opened.is_ok()) {
-    std::fprintf(stderr, "%s\n", opened.status().message().c_str());
-    return false;
-  }
-  replay::Record rec;
-  for (;;) {
-    bool done = false;
-    peers::Status s = opened.value()->next(&rec, &done);
-    if (!s.is_ok()) {
-      std::fprintf(stderr, "%s\n", s.message().c_str());
-      return false;
-    }
-    if (done) break;
-  }
-  f->t.cpu_s = cpu_seconds() - c0;
-  f->t.wall_s = seconds_since(t0);
-  f->jsonl_bytes = opened.value()->bytes_decompressed();
+  bench::ReadPass pass;
+  if (!bench::read_pass(path, &pass)) return false;
+  f->t.cpu_s = pass.cpu_s;
+  f->t.wall_s = pass.wall_s;
+  f->jsonl_bytes = pass.jsonl_bytes;
   return true;
 }
 

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "replay/trace_reader.h"
+#include "tools/bench/bench_util.h"
 #include "tools/bench/synthetic_trace.h"
 
 namespace {
@@ -30,58 +31,8 @@ struct NullBuf : std::streambuf {
   std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
 };
 
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-double cpu_seconds() {
-  struct rusage ru {};
-  getrusage(RUSAGE_SELF, &ru);
-  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-struct Pass {
-  double wall_s = 0;
-  double cpu_s = 0;
-  uint64_t records = 0;
-  double text_mb = 0;
-  double file_mb = 0;
-  uint64_t events = 0;
-  bool compressed = false;
-};
-
-// One full read of the trace through TraceReader, one Record reused.
-bool read_pass(const std::string& trace, Pass* out) {
-  const auto t0 = std::chrono::steady_clock::now();
-  const double c0 = cpu_seconds();
-  auto opened = replay::TraceReader::open(trace);
-  if (!opened.is_ok()) {
-    std::fprintf(stderr, "%s\n", opened.status().message().c_str());
-    return false;
-  }
-  replay::TraceReader& reader = *opened.value();
-  replay::Record rec;
-  uint64_t records = 1;
-  for (;;) {
-    bool done = false;
-    peers::Status s = reader.next(&rec, &done);
-    if (!s.is_ok()) {
-      std::fprintf(stderr, "%s\n", s.message().c_str());
-      return false;
-    }
-    if (done) break;
-    records++;
-  }
-  out->wall_s = seconds_since(t0);
-  out->cpu_s = cpu_seconds() - c0;
-  out->records = records;
-  out->text_mb = static_cast<double>(reader.bytes_decompressed()) / 1e6;
-  out->file_mb = static_cast<double>(reader.bytes_read()) / 1e6;
-  out->events = reader.events_read();
-  out->compressed = reader.compressed();
-  return true;
-}
+using bench::seconds_since;
+using Pass = bench::ReadPass;
 
 }  // namespace
 
@@ -133,16 +84,16 @@ int main(int argc, char** argv) {
 
   std::vector<Pass> passes(static_cast<size_t>(repeat));
   for (Pass& p : passes) {
-    if (!read_pass(trace, &p)) return 2;
+    if (!bench::read_pass(trace, &p)) return 2;
   }
   std::sort(passes.begin(), passes.end(), [](const Pass& x, const Pass& y) { return x.wall_s < y.wall_s; });
   const Pass& best = passes.front();
   const Pass& median = passes[passes.size() / 2];
   struct rusage ru {};
   getrusage(RUSAGE_SELF, &ru);
-  const double text_mb = best.text_mb;
+  const double text_mb = static_cast<double>(best.jsonl_bytes) / 1e6;
   std::printf("trace            %s (%s)\n", trace.c_str(), best.compressed ? "zstd" : "plain");
-  std::printf("size             %.1f MB JSONL, %.1f MB on disk, %llu records, %llu events\n", text_mb, best.file_mb,
+  std::printf("size             %.1f MB JSONL, %.1f MB on disk, %llu records, %llu events\n", text_mb, static_cast<double>(best.file_bytes) / 1e6,
               static_cast<unsigned long long>(best.records), static_cast<unsigned long long>(best.events));
   std::printf("decode only      %.3f s  %.0f MB/s of JSONL\n", decode_s, text_mb / decode_s);
   std::printf("read+parse+check best of %d:  %.3f s wall  %.1f MB/s  %.0f records/s  (CPU %.3f s: %.1f MB/s)\n", repeat,

@@ -7,25 +7,14 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/testing/split_mix64.h"
 #include "replay/trace_writer.h"
 
 namespace bench {
 
 namespace {
 
-// SplitMix64: tiny, seedable, the same on every platform (never std::rand or
-// std::*_distribution, whose outputs are implementation-defined).
-struct SplitMix64 {
-  uint64_t state;
-  uint64_t next() {
-    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  uint64_t below(uint64_t n) { return next() % n; }
-};
+using peers::testing::SplitMix64;
 
 const char* kStatus =
     R"({"forkDigest":"aabbccdd","finalizedRoot":"0101010101010101010101010101010101010101010101010101010101010101",)"
