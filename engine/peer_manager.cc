@@ -186,6 +186,15 @@ Status PeerManager::step(const Event& event, std::vector<Action>* actions) {
   return Status::ok();
 }
 
+const std::vector<CustodyIndex>& PeerManager::custody_groups_of(const NodeId& node_id, int64_t custody_group_count) {
+  const auto key = std::make_pair(node_id, custody_group_count);
+  auto it = custody_groups_cache_.find(key);
+  if (it != custody_groups_cache_.end()) return it->second;
+  if (custody_groups_cache_.size() >= kMaxCustodyGroupsCache) custody_groups_cache_.clear();
+  std::vector<CustodyIndex> groups = get_custody_groups(config_.chain, node_id, static_cast<uint64_t>(custody_group_count));
+  return custody_groups_cache_.emplace(key, std::move(groups)).first->second;
+}
+
 void PeerManager::check_invariants() {
   // Bounds (every growth path refuses the event before crossing them).
   assert(connections_.size() <= kMaxPeers);
@@ -569,13 +578,13 @@ bool PeerManager::on_metadata(const PeerIdStr& peer, const Metadata& metadata) {
     const NodeId node_id = *maybe_node_id;
     const std::vector<CustodyIndex> custody_groups =
         !old_metadata.has_value() || custody_group_count != old_metadata->custody_group_count
-            ? get_custody_groups(config_.chain, node_id, static_cast<uint64_t>(custody_group_count))
+            ? custody_groups_of(node_id, custody_group_count)
             : old_metadata->custody_groups;
     const int64_t old_sampling_group_count =
         std::max(config_.chain.samples_per_slot, old_metadata.has_value() ? old_metadata->custody_group_count : 0);
     const std::vector<CustodyIndex> sampling_groups =
         !old_metadata.has_value() || sampling_group_count != old_sampling_group_count
-            ? get_custody_groups(config_.chain, node_id, static_cast<uint64_t>(sampling_group_count))
+            ? custody_groups_of(node_id, sampling_group_count)
             : old_metadata->sampling_groups;
     PeerMetadata stored;
     stored.seq_number = metadata.seq_number;
@@ -641,7 +650,7 @@ bool PeerManager::on_status(const PeerIdStr& peer, const ChainStatus& status) {
         has_metadata ? peer_data->metadata->custody_group_count : config_.chain.custody_requirement;
     const std::vector<CustodyIndex> custody_groups =
         has_metadata ? peer_data->metadata->custody_groups
-                     : get_custody_groups(config_.chain, *node_id, static_cast<uint64_t>(custody_group_count));
+                     : custody_groups_of(*node_id, custody_group_count);
     std::vector<ColumnIndex> custody_columns;
     for (CustodyIndex g : custody_groups) {
       for (ColumnIndex c : compute_columns_for_custody_group(config_.chain, g)) custody_columns.push_back(c);

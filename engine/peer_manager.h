@@ -272,6 +272,15 @@ class PeerManager {
   StepContext ctx_;
   uint64_t invariant_checks_ = 0;  // check_invariants calls, to space out its O(n) scans
   std::map<std::string, uint64_t> prune_reason_counts_;  // coverage only; not part of the TS state
+
+  // getCustodyGroups memoized. It is pure (SHA-256 chains over the node id)
+  // and peers are statused again and again with the same (node id, count):
+  // it was a sixth of the step loop on a testnet-like trace. Not part of the
+  // TS state and invisible to outputs (the same vector either way); bounded
+  // by clearing it when full.
+  const std::vector<CustodyIndex>& custody_groups_of(const NodeId& node_id, int64_t custody_group_count);
+  static constexpr size_t kMaxCustodyGroupsCache = size_t{1} << 14;
+  std::map<std::pair<NodeId, int64_t>, std::vector<CustodyIndex>> custody_groups_cache_;
 };
 
 }  // namespace peers
