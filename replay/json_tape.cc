@@ -43,9 +43,7 @@ class TapeBuilder final : public nlohmann::json_sax<nlohmann::json> {
   bool binary(binary_t& /*unused*/) override { return fail("binary values are not JSON"); }
   bool key(string_t& s) override {
     if (!room()) return false;
-    Token t = string_token(s, /*is_key=*/true);
-    t.end = static_cast<uint32_t>(tape_->tokens_.size() + 1);
-    tape_->tokens_.push_back(t);
+    tape_->tokens_.push_back(string_token(s, /*is_key=*/true));
     return true;
   }
   bool start_object(std::size_t /*unknown*/) override { return open(Type::kObject); }
@@ -82,7 +80,6 @@ class TapeBuilder final : public nlohmann::json_sax<nlohmann::json> {
   }
   bool value(Token t) {
     if (!room()) return false;
-    t.end = static_cast<uint32_t>(tape_->tokens_.size() + 1);
     if (!open_.empty()) tape_->tokens_[open_.back()].count++;
     tape_->tokens_.push_back(t);
     return true;
@@ -123,7 +120,7 @@ bool JsonTape::parse(std::string_view text, std::string* error) {
     clear();
     return false;
   }
-  assert(tokens_[0].end == tokens_.size());
+  assert(end_of(0) == tokens_.size());
   return true;
 }
 
@@ -194,7 +191,7 @@ nlohmann::json JsonRef::to_json() const {
   json result;
   std::vector<std::pair<json*, uint32_t>> open;
   std::string_view key;
-  for (uint32_t i = index_; i < toks[index_].end; i++) {
+  for (uint32_t i = index_, stop = tape_->end_of(index_); i < stop; i++) {
     const Token& t = toks[i];
     if (t.is_key) {
       key = std::string_view(strings.data() + t.str, t.count);

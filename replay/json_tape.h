@@ -41,23 +41,25 @@ class JsonRef {
  public:
   enum class Type : uint8_t { kNull, kBool, kInteger, kUnsigned, kFloat, kString, kArray, kObject };
 
-  // One value on the tape. A container is followed by its children (for an
-  // object: a key token, then the value, per member); `end` is the index
-  // just past its last descendant, `count` its number of children.
+  // One value on the tape, 16 bytes. A container is followed by its children
+  // (for an object: a key token, then the value, per member). A scalar or a
+  // string ends at its own index + 1; a container keeps the index just past
+  // its last descendant in `end`.
   struct Token {
     Type type = Type::kNull;
     bool is_key = false;
     uint32_t count = 0;  // containers: elements or members; strings: length
-    uint32_t end = 0;    // index past this value (and its descendants)
-    uint32_t str = 0;    // strings and keys: offset in the arena
     union {
       bool b;
       int64_t i;
       uint64_t u;
       double d;
+      uint32_t str;  // strings and keys: offset in the arena
+      uint32_t end;  // containers: index past this value and its descendants
     };
     Token() : u(0) {}
   };
+  static_assert(sizeof(Token) == 16);
 
   JsonRef() = default;  // the missing value: valid() is false
 
@@ -151,6 +153,11 @@ class JsonTape {
  private:
   friend class JsonRef;
   friend class TapeBuilder;
+  // The index past token i and its descendants.
+  uint32_t end_of(uint32_t i) const {
+    const JsonRef::Token& t = tokens_[i];
+    return t.type == JsonRef::Type::kArray || t.type == JsonRef::Type::kObject ? t.end : i + 1;
+  }
   std::vector<JsonRef::Token> tokens_;
   std::string strings_;
 };
@@ -168,7 +175,7 @@ inline JsonRef JsonRef::find(std::string_view key) const {
   const std::vector<Token>& toks = tape_->tokens_;
   const char* strings = tape_->strings_.data();
   uint32_t found = 0;  // 0 is never a member's value (it is a root)
-  for (uint32_t k = index_ + 1; k < toks[index_].end; k = toks[k + 1].end) {
+  for (uint32_t k = index_ + 1, stop = toks[index_].end; k < stop; k = tape_->end_of(k + 1)) {
     const Token& t = toks[k];
     // The last duplicate wins, as in json::parse.
     if (t.count == key.size() && std::memcmp(strings + t.str, key.data(), key.size()) == 0) found = k + 1;
@@ -189,7 +196,7 @@ inline JsonRef::iterator JsonRef::begin() const {
 
 inline JsonRef::iterator JsonRef::end() const {
   if (!valid()) return iterator(nullptr, 0, false);
-  return iterator(tape_, tok().end, is_object());
+  return iterator(tape_, tape_->end_of(index_), is_object());
 }
 
 inline std::string_view JsonRef::iterator::key() const {
@@ -201,7 +208,7 @@ inline std::string_view JsonRef::iterator::key() const {
 
 inline JsonRef::iterator& JsonRef::iterator::operator++() {
   const uint32_t value_index = object_ ? index_ + 1 : index_;
-  index_ = tape_->tokens_[value_index].end;
+  index_ = tape_->end_of(value_index);
   return *this;
 }
 
