@@ -16,29 +16,94 @@
 //     append compacts the table (see below).
 //
 // Layout: a vector of slots in insertion order (an erased slot becomes a
-// tombstone) plus an unordered_map from key to slot index. Lookups are O(1),
-// iteration is O(slots). Tombstones are compacted away when inserting a new
-// key finds more tombstones than live entries (and at least kMinCompaction):
-// that insertion invalidates iterators, like std::vector::push_back. erase()
-// and set() of an existing key never invalidate iterators.
+// tombstone) plus an open-addressing index (linear probing, power-of-two
+// capacity, at most half full, backward-shift deletion) whose buckets hold a
+// slot number and the key's 32-bit hash. The key lives once, in its slot: the
+// index never copies it, so inserting a string key costs one allocation, not
+// two, and a lookup is one hash and, almost always, one comparison.
+// Lookups are O(1), iteration is O(slots). Tombstones are compacted away when
+// inserting a new key finds more tombstones than live entries (and at least
+// kMinCompaction): that insertion invalidates iterators, like
+// std::vector::push_back. erase() and set() of an existing key never
+// invalidate iterators.
+//
+// Hash order never reaches an output (iteration is by slot), so the hash
+// function is free to change; OrderedMapHash is the default.
 #ifndef PEER_REPLAY_ENGINE_ORDERED_MAP_H_
 #define PEER_REPLAY_ENGINE_ORDERED_MAP_H_
 
 #include <cassert>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <initializer_list>
 #include <iterator>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <type_traits>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 namespace peers {
 
-template <typename K, typename V, typename Hash = std::hash<K>>
+// The default hash of OrderedMap: 64 bits, mixed so that the low bits (the
+// bucket) depend on every input bit. Strings (peer ids: ~53 bytes of base58)
+// are read 8 bytes at a time, which costs a third of std::hash's
+// byte-oriented Murmur on them; integers and enums (request ids, subnets) go
+// through MurmurHash3's fmix64 so that consecutive keys do not cluster. A key
+// with a hash() member (PeerIdStr) gives its own, computed once.
+inline uint64_t ordered_map_mix64(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
+inline uint64_t ordered_map_hash_bytes(std::string_view bytes) {
+  constexpr uint64_t kMul = 0x9e3779b97f4a7c15ULL;
+  uint64_t h = kMul ^ (static_cast<uint64_t>(bytes.size()) * 0xff51afd7ed558ccdULL);
+  const char* p = bytes.data();
+  size_t n = bytes.size();
+  while (n >= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    h = (h ^ word) * kMul;
+    h ^= h >> 29;
+    p += 8;
+    n -= 8;
+  }
+  if (n > 0) {
+    uint64_t word = 0;
+    std::memcpy(&word, p, n);
+    h = (h ^ word) * kMul;
+    h ^= h >> 29;
+  }
+  return ordered_map_mix64(h);
+}
+
+template <typename K>
+struct OrderedMapHash {
+  uint64_t operator()(const K& key) const {
+    if constexpr (requires(const K& k) { { k.hash() } -> std::convertible_to<uint64_t>; }) {
+      return key.hash();  // a key that carries its hash (PeerIdStr)
+    } else if constexpr (std::is_convertible_v<const K&, std::string_view>) {
+      return ordered_map_hash_bytes(std::string_view(key));
+    } else if constexpr (std::is_enum_v<K>) {
+      return ordered_map_mix64(static_cast<uint64_t>(key));
+    } else if constexpr (std::is_integral_v<K>) {
+      return ordered_map_mix64(static_cast<uint64_t>(key));
+    } else {
+      return ordered_map_mix64(static_cast<uint64_t>(std::hash<K>{}(key)));
+    }
+  }
+};
+
+template <typename K, typename V, typename Hash = OrderedMapHash<K>>
 class OrderedMap {
  public:
   using value_type = std::pair<const K, V>;
@@ -103,51 +168,65 @@ class OrderedMap {
     for (const auto& [key, value] : init) set(key, value);
   }
 
-  size_t size() const { return index_.size(); }
-  bool empty() const { return index_.empty(); }
-  bool contains(const K& key) const { return index_.count(key) != 0; }
+  size_t size() const { return live_; }
+  bool empty() const { return live_ == 0; }
+  bool contains(const K& key) const { return lookup(key) != kNone; }
 
   // Map.prototype.get: nullptr when absent.
   V* find(const K& key) {
-    auto it = index_.find(key);
-    return it == index_.end() ? nullptr : &slots_[it->second]->second;
+    const size_t slot = lookup(key);
+    return slot == kNone ? nullptr : &slots_[slot]->second;
   }
   const V* find(const K& key) const {
-    auto it = index_.find(key);
-    return it == index_.end() ? nullptr : &slots_[it->second]->second;
+    const size_t slot = lookup(key);
+    return slot == kNone ? nullptr : &slots_[slot]->second;
   }
 
   // Map.prototype.set: replaces in place, or appends a new key at the end.
   V& set(const K& key, V value) {
-    if (V* existing = find(key)) {
-      *existing = std::move(value);
-      return *existing;
+    const uint32_t hash = hash_of(key);
+    if (const size_t slot = lookup(key, hash); slot != kNone) {
+      V& existing = slots_[slot]->second;
+      existing = std::move(value);
+      return existing;
     }
-    return append(key, std::move(value));
+    return append(key, hash, std::move(value));
   }
 
   // MapDef.getOrDefault from @lodestar/utils: the value, or make_default()
   // appended at the end when the key is absent.
   template <typename MakeDefault>
   V& get_or_default(const K& key, MakeDefault&& make_default) {
-    if (V* existing = find(key)) return *existing;
-    return append(key, std::forward<MakeDefault>(make_default)());
+    const uint32_t hash = hash_of(key);
+    if (const size_t slot = lookup(key, hash); slot != kNone) return slots_[slot]->second;
+    return append(key, hash, std::forward<MakeDefault>(make_default)());
   }
 
   // Map.prototype.delete: true when the key was present.
   bool erase(const K& key) {
-    auto it = index_.find(key);
-    if (it == index_.end()) return false;
-    const size_t slot = it->second;
-    index_.erase(it);
+    if (live_ == 0) return false;
+    const uint32_t hash = hash_of(key);
+    size_t bucket = hash & mask();
+    while (true) {
+      const Bucket& b = buckets_[bucket];
+      if (b.slot_plus_one == 0) return false;
+      if (b.hash == hash && slots_[b.slot_plus_one - 1]->first == key) break;
+      bucket = (bucket + 1) & mask();
+    }
+    const size_t slot = buckets_[bucket].slot_plus_one - 1;
+    remove_bucket(bucket);
     slots_[slot].reset();
+    live_--;
     tombstones_++;
+    assert(live_ + tombstones_ == slots_.size());
     return true;
   }
 
   void clear() {
     slots_.clear();
-    index_.clear();
+    hashes_.clear();
+    buckets_.clear();
+    live_ = 0;
     tombstones_ = 0;
   }
 
@@ -167,39 +246,113 @@ class OrderedMap {
   // The key's place in iteration order (larger = later), or nullopt when
   // absent. Only positions read with no insertion in between compare.
   std::optional<size_t> position(const K& key) const {
-    auto it = index_.find(key);
-    if (it == index_.end()) return std::nullopt;
-    return it->second;
+    const size_t slot = lookup(key);
+    if (slot == kNone) return std::nullopt;
+    return slot;
   }
 
   // Number of slots including tombstones: exposed for tests of compaction.
   size_t slot_count() const { return slots_.size(); }
 
  private:
-  V& append(const K& key, V value) {
-    if (tombstones_ >= kMinCompaction && tombstones_ > index_.size()) compact();
+  static constexpr size_t kNone = SIZE_MAX;
+  static constexpr size_t kMinBuckets = 8;
+  // One bucket of the index: slot_plus_one == 0 marks an empty bucket.
+  struct Bucket {
+    uint32_t slot_plus_one = 0;
+    uint32_t hash = 0;
+  };
+
+  static uint32_t hash_of(const K& key) {
+    const uint64_t h = Hash{}(key);
+    return static_cast<uint32_t>(h ^ (h >> 32));
+  }
+  size_t mask() const { return buckets_.size() - 1; }
+
+  size_t lookup(const K& key) const { return live_ == 0 ? kNone : lookup(key, hash_of(key)); }
+  // The key's slot, or kNone.
+  size_t lookup(const K& key, uint32_t hash) const {
+    if (buckets_.empty()) return kNone;
+    size_t bucket = hash & mask();
+    while (true) {
+      const Bucket& b = buckets_[bucket];
+      if (b.slot_plus_one == 0) return kNone;
+      if (b.hash == hash && slots_[b.slot_plus_one - 1]->first == key) return b.slot_plus_one - 1;
+      bucket = (bucket + 1) & mask();
+    }
+  }
+
+  void insert_bucket(size_t slot, uint32_t hash) {
+    assert(slot + 1 <= UINT32_MAX);
+    size_t bucket = hash & mask();
+    while (buckets_[bucket].slot_plus_one != 0) bucket = (bucket + 1) & mask();
+    buckets_[bucket] = Bucket{static_cast<uint32_t>(slot + 1), hash};
+  }
+
+  // Backward-shift deletion: the entries after the hole that may move closer
+  // to their home bucket do, so a probe never meets a hole before its key.
+  void remove_bucket(size_t hole) {
+    size_t next = (hole + 1) & mask();
+    while (buckets_[next].slot_plus_one != 0) {
+      const size_t home = buckets_[next].hash & mask();
+      // `next` may fill the hole unless its home lies cyclically in (hole, next].
+      const bool home_after_hole = hole <= next ? (hole < home && home <= next) : (hole < home || home <= next);
+      if (!home_after_hole) {
+        buckets_[hole] = buckets_[next];
+        hole = next;
+      }
+      next = (next + 1) & mask();
+    }
+    buckets_[hole] = Bucket{};
+  }
+
+  // Rebuilds the index over the live slots with room for `live` entries at
+  // most half full.
+  void rebuild_index(size_t live) {
+    size_t capacity = kMinBuckets;
+    while (capacity < 2 * live) capacity *= 2;
+    buckets_.assign(capacity, Bucket{});
+    for (size_t slot = 0; slot < slots_.size(); slot++) {
+      if (slots_[slot].has_value()) insert_bucket(slot, hashes_[slot]);
+    }
+  }
+
+  V& append(const K& key, uint32_t hash, V value) {
+    if (tombstones_ >= kMinCompaction && tombstones_ > live_) compact();
     const size_t slot = slots_.size();
     slots_.emplace_back(std::in_place, key, std::move(value));
-    index_.emplace(key, slot);
-    assert(index_.size() + tombstones_ == slots_.size());
+    hashes_.push_back(hash);
+    live_++;
+    if (buckets_.size() < 2 * live_) {
+      rebuild_index(live_);
+    } else {
+      insert_bucket(slot, hash);
+    }
+    assert(live_ + tombstones_ == slots_.size() && hashes_.size() == slots_.size());
     return slots_.back()->second;
   }
 
   void compact() {
     std::vector<std::optional<value_type>> live;
-    live.reserve(index_.size() + 1);
-    for (auto& slot : slots_) {
-      if (!slot.has_value()) continue;
-      index_[slot->first] = live.size();
-      live.emplace_back(std::move(slot));
+    std::vector<uint32_t> live_hashes;
+    live.reserve(live_ + 1);
+    live_hashes.reserve(live_ + 1);
+    for (size_t slot = 0; slot < slots_.size(); slot++) {
+      if (!slots_[slot].has_value()) continue;
+      live.emplace_back(std::move(slots_[slot]));
+      live_hashes.push_back(hashes_[slot]);
     }
     slots_ = std::move(live);
+    hashes_ = std::move(live_hashes);
     tombstones_ = 0;
-    assert(index_.size() == slots_.size());
+    rebuild_index(live_);
+    assert(live_ == slots_.size());
   }
 
   std::vector<std::optional<value_type>> slots_;
-  std::unordered_map<K, size_t, Hash> index_;
+  std::vector<uint32_t> hashes_;  // hashes_[i]: the hash of slots_[i]'s key (kept for tombstones too)
+  std::vector<Bucket> buckets_;   // empty, or a power of two >= 2 * live_
+  size_t live_ = 0;
   size_t tombstones_ = 0;
 };
 

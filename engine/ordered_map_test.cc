@@ -5,14 +5,15 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 namespace peers {
 namespace {
 
-template <typename K, typename V>
-std::vector<std::pair<K, V>> entries(const OrderedMap<K, V>& map) {
+template <typename K, typename V, typename Hash>
+std::vector<std::pair<K, V>> entries(const OrderedMap<K, V, Hash>& map) {
   std::vector<std::pair<K, V>> out;
   for (const auto& [key, value] : map) out.emplace_back(key, value);
   return out;
@@ -95,16 +96,19 @@ TEST_CASE("OrderedMap compacts tombstones and keeps order", "[ordered_map]") {
   CHECK(keys == std::vector<int>{990, 991, 992, 993, 994, 995, 996, 997, 998, 999, 5000});
 }
 
-TEST_CASE("OrderedMap matches a reference model under random operations", "[ordered_map]") {
-  std::mt19937_64 rng(12345);
-  OrderedMap<int, int> map;
-  std::vector<std::pair<int, int>> model;  // insertion-ordered reference, linear scans
-  auto model_find = [&](int key) {
+// Drives `map` and an insertion-ordered reference (linear scans) with the
+// same random set/erase/find/get_or_default calls over keys make_key(0..key_range).
+template <typename Map, typename MakeKey>
+void check_against_model(Map& map, MakeKey make_key, int key_range, int steps, uint64_t seed) {
+  using K = std::decay_t<decltype(make_key(0))>;
+  std::mt19937_64 rng(seed);
+  std::vector<std::pair<K, int>> model;
+  auto model_find = [&](const K& key) {
     return std::find_if(model.begin(), model.end(), [&](const auto& e) { return e.first == key; });
   };
-  for (int step = 0; step < 200000; step++) {
-    const int key = static_cast<int>(rng() % 300);
-    const int op = static_cast<int>(rng() % 3);
+  for (int step = 0; step < steps; step++) {
+    const K key = make_key(static_cast<int>(rng() % static_cast<uint64_t>(key_range)));
+    const int op = static_cast<int>(rng() % 4);
     if (op == 0) {
       map.set(key, step);
       auto it = model_find(key);
@@ -115,18 +119,53 @@ TEST_CASE("OrderedMap matches a reference model under random operations", "[orde
     } else if (op == 1) {
       const bool erased = map.erase(key);
       auto it = model_find(key);
-      CHECK(erased == (it != model.end()));
+      REQUIRE(erased == (it != model.end()));
       if (it != model.end()) model.erase(it);
-    } else {
+    } else if (op == 2) {
       const int* got = map.find(key);
       auto it = model_find(key);
       REQUIRE((got != nullptr) == (it != model.end()));
-      if (got != nullptr) CHECK(*got == it->second);
+      if (got != nullptr) REQUIRE(*got == it->second);
+      REQUIRE(map.contains(key) == (it != model.end()));
+    } else {
+      const int got = map.get_or_default(key, [&] { return -step; });
+      auto it = model_find(key);
+      if (it == model.end()) {
+        REQUIRE(got == -step);
+        model.emplace_back(key, -step);
+      } else {
+        REQUIRE(got == it->second);
+      }
     }
+    REQUIRE(map.size() == model.size());
     if (step % 997 == 0) REQUIRE(entries(map) == model);
   }
   CHECK(entries(map) == model);
-  CHECK(map.size() == model.size());
+  // Every key still answers after the churn (the index has no stale holes).
+  for (const auto& [key, value] : model) REQUIRE(map.find(key) != nullptr);
+}
+
+TEST_CASE("OrderedMap matches a reference model under random operations", "[ordered_map]") {
+  OrderedMap<int, int> map;
+  check_against_model(map, [](int i) { return i; }, 300, 200000, 12345);
+}
+
+TEST_CASE("OrderedMap with string keys matches the model", "[ordered_map]") {
+  // Peer-id-like keys of 1 to 60 bytes, so every tail length of the hash runs.
+  OrderedMap<std::string, int> map;
+  auto make_key = [](int i) { return std::string(static_cast<size_t>(1 + i % 60), static_cast<char>('a' + i % 26)) + std::to_string(i); };
+  check_against_model(map, make_key, 500, 100000, 777);
+}
+
+// Sends every key to one of three buckets: long probe chains, wrap-around at
+// the end of the table, and backward-shift deletion in the middle of a chain.
+struct CollidingHash {
+  uint64_t operator()(int key) const { return static_cast<uint64_t>(key % 3) * 0x9e3779b97f4a7c15ULL; }
+};
+
+TEST_CASE("OrderedMap stays correct when every key collides", "[ordered_map]") {
+  OrderedMap<int, int, CollidingHash> map;
+  check_against_model(map, [](int i) { return i; }, 100, 50000, 99);
 }
 
 TEST_CASE("OrderedMap copies are independent values", "[ordered_map]") {

@@ -325,9 +325,9 @@ Status PeerManager::on_connection_close(const Event& event) {
 }
 
 Status PeerManager::on_response(const Event& event) {
-  auto it = pending_.find(event.req);
-  if (it == pending_.end()) return Status::invalid_argument("response for unknown req " + req_str(event.req));
-  const PendingRequest& pending = it->second;
+  const PendingRequest* found = pending_.find(event.req);
+  if (found == nullptr) return Status::invalid_argument("response for unknown req " + req_str(event.req));
+  const PendingRequest& pending = *found;
   if (!event.is_error) {
     // The value's shape must be the one the call resolves with.
     ResponseValue::Shape want = ResponseValue::Shape::kNull;
@@ -347,7 +347,7 @@ Status PeerManager::on_response(const Event& event) {
     // The goodbye's withTimeout already rejected on its timer; nothing awaits
     // this promise any more.
     assert(pending.continuation == Continuation::kGoodbyeSend);
-    pending_.erase(it);
+    pending_.erase(event.req);
     return Status::ok();
   }
   // The continuation runs as a microtask (run_microtasks, which also retires
@@ -379,18 +379,18 @@ Status PeerManager::on_timer(const Event& event) {
       update_gossipsub_scores();
       return Status::ok();
     case TimerKind::kGoodbyeTimeout: {
-      auto it = pending_.find(event.req);
-      if (it == pending_.end() || it->second.continuation != Continuation::kGoodbyeSend || it->second.raced_out) {
+      PendingRequest* goodbye = pending_.find(event.req);
+      if (goodbye == nullptr || goodbye->continuation != Continuation::kGoodbyeSend || goodbye->raced_out) {
         return Status::invalid_argument("timer goodbye_timeout for req " + req_str(event.req) +
                                         ", which is no pending goodbye");
       }
-      if (it->second.timeout_due_ms != now_ms_) {
+      if (goodbye->timeout_due_ms != now_ms_) {
         return Status::invalid_argument("timer goodbye_timeout for req " + req_str(event.req) + " is due at " +
-                                        std::to_string(it->second.timeout_due_ms) + ", not now");
+                                        std::to_string(goodbye->timeout_due_ms) + ", not now");
       }
       // sleep() resolves, timeoutPromise throws TimeoutError, the race rejects.
-      it->second.raced_out = true;
-      it->second.timeout_due_ms = -1;
+      goodbye->raced_out = true;
+      goodbye->timeout_due_ms = -1;
       microtasks_.push_back(Microtask{event.req, Outcome{true, ResponseValue{}}});
       return Status::ok();
     }
@@ -400,14 +400,14 @@ Status PeerManager::on_timer(const Event& event) {
 
 void PeerManager::run_microtasks() {
   while (!microtasks_.empty() && ctx_.error.is_ok()) {
-    const Microtask task = microtasks_.front();
+    const Microtask task = std::move(microtasks_.front());
     microtasks_.pop_front();
-    auto it = pending_.find(task.req);
-    assert(it != pending_.end());
-    const PendingRequest pending = it->second;
+    PendingRequest* found = pending_.find(task.req);
+    assert(found != nullptr);
     // A goodbye raced out by its timeout stays in the table (a late response
     // is accepted and ignored); every other settled request leaves it.
-    if (!pending.raced_out) pending_.erase(it);
+    const PendingRequest pending = found->raced_out ? *found : std::move(*found);
+    if (!pending.raced_out) pending_.erase(task.req);
     run_continuation(task.req, pending, task.outcome);
   }
 }
@@ -1045,9 +1045,8 @@ int64_t PeerManager::call_module(ActionKind kind, const PeerIdStr& peer, Pending
   const int64_t req = next_req_++;
   pending.kind = kind;
   pending.peer = peer;
-  const bool inserted = pending_.emplace(req, std::move(pending)).second;
-  assert(inserted);
-  (void)inserted;
+  assert(!pending_.contains(req));
+  pending_.set(req, std::move(pending));
   action.kind = kind;
   action.peer = peer;
   action.req = req;
@@ -1088,9 +1087,9 @@ Slot PeerManager::current_slot() const {
 }
 
 std::optional<ActionKind> PeerManager::pending_request_kind(int64_t req) const {
-  auto it = pending_.find(req);
-  if (it == pending_.end()) return std::nullopt;
-  return it->second.kind;
+  const PendingRequest* pending = pending_.find(req);
+  if (pending == nullptr) return std::nullopt;
+  return pending->kind;
 }
 
 std::vector<TimerDue> PeerManager::timers() const {

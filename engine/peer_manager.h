@@ -259,8 +259,9 @@ class PeerManager {
   ChainStatus status_cache_;  // statusCache.get()
   ChainStatus last_status_;   // this.lastStatus
 
-  // Pending awaited calls, by req (ordered by id: only the digest iterates).
-  std::map<int64_t, PendingRequest> pending_;
+  // Pending awaited calls, by req. Inserted in req order and never
+  // re-inserted, so iteration (digest, timers) is in ascending req order.
+  OrderedMap<int64_t, PendingRequest> pending_;
   std::deque<Microtask> microtasks_;
 
   // Timers: -1 when not armed.
