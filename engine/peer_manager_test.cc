@@ -545,7 +545,7 @@ TEST_CASE("invariants: known peers, scores in [-100, 100], no status to a discon
         max_req = std::max(max_req, a.req);
         if (a.kind != ActionKind::kDiscoverPeers) CHECK(known.count(a.peer) == 1);
         if (a.kind == ActionKind::kSendStatus) {
-          int n = std::stoi(a.peer.substr(std::string("16Uiu2HAmPeer").size()));
+          int n = std::stoi(a.peer.str().substr(std::string("16Uiu2HAmPeer").size()));
           CHECK(banned_gone.count(n) == 0);
         }
       }
@@ -617,7 +617,7 @@ TEST_CASE("invariants: known peers, scores in [-100, 100], no status to a discon
       max_req = std::max(max_req, a.req);
       if (a.kind != ActionKind::kDiscoverPeers) CHECK(known.count(a.peer) == 1);
       if (a.kind == ActionKind::kSendStatus) {
-        const int n = std::stoi(a.peer.substr(std::string("16Uiu2HAmPeer").size()));
+        const int n = std::stoi(a.peer.str().substr(std::string("16Uiu2HAmPeer").size()));
         CHECK(banned_gone.count(n) == 0);
       }
     }

@@ -14,11 +14,13 @@
 #include <string>
 #include <vector>
 
+#include "engine/peer_id_str.h"
+
 namespace peers {
 
-// A libp2p PeerId in its string form ("16Uiu2..."). TS compares PeerId objects by
-// identity in a few places; every such place in the port compares these strings.
-using PeerIdStr = std::string;
+// PeerIdStr (engine/peer_id_str.h): a libp2p PeerId in its string form. TS
+// compares PeerId objects by identity in a few places; every such place in
+// the port compares these strings.
 
 using Slot = int64_t;
 using Epoch = int64_t;

@@ -70,6 +70,12 @@ class Getter {
     *out = std::string(v.str());
     return Status::ok();
   }
+  Status peer_id(const char* member, peers::PeerIdStr* out) const {
+    JsonRef v = find(member);
+    if (!v || !v.is_string()) return error(member, "a string");
+    *out = peers::PeerIdStr(v.str());
+    return Status::ok();
+  }
   // A BigInt / uint64 written as a decimal string.
   Status decimal_u64(const char* member, uint64_t* out) const {
     JsonRef v = find(member);
@@ -211,7 +217,7 @@ Status parse_node_id(const Getter& g, const char* member, peers::NodeId* out) { 
 
 Status parse_connection(JsonRef v, const std::string& where, const std::string& path, peers::ConnectionSpec* out) {
   Getter g(v, where, path);
-  Status s = g.string("peer", &out->peer);
+  Status s = g.peer_id("peer", &out->peer);
   if (s.is_ok()) s = g.string("conn", &out->conn);
   std::string direction;
   if (s.is_ok()) s = g.string("direction", &direction);
@@ -284,7 +290,7 @@ Status parse_inputs(JsonRef j, const std::string& where, peers::Event* ev) {
       }
       const double score = e.at(1).as_double();
       if (!std::isfinite(score)) return Status::corruption(where + "gossip_scores: expected finite scores");
-      scores.emplace_back(std::string(e.at(0).str()), score);
+      scores.emplace_back(peers::PeerIdStr(e.at(0).str()), score);
     }
     ev->gossip_scores = std::move(scores);
   }
@@ -324,7 +330,7 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
     ev.peer = ev.connection.peer;
   } else if (kind == "connection_close") {
     ev.kind = peers::EventKind::kConnectionClose;
-    s = g.string("peer", &ev.peer);
+    s = g.peer_id("peer", &ev.peer);
     if (s.is_ok()) s = g.string("conn", &ev.connection.conn);
     if (!s.is_ok()) return s;
     ev.connection.peer = ev.peer;
@@ -342,7 +348,7 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
     }
   } else if (kind == "request") {
     ev.kind = peers::EventKind::kRequest;
-    s = g.string("peer", &ev.peer);
+    s = g.peer_id("peer", &ev.peer);
     if (s.is_ok()) s = g.string("method", &ev.method);
     if (!s.is_ok()) return s;
     if (ev.method == "ping" || ev.method == "goodbye") {
@@ -412,7 +418,7 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
     }
   } else if (kind == "report_peer") {
     ev.kind = peers::EventKind::kReportPeer;
-    s = g.string("peer", &ev.peer);
+    s = g.peer_id("peer", &ev.peer);
     if (s.is_ok()) s = g.string("action", &ev.action);
     if (s.is_ok()) s = g.string("action_name", &ev.action_name);
     if (!s.is_ok()) return s;

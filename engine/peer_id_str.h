@@ -1,0 +1,86 @@
+// PeerIdStr: a libp2p PeerId in its string form ("16Uiu2..."), as Lodestar
+// keys its maps (peerIdStr = peerId.toString()).
+//
+// Why not std::string: a peer id is ~53 bytes, past the small-string buffer,
+// so every copy was an allocation and every map lookup hashed all its bytes.
+// The engine copies peer ids into requests, actions, score entries and
+// per-heartbeat lists, and looks them up several times per event; those
+// copies and hashes were a third of the step loop (docs/BENCHMARKS.md). A
+// PeerIdStr is immutable and shared, like a V8 string: copying it copies a
+// pointer (a shared_ptr, so copies may cross threads), and its hash is
+// computed once, when it is made from text.
+//
+// Equality and ordering are those of the text (two PeerIdStr made from equal
+// text are equal wherever they came from); identity is only a fast path.
+#ifndef PEER_REPLAY_ENGINE_PEER_ID_STR_H_
+#define PEER_REPLAY_ENGINE_PEER_ID_STR_H_
+
+#include <compare>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "engine/ordered_map.h"
+
+namespace peers {
+
+class PeerIdStr {
+ public:
+  PeerIdStr() = default;
+  // Implicit, like std::string's: a peer id is made from text wherever text is given.
+  PeerIdStr(std::string_view text)  // NOLINT(google-explicit-constructor)
+      : rep_(text.empty() ? nullptr : std::make_shared<const Rep>(Rep{ordered_map_hash_bytes(text), std::string(text)})) {}
+  PeerIdStr(const std::string& text) : PeerIdStr(std::string_view(text)) {}  // NOLINT(google-explicit-constructor)
+  PeerIdStr(const char* text) : PeerIdStr(std::string_view(text)) {}         // NOLINT(google-explicit-constructor)
+
+  const std::string& str() const { return rep_ != nullptr ? rep_->text : empty_text(); }
+  operator const std::string&() const { return str(); }  // NOLINT(google-explicit-constructor)
+  operator std::string_view() const { return str(); }    // NOLINT(google-explicit-constructor)
+  bool empty() const { return rep_ == nullptr; }
+  size_t size() const { return str().size(); }
+  const char* data() const { return str().data(); }
+  const char* c_str() const { return str().c_str(); }
+  // The text's hash (ordered_map_hash_bytes), computed once.
+  uint64_t hash() const { return rep_ != nullptr ? rep_->hash : kEmptyHash; }
+
+  friend bool operator==(const PeerIdStr& a, const PeerIdStr& b) {
+    if (a.rep_ == b.rep_) return true;
+    return a.hash() == b.hash() && a.str() == b.str();
+  }
+  friend bool operator==(const PeerIdStr& a, std::string_view b) { return std::string_view(a.str()) == b; }
+  friend bool operator==(const PeerIdStr& a, const std::string& b) { return a.str() == b; }
+  friend bool operator==(const PeerIdStr& a, const char* b) { return a.str() == b; }
+  friend std::strong_ordering operator<=>(const PeerIdStr& a, const PeerIdStr& b) { return a.str() <=> b.str(); }
+
+  friend std::string operator+(const std::string& a, const PeerIdStr& b) { return a + b.str(); }
+  friend std::string operator+(std::string&& a, const PeerIdStr& b) { return std::move(a) + b.str(); }
+  friend std::string operator+(const char* a, const PeerIdStr& b) { return a + b.str(); }
+  friend std::string operator+(const PeerIdStr& a, const std::string& b) { return a.str() + b; }
+  friend std::string operator+(const PeerIdStr& a, const char* b) { return a.str() + b; }
+  friend std::ostream& operator<<(std::ostream& out, const PeerIdStr& id) { return out << id.str(); }
+
+ private:
+  struct Rep {
+    uint64_t hash;
+    std::string text;
+  };
+  static inline const uint64_t kEmptyHash = ordered_map_hash_bytes(std::string_view());
+  static const std::string& empty_text() {
+    static const std::string kEmpty;
+    return kEmpty;
+  }
+  std::shared_ptr<const Rep> rep_;  // nullptr for the empty id
+};
+
+}  // namespace peers
+
+template <>
+struct std::hash<peers::PeerIdStr> {
+  size_t operator()(const peers::PeerIdStr& id) const { return static_cast<size_t>(id.hash()); }
+};
+
+#endif  // PEER_REPLAY_ENGINE_PEER_ID_STR_H_

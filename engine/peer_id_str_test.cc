@@ -1,0 +1,69 @@
+#include "engine/peer_id_str.h"
+
+#include <catch2/catch.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "engine/ordered_map.h"
+
+namespace peers {
+namespace {
+
+const char* const kPeerA = "16Uiu2HAmA1111111111111111111111111111111111111111111";
+const char* const kPeerB = "16Uiu2HAmB2222222222222222222222222222222222222222222";
+
+TEST_CASE("PeerIdStr compares by text, not by identity", "[peer_id_str]") {
+  const PeerIdStr a1(kPeerA);
+  const PeerIdStr a2(std::string{kPeerA});  // made separately: another shared text
+  const PeerIdStr b(kPeerB);
+  CHECK(a1 == a2);
+  CHECK(a1.hash() == a2.hash());
+  CHECK_FALSE(a1 == b);
+  CHECK(a1 == std::string(kPeerA));
+  CHECK(a1 == kPeerA);
+  CHECK(a1 == std::string_view(kPeerA));
+  CHECK(a1 < b);  // the order of the text, as std::set<std::string> had it
+  CHECK(std::set<PeerIdStr>{b, a1, a2}.size() == 2);
+  CHECK(a1.str() == kPeerA);
+  CHECK(a1.size() == std::string(kPeerA).size());
+}
+
+TEST_CASE("PeerIdStr copies share the text and stay valid alone", "[peer_id_str]") {
+  PeerIdStr copy;
+  {
+    const PeerIdStr original(kPeerA);
+    copy = original;
+    CHECK(copy.data() == original.data());  // shared, not copied
+  }
+  CHECK(copy == kPeerA);  // outlives the original
+}
+
+TEST_CASE("PeerIdStr: the empty id, concatenation and streaming", "[peer_id_str]") {
+  const PeerIdStr empty;
+  CHECK(empty.empty());
+  CHECK(empty == PeerIdStr(""));
+  CHECK(empty == std::string());
+  CHECK(empty.hash() == PeerIdStr(std::string_view()).hash());
+  const PeerIdStr a(kPeerA);
+  CHECK_FALSE(a.empty());
+  CHECK("peer " + a + " left" == std::string("peer ") + kPeerA + " left");
+  CHECK(std::string("x") + a == std::string("x") + kPeerA);
+  std::ostringstream out;
+  out << a;
+  CHECK(out.str() == kPeerA);
+}
+
+TEST_CASE("PeerIdStr keys an OrderedMap through its cached hash", "[peer_id_str]") {
+  OrderedMap<PeerIdStr, int> map;
+  map.set(PeerIdStr(kPeerA), 1);
+  map.set(PeerIdStr(kPeerB), 2);
+  CHECK(map.find(PeerIdStr(std::string(kPeerA))) != nullptr);
+  CHECK(*map.find(PeerIdStr(kPeerB)) == 2);
+  CHECK(OrderedMapHash<PeerIdStr>{}(PeerIdStr(kPeerA)) == ordered_map_hash_bytes(kPeerA));
+  CHECK(map.erase(PeerIdStr(kPeerA)));
+  CHECK(map.find(PeerIdStr(kPeerA)) == nullptr);
+}
+
+}  // namespace
+}  // namespace peers
