@@ -12,18 +12,33 @@ namespace peers {
 
 namespace {
 
-// SHA-256 of the 32-byte id. OpenSSL 3's one-shot SHA256() looks the
-// algorithm up by name on every call (EVP_Q_digest -> EVP_MD_fetch), which was
-// most of its cost on a testnet-like trace; the fetched EVP_MD is immutable,
-// so it is fetched once and kept for the process (a constant, not state).
-void sha256_32(const std::array<uint8_t, 32>& in, std::array<uint8_t, SHA256_DIGEST_LENGTH>& out) {
-  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  assert(kSha256 != nullptr);
-  unsigned int length = 0;
-  const int ok = EVP_Digest(in.data(), in.size(), out.data(), &length, kSha256, nullptr);
-  assert(ok == 1 && length == SHA256_DIGEST_LENGTH);
-  (void)ok;
-}
+// SHA-256 of 32-byte ids. OpenSSL 3's one-shot SHA256() looks the algorithm
+// up by name on every call (EVP_Q_digest -> EVP_MD_fetch), and EVP_Digest
+// allocates and frees a context per call: together more than the hash itself
+// on a testnet-like trace. The fetched EVP_MD is immutable, so it is fetched
+// once and kept for the process (a constant, not state); the context lives
+// for one get_custody_groups call and is reset between digests.
+class Sha256 {
+ public:
+  Sha256() : ctx_(EVP_MD_CTX_new()) { assert(ctx_ != nullptr); }
+  ~Sha256() { EVP_MD_CTX_free(ctx_); }
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
+  void digest_32(const std::array<uint8_t, 32>& in, std::array<uint8_t, SHA256_DIGEST_LENGTH>& out) {
+    static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    assert(kSha256 != nullptr);
+    unsigned int length = 0;
+    int ok = EVP_DigestInit_ex2(ctx_, kSha256, nullptr);
+    ok &= EVP_DigestUpdate(ctx_, in.data(), in.size());
+    ok &= EVP_DigestFinal_ex(ctx_, out.data(), &length);
+    assert(ok == 1 && length == SHA256_DIGEST_LENGTH);
+    (void)ok;
+  }
+
+ private:
+  EVP_MD_CTX* ctx_;
+};
 
 }  // namespace
 
@@ -51,9 +66,10 @@ std::vector<CustodyIndex> get_custody_groups(const ChainConfig& config, const No
   // currentIdBytes = ssz.UintBn256.serialize(bytesToBigInt(nodeId, "be")).
   std::array<uint8_t, 32> current_id_bytes{};
   for (size_t i = 0; i < 32; i++) current_id_bytes[i] = node_id[31 - i];
+  Sha256 sha256;
   while (custody_groups.size() < custody_group_count) {
     std::array<uint8_t, SHA256_DIGEST_LENGTH> digest{};
-    sha256_32(current_id_bytes, digest);
+    sha256.digest_32(current_id_bytes, digest);
     // ssz.UintBn64.deserialize(digest.slice(0, 8)) % BigInt(NUMBER_OF_CUSTODY_GROUPS)
     uint64_t first8_le = 0;
     for (int i = 7; i >= 0; i--) first8_le = (first8_le << 8) | digest[static_cast<size_t>(i)];
@@ -75,26 +91,35 @@ std::vector<CustodyIndex> get_custody_groups(const ChainConfig& config, const No
   return custody_groups;
 }
 
+void append_columns_for_custody_group(const ChainConfig& config, CustodyIndex custody_index,
+                                      std::vector<ColumnIndex>* out) {
+  // Number(NUMBER_OF_COLUMNS / config.NUMBER_OF_CUSTODY_GROUPS): a double.
+  const double columns_per_custody_group =
+      static_cast<double>(config.number_of_columns) / static_cast<double>(config.number_of_custody_groups);
+  for (int64_t i = 0; static_cast<double>(i) < columns_per_custody_group; i++) {
+    out->push_back(static_cast<ColumnIndex>(config.number_of_custody_groups * i + custody_index));
+  }
+}
+
 std::vector<ColumnIndex> compute_columns_for_custody_group(const ChainConfig& config, CustodyIndex custody_index) {
   // if (custodyIndex >= config.NUMBER_OF_CUSTODY_GROUPS) throw Error(...)
   assert(static_cast<int64_t>(custody_index) < config.number_of_custody_groups);
   assert(config.number_of_columns > 0);
-  // Number(NUMBER_OF_COLUMNS / config.NUMBER_OF_CUSTODY_GROUPS): a double.
-  const double columns_per_custody_group =
-      static_cast<double>(config.number_of_columns) / static_cast<double>(config.number_of_custody_groups);
   std::vector<ColumnIndex> column_indexes;
-  for (int64_t i = 0; static_cast<double>(i) < columns_per_custody_group; i++) {
-    column_indexes.push_back(static_cast<ColumnIndex>(config.number_of_custody_groups * i + custody_index));
-  }
+  append_columns_for_custody_group(config, custody_index, &column_indexes);
   std::sort(column_indexes.begin(), column_indexes.end());
   return column_indexes;
 }
 
 std::vector<ColumnIndex> get_data_columns(const ChainConfig& config, const NodeId& node_id,
                                           uint64_t custody_group_count) {
+  // The groups' columns, concatenated and sorted: the per-group sort of
+  // computeColumnsForCustodyGroup cannot change the result, so each group's
+  // columns are appended straight into one vector.
   std::vector<ColumnIndex> columns;
   for (CustodyIndex custody_index : get_custody_groups(config, node_id, custody_group_count)) {
-    for (ColumnIndex column : compute_columns_for_custody_group(config, custody_index)) columns.push_back(column);
+    assert(static_cast<int64_t>(custody_index) < config.number_of_custody_groups);
+    append_columns_for_custody_group(config, custody_index, &columns);
   }
   std::sort(columns.begin(), columns.end());
   return columns;

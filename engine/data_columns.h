@@ -36,6 +36,10 @@ std::vector<CustodyIndex> get_custody_groups(const ChainConfig& config, const No
 // loop count up), ascending.
 // Precondition (asserted; TS throws): custody_index < NUMBER_OF_CUSTODY_GROUPS.
 std::vector<ColumnIndex> compute_columns_for_custody_group(const ChainConfig& config, CustodyIndex custody_index);
+// The same columns appended to *out, without a vector per group (callers that
+// concatenate several groups and sort the whole, as getDataColumns does).
+void append_columns_for_custody_group(const ChainConfig& config, CustodyIndex custody_index,
+                                      std::vector<ColumnIndex>* out);
 
 // getDataColumns(config, nodeId, custodyGroupCount): the columns of every
 // custody group, sorted ascending. Same precondition as get_custody_groups.

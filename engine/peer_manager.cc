@@ -648,12 +648,14 @@ bool PeerManager::on_status(const PeerIdStr& peer, const ChainStatus& status) {
     }
     const int64_t custody_group_count =
         has_metadata ? peer_data->metadata->custody_group_count : config_.chain.custody_requirement;
-    const std::vector<CustodyIndex> custody_groups =
+    // A reference: nothing below touches the metadata or the memo before the last read.
+    const std::vector<CustodyIndex>& custody_groups =
         has_metadata ? peer_data->metadata->custody_groups
                      : custody_groups_of(*node_id, custody_group_count);
     std::vector<ColumnIndex> custody_columns;
     for (CustodyIndex g : custody_groups) {
-      for (ColumnIndex c : compute_columns_for_custody_group(config_.chain, g)) custody_columns.push_back(c);
+      assert(static_cast<int64_t>(g) < config_.chain.number_of_custody_groups);
+      append_columns_for_custody_group(config_.chain, g, &custody_columns);  // flatMap(computeColumnsForCustodyGroup)
     }
     std::stable_sort(custody_columns.begin(), custody_columns.end());
     (void)custody_group_count;  // logged only
@@ -1036,7 +1038,7 @@ void PeerManager::goodbye_and_disconnect(const PeerIdStr& peer, GoodByeReasonCod
 // ---------------------------------------------------------------------------
 // helpers
 
-int64_t PeerManager::call_module(ActionKind kind, const PeerIdStr& peer, PendingRequest pending, Action action) {
+int64_t PeerManager::call_module(ActionKind kind, const PeerIdStr& peer, PendingRequest pending, Action&& action) {
   assert(action_has_req(kind));
   if (pending_.size() >= kMaxPendingRequests) {
     fail(Status::invalid_argument("more than " + std::to_string(kMaxPendingRequests) + " pending requests"));
@@ -1054,7 +1056,7 @@ int64_t PeerManager::call_module(ActionKind kind, const PeerIdStr& peer, Pending
   return req;
 }
 
-void PeerManager::emit(Action action) {
+void PeerManager::emit(Action&& action) {
   assert(ctx_.actions != nullptr);
   assert(action.kind == ActionKind::kDiscoverPeers || !action.peer.empty());
   ctx_.actions->push_back(std::move(action));
