@@ -219,12 +219,17 @@ void PeerManager::check_invariants() {
     (void)req;
     (void)pending;
   }
-  // The mirror holds no empty connection list (libp2p deletes the key).
+  // The mirror holds no empty connection list (libp2p deletes the key), and
+  // the id index holds as many connections as the mirror (add_to_mirror and
+  // on_connection_close keep the two in step, id by id).
+  size_t connection_count = 0;
   for (const auto& [peer, conns] : connections_) {
     assert(!conns.empty() && conns.size() <= kMaxConnectionsPerPeer);
+    connection_count += conns.size();
     (void)peer;
-    (void)conns;
   }
+  assert(connection_ids_.size() == connection_count);
+  (void)connection_count;
 }
 
 Status PeerManager::add_to_mirror(const ConnectionSpec& spec) {
@@ -238,11 +243,8 @@ Status PeerManager::add_to_mirror(const ConnectionSpec& spec) {
     return Status::invalid_argument("more than " + std::to_string(kMaxConnectionsPerPeer) + " connections for " +
                                     spec.peer);
   }
-  for (const auto& [peer, conns] : connections_) {
-    for (const Connection& c : conns) {
-      if (c.conn == spec.conn) return Status::invalid_argument("duplicate connection id " + spec.conn);
-    }
-  }
+  if (connection_ids_.contains(spec.conn)) return Status::invalid_argument("duplicate connection id " + spec.conn);
+  connection_ids_.set(spec.conn, spec.peer);
   if (list == nullptr) list = &connections_.set(spec.peer, {});
   list->push_back(Connection{spec.conn, spec.peer, spec.direction, spec.status, now_ms_, spec.node_id, spec.key_type});
   return Status::ok();
@@ -319,6 +321,9 @@ Status PeerManager::on_connection_close(const Event& event) {
   }
   list->erase(it);
   if (list->empty()) connections_.erase(event.peer);
+  const bool indexed = connection_ids_.erase(closed.conn);
+  assert(indexed);
+  (void)indexed;
   closed.status = "closed";
   on_libp2p_peer_disconnect(closed);
   return Status::ok();

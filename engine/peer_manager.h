@@ -254,6 +254,10 @@ class PeerManager {
 
   // libp2p's connection map (peer -> connections, insertion order).
   OrderedMap<PeerIdStr, std::vector<Connection>> connections_;
+  // The ids of the mirror's connections, to their peer: a connection id is
+  // unique among open connections (add_to_mirror refuses a duplicate) and the
+  // check must not scan every connection. Never iterated for an output.
+  OrderedMap<std::string, PeerIdStr> connection_ids_;
   PeersData peers_data_;
   std::unique_ptr<PeerRpcScoreStore> peer_rpc_scores_;
   ChainStatus status_cache_;  // statusCache.get()
