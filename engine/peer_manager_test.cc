@@ -26,44 +26,16 @@
 #include <vector>
 
 #include "engine/client.h"
+#include "engine/testing/fixtures.h"
 
 namespace peers {
 namespace {
 
-constexpr UnixMs kT0 = (1'600'000'000LL + 1000 * 12) * 1000 + 500;  // slot 1000 + 0.5 s
+using testing::kT0;
+using testing::make_local;
+using testing::make_status;
 
-ChainStatus make_status(Slot head_slot = 1000) {
-  ChainStatus s;
-  s.fork_digest = {0xaa, 0xbb, 0xcc, 0xdd};
-  s.finalized_root.fill(1);
-  s.finalized_epoch = 30;
-  s.head_root.fill(2);
-  s.head_slot = head_slot;
-  s.earliest_available_slot = 0;
-  return s;
-}
-
-PeerManagerConfig make_config() {
-  PeerManagerConfig c;
-  c.target_peers = 4;
-  c.max_peers = 6;
-  c.target_group_peers = 6;
-  c.gossip_decay_interval_ms = 12000;
-  c.discovery = true;
-  c.chain.genesis_time_s = 1'600'000'000;
-  for (int i = 1; i < kForkCount; i++) c.chain.fork_epoch[i] = i <= 6 ? 0 : kFarFutureEpoch;  // fulu at 0
-  return c;
-}
-
-LocalNode make_local() {
-  LocalNode l;
-  l.node_id.fill(0x42);
-  l.custody_group_count = 4;
-  l.sample_groups = {1, 2, 3, 4, 5, 6, 7, 8};
-  l.sampled_subnets = {1, 2, 3, 4, 5, 6, 7, 8};
-  l.status = make_status();
-  return l;
-}
+PeerManagerConfig make_config() { return testing::make_config(/*target_peers=*/4, /*max_peers=*/6); }
 
 std::string peer_id(int n) { return "16Uiu2HAmPeer" + std::to_string(n); }
 

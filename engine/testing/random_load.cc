@@ -12,6 +12,7 @@
 #include "engine/event.h"
 #include "engine/peer_manager.h"
 #include "engine/score/constants.h"
+#include "engine/testing/fixtures.h"
 #include "engine/testing/split_mix64.h"
 
 namespace peers::testing {
@@ -19,43 +20,18 @@ namespace peers::testing {
 namespace {
 
 constexpr uint64_t kFullCheckEvery = 4096;
-constexpr UnixMs kT0 = (1'600'000'000LL + 1000 * 12) * 1000 + 500;  // slot 1000 + 0.5 s
-
 using Rng = SplitMix64;
-
-ChainStatus make_status(Slot head_slot) {
-  ChainStatus s;
-  s.fork_digest = {0xaa, 0xbb, 0xcc, 0xdd};
-  s.finalized_root.fill(1);
-  s.finalized_epoch = 30;
-  s.head_root.fill(2);
-  s.head_slot = head_slot;
-  s.earliest_available_slot = 0;
-  return s;
-}
 
 class Load {
  public:
   explicit Load(const RandomLoadOptions& o) : options_(o), rng_{o.seed} {
     assert(o.max_peers >= 1 && o.max_peers <= kMaxLoadPeers);
     const int64_t pool = o.max_peers;
-    PeerManagerConfig config;
     // Targets below the pool, so heartbeats prune and peers churn.
-    config.target_peers = std::max<int64_t>(1, pool * 2 / 3);
-    config.max_peers = config.target_peers + std::max<int64_t>(1, config.target_peers / 10);
+    const int64_t target_peers = std::max<int64_t>(1, pool * 2 / 3);
+    const PeerManagerConfig config = make_config(target_peers, target_peers + std::max<int64_t>(1, target_peers / 10));
     target_peers_ = config.target_peers;
-    config.target_group_peers = 6;
-    config.gossip_decay_interval_ms = 12000;
-    config.discovery = true;
-    config.chain.genesis_time_s = 1'600'000'000;
-    for (int i = 1; i < kForkCount; i++) config.chain.fork_epoch[i] = i <= 6 ? 0 : kFarFutureEpoch;  // fulu at 0
-    LocalNode local;
-    local.node_id.fill(0x42);
-    local.custody_group_count = 4;
-    local.sample_groups = {1, 2, 3, 4, 5, 6, 7, 8};
-    local.sampled_subnets = {1, 2, 3, 4, 5, 6, 7, 8};
-    local.status = make_status(1000);
-    pm_ = std::make_unique<PeerManager>(config, local);
+    pm_ = std::make_unique<PeerManager>(config, make_local());
     pm_->track_score_changes(true);
     for (int i = 0; i < o.max_peers; i++) {
       ids_.push_back("16Uiu2HAmLoad" + std::to_string(i));
