@@ -493,11 +493,7 @@ TEST_CASE("invariants: known peers, scores in [-100, 100], no status to a discon
     while (true) {
       auto due = h.pm().overdue_timer(target + 1);
       if (!due.has_value()) break;
-      Event ev;
-      ev.kind = EventKind::kTimer;
-      ev.timer = due->kind;
-      ev.t_ms = due->due_ms;
-      ev.req = due->req;
+      Event ev = testing::make_timer_event(*due);
       if (due->kind == TimerKind::kHeartbeat) {
         // At most 4 connected peers (= targetPeers): prioritizePeers never
         // prunes, so it draws no Math.random().

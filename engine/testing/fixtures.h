@@ -52,6 +52,17 @@ inline LocalNode make_local() {
   return l;
 }
 
+// The `timer` event that fires `due` (inputs such as a heartbeat's active
+// subnets and draws are the caller's to add).
+inline Event make_timer_event(const TimerDue& due) {
+  Event ev;
+  ev.kind = EventKind::kTimer;
+  ev.timer = due.kind;
+  ev.t_ms = due.due_ms;
+  ev.req = due.req;
+  return ev;
+}
+
 }  // namespace peers::testing
 
 #endif  // PEER_REPLAY_ENGINE_TESTING_FIXTURES_H_

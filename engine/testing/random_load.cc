@@ -104,11 +104,7 @@ class Load {
     for (;;) {
       const std::optional<TimerDue> due = pm_->overdue_timer(target + 1);
       if (!due.has_value()) return;
-      Event ev;
-      ev.kind = EventKind::kTimer;
-      ev.timer = due->kind;
-      ev.t_ms = due->due_ms;
-      ev.req = due->req;
+      Event ev = make_timer_event(*due);
       if (due->kind == TimerKind::kHeartbeat) supply_heartbeat_inputs(&ev);
       if (due->kind == TimerKind::kGossipScores) {
         std::vector<std::pair<PeerIdStr, double>> scores;
