@@ -563,7 +563,9 @@ bool PeerManager::on_metadata(const PeerIdStr& peer, const Metadata& metadata) {
   // Store metadata always in case the peer updates attnets but not the sequence number
   PeerData* peer_data = peers_data_.connected_peers.find(peer);
   if (peer_data != nullptr) {
-    const std::optional<PeerMetadata> old_metadata = peer_data->metadata;
+    // oldMetadata: read in place. Its vectors are moved out when they carry
+    // over unchanged, since peerData.metadata is replaced below.
+    PeerMetadata* const old_metadata = peer_data->metadata.has_value() ? &*peer_data->metadata : nullptr;
     // custodyGroupCount is a UintNum64 (a JS number); getCustodyGroups throws
     // for any count above NUMBER_OF_CUSTODY_GROUPS, which bounds it below.
     const uint64_t custody_group_count_u =
@@ -581,25 +583,26 @@ bool PeerManager::on_metadata(const PeerIdStr& peer, const Metadata& metadata) {
       return false;
     }
     const NodeId node_id = *maybe_node_id;
-    const std::vector<CustodyIndex> custody_groups =
-        !old_metadata.has_value() || custody_group_count != old_metadata->custody_group_count
-            ? custody_groups_of(node_id, custody_group_count)
-            : old_metadata->custody_groups;
+    const bool custody_group_count_changed =
+        old_metadata == nullptr || custody_group_count != old_metadata->custody_group_count;
     const int64_t old_sampling_group_count =
-        std::max(config_.chain.samples_per_slot, old_metadata.has_value() ? old_metadata->custody_group_count : 0);
-    const std::vector<CustodyIndex> sampling_groups =
-        !old_metadata.has_value() || sampling_group_count != old_sampling_group_count
-            ? custody_groups_of(node_id, sampling_group_count)
-            : old_metadata->sampling_groups;
+        std::max(config_.chain.samples_per_slot, old_metadata != nullptr ? old_metadata->custody_group_count : 0);
+    std::vector<CustodyIndex> custody_groups = custody_group_count_changed
+                                                   ? custody_groups_of(node_id, custody_group_count)
+                                                   : std::move(old_metadata->custody_groups);
+    std::vector<CustodyIndex> sampling_groups = old_metadata == nullptr || sampling_group_count != old_sampling_group_count
+                                                    ? custody_groups_of(node_id, sampling_group_count)
+                                                    : std::move(old_metadata->sampling_groups);
     PeerMetadata stored;
     stored.seq_number = metadata.seq_number;
     stored.attnets = metadata.attnets;
     stored.syncnets = metadata.syncnets.value_or(Syncnets{});
     stored.custody_group_count = custody_group_count;
-    stored.custody_groups = custody_groups;
-    stored.sampling_groups = sampling_groups;
-    peer_data->metadata = stored;
-    if (!old_metadata.has_value() || old_metadata->custody_group_count != peer_data->metadata->custody_group_count) {
+    stored.custody_groups = std::move(custody_groups);
+    stored.sampling_groups = std::move(sampling_groups);
+    peer_data->metadata = std::move(stored);
+    // if (!oldMetadata || oldMetadata.custodyGroupCount !== peerData.metadata.custodyGroupCount)
+    if (custody_group_count_changed) {
       request_status(peer, status_cache_get());
     }
   }
