@@ -357,7 +357,7 @@ Status PeerManager::on_response(const Event& event) {
   }
   // The continuation runs as a microtask (run_microtasks, which also retires
   // the request; for a goodbye, withTimeout's finally clears its timer).
-  microtasks_.push_back(Microtask{event.req, Outcome{event.is_error, event.ok}});
+  microtasks_.push_back(Microtask{event.req, Outcome{event.is_error, event.is_error ? nullptr : &event.ok}});
   return Status::ok();
 }
 
@@ -396,7 +396,7 @@ Status PeerManager::on_timer(const Event& event) {
       // sleep() resolves, timeoutPromise throws TimeoutError, the race rejects.
       goodbye->raced_out = true;
       goodbye->timeout_due_ms = -1;
-      microtasks_.push_back(Microtask{event.req, Outcome{true, ResponseValue{}}});
+      microtasks_.push_back(Microtask{event.req, Outcome{true, nullptr}});
       return Status::ok();
     }
   }
@@ -418,12 +418,13 @@ void PeerManager::run_microtasks() {
 }
 
 void PeerManager::run_continuation(int64_t /*req*/, const PendingRequest& pending, const Outcome& outcome) {
+  assert(outcome.is_error || outcome.value != nullptr);
   const PeerIdStr& peer = pending.peer;
   switch (pending.continuation) {
     case Continuation::kRequestPing: {
       // requestPing: this.onPing(peer, await this.reqResp.sendPing(peer));
       if (outcome.is_error) return;  // catch: log only
-      on_ping(peer, outcome.value.seq_number);
+      on_ping(peer, outcome.value->seq_number);
       // If peer replies a PING request also update lastReceivedMsg
       PeerData* peer_data = peers_data_.connected_peers.find(peer);
       if (peer_data != nullptr) peer_data->last_received_msg_unix_ts_ms = now_ms_;
@@ -432,12 +433,12 @@ void PeerManager::run_continuation(int64_t /*req*/, const PendingRequest& pendin
     case Continuation::kRequestMetadata:
       // requestMetadata: this.onMetadata(peer, await this.reqResp.sendMetadata(peer));
       if (outcome.is_error) return;
-      (void)on_metadata(peer, outcome.value.metadata);  // a throw is caught and logged
+      (void)on_metadata(peer, outcome.value->metadata);  // a throw is caught and logged
       return;
     case Continuation::kRequestStatus:
       // requestStatus: this.onStatus(peer, await this.reqResp.sendStatus(peer, localStatus));
       if (outcome.is_error) return;
-      (void)on_status(peer, outcome.value.status);
+      (void)on_status(peer, outcome.value->status);
       return;
     case Continuation::kGoodbyeSend:
       // goodbyeAndDisconnect: the withTimeout race settled (either way: the
@@ -455,7 +456,7 @@ void PeerManager::run_continuation(int64_t /*req*/, const PendingRequest& pendin
     case Continuation::kIdentify: {
       // identifyPeer: const result = await identify(connection)
       if (outcome.is_error) return;
-      const std::optional<std::string>& agent_version = outcome.value.agent_version;
+      const std::optional<std::string>& agent_version = outcome.value->agent_version;
       if (agent_version.has_value() && !agent_version->empty()) {
         PeerData* connected_peer_data = peers_data_.connected_peers.find(peer);
         if (connected_peer_data != nullptr) {

@@ -182,7 +182,10 @@ class PeerManager {
   };
   struct Outcome {  // a settled promise
     bool is_error = false;
-    ResponseValue value;
+    // The resolved value, in the event that settled the promise (a microtask
+    // runs before step() returns, while the event is alive); nullptr for a
+    // rejection, whose continuations read no value.
+    const ResponseValue* value = nullptr;
   };
   struct Microtask {
     int64_t req = 0;
