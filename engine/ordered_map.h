@@ -55,7 +55,7 @@ namespace peers {
 // byte-oriented Murmur on them; integers and enums (request ids, subnets) go
 // through MurmurHash3's fmix64 so that consecutive keys do not cluster. A key
 // with a hash() member (PeerIdStr) gives its own, computed once.
-inline uint64_t ordered_map_mix64(uint64_t h) {
+constexpr uint64_t ordered_map_mix64(uint64_t h) {
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdULL;
   h ^= h >> 33;
@@ -64,8 +64,12 @@ inline uint64_t ordered_map_mix64(uint64_t h) {
   return h;
 }
 
+inline constexpr uint64_t kOrderedMapHashSeed = 0x9e3779b97f4a7c15ULL;
+// ordered_map_hash_bytes of the empty string, as a constant.
+inline constexpr uint64_t kOrderedMapEmptyHash = ordered_map_mix64(kOrderedMapHashSeed);
+
 inline uint64_t ordered_map_hash_bytes(std::string_view bytes) {
-  constexpr uint64_t kMul = 0x9e3779b97f4a7c15ULL;
+  constexpr uint64_t kMul = kOrderedMapHashSeed;
   uint64_t h = kMul ^ (static_cast<uint64_t>(bytes.size()) * 0xff51afd7ed558ccdULL);
   const char* p = bytes.data();
   size_t n = bytes.size();
@@ -154,8 +158,26 @@ class OrderedMap {
 
   OrderedMap() = default;
   OrderedMap(const OrderedMap&) = default;
-  OrderedMap(OrderedMap&&) noexcept = default;
-  OrderedMap& operator=(OrderedMap&&) noexcept = default;
+  // A moved-from map is empty and usable (the counters go with the vectors).
+  OrderedMap(OrderedMap&& other) noexcept
+      : slots_(std::move(other.slots_)),
+        hashes_(std::move(other.hashes_)),
+        buckets_(std::move(other.buckets_)),
+        live_(std::exchange(other.live_, 0)),
+        tombstones_(std::exchange(other.tombstones_, 0)) {
+    other.clear();
+  }
+  OrderedMap& operator=(OrderedMap&& other) noexcept {
+    if (this != &other) {
+      slots_ = std::move(other.slots_);
+      hashes_ = std::move(other.hashes_);
+      buckets_ = std::move(other.buckets_);
+      live_ = std::exchange(other.live_, 0);
+      tombstones_ = std::exchange(other.tombstones_, 0);
+      other.clear();
+    }
+    return *this;
+  }
   // Copy-and-move: the slots hold pair<const K, V>, which cannot be assigned.
   OrderedMap& operator=(const OrderedMap& other) {
     if (this != &other) {

@@ -179,5 +179,21 @@ TEST_CASE("OrderedMap copies are independent values", "[ordered_map]") {
   CHECK(entries(b) == Entries{{"x", 1}, {"y", 2}});
 }
 
+TEST_CASE("OrderedMap: a moved-from map is empty and usable", "[ordered_map]") {
+  OrderedMap<std::string, int> a{{"x", 1}, {"y", 2}};
+  OrderedMap<std::string, int> b(std::move(a));
+  CHECK(entries(b) == Entries{{"x", 1}, {"y", 2}});
+  CHECK(a.size() == 0);  // NOLINT(bugprone-use-after-move): the state after a move is specified here
+  CHECK(a.find("x") == nullptr);
+  a.set("z", 3);
+  CHECK(entries(a) == Entries{{"z", 3}});
+  OrderedMap<std::string, int> c;
+  c = std::move(b);
+  CHECK(entries(c) == Entries{{"x", 1}, {"y", 2}});
+  CHECK(b.empty());  // NOLINT(bugprone-use-after-move)
+  b.set("w", 4);
+  CHECK(entries(b) == Entries{{"w", 4}});
+}
+
 }  // namespace
 }  // namespace peers

@@ -68,7 +68,7 @@ class PeerIdStr {
     uint64_t hash;
     std::string text;
   };
-  static inline const uint64_t kEmptyHash = ordered_map_hash_bytes(std::string_view());
+  static constexpr uint64_t kEmptyHash = kOrderedMapEmptyHash;
   static const std::string& empty_text() {
     static const std::string kEmpty;
     return kEmpty;

@@ -44,7 +44,7 @@ TEST_CASE("PeerIdStr: the empty id, concatenation and streaming", "[peer_id_str]
   CHECK(empty.empty());
   CHECK(empty == PeerIdStr(""));
   CHECK(empty == std::string());
-  CHECK(empty.hash() == PeerIdStr(std::string_view()).hash());
+  CHECK(empty.hash() == ordered_map_hash_bytes(""));  // the constant agrees with the function
   const PeerIdStr a(kPeerA);
   CHECK_FALSE(a.empty());
   CHECK("peer " + a + " left" == std::string("peer ") + kPeerA + " left");
