@@ -117,9 +117,7 @@ Status PeerManager::step(const Event& event, std::vector<Action>* actions) {
     return Status::invalid_argument("more than " + std::to_string(kMaxRandDraws) + " rand draws in one event");
   }
   now_ms_ = event.t_ms;
-  ctx_ = StepContext{};
-  ctx_.event = &event;
-  ctx_.actions = actions;
+  ctx_.reset(&event, actions);
   const size_t actions_before = actions->size();
 
   Status s;
@@ -182,7 +180,7 @@ Status PeerManager::step(const Event& event, std::vector<Action>* actions) {
     return Status::invalid_argument("more than " + std::to_string(kMaxScoreEntries) + " score entries");
   }
   check_invariants();
-  ctx_ = StepContext{};
+  ctx_.reset(nullptr, nullptr);
   return Status::ok();
 }
 

@@ -200,6 +200,18 @@ class PeerManager {
     bool read_gossip_scores = false;
     size_t gossip_scores_used = 0;
     Status error;  // the first error met while running TS code (sticky)
+
+    // StepContext{} with these two pointers, field by field: assigning a
+    // fresh Status moved its message string twice per event.
+    void reset(const Event* new_event, std::vector<Action>* new_actions) {
+      event = new_event;
+      actions = new_actions;
+      rand_used = 0;
+      read_active_subnets = false;
+      read_gossip_scores = false;
+      gossip_scores_used = 0;
+      if (!error.is_ok()) error = Status::ok();
+    }
   };
 
   // ---- event dispatch (step) ----
