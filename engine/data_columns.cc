@@ -93,6 +93,9 @@ std::vector<CustodyIndex> get_custody_groups(const ChainConfig& config, const No
 
 void append_columns_for_custody_group(const ChainConfig& config, CustodyIndex custody_index,
                                       std::vector<ColumnIndex>* out) {
+  // if (custodyIndex >= config.NUMBER_OF_CUSTODY_GROUPS) throw Error(...)
+  assert(static_cast<int64_t>(custody_index) < config.number_of_custody_groups);
+  assert(config.number_of_columns > 0);
   // Number(NUMBER_OF_COLUMNS / config.NUMBER_OF_CUSTODY_GROUPS): a double.
   const double columns_per_custody_group =
       static_cast<double>(config.number_of_columns) / static_cast<double>(config.number_of_custody_groups);
@@ -102,9 +105,6 @@ void append_columns_for_custody_group(const ChainConfig& config, CustodyIndex cu
 }
 
 std::vector<ColumnIndex> compute_columns_for_custody_group(const ChainConfig& config, CustodyIndex custody_index) {
-  // if (custodyIndex >= config.NUMBER_OF_CUSTODY_GROUPS) throw Error(...)
-  assert(static_cast<int64_t>(custody_index) < config.number_of_custody_groups);
-  assert(config.number_of_columns > 0);
   std::vector<ColumnIndex> column_indexes;
   append_columns_for_custody_group(config, custody_index, &column_indexes);
   std::sort(column_indexes.begin(), column_indexes.end());
@@ -118,7 +118,6 @@ std::vector<ColumnIndex> get_data_columns(const ChainConfig& config, const NodeI
   // columns are appended straight into one vector.
   std::vector<ColumnIndex> columns;
   for (CustodyIndex custody_index : get_custody_groups(config, node_id, custody_group_count)) {
-    assert(static_cast<int64_t>(custody_index) < config.number_of_custody_groups);
     append_columns_for_custody_group(config, custody_index, &columns);
   }
   std::sort(columns.begin(), columns.end());

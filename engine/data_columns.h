@@ -38,6 +38,7 @@ std::vector<CustodyIndex> get_custody_groups(const ChainConfig& config, const No
 std::vector<ColumnIndex> compute_columns_for_custody_group(const ChainConfig& config, CustodyIndex custody_index);
 // The same columns appended to *out, without a vector per group (callers that
 // concatenate several groups and sort the whole, as getDataColumns does).
+// Same precondition (asserted here, for every caller).
 void append_columns_for_custody_group(const ChainConfig& config, CustodyIndex custody_index,
                                       std::vector<ColumnIndex>* out);
 

@@ -98,9 +98,7 @@ struct OrderedMapHash {
       return key.hash();  // a key that carries its hash (PeerIdStr)
     } else if constexpr (std::is_convertible_v<const K&, std::string_view>) {
       return ordered_map_hash_bytes(std::string_view(key));
-    } else if constexpr (std::is_enum_v<K>) {
-      return ordered_map_mix64(static_cast<uint64_t>(key));
-    } else if constexpr (std::is_integral_v<K>) {
+    } else if constexpr (std::is_enum_v<K> || std::is_integral_v<K>) {
       return ordered_map_mix64(static_cast<uint64_t>(key));
     } else {
       return ordered_map_mix64(static_cast<uint64_t>(std::hash<K>{}(key)));
@@ -228,14 +226,8 @@ class OrderedMap {
   // Map.prototype.delete: true when the key was present.
   bool erase(const K& key) {
     if (live_ == 0) return false;
-    const uint32_t hash = hash_of(key);
-    size_t bucket = hash & mask();
-    while (true) {
-      const Bucket& b = buckets_[bucket];
-      if (b.slot_plus_one == 0) return false;
-      if (b.hash == hash && slots_[b.slot_plus_one - 1]->first == key) break;
-      bucket = (bucket + 1) & mask();
-    }
+    const size_t bucket = find_bucket(key, hash_of(key));
+    if (bucket == kNone) return false;
     const size_t slot = buckets_[bucket].slot_plus_one - 1;
     remove_bucket(bucket);
     slots_[slot].reset();
@@ -295,12 +287,17 @@ class OrderedMap {
   size_t lookup(const K& key) const { return live_ == 0 ? kNone : lookup(key, hash_of(key)); }
   // The key's slot, or kNone.
   size_t lookup(const K& key, uint32_t hash) const {
+    const size_t bucket = find_bucket(key, hash);
+    return bucket == kNone ? kNone : buckets_[bucket].slot_plus_one - 1;
+  }
+  // The bucket that holds the key, or kNone (the probe stops at an empty bucket).
+  size_t find_bucket(const K& key, uint32_t hash) const {
     if (buckets_.empty()) return kNone;
     size_t bucket = hash & mask();
     while (true) {
       const Bucket& b = buckets_[bucket];
       if (b.slot_plus_one == 0) return kNone;
-      if (b.hash == hash && slots_[b.slot_plus_one - 1]->first == key) return b.slot_plus_one - 1;
+      if (b.hash == hash && slots_[b.slot_plus_one - 1]->first == key) return bucket;
       bucket = (bucket + 1) & mask();
     }
   }

@@ -661,7 +661,6 @@ bool PeerManager::on_status(const PeerIdStr& peer, const ChainStatus& status) {
                      : custody_groups_of(*node_id, custody_group_count);
     std::vector<ColumnIndex> custody_columns;
     for (CustodyIndex g : custody_groups) {
-      assert(static_cast<int64_t>(g) < config_.chain.number_of_custody_groups);
       append_columns_for_custody_group(config_.chain, g, &custody_columns);  // flatMap(computeColumnsForCustodyGroup)
     }
     std::stable_sort(custody_columns.begin(), custody_columns.end());

@@ -64,16 +64,12 @@ class Getter {
     *out = v.as_bool();
     return Status::ok();
   }
-  Status string(const char* member, std::string* out) const {
+  // A string member, as std::string or as a PeerIdStr (made once, with its hash).
+  template <typename Out>
+  Status string(const char* member, Out* out) const {
     JsonRef v = find(member);
     if (!v || !v.is_string()) return error(member, "a string");
-    *out = std::string(v.str());
-    return Status::ok();
-  }
-  Status peer_id(const char* member, peers::PeerIdStr* out) const {
-    JsonRef v = find(member);
-    if (!v || !v.is_string()) return error(member, "a string");
-    *out = peers::PeerIdStr(v.str());
+    *out = Out(v.str());
     return Status::ok();
   }
   // A BigInt / uint64 written as a decimal string.
@@ -217,7 +213,7 @@ Status parse_node_id(const Getter& g, const char* member, peers::NodeId* out) { 
 
 Status parse_connection(JsonRef v, const std::string& where, const std::string& path, peers::ConnectionSpec* out) {
   Getter g(v, where, path);
-  Status s = g.peer_id("peer", &out->peer);
+  Status s = g.string("peer", &out->peer);
   if (s.is_ok()) s = g.string("conn", &out->conn);
   std::string direction;
   if (s.is_ok()) s = g.string("direction", &direction);
@@ -330,7 +326,7 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
     ev.peer = ev.connection.peer;
   } else if (kind == "connection_close") {
     ev.kind = peers::EventKind::kConnectionClose;
-    s = g.peer_id("peer", &ev.peer);
+    s = g.string("peer", &ev.peer);
     if (s.is_ok()) s = g.string("conn", &ev.connection.conn);
     if (!s.is_ok()) return s;
     ev.connection.peer = ev.peer;
@@ -348,7 +344,7 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
     }
   } else if (kind == "request") {
     ev.kind = peers::EventKind::kRequest;
-    s = g.peer_id("peer", &ev.peer);
+    s = g.string("peer", &ev.peer);
     if (s.is_ok()) s = g.string("method", &ev.method);
     if (!s.is_ok()) return s;
     if (ev.method == "ping" || ev.method == "goodbye") {
@@ -418,7 +414,7 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
     }
   } else if (kind == "report_peer") {
     ev.kind = peers::EventKind::kReportPeer;
-    s = g.peer_id("peer", &ev.peer);
+    s = g.string("peer", &ev.peer);
     if (s.is_ok()) s = g.string("action", &ev.action);
     if (s.is_ok()) s = g.string("action_name", &ev.action_name);
     if (!s.is_ok()) return s;
