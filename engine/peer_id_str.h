@@ -7,22 +7,31 @@
 // per-heartbeat lists, and looks them up several times per event; those
 // copies and hashes were a third of the step loop (docs/BENCHMARKS.md). A
 // PeerIdStr is immutable and shared, like a V8 string: copying it copies a
-// pointer (a shared_ptr, so copies may cross threads), and its hash is
-// computed once, when it is made from text.
+// pointer and bumps a count, and its hash is computed once, when it is made
+// from text.
+//
+// Threads. The count is a plain integer, not an atomic one (shared_ptr's
+// locked increments were measurable in the heartbeat, which copies every
+// connected peer's id a few times): an id and all its copies belong to one
+// thread at a time, like the engine that holds them. Handing a value over to
+// another thread through a mutex or a queue is fine; keeping copies of the
+// same id on two threads at once is not. (The engine has no threads; the
+// diff's read-ahead thread hands over JSON records, not ids.)
 //
 // Equality and ordering are those of the text (two PeerIdStr made from equal
 // text are equal wherever they came from); identity is only a fast path.
 #ifndef PEER_REPLAY_ENGINE_PEER_ID_STR_H_
 #define PEER_REPLAY_ENGINE_PEER_ID_STR_H_
 
+#include <cassert>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "engine/ordered_map.h"
 
@@ -33,9 +42,28 @@ class PeerIdStr {
   PeerIdStr() = default;
   // Implicit, like std::string's: a peer id is made from text wherever text is given.
   PeerIdStr(std::string_view text)  // NOLINT(google-explicit-constructor)
-      : rep_(text.empty() ? nullptr : std::make_shared<const Rep>(Rep{ordered_map_hash_bytes(text), std::string(text)})) {}
+      : rep_(text.empty() ? nullptr : new Rep{1, ordered_map_hash_bytes(text), std::string(text)}) {}
   PeerIdStr(const std::string& text) : PeerIdStr(std::string_view(text)) {}  // NOLINT(google-explicit-constructor)
   PeerIdStr(const char* text) : PeerIdStr(std::string_view(text)) {}         // NOLINT(google-explicit-constructor)
+
+  PeerIdStr(const PeerIdStr& other) : rep_(other.rep_) { retain(); }
+  PeerIdStr(PeerIdStr&& other) noexcept : rep_(std::exchange(other.rep_, nullptr)) {}
+  PeerIdStr& operator=(const PeerIdStr& other) {
+    if (rep_ != other.rep_) {
+      other.retain();
+      release();
+      rep_ = other.rep_;
+    }
+    return *this;
+  }
+  PeerIdStr& operator=(PeerIdStr&& other) noexcept {
+    if (this != &other) {
+      release();
+      rep_ = std::exchange(other.rep_, nullptr);
+    }
+    return *this;
+  }
+  ~PeerIdStr() { release(); }
 
   const std::string& str() const { return rep_ != nullptr ? rep_->text : empty_text(); }
   operator const std::string&() const { return str(); }  // NOLINT(google-explicit-constructor)
@@ -65,15 +93,29 @@ class PeerIdStr {
 
  private:
   struct Rep {
+    mutable uint32_t refs;  // the PeerIdStr values pointing here
     uint64_t hash;
     std::string text;
   };
+  void retain() const {
+    if (rep_ != nullptr) {
+      assert(rep_->refs > 0 && rep_->refs < UINT32_MAX);
+      rep_->refs++;
+    }
+  }
+  void release() {
+    if (rep_ != nullptr) {
+      assert(rep_->refs > 0);
+      if (--rep_->refs == 0) delete rep_;
+      rep_ = nullptr;
+    }
+  }
   static constexpr uint64_t kEmptyHash = kOrderedMapEmptyHash;
   static const std::string& empty_text() {
     static const std::string kEmpty;
     return kEmpty;
   }
-  std::shared_ptr<const Rep> rep_;  // nullptr for the empty id
+  const Rep* rep_ = nullptr;  // nullptr for the empty id; one count held while set
 };
 
 }  // namespace peers
