@@ -18,6 +18,9 @@
 #ifndef PEER_REPLAY_ENGINE_JS_MATH_H_
 #define PEER_REPLAY_ENGINE_JS_MATH_H_
 
+#include <bit>
+#include <cstdint>
+
 namespace peers {
 
 // Math.exp(x): fdlibm __ieee754_exp as V8 ships it (including V8's special
@@ -34,6 +37,18 @@ double js_round(double x);
 // these are std::floor/std::ceil; they exist so call sites read like the TS.
 double js_floor(double x);
 double js_ceil(double x);
+
+// An integer that orders like the double under the comparator `a - b < 0`,
+// for sorts that compare doubles by subtraction, as the TS does: for x and y
+// not NaN, `x - y < 0` exactly when key(x) < key(y). The rounded difference
+// of two doubles has the sign of the exact one and is 0 only for equal
+// operands, so that comparator is `<`, with -0 equal to +0 (both map to 2^63)
+// and the infinities in place. NaN has no key: callers check for it.
+inline uint64_t js_sub_order_key(double x) {
+  const uint64_t bits = std::bit_cast<uint64_t>(x);
+  const uint64_t magnitude = bits & ~(uint64_t{1} << 63);
+  return (bits >> 63) != 0 ? (uint64_t{1} << 63) - magnitude : (uint64_t{1} << 63) + magnitude;
+}
 
 }  // namespace peers
 

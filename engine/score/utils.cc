@@ -2,8 +2,11 @@
 #include "engine/score/utils.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <vector>
 
+#include "engine/js_math.h"
 #include "engine/score/constants.h"
 #include "engine/score/store.h"
 
@@ -35,12 +38,34 @@ void update_gossipsub_scores(PeerRpcScoreStore& peer_rpc_scores,
   // comparator reads the same values as get(a) and get(b), so the stable sort
   // makes the same permutation, without copying ids or hashing them per
   // comparison. Nothing below writes to gossipsub_scores.
+  // Without NaN, `b - a < 0` is key(b) < key(a) (js_sub_order_key), so the
+  // stable sort is an integer sort by (descending key, position), which has
+  // one result: the entries are sorted as (key, position) pairs, without
+  // reading the doubles through pointers on each comparison.
   using Entry = std::pair<PeerIdStr, double>;
   std::vector<const Entry*> sorted_peers;
   sorted_peers.reserve(gossipsub_scores.size());
-  for (const Entry& entry : gossipsub_scores) sorted_peers.push_back(&entry);
-  std::stable_sort(sorted_peers.begin(), sorted_peers.end(),
-                   [](const Entry* a, const Entry* b) { return (b->second - a->second) < 0; });
+  bool has_nan = false;
+  for (const Entry& entry : gossipsub_scores) has_nan |= std::isnan(entry.second);
+  if (!has_nan && gossipsub_scores.size() <= UINT32_MAX) {
+    struct Keyed {
+      uint64_t descending;  // ~js_sub_order_key(score): larger scores first
+      uint32_t position;    // in gossipsub_scores: the stable sort's tie-break
+    };
+    std::vector<Keyed> keyed;
+    keyed.reserve(gossipsub_scores.size());
+    for (size_t i = 0; i < gossipsub_scores.size(); i++) {
+      keyed.push_back(Keyed{~js_sub_order_key(gossipsub_scores[i].second), static_cast<uint32_t>(i)});
+    }
+    std::sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
+      return a.descending != b.descending ? a.descending < b.descending : a.position < b.position;
+    });
+    for (const Keyed& k : keyed) sorted_peers.push_back(&gossipsub_scores[k.position]);
+  } else {
+    for (const Entry& entry : gossipsub_scores) sorted_peers.push_back(&entry);
+    std::stable_sort(sorted_peers.begin(), sorted_peers.end(),
+                     [](const Entry* a, const Entry* b) { return (b->second - a->second) < 0; });
+  }
   for (const Entry* entry : sorted_peers) {
     const PeerIdStr& peer_id = entry->first;
     const double* gossipsub_score = &entry->second;  // gossipsubScores.get(peerId)

@@ -422,11 +422,9 @@ struct PruneKey {
 //  - `d1 - d2 < 0` on small integers (exact as doubles) is d1 < d2; likewise
 //    for the status scores (-1 or 0) and the long-lived subnet counts (0..68).
 //    `major` below packs the three, first difference first.
-//  - `s1 - s2 < 0` is s1 < s2 for every pair of doubles that are not NaN (the
-//    rounded difference has the sign of the exact one and is 0 only for equal
-//    operands; the infinite cases agree too). `minor` is 2^63 plus or minus
-//    the magnitude bits, which orders like the doubles, with -0 equal to +0
-//    (as they are) and the low bytes of short mantissas left 0.
+//  - `s1 - s2 < 0` on scores that are not NaN is js_sub_order_key(s1) <
+//    js_sub_order_key(s2) (js_math.h): `minor`. Short mantissas leave its
+//    low bytes 0, and the radix sort skips bytes that never vary.
 // On such keys a stable sort has exactly one result (stability fixes the
 // order of equal keys), whatever the algorithm: std::stable_sort for a few
 // peers, an LSD radix sort (stable) for many.
@@ -492,10 +490,8 @@ bool sort_by_integer_keys(const std::vector<PruneKey>& keys, std::vector<PeerInd
         key.status_score > 0 || key.long_lived_subnets < 0 || key.long_lived_subnets >= 128 || std::isnan(key.score)) {
       return false;
     }
-    const uint64_t bits = std::bit_cast<uint64_t>(key.score);
-    const uint64_t magnitude = bits & ~(uint64_t{1} << 63);
     items.push_back(PruneItem{
-        .minor = (bits >> 63) != 0 ? (uint64_t{1} << 63) - magnitude : (uint64_t{1} << 63) + magnitude,
+        .minor = js_sub_order_key(key.score),
         .major = static_cast<uint32_t>(key.dutied_subnets) << 8 | static_cast<uint32_t>(key.status_score + 1) << 7 |
                  static_cast<uint32_t>(key.long_lived_subnets),
         .index = static_cast<uint32_t>(index),
