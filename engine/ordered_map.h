@@ -203,6 +203,13 @@ class OrderedMap {
     return slot == kNone ? nullptr : &slots_[slot]->second;
   }
 
+  // The stored key equal to `key`, nullptr when absent: for callers that
+  // keep one instance of each key (PeerIdStr's shared text).
+  const K* find_key(const K& key) const {
+    const size_t slot = lookup(key);
+    return slot == kNone ? nullptr : &slots_[slot]->first;
+  }
+
   // Map.prototype.set: replaces in place, or appends a new key at the end.
   V& set(const K& key, V value) {
     const uint32_t hash = hash_of(key);

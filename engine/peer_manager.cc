@@ -120,6 +120,11 @@ Status PeerManager::step(const Event& event, std::vector<Action>* actions) {
   ctx_.reset(&event, actions);
   const size_t actions_before = actions->size();
 
+  // Lodestar gets one PeerId object per peer from libp2p, in every event; a
+  // trace gives each event its own copy of the text. The id the engine stored
+  // when the peer's connection opened stands for the event's from here on,
+  // so the engine's own lookups meet equal pointers, not 53 bytes to compare.
+  const PeerIdStr peer = canonical_peer_id(event.peer);
   Status s;
   switch (event.kind) {
     case EventKind::kInit:
@@ -129,10 +134,10 @@ Status PeerManager::step(const Event& event, std::vector<Action>* actions) {
       s = on_connection_open(event);
       break;
     case EventKind::kConnectionClose:
-      s = on_connection_close(event);
+      s = on_connection_close(event, peer);
       break;
     case EventKind::kRequest:
-      on_request(event.peer, event);
+      on_request(peer, event);
       break;
     case EventKind::kResponse:
       s = on_response(event);
@@ -141,7 +146,7 @@ Status PeerManager::step(const Event& event, std::vector<Action>* actions) {
       s = on_timer(event);
       break;
     case EventKind::kReportPeer:
-      report_peer(event.peer, event.action, event.action_name);
+      report_peer(peer, event.action, event.action_name);
       break;
     case EventKind::kCommitteeSubscriptions:
       on_committee_subscriptions();
@@ -182,6 +187,11 @@ Status PeerManager::step(const Event& event, std::vector<Action>* actions) {
   check_invariants();
   ctx_.reset(nullptr, nullptr);
   return Status::ok();
+}
+
+PeerIdStr PeerManager::canonical_peer_id(const PeerIdStr& peer) const {
+  const PeerIdStr* stored = connections_.find_key(peer);
+  return stored != nullptr ? *stored : peer;
 }
 
 const std::vector<CustodyIndex>& PeerManager::custody_groups_of(const NodeId& node_id, int64_t custody_group_count) {
@@ -287,10 +297,10 @@ Status PeerManager::on_connection_open(const Event& event) {
   return Status::ok();
 }
 
-Status PeerManager::on_connection_close(const Event& event) {
+Status PeerManager::on_connection_close(const Event& event, const PeerIdStr& peer) {
   // libp2p removed the connection (and the peer key, when it was its last)
   // before dispatching connection:close.
-  std::vector<Connection>* list = connections_.find(event.peer);
+  std::vector<Connection>* list = connections_.find(peer);
   auto it = list != nullptr ? std::find_if(list->begin(), list->end(),
                                            [&](const Connection& c) { return c.conn == event.connection.conn; })
                             : std::vector<Connection>::iterator{};
@@ -299,15 +309,15 @@ Status PeerManager::on_connection_close(const Event& event) {
     // already gone): TS runs the handler with the event's Connection, whose
     // direction only the trace can tell.
     if (!event.close_direction.has_value()) {
-      return Status::invalid_argument("connection_close for connection " + event.connection.conn + " of " + event.peer +
+      return Status::invalid_argument("connection_close for connection " + event.connection.conn + " of " + peer +
                                       ", which is not open, and the event gives no direction");
     }
-    if (peer_rpc_scores_->size() >= kMaxScoreEntries && !peer_rpc_scores_->has_entry(event.peer)) {
+    if (peer_rpc_scores_->size() >= kMaxScoreEntries && !peer_rpc_scores_->has_entry(peer)) {
       return Status::invalid_argument("more than " + std::to_string(kMaxScoreEntries) + " score entries");
     }
     Connection unknown;
     unknown.conn = event.connection.conn;
-    unknown.remote_peer = event.peer;
+    unknown.remote_peer = peer;
     unknown.direction = *event.close_direction;
     unknown.status = "closed";
     on_libp2p_peer_disconnect(unknown);
@@ -318,7 +328,7 @@ Status PeerManager::on_connection_close(const Event& event) {
     return Status::invalid_argument("connection_close direction differs from connection " + closed.conn + "'s");
   }
   list->erase(it);
-  if (list->empty()) connections_.erase(event.peer);
+  if (list->empty()) connections_.erase(peer);
   const bool indexed = connection_ids_.erase(closed.conn);
   assert(indexed);
   (void)indexed;
@@ -744,24 +754,33 @@ void PeerManager::heartbeat() {
   last_status_ = status;
   const ForkSeq fork_seq = config_.chain.fork_seq_at_slot(current_slot);
 
-  std::vector<ConnectedPeerInfo> infos;
-  infos.reserve(connected_healthy_peers.size());
-  for (const PeerIdStr& peer : connected_healthy_peers) {
+  // Every field of each entry is assigned: the vector is the last
+  // heartbeat's, kept so its sampling-group vectors keep their storage.
+  std::vector<ConnectedPeerInfo>& infos = heartbeat_infos_;
+  infos.resize(connected_healthy_peers.size());
+  for (size_t k = 0; k < connected_healthy_peers.size(); k++) {
+    const PeerIdStr& peer = connected_healthy_peers[k];
     const PeerData* peer_data = peers_data_.connected_peers.find(peer);
-    ConnectedPeerInfo info;
+    ConnectedPeerInfo& info = infos[k];
     info.id = peer;
+    info.direction.reset();
+    info.status.reset();
+    const bool has_metadata = peer_data != nullptr && peer_data->metadata.has_value();
     if (peer_data != nullptr) {
       info.direction = peer_data->direction;
       info.status = peer_data->status;
-      if (peer_data->metadata.has_value()) {
-        info.attnets = peer_data->metadata->attnets;
-        info.syncnets = peer_data->metadata->syncnets;
-        // here we care samplingGroups not custodyGroups in order to know which column subnets peers subscribe to
-        info.sampling_groups = peer_data->metadata->sampling_groups;
-      }
+    }
+    if (has_metadata) {
+      info.attnets = peer_data->metadata->attnets;
+      info.syncnets = peer_data->metadata->syncnets;
+      // here we care samplingGroups not custodyGroups in order to know which column subnets peers subscribe to
+      info.sampling_groups = peer_data->metadata->sampling_groups;
+    } else {
+      info.attnets.reset();
+      info.syncnets.reset();
+      info.sampling_groups.reset();
     }
     info.score = peer_rpc_scores_->get_score(peer);
-    infos.push_back(std::move(info));
   }
   // Collect subnets which we need peers for in the current slot
   const Event& event = *ctx_.event;
@@ -851,10 +870,13 @@ void PeerManager::update_gossipsub_scores() {
   // gossipsubScores.set(peerIdStr, this.gossipsub.getScore(peerIdStr)) for each connected peer, in order
   const Event& event = *ctx_.event;
   ctx_.read_gossip_scores = true;
-  // gossipsubScores is `given` once every entry is checked against the
-  // connected peers (whose ids are distinct): passed as the Map's entries.
   const std::vector<std::pair<PeerIdStr, double>> empty;
   const std::vector<std::pair<PeerIdStr, double>>& given = event.gossip_scores.has_value() ? *event.gossip_scores : empty;
+  // gossipsubScores, once each of `given` is checked against the connected
+  // peers (whose ids are distinct), with the engine's own id of each peer
+  // (see step()): passed as the Map's entries.
+  std::vector<std::pair<PeerIdStr, double>> gossipsub_scores;
+  gossipsub_scores.reserve(given.size());
   size_t i = 0;
   for (const auto& [peer_id_str, data] : peers_data_.connected_peers) {
     if (i >= given.size()) {
@@ -868,6 +890,7 @@ void PeerManager::update_gossipsub_scores() {
                                     "; the engine reads " + peer_id_str + " there"));
       return;
     }
+    gossipsub_scores.emplace_back(peer_id_str, given[i].second);
     i++;
   }
   if (i != given.size()) {
@@ -878,7 +901,7 @@ void PeerManager::update_gossipsub_scores() {
 
   const int64_t to_ignore_negative_peers =
       static_cast<int64_t>(std::ceil(static_cast<double>(config_.target_peers) * kAllowedNegativeGossipsubFactor));
-  ::peers::update_gossipsub_scores(*peer_rpc_scores_, std::span<const std::pair<PeerIdStr, double>>(given),
+  ::peers::update_gossipsub_scores(*peer_rpc_scores_, std::span<const std::pair<PeerIdStr, double>>(gossipsub_scores),
                                    to_ignore_negative_peers, now_ms_);
 }
 

@@ -49,6 +49,7 @@
 #include "engine/score/store.h"
 #include "engine/status.h"
 #include "engine/types.h"
+#include "engine/utils/prioritize_peers.h"
 
 namespace peers {
 
@@ -218,7 +219,7 @@ class PeerManager {
   Status add_to_mirror(const ConnectionSpec& spec);
   Status on_init(const Event& event);
   Status on_connection_open(const Event& event);
-  Status on_connection_close(const Event& event);
+  Status on_connection_close(const Event& event, const PeerIdStr& peer);  // peer: canonical_peer_id(event.peer)
   Status on_response(const Event& event);
   Status on_timer(const Event& event);
   void run_microtasks();
@@ -290,8 +291,17 @@ class PeerManager {
   UnixMs gossip_scores_due_ms_ = -1;
 
   StepContext ctx_;
+  // heartbeat()'s ConnectedPeerInfo list, kept between heartbeats for its
+  // storage only (each heartbeat assigns every field): copying each peer's
+  // sampling groups into a fresh vector was an allocation per peer per
+  // heartbeat. Not part of the TS state, not hashed.
+  std::vector<ConnectedPeerInfo> heartbeat_infos_;
   uint64_t invariant_checks_ = 0;  // check_invariants calls, to space out its O(n) scans
   std::map<std::string, uint64_t> prune_reason_counts_;  // coverage only; not part of the TS state
+
+  // The id stored for an open connection of `peer`, or `peer` itself: equal
+  // text, one shared instance (see step()).
+  PeerIdStr canonical_peer_id(const PeerIdStr& peer) const;
 
   // getCustodyGroups memoized. It is pure (SHA-256 chains over the node id)
   // and peers are statused again and again with the same (node id, count):
