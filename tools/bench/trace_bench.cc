@@ -3,17 +3,20 @@
 //
 // Only step() calls are timed (and clearing the action vector), nothing else:
 // no JSON, no comparison (`peer-replay check` proves the same trace
-// conforms). The events are read as `check` reads them, streamed: each batch
-// of --batch events is parsed (untimed), then stepped (timed), so the engine
-// meets an event just after it was made, as Lodestar does in the TS side of
-// the benchmark. --batch 0 parses the whole trace into memory first instead
-// (about 1 KiB per event: the step loop then also pays a cache miss on each
-// event it reads, which no real caller of the engine does). The loop runs
-// --repeat times on fresh engines and the fastest run counts (the build
-// machine is shared; preemption only adds time). A last, separately timed run
-// clocks each event to give the time per event kind.
+// conforms). Two ways to read the events:
+//  - --batch 0 (the default): the whole trace is parsed into memory first,
+//    then stepped through. The engine's state stays in cache and its heap
+//    allocations sit together, after the events'.
+//  - --batch N: streamed, as `check` and any live caller run it: each batch
+//    of N events is parsed (untimed), then stepped (timed). The parses between
+//    batches evict the engine's state and scatter its allocations among the
+//    reader's; the TS side of the benchmark runs the same way, between the
+//    recorder's own work.
+// The loop runs --repeat times on fresh engines and the fastest run counts
+// (the build machine is shared; preemption only adds time). A last,
+// separately timed run clocks each event to give the time per event kind.
 //
-//   trace_bench <trace> [--repeat 3] [--batch 64] [--json out.json]
+//   trace_bench <trace> [--repeat 3] [--batch 0] [--json out.json]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -91,7 +94,7 @@ int main(int argc, char** argv) {
   }
   const std::string path = argv[1];
   int repeat = 3;
-  size_t batch = 64;
+  size_t batch = 0;
   std::string json_out;
   for (int i = 2; i + 1 < argc; i++) {
     if (!std::strcmp(argv[i], "--repeat")) repeat = std::max(1, std::atoi(argv[i + 1]));
