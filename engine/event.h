@@ -67,13 +67,38 @@ struct ResponseValue {
   std::optional<std::string> agent_version; // kIdentify: result.agentVersion (may be absent)
 };
 
+// Member order: what step() reads for every event, and all that a response
+// or a ping request needs (the commonest events), comes first, so such an
+// event costs a few cache lines, not the ~1 KiB of the whole struct; the
+// rest follows in FORMAT.md order.
 struct Event {
   EventKind kind = EventKind::kInit;
+  // timer
+  TimerKind timer = TimerKind::kHeartbeat;
   uint64_t seq = 0;
   UnixMs t_ms = 0;
 
+  // response (and timer goodbye_timeout)
+  int64_t req = 0;
+  bool is_error = false;
+
   // connection_open, connection_close, request, report_peer
   PeerIdStr peer;
+
+  // request
+  std::string method;                   // ReqRespMethod value: "status", "goodbye", "ping", "metadata", ...
+  uint64_t body_uint = 0;               // ping: sequence number; goodbye: reason code (both BigInt)
+
+  // Inputs read while handling the event (present only when TS read them).
+  std::optional<std::vector<double>> rand;
+  std::optional<std::vector<ActiveSubnet>> active_attnets;
+  std::optional<std::vector<ActiveSubnet>> active_syncnets;
+  std::optional<std::vector<std::pair<PeerIdStr, double>>> gossip_scores;
+
+  // response: the value (its shape and a ping's number first) or the error
+  ResponseValue ok;
+  std::string error;
+
   // connection_open (the whole connection) and connection_close (peer, conn)
   ConnectionSpec connection;
   // connection_close: the closed connection's direction, when the trace gives
@@ -84,18 +109,7 @@ struct Event {
   std::vector<ConnectionSpec> connections;
 
   // request
-  std::string method;                   // ReqRespMethod value: "status", "goodbye", "ping", "metadata", ...
-  uint64_t body_uint = 0;               // ping: sequence number; goodbye: reason code (both BigInt)
   std::optional<ChainStatus> body_status;  // status
-
-  // response (and timer goodbye_timeout)
-  int64_t req = 0;
-  bool is_error = false;
-  std::string error;
-  ResponseValue ok;
-
-  // timer
-  TimerKind timer = TimerKind::kHeartbeat;
 
   // report_peer
   std::string action;       // "Fatal", "LowToleranceError", "MidToleranceError", "HighToleranceError"
@@ -106,12 +120,6 @@ struct Event {
 
   // local_status
   ChainStatus status;
-
-  // Inputs read while handling the event (present only when TS read them).
-  std::optional<std::vector<double>> rand;
-  std::optional<std::vector<ActiveSubnet>> active_attnets;
-  std::optional<std::vector<ActiveSubnet>> active_syncnets;
-  std::optional<std::vector<std::pair<PeerIdStr, double>>> gossip_scores;
 };
 
 }  // namespace peers

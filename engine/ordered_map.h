@@ -359,18 +359,23 @@ class OrderedMap {
     return slots_.back()->second;
   }
 
+  // In place, keeping the vectors' capacity: a map that churns (pending
+  // requests, score entries) compacts every few hundred erasures, and
+  // fresh vectors made each of those an allocation, then regrowth.
   void compact() {
-    std::vector<std::optional<value_type>> live;
-    std::vector<uint32_t> live_hashes;
-    live.reserve(live_ + 1);
-    live_hashes.reserve(live_ + 1);
+    size_t out = 0;
     for (size_t slot = 0; slot < slots_.size(); slot++) {
       if (!slots_[slot].has_value()) continue;
-      live.emplace_back(std::move(slots_[slot]));
-      live_hashes.push_back(hashes_[slot]);
+      if (out != slot) {
+        slots_[out].emplace(std::move(*slots_[slot]));  // empty: a tombstone, or moved from and reset
+        slots_[slot].reset();
+        hashes_[out] = hashes_[slot];
+      }
+      out++;
     }
-    slots_ = std::move(live);
-    hashes_ = std::move(live_hashes);
+    assert(out == live_);
+    slots_.resize(out);
+    hashes_.resize(out);
     tombstones_ = 0;
     rebuild_index(live_);
     assert(live_ == slots_.size());

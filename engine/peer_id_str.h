@@ -63,7 +63,7 @@ class PeerIdStr {
     }
     return *this;
   }
-  ~PeerIdStr() { release(); }
+  [[gnu::always_inline]] ~PeerIdStr() { release(); }
 
   const std::string& str() const { return rep_ != nullptr ? rep_->text : empty_text(); }
   operator const std::string&() const { return str(); }  // NOLINT(google-explicit-constructor)
@@ -103,13 +103,16 @@ class PeerIdStr {
       rep_->refs++;
     }
   }
+  // Inlined where an id dies (most copies die young); freeing the text is
+  // the rare, out-of-line part.
   void release() {
     if (rep_ != nullptr) {
       assert(rep_->refs > 0);
-      if (--rep_->refs == 0) delete rep_;
+      if (--rep_->refs == 0) free_rep(rep_);
       rep_ = nullptr;
     }
   }
+  [[gnu::noinline]] static void free_rep(const Rep* rep) { delete rep; }
   static constexpr uint64_t kEmptyHash = kOrderedMapEmptyHash;
   static const std::string& empty_text() {
     static const std::string kEmpty;

@@ -124,7 +124,9 @@ Status PeerManager::step(const Event& event, std::vector<Action>* actions) {
   // trace gives each event its own copy of the text. The id the engine stored
   // when the peer's connection opened stands for the event's from here on,
   // so the engine's own lookups meet equal pointers, not 53 bytes to compare.
-  const PeerIdStr peer = canonical_peer_id(event.peer);
+  const bool reads_peer = event.kind == EventKind::kRequest || event.kind == EventKind::kReportPeer ||
+                          event.kind == EventKind::kConnectionClose;
+  const PeerIdStr peer = reads_peer ? canonical_peer_id(event.peer) : PeerIdStr();
   Status s;
   switch (event.kind) {
     case EventKind::kInit:
