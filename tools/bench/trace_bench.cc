@@ -86,21 +86,27 @@ void read_batches(const std::string& path, size_t batch, F&& fn) {
   if (!events.empty()) fn(events);
 }
 
-// fn(events) over the trace's events in batches of `batch`; for batch 0, over
-// all of them at once, parsed on the first call and kept for the next ones.
-template <typename F>
-void for_each_batch(const std::string& path, size_t batch, F&& fn) {
-  if (batch != 0) {
-    read_batches(path, batch, fn);
-    return;
-  }
+// The whole trace's events, parsed on the first call and kept. Not a static
+// inside the template below: each instantiation would hold its own copy.
+const std::vector<peers::Event>& all_events(const std::string& path) {
   static std::vector<peers::Event> all;
   static bool parsed = false;
   if (!parsed) {
     read_batches(path, SIZE_MAX, [&](std::vector<peers::Event>& events) { all = std::move(events); });
     parsed = true;
   }
-  fn(std::span<const peers::Event>(all));
+  return all;
+}
+
+// fn(events) over the trace's events in batches of `batch`; for batch 0, over
+// all of them at once (all_events).
+template <typename F>
+void for_each_batch(const std::string& path, size_t batch, F&& fn) {
+  if (batch != 0) {
+    read_batches(path, batch, fn);
+    return;
+  }
+  fn(std::span<const peers::Event>(all_events(path)));
 }
 
 }  // namespace
