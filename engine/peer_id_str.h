@@ -31,6 +31,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "engine/ordered_map.h"
@@ -119,6 +120,40 @@ class PeerIdStr {
     return kEmpty;
   }
   const Rep* rep_ = nullptr;  // nullptr for the empty id; one count held while set
+};
+
+// PeerIdTable: one PeerIdStr per distinct text, for a reader that makes ids
+// from many records (a trace has the same ~200 ids in every event). Ids from
+// the table share one Rep, so the engine's lookups and comparisons of them
+// meet equal pointers instead of comparing ~53 bytes, and a record's id costs
+// a lookup instead of an allocation; libp2p likewise hands Lodestar one PeerId
+// object per peer. Equality stays that of the text, so using a table or not
+// never changes a result.
+//
+// Owner: the reader that parses events, on the thread that steps the engine
+// (the table holds a count on each Rep; see "Threads" above). Bounded: when
+// it holds kMaxIds ids it forgets them all and starts over, which only costs
+// the sharing.
+class PeerIdTable {
+ public:
+  static constexpr size_t kMaxIds = size_t{1} << 16;
+
+  PeerIdStr get(std::string_view text) {
+    if (text.empty()) return PeerIdStr();
+    auto it = ids_.find(text);
+    if (it != ids_.end()) return it->second;
+    if (ids_.size() >= kMaxIds) ids_.clear();
+    PeerIdStr id(text);
+    // The key views the text of the id stored beside it: immutable and alive
+    // as long as the entry.
+    const std::string_view key = id.str();
+    return ids_.emplace(key, std::move(id)).first->second;
+  }
+  size_t size() const { return ids_.size(); }
+
+ private:
+  // Only looked up, never iterated: its order reaches no output.
+  std::unordered_map<std::string_view, PeerIdStr> ids_;
 };
 
 }  // namespace peers

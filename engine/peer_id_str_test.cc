@@ -65,5 +65,31 @@ TEST_CASE("PeerIdStr keys an OrderedMap through its cached hash", "[peer_id_str]
   CHECK(map.find(PeerIdStr(kPeerA)) == nullptr);
 }
 
+TEST_CASE("PeerIdTable shares one id per text and forgets when full", "[peer_id_str]") {
+  PeerIdTable table;
+  const PeerIdStr a1 = table.get(std::string(kPeerA));
+  const PeerIdStr a2 = table.get(std::string_view(kPeerA));
+  const PeerIdStr b = table.get(kPeerB);
+  CHECK(a1 == PeerIdStr(kPeerA));
+  CHECK(a1.data() == a2.data());  // one Rep: the same text storage
+  CHECK(a1.data() != b.data());
+  CHECK(table.size() == 2);
+  CHECK(table.get("").empty());
+  CHECK(table.size() == 2);
+
+  // Filling it up drops every entry once; ids already handed out stay valid.
+  for (size_t i = table.size(); i < PeerIdTable::kMaxIds; i++) (void)table.get("filler-" + std::to_string(i));
+  CHECK(table.size() == PeerIdTable::kMaxIds);
+  const PeerIdStr a3 = table.get(kPeerA);  // still there: a hit does not grow it
+  CHECK(a3.data() == a1.data());
+  const PeerIdStr c = table.get("one-more");
+  CHECK(table.size() == 1);
+  CHECK(c == PeerIdStr("one-more"));
+  const PeerIdStr a4 = table.get(kPeerA);  // forgotten: a new Rep, an equal id
+  CHECK(a4 == a1);
+  CHECK(a4.data() != a1.data());
+  CHECK(a1.str() == kPeerA);
+}
+
 }  // namespace
 }  // namespace peers

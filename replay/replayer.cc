@@ -274,6 +274,7 @@ class Replayer {
   const ReplayOptions options_;
   ReplayResult result_;
   std::unique_ptr<peers::PeerManager> pm_;
+  peers::PeerIdTable peer_ids_;  // the events' ids, one per peer (see parse_event)
   // The engine's score entries after the last event, in dump order (what the
   // next delta is taken against), and each peer's index in it. Shared with
   // the result of the event that made it while its expect is awaited.
@@ -489,7 +490,7 @@ std::string Replayer::write_repro(uint64_t seq, uint64_t cut_line) {
 
 void Replayer::on_event_record(const Record& rec) {
   remember_context(rec);
-  auto parsed = parse_event(rec, where(rec.line));
+  auto parsed = parse_event(rec, where(rec.line), &peer_ids_);
   if (!parsed.is_ok()) {
     bad_input(parsed.status().message());
     stop_ = true;

@@ -67,6 +67,7 @@ Outcome run_one(const std::string& in_path, const std::string& out_path, const R
 
   peers::PeerScoreStats previous;  // the engine's last full dump
   uint64_t events = 0;
+  peers::PeerIdTable peer_ids;  // the events' ids, shared (see parse_event)
   Record rec;
   while (s.is_ok()) {
     bool done = false;
@@ -74,7 +75,7 @@ Outcome run_one(const std::string& in_path, const std::string& out_path, const R
     if (!s.is_ok()) return {kExitBadInput, s.message()};
     if (done) break;
     if (rec.type != RecordType::kEvent) continue;  // the source's expects are replaced
-    auto ev = parse_event(rec, reader.where(rec.line));
+    auto ev = parse_event(rec, reader.where(rec.line), &peer_ids);
     if (!ev.is_ok()) return {kExitBadInput, ev.status().message()};
     std::vector<peers::Action> actions;
     peers::Status stepped = pm.step(ev.value(), &actions);

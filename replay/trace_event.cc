@@ -72,6 +72,16 @@ class Getter {
     *out = Out(v.str());
     return Status::ok();
   }
+  // A peer id member, from `ids` when given (see peers::PeerIdTable).
+  Status peer_id(const char* member, peers::PeerIdTable* ids, peers::PeerIdStr* out) const {
+    JsonRef v = find(member);
+    if (!v || !v.is_string()) return error(member, "a string");
+    *out = make_peer_id(ids, v.str());
+    return Status::ok();
+  }
+  static peers::PeerIdStr make_peer_id(peers::PeerIdTable* ids, std::string_view text) {
+    return ids != nullptr ? ids->get(text) : peers::PeerIdStr(text);
+  }
   // A BigInt / uint64 written as a decimal string.
   Status decimal_u64(const char* member, uint64_t* out) const {
     JsonRef v = find(member);
@@ -211,9 +221,10 @@ Status parse_metadata(JsonRef v, const std::string& where, const std::string& pa
 
 Status parse_node_id(const Getter& g, const char* member, peers::NodeId* out) { return g.hex(member, out->data(), 32); }
 
-Status parse_connection(JsonRef v, const std::string& where, const std::string& path, peers::ConnectionSpec* out) {
+Status parse_connection(JsonRef v, const std::string& where, const std::string& path, peers::PeerIdTable* ids,
+                        peers::ConnectionSpec* out) {
   Getter g(v, where, path);
-  Status s = g.string("peer", &out->peer);
+  Status s = g.peer_id("peer", ids, &out->peer);
   if (s.is_ok()) s = g.string("conn", &out->conn);
   std::string direction;
   if (s.is_ok()) s = g.string("direction", &direction);
@@ -251,7 +262,7 @@ Status parse_subnets(JsonRef v, const std::string& where, const std::string& mem
   return Status::ok();
 }
 
-Status parse_inputs(JsonRef j, const std::string& where, peers::Event* ev) {
+Status parse_inputs(JsonRef j, const std::string& where, peers::PeerIdTable* ids, peers::Event* ev) {
   if (j.contains("rand")) {
     JsonRef r = j["rand"];
     if (!r.is_array()) return Status::corruption(where + "rand: expected an array of numbers in [0, 1)");
@@ -286,14 +297,14 @@ Status parse_inputs(JsonRef j, const std::string& where, peers::Event* ev) {
       }
       const double score = e.at(1).as_double();
       if (!std::isfinite(score)) return Status::corruption(where + "gossip_scores: expected finite scores");
-      scores.emplace_back(peers::PeerIdStr(e.at(0).str()), score);
+      scores.emplace_back(Getter::make_peer_id(ids, e.at(0).str()), score);
     }
     ev->gossip_scores = std::move(scores);
   }
   return Status::ok();
 }
 
-Result<peers::Event> parse_event_inner(const Record& record, const std::string& where) {
+Result<peers::Event> parse_event_inner(const Record& record, const std::string& where, peers::PeerIdTable* ids) {
   const JsonRef j = record.root();
   if (!j.is_object()) return Status::corruption(where + "expected an event object");
   peers::Event ev;
@@ -303,7 +314,7 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
   std::string kind;
   Status s = g.string("kind", &kind);
   if (!s.is_ok()) return s;
-  s = parse_inputs(j, where, &ev);
+  s = parse_inputs(j, where, ids, &ev);
   if (!s.is_ok()) return s;
 
   if (kind == "init") {
@@ -314,19 +325,19 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
       size_t i = 0;
       for (const JsonRef e : cs) {
         peers::ConnectionSpec c;
-        s = parse_connection(e, where, "connections[" + std::to_string(i++) + "].", &c);
+        s = parse_connection(e, where, "connections[" + std::to_string(i++) + "].", ids, &c);
         if (!s.is_ok()) return s;
         ev.connections.push_back(std::move(c));
       }
     }
   } else if (kind == "connection_open") {
     ev.kind = peers::EventKind::kConnectionOpen;
-    s = parse_connection(j, where, "", &ev.connection);
+    s = parse_connection(j, where, "", ids, &ev.connection);
     if (!s.is_ok()) return s;
     ev.peer = ev.connection.peer;
   } else if (kind == "connection_close") {
     ev.kind = peers::EventKind::kConnectionClose;
-    s = g.string("peer", &ev.peer);
+    s = g.peer_id("peer", ids, &ev.peer);
     if (s.is_ok()) s = g.string("conn", &ev.connection.conn);
     if (!s.is_ok()) return s;
     ev.connection.peer = ev.peer;
@@ -344,7 +355,7 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
     }
   } else if (kind == "request") {
     ev.kind = peers::EventKind::kRequest;
-    s = g.string("peer", &ev.peer);
+    s = g.peer_id("peer", ids, &ev.peer);
     if (s.is_ok()) s = g.string("method", &ev.method);
     if (!s.is_ok()) return s;
     if (ev.method == "ping" || ev.method == "goodbye") {
@@ -414,7 +425,7 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
     }
   } else if (kind == "report_peer") {
     ev.kind = peers::EventKind::kReportPeer;
-    s = g.string("peer", &ev.peer);
+    s = g.peer_id("peer", ids, &ev.peer);
     if (s.is_ok()) s = g.string("action", &ev.action);
     if (s.is_ok()) s = g.string("action_name", &ev.action_name);
     if (!s.is_ok()) return s;
@@ -426,7 +437,7 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
     if (!ps || !ps.is_array()) return g.error("peers", "an array of peer ids");
     for (JsonRef p : ps) {
       if (!p.is_string()) return g.error("peers", "an array of peer ids");
-      ev.peers.push_back(std::string(p.str()));
+      ev.peers.push_back(Getter::make_peer_id(ids, p.str()));
     }
   } else if (kind == "local_status") {
     ev.kind = peers::EventKind::kLocalStatus;
@@ -531,9 +542,9 @@ Result<TraceSetup> parse_header(JsonRef header, const std::string& where) {
   }
 }
 
-Result<peers::Event> parse_event(const Record& record, const std::string& where) {
+Result<peers::Event> parse_event(const Record& record, const std::string& where, peers::PeerIdTable* ids) {
   try {
-    return parse_event_inner(record, where);
+    return parse_event_inner(record, where, ids);
   } catch (const json::exception& e) {
     return Status::corruption(where + "event: " + e.what());
   }

@@ -17,6 +17,7 @@
 
 #include "engine/action.h"
 #include "engine/event.h"
+#include "engine/peer_id_str.h"
 #include "engine/peer_manager.h"
 #include "engine/score/interface.h"
 #include "engine/status.h"
@@ -34,7 +35,11 @@ struct TraceSetup {
 
 // `where` is the "<file>:<line>: " prefix for messages.
 peers::Result<TraceSetup> parse_header(JsonRef header, const std::string& where);
-peers::Result<peers::Event> parse_event(const Record& record, const std::string& where);
+// With `ids`, the event's peer ids come from that table (shared with earlier
+// events: the engine then compares them by pointer); the table must belong to
+// the thread that steps the engine with these events. Without, each id is new.
+peers::Result<peers::Event> parse_event(const Record& record, const std::string& where,
+                                        peers::PeerIdTable* ids = nullptr);
 
 // Engine values rendered as FORMAT.md spells them.
 nlohmann::json status_to_json(const peers::ChainStatus& status);

@@ -31,6 +31,7 @@ struct Instance {
   uint64_t events = 0;       // accepted events, for "event:<n>: " in messages
   uint64_t last_seq = 0;
   int64_t last_t_ms = -1;
+  peers::PeerIdTable peer_ids;  // the events' ids, shared (see replay::parse_event); JS runs on one thread
 };
 
 const std::function<void(const std::string&)> kNoWarnings;  // unknown members are ignored, as without --strict
@@ -143,7 +144,7 @@ napi_value step(napi_env env, napi_callback_info info) {
   }
   rec.type = replay::RecordType::kEvent;
   rec.line = n;
-  auto ev = replay::parse_event(rec, at);
+  auto ev = replay::parse_event(rec, at, &instance->peer_ids);
   if (!ev.is_ok()) {
     throw_error(env, ev.status().message());
     return nullptr;

@@ -62,6 +62,7 @@ void read_batches(const std::string& path, size_t batch, F&& fn) {
   }
   std::unique_ptr<replay::TraceReader> reader = std::move(opened).value();
   std::vector<peers::Event> events;
+  peers::PeerIdTable ids;  // as check reads: one id per peer (replay::parse_event)
   for (;;) {
     replay::Record rec;
     bool done = false;
@@ -72,7 +73,7 @@ void read_batches(const std::string& path, size_t batch, F&& fn) {
     }
     if (done) break;
     if (rec.type != replay::RecordType::kEvent) continue;
-    auto ev = replay::parse_event(rec, path + ":" + std::to_string(rec.line) + ": ");
+    auto ev = replay::parse_event(rec, path + ":" + std::to_string(rec.line) + ": ", &ids);
     if (!ev.is_ok()) {
       std::fprintf(stderr, "%s\n", ev.status().message().c_str());
       std::exit(2);
