@@ -647,10 +647,7 @@ bool PeerManager::on_status(const PeerIdStr& peer, const ChainStatus& status) {
 
   // Peer is usable, send it to the rangeSync
   if (peer_data != nullptr && peer_data->relevant_status != RelevantPeerStatus::kRelevant) {
-    Action tag;
-    tag.kind = ActionKind::kTagRelevant;
-    tag.peer = peer;
-    emit(std::move(tag));
+    emit(ActionKind::kTagRelevant, peer);
     peer_data->relevant_status = RelevantPeerStatus::kRelevant;
   }
   if (get_connection(peer) != nullptr) {
@@ -681,13 +678,10 @@ bool PeerManager::on_status(const PeerIdStr& peer, const ChainStatus& status) {
     const ClientKind client_agent =
         peer_data != nullptr && peer_data->agent_client.has_value() ? *peer_data->agent_client : ClientKind::kUnknown;
 
-    Action connected;
-    connected.kind = ActionKind::kPeerConnected;
-    connected.peer = peer;
+    Action& connected = emit(ActionKind::kPeerConnected, peer);
     connected.status = status;
     connected.client = client_kind_name(client_agent);
     connected.custody_columns = std::move(custody_columns);
-    emit(std::move(connected));
 
     // Identify peer after status proves the connection is usable.
     if (peer_data != nullptr && !peer_data->agent_version.has_value()) {
@@ -700,23 +694,20 @@ bool PeerManager::on_status(const PeerIdStr& peer, const ChainStatus& status) {
 void PeerManager::request_metadata(const PeerIdStr& peer) {
   PendingRequest pending;
   pending.continuation = Continuation::kRequestMetadata;
-  Action action;
-  (void)call_module(ActionKind::kSendMetadata, peer, pending, std::move(action));
+  (void)call_module(ActionKind::kSendMetadata, peer, std::move(pending));
 }
 
 void PeerManager::request_ping(const PeerIdStr& peer) {
   PendingRequest pending;
   pending.continuation = Continuation::kRequestPing;
-  Action action;
-  (void)call_module(ActionKind::kSendPing, peer, pending, std::move(action));
+  (void)call_module(ActionKind::kSendPing, peer, std::move(pending));
 }
 
 void PeerManager::request_status(const PeerIdStr& peer, const ChainStatus& local_status) {
   PendingRequest pending;
   pending.continuation = Continuation::kRequestStatus;
-  Action action;
-  action.status = local_status;
-  (void)call_module(ActionKind::kSendStatus, peer, pending, std::move(action));
+  Action* action = call_module(ActionKind::kSendStatus, peer, std::move(pending));
+  if (action != nullptr) action->status = local_status;
 }
 
 void PeerManager::request_status_many(const std::vector<PeerIdStr>& peers) {
@@ -1025,14 +1016,8 @@ void PeerManager::on_libp2p_peer_disconnect(const Connection& connection) {
   // remove the ping and status timer for the peer
   peers_data_.connected_peers.erase(peer_id_str);
 
-  Action disconnected;
-  disconnected.kind = ActionKind::kPeerDisconnected;
-  disconnected.peer = peer_id_str;
-  emit(std::move(disconnected));
-  Action untag;
-  untag.kind = ActionKind::kUntagRelevant;
-  untag.peer = peer_id_str;
-  emit(std::move(untag));
+  emit(ActionKind::kPeerDisconnected, peer_id_str);
+  emit(ActionKind::kUntagRelevant, peer_id_str);
 }
 
 void PeerManager::disconnect(const PeerIdStr& peer, Continuation continuation, GoodByeReasonCode goodbye) {
@@ -1040,8 +1025,7 @@ void PeerManager::disconnect(const PeerIdStr& peer, Continuation continuation, G
   PendingRequest pending;
   pending.continuation = continuation;
   pending.goodbye = goodbye;
-  Action action;
-  (void)call_module(ActionKind::kDisconnect, peer, pending, std::move(action));
+  (void)call_module(ActionKind::kDisconnect, peer, std::move(pending));
 }
 
 void PeerManager::identify_peer(const PeerIdStr& peer_id_str, const Connection* connection) {
@@ -1050,8 +1034,7 @@ void PeerManager::identify_peer(const PeerIdStr& peer_id_str, const Connection* 
   }
   PendingRequest pending;
   pending.continuation = Continuation::kIdentify;
-  Action action;
-  (void)call_module(ActionKind::kIdentify, peer_id_str, pending, std::move(action));
+  (void)call_module(ActionKind::kIdentify, peer_id_str, std::move(pending));
 }
 
 void PeerManager::goodbye_and_disconnect(const PeerIdStr& peer, GoodByeReasonCode goodbye) {
@@ -1061,36 +1044,43 @@ void PeerManager::goodbye_and_disconnect(const PeerIdStr& peer, GoodByeReasonCod
   pending.continuation = Continuation::kGoodbyeSend;
   pending.goodbye = goodbye;
   pending.timeout_due_ms = now_ms_ + kGoodbyeTimeoutMs;
-  Action action;
-  action.reason = static_cast<int64_t>(goodbye);
-  (void)call_module(ActionKind::kSendGoodbye, peer, pending, std::move(action));
+  Action* action = call_module(ActionKind::kSendGoodbye, peer, std::move(pending));
+  if (action != nullptr) action->reason = static_cast<int64_t>(goodbye);
 }
 
 // ---------------------------------------------------------------------------
 // helpers
 
-int64_t PeerManager::call_module(ActionKind kind, const PeerIdStr& peer, PendingRequest pending, Action&& action) {
+Action* PeerManager::call_module(ActionKind kind, const PeerIdStr& peer, PendingRequest&& pending) {
   assert(action_has_req(kind));
   if (pending_.size() >= kMaxPendingRequests) {
     fail(Status::invalid_argument("more than " + std::to_string(kMaxPendingRequests) + " pending requests"));
-    return 0;
+    return nullptr;
   }
   const int64_t req = next_req_++;
   pending.kind = kind;
   pending.peer = peer;
   assert(!pending_.contains(req));
   pending_.set(req, std::move(pending));
-  action.kind = kind;
-  action.peer = peer;
+  Action& action = emit(kind, peer);
   action.req = req;
-  emit(std::move(action));
-  return req;
+  return &action;
 }
 
 void PeerManager::emit(Action&& action) {
   assert(ctx_.actions != nullptr);
   assert(action.kind == ActionKind::kDiscoverPeers || !action.peer.empty());
   ctx_.actions->push_back(std::move(action));
+}
+
+Action& PeerManager::emit(ActionKind kind, const PeerIdStr& peer) {
+  assert(ctx_.actions != nullptr);
+  assert(!peer.empty());
+  PeerIdStr id = peer;  // taken before the output grows, in case `peer` lives in it
+  Action& action = ctx_.actions->emplace_back();
+  action.kind = kind;
+  action.peer = std::move(id);
+  return action;
 }
 
 void PeerManager::fail(Status status) {

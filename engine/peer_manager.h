@@ -254,8 +254,15 @@ class PeerManager {
   void goodbye_and_disconnect(const PeerIdStr& peer, GoodByeReasonCode goodbye);
 
   // ---- helpers ----
-  int64_t call_module(ActionKind kind, const PeerIdStr& peer, PendingRequest pending, Action&& action);
+  // A call whose promise a later event settles: records the pending request
+  // and emits its action (kind, peer and req set), returned for the caller to
+  // fill the kind's own fields; nullptr when the table is full (the step
+  // fails).
+  Action* call_module(ActionKind kind, const PeerIdStr& peer, PendingRequest&& pending);
   void emit(Action&& action);  // rvalue: an Action is ~250 bytes, moved once into the output
+  // An action made in place in the output (no ~250-byte move): the caller
+  // fills the kind's fields before anything else is emitted.
+  Action& emit(ActionKind kind, const PeerIdStr& peer);
   void fail(Status status);  // records the first error of the step
   std::optional<NodeId> compute_node_id(const PeerIdStr& peer) const;
   const ChainStatus& status_cache_get() const { return status_cache_; }
