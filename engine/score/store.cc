@@ -95,4 +95,13 @@ void PeerRpcScoreStore::update_gossipsub_score(const PeerIdStr& peer, double new
   peer_score.update_gossipsub_score(new_score, ignore, now_ms);
 }
 
+bool PeerRpcScoreStore::update_existing_gossipsub_score(const PeerIdStr& peer, double new_score, bool ignore,
+                                                        UnixMs now_ms) {
+  PeerScore* peer_score = scores_.find(peer);
+  if (peer_score == nullptr) return false;
+  if (track_changes_) changes_.touched.push_back(peer);  // a writer of one entry, as in get_or_default
+  peer_score->update_gossipsub_score(new_score, ignore, now_ms);
+  return true;
+}
+
 }  // namespace peers

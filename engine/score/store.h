@@ -63,6 +63,10 @@ class PeerRpcScoreStore {
 
   // Stores a gossipsub score (creating the entry if needed).
   void update_gossipsub_score(const PeerIdStr& peer, double new_score, bool ignore, UnixMs now_ms);
+  // Not in TS: the same for a peer that has an entry; false (nothing done)
+  // for one that has none. For update_gossipsub_scores (utils.cc), which
+  // creates the missing entries afterwards, in the TS's order.
+  bool update_existing_gossipsub_score(const PeerIdStr& peer, double new_score, bool ignore, UnixMs now_ms);
 
   // Not in TS; for the driver and tests.
   size_t size() const { return scores_.size(); }

@@ -34,38 +34,71 @@ void update_gossipsub_scores(PeerRpcScoreStore& peer_rpc_scores,
   // Array.from(keys).sort((a, b) => (get(b) ?? 0) - (get(a) ?? 0)): V8's sort is
   // stable and orders a before b exactly when the comparator is < 0. Every key
   // is in the map, so `?? 0` never applies.
-  // The port sorts pointers to the map's entries, in key order: the
-  // comparator reads the same values as get(a) and get(b), so the stable sort
-  // makes the same permutation, without copying ids or hashing them per
-  // comparison. Nothing below writes to gossipsub_scores.
   // Without NaN, `b - a < 0` is key(b) < key(a) (js_sub_order_key), so the
-  // stable sort is an integer sort by (descending key, position), which has
-  // one result: the entries are sorted as (key, position) pairs, without
-  // reading the doubles through pointers on each comparison.
-  using Entry = std::pair<PeerIdStr, double>;
-  std::vector<const Entry*> sorted_peers;
-  sorted_peers.reserve(gossipsub_scores.size());
+  // stable sort is an integer order by (descending key, position), a total
+  // order. Each step of the TS loop touches only its own peer's entry, so
+  // the loop's effects are, exactly:
+  //  - `ignore` is true for the first toIgnoreNegativePeers peers, in that
+  //    order, whose score is in (NEGATIVE_GOSSIP_SCORE_IGNORE_THRESHOLD, 0);
+  //  - every peer's entry gets its score and flag, in whatever order;
+  //  - the entries getOrDefault creates are appended in that order.
+  // So only the ignore candidates and the peers without an entry are put in
+  // order (in steady state few of either: entries outlive a gossip
+  // interval); the others are written in place.
+  const size_t n = gossipsub_scores.size();
   bool has_nan = false;
-  for (const Entry& entry : gossipsub_scores) has_nan |= std::isnan(entry.second);
-  if (!has_nan && gossipsub_scores.size() <= UINT32_MAX) {
+  for (const auto& entry : gossipsub_scores) has_nan |= std::isnan(entry.second);
+  if (!has_nan && n <= UINT32_MAX) {
     struct Keyed {
       uint64_t descending;  // ~js_sub_order_key(score): larger scores first
       uint32_t position;    // in gossipsub_scores: the stable sort's tie-break
     };
-    std::vector<Keyed> keyed;
-    keyed.reserve(gossipsub_scores.size());
-    for (size_t i = 0; i < gossipsub_scores.size(); i++) {
-      keyed.push_back(Keyed{~js_sub_order_key(gossipsub_scores[i].second), static_cast<uint32_t>(i)});
-    }
-    std::sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
+    auto in_order = [](const Keyed& a, const Keyed& b) {
       return a.descending != b.descending ? a.descending < b.descending : a.position < b.position;
-    });
-    for (const Keyed& k : keyed) sorted_peers.push_back(&gossipsub_scores[k.position]);
-  } else {
-    for (const Entry& entry : gossipsub_scores) sorted_peers.push_back(&entry);
-    std::stable_sort(sorted_peers.begin(), sorted_peers.end(),
-                     [](const Entry* a, const Entry* b) { return (b->second - a->second) < 0; });
+    };
+    auto keyed = [&](size_t i) {
+      return Keyed{~js_sub_order_key(gossipsub_scores[i].second), static_cast<uint32_t>(i)};
+    };
+
+    std::vector<uint8_t> ignore(n, 0);
+    if (to_ignore_negative_peers > 0) {
+      std::vector<Keyed> candidates;
+      for (size_t i = 0; i < n; i++) {
+        const double score = gossipsub_scores[i].second;
+        if (score < 0 && score > kNegativeGossipScoreIgnoreThreshold) candidates.push_back(keyed(i));
+      }
+      const size_t take = std::min(candidates.size(), static_cast<size_t>(to_ignore_negative_peers));
+      // The `take` first in a total order (no ties: positions differ).
+      std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(take), candidates.end(),
+                       in_order);
+      for (size_t k = 0; k < take; k++) ignore[candidates[k].position] = 1;
+    }
+
+    std::vector<Keyed> created;
+    for (size_t i = 0; i < n; i++) {
+      const auto& [peer_id, score] = gossipsub_scores[i];
+      if (!peer_rpc_scores.update_existing_gossipsub_score(peer_id, score, ignore[i] != 0, now_ms)) {
+        created.push_back(keyed(i));
+      }
+    }
+    std::sort(created.begin(), created.end(), in_order);
+    for (const Keyed& k : created) {
+      const auto& [peer_id, score] = gossipsub_scores[k.position];
+      peer_rpc_scores.update_gossipsub_score(peer_id, score, ignore[k.position] != 0, now_ms);
+    }
+    return;
   }
+
+  // With a NaN the comparator is no order at all: the TS loop as written,
+  // over V8's (stable) sort with the comparator itself. The port sorts
+  // pointers to the entries, in key order: the comparator reads the same
+  // values as get(a) and get(b).
+  using Entry = std::pair<PeerIdStr, double>;
+  std::vector<const Entry*> sorted_peers;
+  sorted_peers.reserve(n);
+  for (const Entry& entry : gossipsub_scores) sorted_peers.push_back(&entry);
+  std::stable_sort(sorted_peers.begin(), sorted_peers.end(),
+                   [](const Entry* a, const Entry* b) { return (b->second - a->second) < 0; });
   for (const Entry* entry : sorted_peers) {
     const PeerIdStr& peer_id = entry->first;
     const double* gossipsub_score = &entry->second;  // gossipsubScores.get(peerId)

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <iterator>
 #include <span>
@@ -95,6 +96,67 @@ TEST_CASE("updateGossipsubScores with a NaN score still updates every peer", "[s
   PeerRpcScoreStore store;
   update_gossipsub_scores(store, std::span<const std::pair<PeerIdStr, double>>(scores), 0, kT0);
   CHECK(store.dump_peer_score_stats(kT0).size() == 4);
+}
+
+// Against the TS loop as written (a stable sort with the TS comparator, then
+// getOrDefault and the ignore countdown peer by peer), on stores that already
+// hold entries for some of the peers, in another order: the same entries in
+// the same order, with the same scores and flags.
+TEST_CASE("updateGossipsubScores matches the TS loop on stores with entries", "[score]") {
+  const double tricky[] = {0.0, -0.0, -1.5, -999.75, -1000, -1000.5, -4.9e-324, 3, -3, -0.25, 1e308, -INFINITY};
+  uint64_t state = 0x2545f4914f6cdd1dull;
+  auto next = [&] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  auto reference = [](PeerRpcScoreStore& store, std::vector<std::pair<PeerIdStr, double>> scores, int64_t to_ignore,
+                      UnixMs now_ms) {
+    std::stable_sort(scores.begin(), scores.end(), [](const auto& a, const auto& b) { return (b.second - a.second) < 0; });
+    for (const auto& [peer, score] : scores) {
+      bool ignore = false;
+      if (score < 0 && score > -1000 && to_ignore > 0) {
+        ignore = true;
+        to_ignore -= 1;
+      }
+      store.update_gossipsub_score(peer, score, ignore, now_ms);
+    }
+  };
+  for (int round = 0; round < 300; round++) {
+    const size_t n = 1 + next() % 250;
+    std::vector<std::pair<PeerIdStr, double>> scores;
+    for (size_t i = 0; i < n; i++) {
+      const double score = next() % 2 == 0 ? -static_cast<double>(next() % 40000) / 32 + 50
+                                           : tricky[next() % std::size(tricky)];
+      scores.emplace_back("peer-" + std::to_string(i), score);
+    }
+    PeerRpcScoreStore ours;
+    PeerRpcScoreStore theirs;
+    // Entries for about half the peers, plus some for peers not in the list,
+    // created in a shuffled order; some of them banned (lastUpdate in the
+    // future: their gossip score is not written).
+    for (size_t k = 0; k < n; k++) {
+      const size_t pick = next() % (n + n / 4 + 1);
+      if (next() % 2 == 0) continue;
+      const PeerIdStr peer = pick < n ? scores[pick].first : PeerIdStr("other-" + std::to_string(pick));
+      const PeerAction action = next() % 5 == 0 ? PeerAction::Fatal : PeerAction::HighToleranceError;
+      ours.apply_action(peer, action, "test", kT0 - 1000);
+      theirs.apply_action(peer, action, "test", kT0 - 1000);
+    }
+    const int64_t to_ignore = static_cast<int64_t>(next() % (n + 2)) - 1;
+    update_gossipsub_scores(ours, std::span<const std::pair<PeerIdStr, double>>(scores), to_ignore, kT0);
+    reference(theirs, scores, to_ignore, kT0);
+    const PeerScoreStats a = ours.dump_peer_score_stats(kT0);
+    const PeerScoreStats b = theirs.dump_peer_score_stats(kT0);
+    REQUIRE(a.size() == b.size());
+    for (size_t i = 0; i < a.size(); i++) {
+      REQUIRE(a[i].peer_id == b[i].peer_id);
+      REQUIRE(std::bit_cast<uint64_t>(a[i].stat.gossip_score) == std::bit_cast<uint64_t>(b[i].stat.gossip_score));
+      REQUIRE(a[i].stat.ignore_negative_gossip_score == b[i].stat.ignore_negative_gossip_score);
+      REQUIRE(std::bit_cast<uint64_t>(a[i].stat.score) == std::bit_cast<uint64_t>(b[i].stat.score));
+    }
+  }
 }
 
 }  // namespace
