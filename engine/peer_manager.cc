@@ -669,10 +669,18 @@ bool PeerManager::on_status(const PeerIdStr& peer, const ChainStatus& status) {
         has_metadata ? peer_data->metadata->custody_groups
                      : custody_groups_of(*node_id, custody_group_count);
     std::vector<ColumnIndex> custody_columns;
+    const int64_t columns_per_group_hint =  // a capacity hint only: append_columns_... decides
+        config_.chain.number_of_columns / std::max<int64_t>(1, config_.chain.number_of_custody_groups);
+    custody_columns.reserve(custody_groups.size() * static_cast<size_t>(std::max<int64_t>(1, columns_per_group_hint)));
     for (CustodyIndex g : custody_groups) {
       append_columns_for_custody_group(config_.chain, g, &custody_columns);  // flatMap(computeColumnsForCustodyGroup)
     }
-    std::stable_sort(custody_columns.begin(), custody_columns.end());
+    // .sort((a, b) => a - b) on integers: equal ones cannot be told apart, so
+    // any sort gives the same array, and sorted groups with one column each
+    // (mainnet's 128/128) give it already sorted.
+    if (!std::is_sorted(custody_columns.begin(), custody_columns.end())) {
+      std::sort(custody_columns.begin(), custody_columns.end());
+    }
     (void)custody_group_count;  // logged only
 
     const ClientKind client_agent =
