@@ -416,6 +416,26 @@ struct PruneKey {
   double score = 0;
 };
 
+// The TS comparator, returning a number; Array.prototype.sort (stable)
+// places p1 before p2 exactly when it is < 0.
+double compare_prune_keys(const PruneKey& p1, const PruneKey& p2) {
+  const int64_t dutied_subnet1 = p1.dutied_subnets;
+  const int64_t dutied_subnet2 = p2.dutied_subnets;
+  if (dutied_subnet1 == dutied_subnet2) {
+    const int status_score = p1.status_score - p2.status_score;
+    if (status_score != 0) {
+      return status_score;
+    }
+    const int64_t long_lived_subnets1 = p1.long_lived_subnets;
+    const int64_t long_lived_subnets2 = p2.long_lived_subnets;
+    if (long_lived_subnets1 == long_lived_subnets2) {
+      return p1.score - p2.score;
+    }
+    return static_cast<double>(long_lived_subnets1 - long_lived_subnets2);
+  }
+  return static_cast<double>(dutied_subnet1 - dutied_subnet2);
+}
+
 // sortPeersToPrune's order on integer keys. The TS comparator is, pair by
 // pair, a lexicographic `<` on (dutied subnets, status score, long-lived
 // subnets, score):
@@ -426,36 +446,55 @@ struct PruneKey {
 //    js_sub_order_key(s2) (js_math.h): `minor`. Short mantissas leave its
 //    low bytes 0, and the radix sort skips bytes that never vary.
 // On such keys a stable sort has exactly one result (stability fixes the
-// order of equal keys), whatever the algorithm: std::stable_sort for a few
-// peers, an LSD radix sort (stable) for many.
-// Returns false, sorting nothing, when a key is outside those ranges or a
-// score is NaN: the caller then sorts with the TS comparator itself.
+// order of equal keys), whatever the algorithm: a counting sort over the
+// distinct keys when there are few (heartbeat scores take few values), else
+// an LSD radix sort (stable). When a key is outside those ranges or a score
+// is NaN, the TS comparator itself sorts.
 struct PruneItem {
   uint64_t minor;  // score
   uint32_t major;  // dutied subnets << 8 | (status score + 1) << 7 | long-lived subnets
   uint32_t index;  // into connected_peers
 };
 
-// Below this many peers the merge sort is cheaper than 256-bucket passes.
-constexpr size_t kRadixSortMinPeers = 128;
+// items[i] for key_at(i), i < n. False when some key is outside the ranges
+// above (or NaN): those items' major and minor are then meaningless.
+template <typename KeyAt>
+bool make_prune_items(size_t n, const KeyAt& key_at, PruneItem* items) {
+  assert(n <= UINT32_MAX);
+  // Unsigned compares check both bounds of each range; `&` keeps the loop
+  // free of data-dependent branches.
+  bool in_range = true;
+  for (size_t i = 0; i < n; i++) {
+    const PruneKey key = key_at(i);
+    in_range &= (static_cast<uint64_t>(key.dutied_subnets) < (uint64_t{1} << 24)) &
+                (static_cast<uint32_t>(key.status_score + 1) <= 1) &
+                (static_cast<uint64_t>(key.long_lived_subnets) < 128) & !std::isnan(key.score);
+    items[i] = PruneItem{
+        .minor = js_sub_order_key(key.score),
+        .major = static_cast<uint32_t>(key.dutied_subnets) << 8 | static_cast<uint32_t>(key.status_score + 1) << 7 |
+                 static_cast<uint32_t>(key.long_lived_subnets),
+        .index = static_cast<uint32_t>(i),
+    };
+  }
+  return in_range;
+}
 
 // Stable LSD radix sort by (major, minor), one byte per pass, least
 // significant first; a byte that is the same in every item is skipped (its
 // pass would keep the order as it is).
-void radix_sort(std::vector<PruneItem>& items) {
+void radix_sort(PruneItem* items, size_t n) {
   uint64_t and_minor = ~uint64_t{0};
   uint64_t or_minor = 0;
   uint32_t and_major = ~uint32_t{0};
   uint32_t or_major = 0;
-  for (const PruneItem& item : items) {
-    and_minor &= item.minor;
-    or_minor |= item.minor;
-    and_major &= item.major;
-    or_major |= item.major;
+  for (size_t i = 0; i < n; i++) {
+    and_minor &= items[i].minor;
+    or_minor |= items[i].minor;
+    and_major &= items[i].major;
+    or_major |= items[i].major;
   }
-  const size_t n = items.size();
   const std::unique_ptr<PruneItem[]> scratch(new PruneItem[n]);  // uninitialized: every slot is written
-  PruneItem* from = items.data();
+  PruneItem* from = items;
   PruneItem* to = scratch.get();
   auto pass = [&](auto digit) {
     std::array<uint32_t, 256> next{};
@@ -477,68 +516,104 @@ void radix_sort(std::vector<PruneItem>& items) {
     if ((((and_major ^ or_major) >> shift) & 0xff) == 0) continue;
     pass([shift](const PruneItem& item) { return static_cast<size_t>((item.major >> shift) & 0xff); });
   }
-  if (from != items.data()) std::copy(from, from + n, items.data());
+  if (from != items) std::copy(from, from + n, items);
 }
 
-bool sort_by_integer_keys(const std::vector<PruneKey>& keys, std::vector<PeerIndex>& order) {
-  if (order.size() > UINT32_MAX) return false;
-  std::vector<PruneItem> items;
-  items.reserve(order.size());
-  for (PeerIndex index : order) {
-    const PruneKey& key = keys[index];
-    if (key.dutied_subnets < 0 || key.dutied_subnets >= (int64_t{1} << 24) || key.status_score < -1 ||
-        key.status_score > 0 || key.long_lived_subnets < 0 || key.long_lived_subnets >= 128 || std::isnan(key.score)) {
-      return false;
+// More distinct keys than this and the radix sort is used.
+constexpr size_t kMaxDistinctKeys = 512;
+
+// Stable counting sort of items[0..n) by (major, minor), writing their
+// indices to order[0..n): each distinct key gets a bucket (an open-addressing
+// table finds it), the buckets are laid out in key order, and one pass in
+// item order fills them, so equal keys keep their order. False, writing
+// nothing, when the items hold more than kMaxDistinctKeys distinct keys.
+bool counting_sort(const PruneItem* items, size_t n, PeerIndex* order) {
+  assert(n <= UINT32_MAX);  // bucket counts are 32-bit
+  constexpr size_t kSlots = 2 * kMaxDistinctKeys;  // at most half full: short probe runs
+  static_assert(kSlots == 1024, "the hash below yields 10 bits");
+  static_assert(kMaxDistinctKeys < UINT16_MAX, "slot_key holds key + 1 in 16 bits");
+  std::array<uint16_t, kSlots> slot_key{};  // key + 1; 0 for an empty slot
+  std::array<uint64_t, kMaxDistinctKeys> key_minor;
+  std::array<uint32_t, kMaxDistinctKeys> key_major;
+  std::array<uint32_t, kMaxDistinctKeys> key_items{};  // items with that key
+  size_t key_count = 0;
+  const std::unique_ptr<uint16_t[]> key_of(new uint16_t[n]);  // uninitialized: every slot is written
+  for (size_t i = 0; i < n; i++) {
+    const uint64_t minor = items[i].minor;
+    const uint32_t major = items[i].major;
+    // Any function of the key works; this one mixes all of its bits into the
+    // top byte (scores often differ only in their high bits).
+    size_t slot = static_cast<size_t>(((minor + major) * 0x9e3779b97f4a7c15ull) >> 54);
+    size_t key = 0;
+    for (;;) {
+      const size_t stored = slot_key[slot];
+      if (stored == 0) {
+        if (key_count == kMaxDistinctKeys) return false;
+        key = key_count++;
+        key_minor[key] = minor;
+        key_major[key] = major;
+        slot_key[slot] = static_cast<uint16_t>(key_count);
+        break;
+      }
+      if (key_minor[stored - 1] == minor && key_major[stored - 1] == major) {
+        key = stored - 1;
+        break;
+      }
+      slot = (slot + 1) % kSlots;
     }
-    items.push_back(PruneItem{
-        .minor = js_sub_order_key(key.score),
-        .major = static_cast<uint32_t>(key.dutied_subnets) << 8 | static_cast<uint32_t>(key.status_score + 1) << 7 |
-                 static_cast<uint32_t>(key.long_lived_subnets),
-        .index = static_cast<uint32_t>(index),
-    });
+    key_of[i] = static_cast<uint16_t>(key);
+    key_items[key]++;
   }
-  if (items.size() >= kRadixSortMinPeers) {
-    radix_sort(items);
-  } else {
-    std::stable_sort(items.begin(), items.end(), [](const PruneItem& a, const PruneItem& b) {
-      return a.major != b.major ? a.major < b.major : a.minor < b.minor;
-    });
+
+  std::array<uint16_t, kMaxDistinctKeys> by_key;
+  for (size_t key = 0; key < key_count; key++) by_key[key] = static_cast<uint16_t>(key);
+  // Distinct keys: the order among them is total, so std::sort's result is the only one.
+  std::sort(by_key.begin(), by_key.begin() + static_cast<std::ptrdiff_t>(key_count), [&](uint16_t a, uint16_t b) {
+    return key_major[a] != key_major[b] ? key_major[a] < key_major[b] : key_minor[a] < key_minor[b];
+  });
+  std::array<uint32_t, kMaxDistinctKeys> next;  // next free position of each key's bucket
+  uint32_t sum = 0;
+  for (size_t rank = 0; rank < key_count; rank++) {
+    next[by_key[rank]] = sum;
+    sum += key_items[by_key[rank]];
   }
-  for (size_t i = 0; i < items.size(); i++) order[i] = items[i].index;
+  assert(sum == n);
+  for (size_t i = 0; i < n; i++) order[next[key_of[i]]++] = items[i].index;
   return true;
 }
 
-// sortPeersToPrune on precomputed keys: shuffle, then the TS comparator.
-std::optional<std::vector<PeerIndex>> sort_keys_to_prune(const std::vector<PruneKey>& keys, RandomDraws& random) {
-  std::optional<std::vector<PeerIndex>> shuffled(std::in_place);
-  shuffled->reserve(keys.size());
-  for (PeerIndex i = 0; i < keys.size(); i++) shuffled->push_back(i);
-  if (!shuffle_in_place(std::span<PeerIndex>(*shuffled), random)) return std::nullopt;
-
-  // The TS comparator, returning a number; Array.prototype.sort (stable)
-  // places p1 before p2 exactly when it is < 0.
-  auto compare = [&](PeerIndex i1, PeerIndex i2) -> double {
-    const PruneKey& p1 = keys[i1];
-    const PruneKey& p2 = keys[i2];
-    const int64_t dutied_subnet1 = p1.dutied_subnets;
-    const int64_t dutied_subnet2 = p2.dutied_subnets;
-    if (dutied_subnet1 == dutied_subnet2) {
-      const int status_score = p1.status_score - p2.status_score;
-      if (status_score != 0) {
-        return status_score;
-      }
-      const int64_t long_lived_subnets1 = p1.long_lived_subnets;
-      const int64_t long_lived_subnets2 = p2.long_lived_subnets;
-      if (long_lived_subnets1 == long_lived_subnets2) {
-        return p1.score - p2.score;
-      }
-      return static_cast<double>(long_lived_subnets1 - long_lived_subnets2);
-    }
-    return static_cast<double>(dutied_subnet1 - dutied_subnet2);
+// sortPeersToPrune on the keys key_at(0..n): shuffle, then the TS comparator.
+// Returns indices into connected_peers; nullopt when `random` ran out.
+template <typename KeyAt>
+std::optional<std::vector<PeerIndex>> sort_keys_to_prune(size_t n, const KeyAt& key_at, RandomDraws& random) {
+  auto comparator_sort = [&](std::vector<PeerIndex>& shuffled) {
+    std::stable_sort(shuffled.begin(), shuffled.end(),
+                     [&](PeerIndex a, PeerIndex b) { return compare_prune_keys(key_at(a), key_at(b)) < 0; });
   };
-  if (sort_by_integer_keys(keys, *shuffled)) return shuffled;
-  std::stable_sort(shuffled->begin(), shuffled->end(), [&](PeerIndex a, PeerIndex b) { return compare(a, b) < 0; });
-  return shuffled;
+  if (n > UINT32_MAX) {  // beyond the items' 32-bit indices (not reached: 4G peers do not fit in memory)
+    std::optional<std::vector<PeerIndex>> shuffled(std::in_place, n);
+    for (PeerIndex i = 0; i < n; i++) (*shuffled)[i] = i;
+    if (!shuffle_in_place(std::span<PeerIndex>(*shuffled), random)) return std::nullopt;
+    comparator_sort(*shuffled);
+    return shuffled;
+  }
+
+  // shuffle(connectedPeers): the items carry their peer's index, so shuffling
+  // them is shuffling the peers (the same swaps, the same draws).
+  const std::unique_ptr<PruneItem[]> items(new PruneItem[n]);  // uninitialized: every slot is written
+  const bool integer_keys = make_prune_items(n, key_at, items.get());
+  if (!shuffle_in_place(std::span<PruneItem>(items.get(), n), random)) return std::nullopt;
+
+  std::optional<std::vector<PeerIndex>> order(std::in_place, n);
+  if (!integer_keys) {
+    for (size_t i = 0; i < n; i++) (*order)[i] = items[i].index;
+    comparator_sort(*order);
+    return order;
+  }
+  if (counting_sort(items.get(), n, order->data())) return order;
+  radix_sort(items.get(), n);
+  for (size_t i = 0; i < n; i++) (*order)[i] = items[i].index;
+  return order;
 }
 
 // Remove excess peers back down to our target values.
@@ -567,16 +642,14 @@ bool prune_excess_peers(const std::vector<Peer>& connected_peers, const DutiesBy
 
   int64_t outbound_peers_eligible_for_pruning = 0;
 
-  std::vector<PruneKey> keys;
-  keys.reserve(connected_peers.size());
-  for (PeerIndex i = 0; i < connected_peers.size(); i++) {
-    const Peer& peer = connected_peers[i];
-    keys.push_back(PruneKey{.dutied_subnets = duties_by_peer[i],
-                       .status_score = static_cast<int>(peer.status_score),
-                       .long_lived_subnets = peer.attnet_count + peer.syncnet_count,
-                       .score = peer.score});
-  }
-  const std::optional<std::vector<PeerIndex>> sorted = sort_keys_to_prune(keys, random);
+  const std::optional<std::vector<PeerIndex>> sorted =
+      sort_keys_to_prune(connected_peers.size(), [&](PeerIndex i) {
+        const Peer& peer = connected_peers[i];
+        return PruneKey{.dutied_subnets = duties_by_peer[i],
+                        .status_score = static_cast<int>(peer.status_score),
+                        .long_lived_subnets = peer.attnet_count + peer.syncnet_count,
+                        .score = peer.score};
+      }, random);
   if (!sorted.has_value()) return false;
   const std::vector<PeerIndex>& sorted_peers = *sorted;
 
@@ -794,18 +867,16 @@ std::optional<std::vector<size_t>> sort_peers_to_prune(const std::vector<PeerInf
                                                        const std::vector<int64_t>& duties_by_peer,
                                                        RandomDraws& random) {
   assert(duties_by_peer.size() == connected_peers.size());
-  std::vector<PruneKey> keys(connected_peers.size());
-  for (PeerIndex i = 0; i < connected_peers.size(); i++) {
+  return sort_keys_to_prune(connected_peers.size(), [&](PeerIndex i) {
     const PeerInfo& p = connected_peers[i];
-    keys[i] = PruneKey{
+    return PruneKey{
         .dutied_subnets = duties_by_peer[i],
         .status_score = static_cast<int>(p.status_score),
         .long_lived_subnets =
             static_cast<int64_t>(p.attnets_true_bit_indices.size() + p.syncnets_true_bit_indices.size()),
         .score = p.score,
     };
-  }
-  return sort_keys_to_prune(keys, random);
+  }, random);
 }
 
 }  // namespace peers
