@@ -37,23 +37,32 @@
 namespace peers {
 namespace {
 
-// `dutiesByPeer: Map<PeerInfo, number>`: TS only ever reads `get(p) ?? 0`, so an
-// absent entry and a 0 are the same; a vector indexed like connected_peers.
-using DutiesByPeer = std::vector<int64_t>;
-using PeerIndex = size_t;
+// A peer's index in connected_peers. 32 bits: prioritize_peers takes fewer
+// than 2^32 peers (asserted), and the index arrays below are half the size.
+using PeerIndex = uint32_t;
 
 // The TS PeerInfo, without copies: the id and sampling groups stay in the
 // caller's ConnectedPeerInfo (null fields read as the TS defaults them).
+// dutiesByPeer and the disconnect reasons, read per peer, live here too. No
+// member initializers: an array of them is allocated uninitialized and every
+// field written once.
 struct Peer {
-  const ConnectedPeerInfo* info = nullptr;
-  uint64_t attnets = 0;   // bit i: attnetsTrueBitIndices includes i
-  uint64_t syncnets = 0;  // bit i: syncnetsTrueBitIndices includes i
-  int64_t attnet_count = 0;   // attnetsTrueBitIndices.length
-  int64_t syncnet_count = 0;  // syncnetsTrueBitIndices.length
-  StatusScore status_score = StatusScore::CLOSE_TO_US;
-  bool outbound = false;  // direction === "outbound"
-  double score = 0;
+  const ConnectedPeerInfo* info;
+  uint64_t attnets;   // bit i: attnetsTrueBitIndices includes i
+  uint64_t syncnets;  // bit i: syncnetsTrueBitIndices includes i
+  double score;
+  // `dutiesByPeer: Map<PeerInfo, number>`: TS only ever reads `get(p) ?? 0`,
+  // so an absent entry and a 0 are the same.
+  int64_t duties;
+  int32_t attnet_count;   // attnetsTrueBitIndices.length
+  int32_t syncnet_count;  // syncnetsTrueBitIndices.length
+  StatusScore status_score;
+  bool outbound;  // direction === "outbound"
+  // Which reasons' arrays hold the peer's id, for `xs.includes(peer.id)`
+  // (the ids are distinct: see the header).
+  uint8_t disconnected_for;
 };
+enum : uint8_t { kNoLongLivedSubnet = 1, kLowScore = 2, kTooGrouped = 4 };
 
 // trueBitIndices.includes(subnet) for a bitfield of `width` bits.
 bool has_bit(uint64_t bits, SubnetId subnet, int width) {
@@ -61,12 +70,13 @@ bool has_bit(uint64_t bits, SubnetId subnet, int width) {
 }
 
 // trueBitIndices.length. std::popcount is a libgcc call without -mpopcnt,
-// which the build does not assume; this is the same count inline.
-int64_t bit_count(uint64_t x) {
+// which the build does not assume; this is the same count inline (and GCC
+// turns it into one popcnt instruction in build_peers' popcnt clone).
+int32_t bit_count(uint64_t x) {
   x = x - ((x >> 1) & 0x5555555555555555ull);
   x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
   x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
-  return static_cast<int64_t>((x * 0x0101010101010101ull) >> 56);
+  return static_cast<int32_t>((x * 0x0101010101010101ull) >> 56);
 }
 
 // for (const subnet of trueBitIndices): lowest bit first.
@@ -98,13 +108,6 @@ StatusScore compute_status_score(const ChainStatus& ours, const std::optional<Ch
   return StatusScore::CLOSE_TO_US;
 }
 
-struct RequestSubnetPeersResult {
-  std::vector<SubnetDiscvQuery> attnet_queries;
-  std::vector<SubnetDiscvQuery> syncnet_queries;
-  CustodyGroupQueries custody_group_queries;
-  DutiesByPeer duties_by_peer;
-};
-
 // One of requestSubnetPeers' two identical blocks (attnets, then syncnets):
 //   for (const peer of connectedPeers) {
 //     let dutyCount = dutiesByPeer.get(peer) ?? 0;
@@ -116,92 +119,151 @@ struct RequestSubnetPeersResult {
 // A subnet listed k times in activeSubnets counts k times per peer; so with
 // times[s] = how often s is listed, a peer adds times[s] for each of its bits
 // s, and peersPerSubnet[s] is times[s] * (peers with bit s). Same integers,
-// O(peers * bits) instead of O(peers * active subnets).
+// O(peers * bits) instead of O(peers * active subnets). An empty
+// activeSubnets (TS skips the block) has no bits and adds nothing.
 template <int kWidth>
-void count_subnet_duties(const std::vector<Peer>& connected_peers, uint64_t Peer::*bits,
-                         const std::vector<RequestedSubnet>& active_subnets, int64_t target_subnet_peers,
-                         DutiesByPeer& duties_by_peer, std::vector<SubnetDiscvQuery>& queries) {
-  std::array<int64_t, kWidth> times{};
-  uint64_t active_mask = 0;
-  for (const RequestedSubnet& active : active_subnets) {
-    if (active.subnet >= 0 && active.subnet < kWidth) {  // else in no peer's true bits
-      times[static_cast<size_t>(active.subnet)]++;
-      active_mask |= uint64_t{1} << active.subnet;
+class SubnetDuties {
+ public:
+  explicit SubnetDuties(const std::vector<RequestedSubnet>& active_subnets) {
+    for (const RequestedSubnet& active : active_subnets) {
+      if (active.subnet >= 0 && active.subnet < kWidth) {  // else in no peer's true bits
+        times_[static_cast<size_t>(active.subnet)]++;
+        active_mask_ |= uint64_t{1} << active.subnet;
+      }
     }
-  }
-  std::array<int64_t, kWidth> peers_per_subnet{};
-  for (PeerIndex peer = 0; peer < connected_peers.size(); peer++) {
-    int64_t duty_count = duties_by_peer[peer];
-    for_each_bit(connected_peers[peer].*bits & active_mask, [&](SubnetId subnet) {
-      duty_count += times[static_cast<size_t>(subnet)];
-      peers_per_subnet[static_cast<size_t>(subnet)] += times[static_cast<size_t>(subnet)];
-    });
-    duties_by_peer[peer] = duty_count;
   }
 
-  for (const RequestedSubnet& active : active_subnets) {
-    const int64_t peers_in_subnet =
-        active.subnet >= 0 && active.subnet < kWidth ? peers_per_subnet[static_cast<size_t>(active.subnet)] : 0;
-    if (peers_in_subnet < target_subnet_peers) {
-      // We need more peers
-      queries.push_back(SubnetDiscvQuery{.subnet = active.subnet,
-                                         .to_slot = active.to_slot,
-                                         .max_peers_to_discover = target_subnet_peers - peers_in_subnet});
+  // The inner loop for one peer: what it adds to the peer's dutyCount.
+  int64_t add_peer(uint64_t bits) {
+    int64_t duty_count = 0;
+    for_each_bit(bits & active_mask_, [&](SubnetId subnet) {
+      duty_count += times_[static_cast<size_t>(subnet)];
+      peers_per_subnet_[static_cast<size_t>(subnet)] += times_[static_cast<size_t>(subnet)];
+    });
+    return duty_count;
+  }
+
+  // The queries loop, once every peer is added.
+  void queries(const std::vector<RequestedSubnet>& active_subnets, int64_t target_subnet_peers,
+               std::vector<SubnetDiscvQuery>& queries) const {
+    for (const RequestedSubnet& active : active_subnets) {
+      const int64_t peers_in_subnet =
+          active.subnet >= 0 && active.subnet < kWidth ? peers_per_subnet_[static_cast<size_t>(active.subnet)] : 0;
+      if (peers_in_subnet < target_subnet_peers) {
+        // We need more peers
+        queries.push_back(SubnetDiscvQuery{.subnet = active.subnet,
+                                           .to_slot = active.to_slot,
+                                           .max_peers_to_discover = target_subnet_peers - peers_in_subnet});
+      }
     }
   }
+
+ private:
+  std::array<int64_t, kWidth> times_{};
+  uint64_t active_mask_ = 0;
+  std::array<int64_t, kWidth> peers_per_subnet_{};
+};
+
+// peersPerGroup for requestSubnetPeers' column subnets: only groups
+// 0..NUMBER_OF_CUSTODY_GROUPS-1 are ever read from it (and from
+// ourSamplingGroupSet), so larger ones go to one extra slot that is never
+// read: no branch per group.
+class GroupCounts {
+ public:
+  explicit GroupCounts(size_t group_count) : group_count_(group_count), counts_(group_count + 1, 0) {}
+
+  void add_peer(const std::vector<CustodyIndex>& groups) {
+    const CustodyIndex* group = groups.data();
+    const size_t size = groups.size();
+    int64_t* counts = counts_.data();
+    const size_t limit = group_count_;
+    auto slot = [limit](CustodyIndex g) { return std::min<size_t>(g, limit); };
+    size_t k = 0;
+    // Unrolled: peers list 8 to 32 groups and the loop is the heartbeat's
+    // longest; the increments are the same in any order.
+    for (; k + 4 <= size; k += 4) {
+      counts[slot(group[k])]++;
+      counts[slot(group[k + 1])]++;
+      counts[slot(group[k + 2])]++;
+      counts[slot(group[k + 3])]++;
+    }
+    for (; k < size; k++) counts[slot(group[k])]++;
+  }
+
+  int64_t peers_in_group(size_t group) const {
+    assert(group < group_count_);
+    return counts_[group];
+  }
+
+ private:
+  size_t group_count_;
+  std::vector<int64_t> counts_;  // [group_count_]: the groups not counted
+};
+
+// The peer-building loop of prioritizePeers (`connectedPeers = ...map(...)`)
+// fused with requestSubnetPeers' loops over the peers: each reads only its own
+// peer and adds to per-subnet counts, so one pass in peer order computes the
+// same values. Returns the number of outbound peers. Two clones: the popcnt
+// one (one instruction per bit_count) runs where the CPU has it; the build
+// does not assume it.
+__attribute__((target_clones("popcnt", "default"))) int64_t build_peers(
+    const std::vector<ConnectedPeerInfo>& connected_peers_info, const PrioritizePeersOpts& opts,
+    SubnetDuties<kAttestationSubnetCount>& attnet_duties, SubnetDuties<kSyncCommitteeSubnetCount>& syncnet_duties,
+    GroupCounts* group_counts, Peer* peers) {
+  int64_t outbound_peers = 0;
+  for (size_t index = 0; index < connected_peers_info.size(); index++) {
+    const ConnectedPeerInfo& info = connected_peers_info[index];
+    Peer& peer = peers[index];
+    // Pre-compute trueBitIndexes for re-use below. Set null subnets Maps to default zero value
+    const uint64_t attnets = info.attnets.has_value() ? info.attnets->to_ullong() : 0;
+    const uint64_t syncnets = info.syncnets.has_value() ? info.syncnets->to_ullong() : 0;
+    peer.info = &info;
+    peer.attnets = attnets;
+    peer.syncnets = syncnets;
+    peer.score = info.score;
+    peer.attnet_count = bit_count(attnets);
+    peer.syncnet_count = bit_count(syncnets);
+    peer.status_score = compute_status_score(opts.status, info.status, opts);
+    peer.outbound = info.direction == Direction::kOutbound;
+    peer.disconnected_for = 0;
+    outbound_peers += peer.outbound ? 1 : 0;
+    // To filter out peers containing enough attnets of interest from possible disconnection
+    peer.duties = attnet_duties.add_peer(attnets) + syncnet_duties.add_peer(syncnets);
+    // column subnets: samplingGroups ?? []
+    if (group_counts != nullptr && info.sampling_groups.has_value()) group_counts->add_peer(*info.sampling_groups);
+  }
+  return outbound_peers;
 }
 
-// If more peers are needed in attnets, syncnets and column subnets, create
-// SubnetDiscvQuery for each subnet. Pre-fulu (our sampling groups undefined)
-// custodyGroupQueries is empty.
-RequestSubnetPeersResult request_subnet_peers(const std::vector<Peer>& connected_peers,
-                                              const std::vector<RequestedSubnet>& active_attnets,
-                                              const std::vector<RequestedSubnet>& active_syncnets,
-                                              const std::optional<std::vector<CustodyIndex>>& our_sampling_groups,
-                                              const PrioritizePeersOpts& opts, const ChainConfig& config) {
+// requestSubnetPeers' queries, from the counts build_peers made. Pre-fulu
+// (our sampling groups undefined) custodyGroupQueries is empty.
+void request_subnet_peers(const SubnetDuties<kAttestationSubnetCount>& attnet_duties,
+                          const SubnetDuties<kSyncCommitteeSubnetCount>& syncnet_duties,
+                          const GroupCounts* group_counts, const std::vector<RequestedSubnet>& active_attnets,
+                          const std::vector<RequestedSubnet>& active_syncnets,
+                          const std::optional<std::vector<CustodyIndex>>& our_sampling_groups,
+                          const PrioritizePeersOpts& opts, size_t group_count, PrioritizePeersResult& result) {
   const int64_t target_subnet_peers = opts.target_subnet_peers.value_or(kTargetSubnetPeers);
-  RequestSubnetPeersResult result;
-
-  // To filter out peers containing enough attnets of interest from possible disconnection
-  DutiesByPeer& duties_by_peer = result.duties_by_peer;
-  duties_by_peer.assign(connected_peers.size(), 0);
 
   // attnets, do we need queries for more peers
-  if (!active_attnets.empty()) {
-    count_subnet_duties<kAttestationSubnetCount>(connected_peers, &Peer::attnets, active_attnets, target_subnet_peers,
-                                                 duties_by_peer, result.attnet_queries);
-  }
-
+  attnet_duties.queries(active_attnets, target_subnet_peers, result.attnet_queries);
   // syncnets, do we need queries for more peers
-  if (!active_syncnets.empty()) {
-    count_subnet_duties<kSyncCommitteeSubnetCount>(connected_peers, &Peer::syncnets, active_syncnets,
-                                                   target_subnet_peers, duties_by_peer, result.syncnet_queries);
-  }
+  syncnet_duties.queries(active_syncnets, target_subnet_peers, result.syncnet_queries);
 
   // pre-fulu
   if (!our_sampling_groups.has_value()) {
-    return result;
+    return;
   }
+  assert(group_counts != nullptr);
 
-  // column subnets, do we need queries for more peers. Only groups
-  // 0..NUMBER_OF_CUSTODY_GROUPS-1 are ever read from peersPerGroup and
-  // ourSamplingGroupSet, so larger ones are not counted.
+  // column subnets, do we need queries for more peers
   const int64_t target_group_peers_per_sampling_group = opts.target_group_peers;
-  const size_t group_count = static_cast<size_t>(std::max<int64_t>(config.number_of_custody_groups, 0));
-  std::vector<int64_t> peers_per_group(group_count, 0);
-  for (const Peer& peer : connected_peers) {
-    if (!peer.info->sampling_groups.has_value()) continue;  // samplingGroups ?? []
-    for (CustodyIndex group : *peer.info->sampling_groups) {
-      if (group < group_count) peers_per_group[group]++;
-    }
-  }
-
   std::vector<bool> our_sampling_group_set(group_count, false);
   for (CustodyIndex group : *our_sampling_groups) {
     if (group < group_count) our_sampling_group_set[group] = true;
   }
   for (size_t group_index = 0; group_index < group_count; group_index++) {
-    const int64_t peers_in_group = peers_per_group[group_index];
+    const int64_t peers_in_group = group_counts->peers_in_group(group_index);
     const int64_t target_group_peers =
         our_sampling_group_set[group_index] ? target_group_peers_per_sampling_group : kTargetGroupPeersPerSubnet;
     if (peers_in_group < target_group_peers) {
@@ -210,9 +272,11 @@ RequestSubnetPeersResult request_subnet_peers(const std::vector<Peer>& connected
                                                 target_group_peers - peers_in_group);
     }
   }
-
-  return result;
 }
+
+// syncCommitteePeerCount: MapDef<number, number>(() => 0), read only with
+// `get(subnet) ?? 0`; the keys are sync committee subnets (a peer's true bits).
+using SyncCommitteePeerCount = std::array<int64_t, kSyncCommitteeSubnetCount>;
 
 // subnetToPeers: MapDef<number, PeerInfo[]> over the attestation subnets (the
 // only keys: a peer's true bits). Keys are kept by their position in the Map's
@@ -223,21 +287,24 @@ class SubnetToPeers {
  public:
   static constexpr int64_t kDeleted = -1;
 
-  // The TS populate loop's pushes: for each peer not skipped, in index order,
-  // push it onto each of its subnets, lowest first.
-  template <typename Skip>
-  void populate(const std::vector<Peer>& connected_peers, Skip&& skip) {
+  // The TS populate loop: for each peer not yet picked for disconnection, in
+  // index order, push it onto each of its subnets, lowest first, and count it
+  // in each of its sync committees (the two Maps are independent, so both are
+  // filled in the same pass).
+  void populate(std::span<const Peer> connected_peers, SyncCommitteePeerCount& sync_committee_peer_count) {
     position_.fill(kAbsent);
-    std::array<size_t, kAttestationSubnetCount> count{};
-    for (PeerIndex index = 0; index < connected_peers.size(); index++) {
-      if (skip(index)) continue;
-      for_each_bit(connected_peers[index].attnets, [&](SubnetId subnet) {
+    std::array<uint32_t, kAttestationSubnetCount> count{};
+    for (const Peer& peer : connected_peers) {
+      if (peer.disconnected_for != 0) continue;
+      for_each_bit(peer.attnets, [&](SubnetId subnet) {
         const auto s = static_cast<size_t>(subnet);
         if (count[s]++ == 0) {
           position_[s] = static_cast<uint8_t>(key_count_);
           subnet_at_[key_count_++] = subnet;
         }
       });
+      for_each_bit(peer.syncnets,
+                   [&](SubnetId subnet) { sync_committee_peer_count[static_cast<size_t>(subnet)]++; });
     }
     size_t offset = 0;
     size_t max_length = 0;
@@ -253,12 +320,13 @@ class SubnetToPeers {
       with_length_[count[static_cast<size_t>(subnet_at_[position])]] |= uint64_t{1} << position;
     }
     max_length_ = max_length;
-    buffer_.resize(offset);
-    for (PeerIndex index = 0; index < connected_peers.size(); index++) {
-      if (skip(index)) continue;
-      for_each_bit(connected_peers[index].attnets, [&](SubnetId subnet) {
+    buffer_.reset(new PeerIndex[offset]);  // uninitialized: a segment is read only up to its pushes
+    for (size_t index = 0; index < connected_peers.size(); index++) {
+      const Peer& peer = connected_peers[index];
+      if (peer.disconnected_for != 0) continue;
+      for_each_bit(peer.attnets, [&](SubnetId subnet) {
         const size_t position = position_[static_cast<size_t>(subnet)];
-        buffer_[begin_[position] + static_cast<size_t>(length_[position]++)] = index;
+        buffer_[begin_[position] + static_cast<size_t>(length_[position]++)] = static_cast<PeerIndex>(index);
       });
     }
   }
@@ -271,7 +339,7 @@ class SubnetToPeers {
   }
   std::span<const PeerIndex> peers(SubnetId subnet) const {
     const size_t position = position_[static_cast<size_t>(subnet)];
-    return {buffer_.data() + begin_[position], static_cast<size_t>(length_[position])};
+    return {buffer_.get() + begin_[position], static_cast<size_t>(length_[position])};
   }
 
   // findMaxPeersSubnet: `for (const [subnet, peers] of subnetToPeers)` keeps
@@ -302,7 +370,7 @@ class SubnetToPeers {
     for_each_bit(peer.attnets, [&](SubnetId subnet) {
       const size_t position = position_[static_cast<size_t>(subnet)];
       if (position == kAbsent || length_[position] == kDeleted) return;
-      PeerIndex* first = buffer_.data() + begin_[position];
+      PeerIndex* first = buffer_.get() + begin_[position];
       PeerIndex* last = first + length_[position];
       PeerIndex* it = std::find(first, last, removed_peer);
       if (it == last) return;
@@ -320,16 +388,11 @@ class SubnetToPeers {
   std::array<size_t, kAttestationSubnetCount> begin_{};
   std::array<int64_t, kAttestationSubnetCount> length_{};  // kDeleted once deleted
   size_t key_count_ = 0;
-  std::vector<PeerIndex> buffer_;
+  std::unique_ptr<PeerIndex[]> buffer_;
   // with_length_[l]: bit p set when the live key at position p has length l.
   std::vector<uint64_t> with_length_;
   size_t max_length_ = 0;  // no live key is longer
 };
-
-// syncCommitteePeerCount: MapDef<number, number>(() => 0), read only with
-// `get(subnet) ?? 0`; the keys are sync committee subnets (a peer's true bits).
-using SyncCommitteePeerCount = std::array<int64_t, kSyncCommitteeSubnetCount>;
-
 // Find peers to remove from the current maxPeersSubnet. nullopt if we should
 // not remove any peer on the most grouped subnet.
 //
@@ -340,7 +403,7 @@ using SyncCommitteePeerCount = std::array<int64_t, kSyncCommitteeSubnetCount>;
 // position in the unsorted array (sortBy is a stable sort of a copy). One pass
 // finds it without sorting: a peer is checked only when its count is below the
 // best passing one's so far.
-std::optional<PeerIndex> find_peer_to_remove(const std::vector<Peer>& connected_peers,
+std::optional<PeerIndex> find_peer_to_remove(std::span<const Peer> connected_peers,
                                              const SubnetToPeers& subnet_to_peers,
                                              const SyncCommitteePeerCount& sync_committee_peer_count,
                                              SubnetId most_grouped_subnet, int64_t target_subnet_peers,
@@ -583,37 +646,27 @@ bool counting_sort(const PruneItem* items, size_t n, PeerIndex* order) {
 }
 
 // sortPeersToPrune on the keys key_at(0..n): shuffle, then the TS comparator.
-// Returns indices into connected_peers; nullopt when `random` ran out.
+// Writes indices into connected_peers to order[0..n); false when `random` ran
+// out (order is then unspecified).
 template <typename KeyAt>
-std::optional<std::vector<PeerIndex>> sort_keys_to_prune(size_t n, const KeyAt& key_at, RandomDraws& random) {
-  auto comparator_sort = [&](std::vector<PeerIndex>& shuffled) {
-    std::stable_sort(shuffled.begin(), shuffled.end(),
-                     [&](PeerIndex a, PeerIndex b) { return compare_prune_keys(key_at(a), key_at(b)) < 0; });
-  };
-  if (n > UINT32_MAX) {  // beyond the items' 32-bit indices (not reached: 4G peers do not fit in memory)
-    std::optional<std::vector<PeerIndex>> shuffled(std::in_place, n);
-    for (PeerIndex i = 0; i < n; i++) (*shuffled)[i] = i;
-    if (!shuffle_in_place(std::span<PeerIndex>(*shuffled), random)) return std::nullopt;
-    comparator_sort(*shuffled);
-    return shuffled;
-  }
-
+bool sort_keys_to_prune(size_t n, const KeyAt& key_at, RandomDraws& random, PeerIndex* order) {
+  assert(n <= UINT32_MAX);
   // shuffle(connectedPeers): the items carry their peer's index, so shuffling
   // them is shuffling the peers (the same swaps, the same draws).
   const std::unique_ptr<PruneItem[]> items(new PruneItem[n]);  // uninitialized: every slot is written
   const bool integer_keys = make_prune_items(n, key_at, items.get());
-  if (!shuffle_in_place(std::span<PruneItem>(items.get(), n), random)) return std::nullopt;
+  if (!shuffle_in_place(std::span<PruneItem>(items.get(), n), random)) return false;
 
-  std::optional<std::vector<PeerIndex>> order(std::in_place, n);
   if (!integer_keys) {
-    for (size_t i = 0; i < n; i++) (*order)[i] = items[i].index;
-    comparator_sort(*order);
-    return order;
+    for (size_t i = 0; i < n; i++) order[i] = items[i].index;
+    std::stable_sort(order, order + n,
+                     [&](PeerIndex a, PeerIndex b) { return compare_prune_keys(key_at(a), key_at(b)) < 0; });
+    return true;
   }
-  if (counting_sort(items.get(), n, order->data())) return order;
+  if (counting_sort(items.get(), n, order)) return true;
   radix_sort(items.get(), n);
-  for (size_t i = 0; i < n; i++) (*order)[i] = items[i].index;
-  return order;
+  for (size_t i = 0; i < n; i++) order[i] = items[i].index;
+  return true;
 }
 
 // Remove excess peers back down to our target values.
@@ -621,8 +674,9 @@ std::optional<std::vector<PeerIndex>> sort_keys_to_prune(size_t n, const KeyAt& 
 // 2. Remove worst scoring peers
 // 3. Remove peers that we have many on any particular subnet
 // 4. Remove peers in prune order until the target is reached
-// Returns false when the shuffle ran out of random draws.
-bool prune_excess_peers(const std::vector<Peer>& connected_peers, const DutiesByPeer& duties_by_peer,
+// Returns false when the shuffle ran out of random draws. Marks the peers it
+// picks in their disconnected_for.
+bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
                         const std::vector<RequestedSubnet>& active_attnets,
                         OrderedMap<ExcessPeerDisconnectReason, std::vector<PeerIdStr>>& peers_to_disconnect,
                         const PrioritizePeersOpts& opts, RandomDraws& random) {
@@ -632,34 +686,36 @@ bool prune_excess_peers(const std::vector<Peer>& connected_peers, const DutiesBy
   const auto connected_peer_count = static_cast<int64_t>(connected_peers.size());
   const double outbound_peers_target = js_round(outbound_peers_ratio * static_cast<double>(connected_peer_count));
 
-  // Count outbound peers
-  int64_t outbound_peers = 0;
-  for (const Peer& peer : connected_peers) {
-    if (peer.outbound) {
-      outbound_peers++;
-    }
-  }
+  // Count outbound peers: `outbound_peers`, counted by build_peers.
 
   int64_t outbound_peers_eligible_for_pruning = 0;
 
-  const std::optional<std::vector<PeerIndex>> sorted =
-      sort_keys_to_prune(connected_peers.size(), [&](PeerIndex i) {
+  // The sorted order, then the eligible peers in it: one allocation, the
+  // eligible ones after the n sorted ones.
+  const size_t n = connected_peers.size();
+  const std::unique_ptr<PeerIndex[]> indices(new PeerIndex[2 * n]);  // uninitialized: read only where written
+  PeerIndex* const sorted_peers = indices.get();
+  const bool sorted = sort_keys_to_prune(
+      n,
+      [&](PeerIndex i) {
         const Peer& peer = connected_peers[i];
-        return PruneKey{.dutied_subnets = duties_by_peer[i],
+        return PruneKey{.dutied_subnets = peer.duties,
                         .status_score = static_cast<int>(peer.status_score),
-                        .long_lived_subnets = peer.attnet_count + peer.syncnet_count,
+                        .long_lived_subnets = int64_t{peer.attnet_count} + peer.syncnet_count,
                         .score = peer.score};
-      }, random);
-  if (!sorted.has_value()) return false;
-  const std::vector<PeerIndex>& sorted_peers = *sorted;
+      },
+      random, sorted_peers);
+  if (!sorted) return false;
 
   // Then, iterate from highest score to lowest doing a manual filter for duties
   // and outbound ratio (the filter callback has a side effect on the counter).
-  std::vector<PeerIndex> peers_eligible_for_pruning;
-  for (PeerIndex index : sorted_peers) {
+  PeerIndex* const peers_eligible_for_pruning = indices.get() + n;
+  size_t eligible_count = 0;
+  for (size_t rank = 0; rank < n; rank++) {
+    const PeerIndex index = sorted_peers[rank];
     const Peer& peer = connected_peers[index];
     // Peers with duties are not eligible for pruning
-    if (duties_by_peer[index] > 0) {
+    if (peer.duties > 0) {
       continue;
     }
 
@@ -677,12 +733,9 @@ bool prune_excess_peers(const std::vector<Peer>& connected_peers, const DutiesBy
       }
     }
 
-    peers_eligible_for_pruning.push_back(index);
+    peers_eligible_for_pruning[eligible_count++] = index;
   }
-
-  // Which reason's array holds each peer's id, for `xs.includes(peer.id)`.
-  enum : uint8_t { kNoLongLivedSubnet = 1, kLowScore = 2, kTooGrouped = 4 };
-  std::vector<uint8_t> disconnected_for(connected_peers.size(), 0);
+  const std::span<const PeerIndex> eligible(peers_eligible_for_pruning, eligible_count);
 
   int64_t peers_to_disconnect_count = 0;
   std::vector<PeerIdStr> no_long_lived_subnet_peers_to_disconnect;
@@ -696,12 +749,12 @@ bool prune_excess_peers(const std::vector<Peer>& connected_peers, const DutiesBy
   // 1. Lodestar prefers disconnecting peers that does not have long lived subnets
   // See https://github.com/ChainSafe/lodestar/issues/3940
   // peers with low score will be disconnected through heartbeat in the end
-  for (PeerIndex index : peers_eligible_for_pruning) {
-    const Peer& peer = connected_peers[index];
+  for (PeerIndex index : eligible) {
+    Peer& peer = connected_peers[index];
     const bool has_long_lived_subnet = peer.attnet_count > 0 || peer.syncnet_count > 0;
     if (!has_long_lived_subnet && below_target()) {
       no_long_lived_subnet_peers_to_disconnect.push_back(peer.info->id);
-      disconnected_for[index] |= kNoLongLivedSubnet;
+      peer.disconnected_for |= kNoLongLivedSubnet;
       peers_to_disconnect_count++;
     }
   }
@@ -710,12 +763,12 @@ bool prune_excess_peers(const std::vector<Peer>& connected_peers, const DutiesBy
 
   // 2. Disconnect peers that have score < LOW_SCORE_TO_PRUNE_IF_TOO_MANY_PEERS
   std::vector<PeerIdStr> bad_score_peers_to_disconnect;
-  for (PeerIndex index : peers_eligible_for_pruning) {
-    const Peer& peer = connected_peers[index];
+  for (PeerIndex index : eligible) {
+    Peer& peer = connected_peers[index];
     if (peer.score < kLowScoreToPruneIfTooManyPeers && below_target() &&
-        (disconnected_for[index] & kNoLongLivedSubnet) == 0) {  // !noLongLivedSubnetPeersToDisconnect.includes(peer.id)
+        (peer.disconnected_for & kNoLongLivedSubnet) == 0) {  // !noLongLivedSubnetPeersToDisconnect.includes(peer.id)
       bad_score_peers_to_disconnect.push_back(peer.info->id);
-      disconnected_for[index] |= kLowScore;
+      peer.disconnected_for |= kLowScore;
       peers_to_disconnect_count++;
     }
   }
@@ -731,12 +784,7 @@ bool prune_excess_peers(const std::vector<Peer>& connected_peers, const DutiesBy
 
     // populate the above variables
     // (skip: noLongLivedSubnetPeersToDisconnect.includes(peer.id) || badScorePeersToDisconnect.includes(peer.id))
-    subnet_to_peers.populate(connected_peers, [&](PeerIndex index) { return disconnected_for[index] != 0; });
-    for (PeerIndex index = 0; index < connected_peers.size(); index++) {
-      if (disconnected_for[index] != 0) continue;
-      for_each_bit(connected_peers[index].syncnets,
-                   [&](SubnetId subnet) { sync_committee_peer_count[static_cast<size_t>(subnet)]++; });
-    }
+    subnet_to_peers.populate(connected_peers, sync_committee_peer_count);
 
     while (below_target()) {
       const std::optional<SubnetId> max_peers_subnet = subnet_to_peers.find_max_peers_subnet(target_subnet_peers);
@@ -755,13 +803,13 @@ bool prune_excess_peers(const std::vector<Peer>& connected_peers, const DutiesBy
       // otherwise all peers on this subnet should not be removed.
       // In this case, we remove all peers from the pruning logic and try another subnet.
       if (removed_peer.has_value()) {
-        const Peer& removed = connected_peers[*removed_peer];
+        Peer& removed = connected_peers[*removed_peer];
         // recalculate variables
         subnet_to_peers.remove_peer(removed, *removed_peer);
         decrease_sync_committee_peer_count(sync_committee_peer_count, removed.syncnets);
 
         too_grouped_peers_to_disconnect.push_back(removed.info->id);
-        disconnected_for[*removed_peer] |= kTooGrouped;
+        removed.disconnected_for |= kTooGrouped;
         peers_to_disconnect_count++;
       } else {
         // no peer to remove from the maxPeersSubnet
@@ -779,15 +827,16 @@ bool prune_excess_peers(const std::vector<Peer>& connected_peers, const DutiesBy
     // otherwise we'll not able to accept new peer connection to consider better peers
     // see https://github.com/ChainSafe/lodestar/issues/5198
     std::vector<PeerIdStr> remaining_peers_to_disconnect;
-    for (PeerIndex index : sorted_peers) {
+    for (size_t rank = 0; rank < n; rank++) {
       if (!below_target()) {  // peersToDisconnectCount >= peersToDisconnectTarget
         break;
       }
+      const Peer& peer = connected_peers[sorted_peers[rank]];
       // noLongLived...includes(id) || badScore...includes(id) || tooGrouped...includes(id)
-      if (disconnected_for[index] != 0) {
+      if (peer.disconnected_for != 0) {
         continue;
       }
-      remaining_peers_to_disconnect.push_back(connected_peers[index].info->id);
+      remaining_peers_to_disconnect.push_back(peer.info->id);
       peers_to_disconnect_count++;
     }
 
@@ -818,31 +867,27 @@ std::optional<PrioritizePeersResult> prioritize_peers(const std::vector<Connecte
   const int64_t target_peers = opts.target_peers;
   const int64_t max_peers = opts.max_peers;
   const size_t draws_before = random.used();
+  const size_t n = connected_peers_info.size();
+  assert(n <= UINT32_MAX);  // PeerIndex
 
   PrioritizePeersResult result;
 
-  // Pre-compute trueBitIndexes for re-use below. Set null subnets Maps to default zero value
-  std::vector<Peer> connected_peers;
-  connected_peers.reserve(connected_peers_info.size());
-  for (const ConnectedPeerInfo& peer : connected_peers_info) {
-    const uint64_t attnets = peer.attnets.has_value() ? peer.attnets->to_ullong() : 0;
-    const uint64_t syncnets = peer.syncnets.has_value() ? peer.syncnets->to_ullong() : 0;
-    connected_peers.push_back(Peer{
-        .info = &peer,
-        .attnets = attnets,
-        .syncnets = syncnets,
-        .attnet_count = bit_count(attnets),
-        .syncnet_count = bit_count(syncnets),
-        .status_score = compute_status_score(opts.status, peer.status, opts),
-        .outbound = peer.direction == Direction::kOutbound,
-        .score = peer.score,
-    });
-  }
+  // Pre-compute trueBitIndexes for re-use below, with requestSubnetPeers'
+  // counts (see build_peers).
+  SubnetDuties<kAttestationSubnetCount> attnet_duties(active_attnets);
+  SubnetDuties<kSyncCommitteeSubnetCount> syncnet_duties(active_syncnets);
+  const size_t group_count = static_cast<size_t>(std::max<int64_t>(config.number_of_custody_groups, 0));
+  std::optional<GroupCounts> group_counts;
+  if (sampling_groups.has_value()) group_counts.emplace(group_count);
+  const std::unique_ptr<Peer[]> peers(new Peer[n]);  // uninitialized: build_peers writes every field
+  const int64_t outbound_peers = build_peers(connected_peers_info, opts, attnet_duties, syncnet_duties,
+                                             group_counts.has_value() ? &*group_counts : nullptr, peers.get());
+  const std::span<Peer> connected_peers(peers.get(), n);
 
-  RequestSubnetPeersResult requested =
-      request_subnet_peers(connected_peers, active_attnets, active_syncnets, sampling_groups, opts, config);
+  request_subnet_peers(attnet_duties, syncnet_duties, group_counts.has_value() ? &*group_counts : nullptr,
+                       active_attnets, active_syncnets, sampling_groups, opts, group_count, result);
 
-  const auto connected_peer_count = static_cast<int64_t>(connected_peers.size());
+  const auto connected_peer_count = static_cast<int64_t>(n);
 
   if (connected_peer_count < target_peers) {
     // Need more peers. Overshoot a little since the success rate of outgoing
@@ -850,15 +895,12 @@ std::optional<PrioritizePeersResult> prioritize_peers(const std::vector<Connecte
     result.peers_to_connect = std::min(kPeersToConnectOvershootFactor * (target_peers - connected_peer_count),
                                        max_peers - connected_peer_count);
   } else if (connected_peer_count > target_peers) {
-    if (!prune_excess_peers(connected_peers, requested.duties_by_peer, active_attnets, result.peers_to_disconnect, opts,
+    if (!prune_excess_peers(connected_peers, outbound_peers, active_attnets, result.peers_to_disconnect, opts,
                             random)) {
       return std::nullopt;
     }
   }
 
-  result.attnet_queries = std::move(requested.attnet_queries);
-  result.syncnet_queries = std::move(requested.syncnet_queries);
-  result.custody_group_queries = std::move(requested.custody_group_queries);
   result.random_draws_used = random.used() - draws_before;
   return result;
 }
@@ -867,16 +909,23 @@ std::optional<std::vector<size_t>> sort_peers_to_prune(const std::vector<PeerInf
                                                        const std::vector<int64_t>& duties_by_peer,
                                                        RandomDraws& random) {
   assert(duties_by_peer.size() == connected_peers.size());
-  return sort_keys_to_prune(connected_peers.size(), [&](PeerIndex i) {
-    const PeerInfo& p = connected_peers[i];
-    return PruneKey{
-        .dutied_subnets = duties_by_peer[i],
-        .status_score = static_cast<int>(p.status_score),
-        .long_lived_subnets =
-            static_cast<int64_t>(p.attnets_true_bit_indices.size() + p.syncnets_true_bit_indices.size()),
-        .score = p.score,
-    };
-  }, random);
+  const size_t n = connected_peers.size();
+  const std::unique_ptr<PeerIndex[]> order(new PeerIndex[n]);
+  const bool sorted = sort_keys_to_prune(
+      n,
+      [&](PeerIndex i) {
+        const PeerInfo& p = connected_peers[i];
+        return PruneKey{
+            .dutied_subnets = duties_by_peer[i],
+            .status_score = static_cast<int>(p.status_score),
+            .long_lived_subnets =
+                static_cast<int64_t>(p.attnets_true_bit_indices.size() + p.syncnets_true_bit_indices.size()),
+            .score = p.score,
+        };
+      },
+      random, order.get());
+  if (!sorted) return std::nullopt;
+  return std::vector<size_t>(order.get(), order.get() + n);
 }
 
 }  // namespace peers
