@@ -585,87 +585,157 @@ void radix_sort(PruneItem* items, size_t n) {
 // More distinct keys than this and the radix sort is used.
 constexpr size_t kMaxDistinctKeys = 512;
 
-// Stable counting sort of items[0..n) by (major, minor), writing their
-// indices to order[0..n): each distinct key gets a bucket (an open-addressing
-// table finds it), the buckets are laid out in key order, and one pass in
-// item order fills them, so equal keys keep their order. False, writing
-// nothing, when the items hold more than kMaxDistinctKeys distinct keys.
-bool counting_sort(const PruneItem* items, size_t n, PeerIndex* order) {
-  assert(n <= UINT32_MAX);  // bucket counts are 32-bit
-  constexpr size_t kSlots = 2 * kMaxDistinctKeys;  // at most half full: short probe runs
-  static_assert(kSlots == 1024, "the hash below yields 10 bits");
-  static_assert(kMaxDistinctKeys < UINT16_MAX, "slot_key holds key + 1 in 16 bits");
-  std::array<uint16_t, kSlots> slot_key{};  // key + 1; 0 for an empty slot
-  std::array<uint64_t, kMaxDistinctKeys> key_minor;
-  std::array<uint32_t, kMaxDistinctKeys> key_major;
-  std::array<uint32_t, kMaxDistinctKeys> key_items{};  // items with that key
-  size_t key_count = 0;
-  const std::unique_ptr<uint16_t[]> key_of(new uint16_t[n]);  // uninitialized: every slot is written
-  for (size_t i = 0; i < n; i++) {
-    const uint64_t minor = items[i].minor;
-    const uint32_t major = items[i].major;
-    // Any function of the key works; this one mixes all of its bits into the
-    // top byte (scores often differ only in their high bits).
-    size_t slot = static_cast<size_t>(((minor + major) * 0x9e3779b97f4a7c15ull) >> 54);
-    size_t key = 0;
-    for (;;) {
-      const size_t stored = slot_key[slot];
-      if (stored == 0) {
-        if (key_count == kMaxDistinctKeys) return false;
-        key = key_count++;
-        key_minor[key] = minor;
-        key_major[key] = major;
-        slot_key[slot] = static_cast<uint16_t>(key_count);
-        break;
+// The buckets of a stable counting sort by (major, minor): one per distinct
+// key. Stable sorting needs only each item's bucket, the buckets' order
+// (their keys') and their sizes; equal keys then keep the order in which the
+// items are scattered.
+class KeyBuckets {
+ public:
+  // key_of[i] = the bucket of items[i], i < n. False, with the buckets
+  // unusable, when the items hold more than kMaxDistinctKeys distinct keys.
+  bool assign(const PruneItem* items, size_t n, uint16_t* key_of) {
+    assert(n <= UINT32_MAX);  // bucket sizes are 32-bit
+    static_assert(kSlots == 1024, "the hash below yields 10 bits");
+    static_assert(kMaxDistinctKeys < UINT16_MAX, "slot_key holds key + 1 in 16 bits");
+    std::array<uint16_t, kSlots> slot_key{};  // key + 1; 0 for an empty slot
+    for (size_t i = 0; i < n; i++) {
+      const uint64_t minor = items[i].minor;
+      const uint32_t major = items[i].major;
+      // Any function of the key works; this one mixes all of its bits into
+      // the top ones (scores often differ only in their high bits).
+      size_t slot = static_cast<size_t>(((minor + major) * 0x9e3779b97f4a7c15ull) >> 54);
+      size_t key = 0;
+      for (;;) {
+        const size_t stored = slot_key[slot];
+        if (stored == 0) {
+          if (key_count_ == kMaxDistinctKeys) return false;
+          key = key_count_++;
+          key_minor_[key] = minor;
+          key_major_[key] = major;
+          next_[key] = 0;
+          slot_key[slot] = static_cast<uint16_t>(key_count_);
+          break;
+        }
+        if (key_minor_[stored - 1] == minor && key_major_[stored - 1] == major) {
+          key = stored - 1;
+          break;
+        }
+        slot = (slot + 1) % kSlots;
       }
-      if (key_minor[stored - 1] == minor && key_major[stored - 1] == major) {
-        key = stored - 1;
-        break;
-      }
-      slot = (slot + 1) % kSlots;
+      key_of[i] = static_cast<uint16_t>(key);
+      next_[key]++;
     }
-    key_of[i] = static_cast<uint16_t>(key);
-    key_items[key]++;
-  }
-
-  std::array<uint16_t, kMaxDistinctKeys> by_key;
-  for (size_t key = 0; key < key_count; key++) by_key[key] = static_cast<uint16_t>(key);
-  // Distinct keys: the order among them is total, so std::sort's result is the only one.
-  std::sort(by_key.begin(), by_key.begin() + static_cast<std::ptrdiff_t>(key_count), [&](uint16_t a, uint16_t b) {
-    return key_major[a] != key_major[b] ? key_major[a] < key_major[b] : key_minor[a] < key_minor[b];
-  });
-  std::array<uint32_t, kMaxDistinctKeys> next;  // next free position of each key's bucket
-  uint32_t sum = 0;
-  for (size_t rank = 0; rank < key_count; rank++) {
-    next[by_key[rank]] = sum;
-    sum += key_items[by_key[rank]];
-  }
-  assert(sum == n);
-  for (size_t i = 0; i < n; i++) order[next[key_of[i]]++] = items[i].index;
-  return true;
-}
-
-// sortPeersToPrune on the keys key_at(0..n): shuffle, then the TS comparator.
-// Writes indices into connected_peers to order[0..n); false when `random` ran
-// out (order is then unspecified).
-template <typename KeyAt>
-bool sort_keys_to_prune(size_t n, const KeyAt& key_at, RandomDraws& random, PeerIndex* order) {
-  assert(n <= UINT32_MAX);
-  // shuffle(connectedPeers): the items carry their peer's index, so shuffling
-  // them is shuffling the peers (the same swaps, the same draws).
-  const std::unique_ptr<PruneItem[]> items(new PruneItem[n]);  // uninitialized: every slot is written
-  const bool integer_keys = make_prune_items(n, key_at, items.get());
-  if (!shuffle_in_place(std::span<PruneItem>(items.get(), n), random)) return false;
-
-  if (!integer_keys) {
-    for (size_t i = 0; i < n; i++) order[i] = items[i].index;
-    std::stable_sort(order, order + n,
-                     [&](PeerIndex a, PeerIndex b) { return compare_prune_keys(key_at(a), key_at(b)) < 0; });
     return true;
   }
-  if (counting_sort(items.get(), n, order)) return true;
-  radix_sort(items.get(), n);
-  for (size_t i = 0; i < n; i++) order[i] = items[i].index;
+
+  // Lays the buckets out in key order over positions 0..n-1; then
+  // next_position(key) hands out each bucket's positions in turn.
+  void lay_out() {
+    std::array<uint16_t, kMaxDistinctKeys> by_key;
+    sort_keys(by_key);
+    uint32_t sum = 0;
+    for (size_t rank = 0; rank < key_count_; rank++) {
+      const uint32_t size = next_[by_key[rank]];
+      next_[by_key[rank]] = sum;
+      sum += size;
+    }
+  }
+
+  uint32_t next_position(uint16_t key) { return next_[key]++; }
+
+ private:
+  static constexpr size_t kSlots = 2 * kMaxDistinctKeys;  // at most half full: short probe runs
+
+  // by_key[0..key_count_) = the keys in (major, minor) order. Distinct keys:
+  // the order among them is total, so any sort has this one result.
+  void sort_keys(std::array<uint16_t, kMaxDistinctKeys>& by_key) const {
+    // Only bits that differ between keys decide their order: if those of the
+    // major and the minor fit in one word with the key number below them,
+    // that word orders like (major, minor) and a plain integer sort does it.
+    uint64_t minor_and = ~uint64_t{0};
+    uint64_t minor_or = 0;
+    uint32_t major_and = ~uint32_t{0};
+    uint32_t major_or = 0;
+    for (size_t key = 0; key < key_count_; key++) {
+      minor_and &= key_minor_[key];
+      minor_or |= key_minor_[key];
+      major_and &= key_major_[key];
+      major_or |= key_major_[key];
+    }
+    const uint64_t minor_varies = minor_and ^ minor_or;
+    const uint32_t major_varies = major_and ^ major_or;
+    const int minor_low = minor_varies == 0 ? 0 : std::countr_zero(minor_varies);
+    const int minor_width = minor_varies == 0 ? 0 : std::bit_width(minor_varies) - minor_low;
+    const int major_low = major_varies == 0 ? 0 : std::countr_zero(major_varies);
+    const int major_width = major_varies == 0 ? 0 : std::bit_width(major_varies) - major_low;
+    constexpr int kKeyBits = std::bit_width(kMaxDistinctKeys - 1);
+    if (major_width + minor_width + kKeyBits <= 64) {
+      // Within each window the bits outside it are the same for every key,
+      // and distinct keys differ inside a window: the key number never decides.
+      const uint64_t minor_mask = minor_width == 0 ? 0 : ~uint64_t{0} >> (64 - minor_width);
+      std::array<uint64_t, kMaxDistinctKeys> packed;
+      for (size_t key = 0; key < key_count_; key++) {
+        const uint64_t major_part = static_cast<uint64_t>(key_major_[key] >> major_low);
+        const uint64_t minor_part = (key_minor_[key] >> minor_low) & minor_mask;
+        packed[key] = ((major_part << minor_width | minor_part) << kKeyBits) | key;
+      }
+      std::sort(packed.begin(), packed.begin() + static_cast<std::ptrdiff_t>(key_count_));
+      for (size_t rank = 0; rank < key_count_; rank++) {
+        by_key[rank] = static_cast<uint16_t>(packed[rank] & ((uint64_t{1} << kKeyBits) - 1));
+      }
+      return;
+    }
+    for (size_t key = 0; key < key_count_; key++) by_key[key] = static_cast<uint16_t>(key);
+    std::sort(by_key.begin(), by_key.begin() + static_cast<std::ptrdiff_t>(key_count_), [&](uint16_t a, uint16_t b) {
+      return key_major_[a] != key_major_[b] ? key_major_[a] < key_major_[b] : key_minor_[a] < key_minor_[b];
+    });
+  }
+
+  size_t key_count_ = 0;
+  std::array<uint64_t, kMaxDistinctKeys> key_minor_;
+  std::array<uint32_t, kMaxDistinctKeys> key_major_;
+  // Items per key, then (lay_out) the next free position of its bucket.
+  std::array<uint32_t, kMaxDistinctKeys> next_;
+};
+
+// sortPeersToPrune: shuffle(connectedPeers), then the TS comparator.
+// items[i] holds peer i's key; integer_keys says whether every key is in the
+// integer ranges above (else `compare`, the TS comparator on peer indices,
+// sorts). Writes indices into connected_peers to order[0..n); false when
+// `random` ran out (order is then unspecified).
+template <typename Compare>
+bool sort_prune_items(std::span<const PruneItem> items, bool integer_keys, const Compare& compare,
+                      RandomDraws& random, PeerIndex* order) {
+  const size_t n = items.size();
+  assert(n <= UINT32_MAX);
+  // Buckets first: they depend on the keys only, not on the shuffled order.
+  KeyBuckets buckets;
+  const std::unique_ptr<uint16_t[]> key_of(new uint16_t[n]);  // uninitialized: every slot is written
+  const bool counting = integer_keys && buckets.assign(items.data(), n, key_of.get());
+
+  // const _arr = [...arr], shuffled: the peer indices.
+  const std::unique_ptr<PeerIndex[]> shuffled(new PeerIndex[n]);  // uninitialized: every slot is written
+  for (size_t i = 0; i < n; i++) shuffled[i] = static_cast<PeerIndex>(i);
+  if (!shuffle_in_place(std::span<PeerIndex>(shuffled.get(), n), random)) return false;
+
+  if (counting) {
+    // One stable scatter in shuffled order.
+    buckets.lay_out();
+    for (size_t i = 0; i < n; i++) {
+      const PeerIndex index = shuffled[i];
+      order[buckets.next_position(key_of[index])] = index;
+    }
+    return true;
+  }
+  if (integer_keys) {
+    const std::unique_ptr<PruneItem[]> in_order(new PruneItem[n]);  // uninitialized: every slot is written
+    for (size_t i = 0; i < n; i++) in_order[i] = items[shuffled[i]];
+    radix_sort(in_order.get(), n);
+    for (size_t i = 0; i < n; i++) order[i] = in_order[i].index;
+    return true;
+  }
+  std::copy(shuffled.get(), shuffled.get() + n, order);
+  std::stable_sort(order, order + n, [&](PeerIndex a, PeerIndex b) { return compare(a, b) < 0; });
   return true;
 }
 
@@ -695,16 +765,35 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
   const size_t n = connected_peers.size();
   const std::unique_ptr<PeerIndex[]> indices(new PeerIndex[2 * n]);  // uninitialized: read only where written
   PeerIndex* const sorted_peers = indices.get();
-  const bool sorted = sort_keys_to_prune(
-      n,
-      [&](PeerIndex i) {
-        const Peer& peer = connected_peers[i];
-        return PruneKey{.dutied_subnets = peer.duties,
-                        .status_score = static_cast<int>(peer.status_score),
-                        .long_lived_subnets = int64_t{peer.attnet_count} + peer.syncnet_count,
-                        .score = peer.score};
-      },
-      random, sorted_peers);
+  // The prune keys, in the integer form when they fit (see PruneItem).
+  // status_score is CLOSE_TO_US or FAR_AHEAD (compute_status_score) and the
+  // long-lived subnets at most 64 + 4: only the duties and the score can fall
+  // outside the ranges.
+  const std::unique_ptr<PruneItem[]> items(new PruneItem[n]);  // uninitialized: every slot is written
+  bool integer_keys = true;
+  for (size_t i = 0; i < n; i++) {
+    const Peer& peer = connected_peers[i];
+    assert(peer.status_score == StatusScore::CLOSE_TO_US || peer.status_score == StatusScore::FAR_AHEAD);
+    assert(peer.attnet_count + peer.syncnet_count < 128);
+    integer_keys &= (static_cast<uint64_t>(peer.duties) < (uint64_t{1} << 24)) & !std::isnan(peer.score);
+    items[i] = PruneItem{
+        .minor = js_sub_order_key(peer.score),
+        .major = static_cast<uint32_t>(peer.duties) << 8 |
+                 static_cast<uint32_t>(static_cast<int>(peer.status_score) + 1) << 7 |
+                 static_cast<uint32_t>(peer.attnet_count + peer.syncnet_count),
+        .index = static_cast<uint32_t>(i),
+    };
+  }
+  auto prune_key = [&](PeerIndex i) {
+    const Peer& peer = connected_peers[i];
+    return PruneKey{.dutied_subnets = peer.duties,
+                    .status_score = static_cast<int>(peer.status_score),
+                    .long_lived_subnets = int64_t{peer.attnet_count} + peer.syncnet_count,
+                    .score = peer.score};
+  };
+  const bool sorted = sort_prune_items(
+      std::span<const PruneItem>(items.get(), n), integer_keys,
+      [&](PeerIndex a, PeerIndex b) { return compare_prune_keys(prune_key(a), prune_key(b)); }, random, sorted_peers);
   if (!sorted) return false;
 
   // Then, iterate from highest score to lowest doing a manual filter for duties
@@ -910,20 +999,22 @@ std::optional<std::vector<size_t>> sort_peers_to_prune(const std::vector<PeerInf
                                                        RandomDraws& random) {
   assert(duties_by_peer.size() == connected_peers.size());
   const size_t n = connected_peers.size();
+  auto prune_key = [&](PeerIndex i) {
+    const PeerInfo& p = connected_peers[i];
+    return PruneKey{
+        .dutied_subnets = duties_by_peer[i],
+        .status_score = static_cast<int>(p.status_score),
+        .long_lived_subnets =
+            static_cast<int64_t>(p.attnets_true_bit_indices.size() + p.syncnets_true_bit_indices.size()),
+        .score = p.score,
+    };
+  };
+  const std::unique_ptr<PruneItem[]> items(new PruneItem[n]);
+  const bool integer_keys = make_prune_items(n, prune_key, items.get());
   const std::unique_ptr<PeerIndex[]> order(new PeerIndex[n]);
-  const bool sorted = sort_keys_to_prune(
-      n,
-      [&](PeerIndex i) {
-        const PeerInfo& p = connected_peers[i];
-        return PruneKey{
-            .dutied_subnets = duties_by_peer[i],
-            .status_score = static_cast<int>(p.status_score),
-            .long_lived_subnets =
-                static_cast<int64_t>(p.attnets_true_bit_indices.size() + p.syncnets_true_bit_indices.size()),
-            .score = p.score,
-        };
-      },
-      random, order.get());
+  const bool sorted = sort_prune_items(
+      std::span<const PruneItem>(items.get(), n), integer_keys,
+      [&](PeerIndex a, PeerIndex b) { return compare_prune_keys(prune_key(a), prune_key(b)); }, random, order.get());
   if (!sorted) return std::nullopt;
   return std::vector<size_t>(order.get(), order.get() + n);
 }
