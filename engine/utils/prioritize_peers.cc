@@ -32,6 +32,10 @@
 #include <memory>
 #include <span>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "engine/js_math.h"
 
 namespace peers {
@@ -278,6 +282,51 @@ void request_subnet_peers(const SubnetDuties<kAttestationSubnetCount>& attnet_du
 // `get(subnet) ?? 0`; the keys are sync committee subnets (a peer's true bits).
 using SyncCommitteePeerCount = std::array<int64_t, kSyncCommitteeSubnetCount>;
 
+// Bytes readable past the end of any segment of SubnetToPeers' count
+// buffer, so a 16-byte load starting inside a segment stays in the buffer.
+constexpr size_t kCountSlack = 16;
+
+// The position of the first smallest of counts[0..length), length > 0; the
+// 16 bytes after counts[length - 1] must be readable. Counts are below 0xff.
+size_t first_smallest(const uint8_t* counts, size_t length) {
+  assert(length > 0);
+#if defined(__SSE2__)
+  // SSE2 is part of x86-64 itself: 16 counts per instruction.
+  alignas(16) static constexpr uint8_t kTailMask[32] = {
+      0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+  auto load = [](const uint8_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
+  __m128i smallest = _mm_set1_epi8(static_cast<char>(0xff));
+  size_t k = 0;
+  for (; k + 16 <= length; k += 16) smallest = _mm_min_epu8(smallest, load(counts + k));
+  if (k < length) {
+    // Bytes past the segment read as 0xff, above every count.
+    smallest = _mm_min_epu8(smallest, _mm_or_si128(load(counts + k), load(kTailMask + 16 - (length - k))));
+  }
+  smallest = _mm_min_epu8(smallest, _mm_srli_si128(smallest, 8));
+  smallest = _mm_min_epu8(smallest, _mm_srli_si128(smallest, 4));
+  smallest = _mm_min_epu8(smallest, _mm_srli_si128(smallest, 2));
+  smallest = _mm_min_epu8(smallest, _mm_srli_si128(smallest, 1));
+  const __m128i wanted = _mm_set1_epi8(static_cast<char>(_mm_cvtsi128_si32(smallest) & 0xff));
+  // The first match is inside the segment: the smallest is there, and
+  // anything past the segment comes after it.
+  for (k = 0;; k += 16) {
+    const auto matches = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(load(counts + k), wanted)));
+    if (matches != 0) {
+      const size_t position = k + static_cast<size_t>(std::countr_zero(matches));
+      assert(position < length);
+      return position;
+    }
+  }
+#else
+  size_t first = 0;
+  for (size_t k = 1; k < length; k++) {
+    if (counts[k] < counts[first]) first = k;
+  }
+  return first;
+#endif
+}
+
 // subnetToPeers: MapDef<number, PeerInfo[]> over the attestation subnets (the
 // only keys: a peer's true bits). Keys are kept by their position in the Map's
 // key order (first push); each key's peers sit in one segment of a shared
@@ -321,12 +370,16 @@ class SubnetToPeers {
     }
     max_length_ = max_length;
     buffer_.reset(new PeerIndex[offset]);  // uninitialized: a segment is read only up to its pushes
+    counts_.reset(new uint8_t[offset + kCountSlack]);
+    std::fill(counts_.get() + offset, counts_.get() + offset + kCountSlack, uint8_t{0xff});
     for (size_t index = 0; index < connected_peers.size(); index++) {
       const Peer& peer = connected_peers[index];
       if (peer.disconnected_for != 0) continue;
       for_each_bit(peer.attnets, [&](SubnetId subnet) {
         const size_t position = position_[static_cast<size_t>(subnet)];
-        buffer_[begin_[position] + static_cast<size_t>(length_[position]++)] = static_cast<PeerIndex>(index);
+        const size_t at = begin_[position] + static_cast<size_t>(length_[position]++);
+        buffer_[at] = static_cast<PeerIndex>(index);
+        counts_[at] = static_cast<uint8_t>(peer.attnet_count);
       });
     }
   }
@@ -340,6 +393,12 @@ class SubnetToPeers {
   std::span<const PeerIndex> peers(SubnetId subnet) const {
     const size_t position = position_[static_cast<size_t>(subnet)];
     return {buffer_.get() + begin_[position], static_cast<size_t>(length_[position])};
+  }
+  // attnetsTrueBitIndices.length of each of peers(subnet), readable
+  // kCountSlack bytes past the end.
+  const uint8_t* attnet_counts(SubnetId subnet) const {
+    const size_t position = position_[static_cast<size_t>(subnet)];
+    return counts_.get() + begin_[position];
   }
 
   // findMaxPeersSubnet: `for (const [subnet, peers] of subnetToPeers)` keeps
@@ -375,6 +434,8 @@ class SubnetToPeers {
       PeerIndex* it = std::find(first, last, removed_peer);
       if (it == last) return;
       std::copy(it + 1, last, it);
+      uint8_t* counts = counts_.get() + begin_[position];
+      std::copy(counts + (it - first) + 1, counts + length_[position], counts + (it - first));
       with_length_[static_cast<size_t>(length_[position])] &= ~(uint64_t{1} << position);
       length_[position]--;
       with_length_[static_cast<size_t>(length_[position])] |= uint64_t{1} << position;
@@ -389,6 +450,7 @@ class SubnetToPeers {
   std::array<int64_t, kAttestationSubnetCount> length_{};  // kDeleted once deleted
   size_t key_count_ = 0;
   std::unique_ptr<PeerIndex[]> buffer_;
+  std::unique_ptr<uint8_t[]> counts_;  // attnet count of the peer at the same place in buffer_
   // with_length_[l]: bit p set when the live key at position p has length l.
   std::vector<uint64_t> with_length_;
   size_t max_length_ = 0;  // no live key is longer
@@ -448,13 +510,22 @@ std::optional<PeerIndex> find_peer_to_remove(std::span<const Peer> connected_pee
     return true;
   };
 
+  const std::span<const PeerIndex> candidates = subnet_to_peers.peers(most_grouped_subnet);
+  const uint8_t* attnet_counts = subnet_to_peers.attnet_counts(most_grouped_subnet);
+  if (candidates.empty()) return std::nullopt;
+  // The first candidate with the fewest subnets is the answer when it can be
+  // removed (none comes before it in (count, position) order); usually it
+  // can, and finding it is a vector scan of the counts.
+  const size_t first_fewest = first_smallest(attnet_counts, candidates.size());
+  if (can_remove(connected_peers[candidates[first_fewest]])) return candidates[first_fewest];
+
   std::optional<PeerIndex> removed_peer;
   int64_t removed_peer_attnet_count = INT64_MAX;
-  for (PeerIndex candidate_peer : subnet_to_peers.peers(most_grouped_subnet)) {
-    const Peer& candidate = connected_peers[candidate_peer];
-    if (candidate.attnet_count < removed_peer_attnet_count && can_remove(candidate)) {
-      removed_peer = candidate_peer;
-      removed_peer_attnet_count = candidate.attnet_count;
+  for (size_t k = 0; k < candidates.size(); k++) {
+    assert(attnet_counts[k] == connected_peers[candidates[k]].attnet_count);
+    if (attnet_counts[k] < removed_peer_attnet_count && can_remove(connected_peers[candidates[k]])) {
+      removed_peer = candidates[k];
+      removed_peer_attnet_count = attnet_counts[k];
       // Every peer here has this subnet's bit: no count is below 1.
       if (removed_peer_attnet_count == 1) break;
     }
