@@ -94,17 +94,20 @@ void for_each_bit(uint64_t bits, F&& f) {
 
 // In practice, this score only tracks if the peer is far ahead of us or not
 // during syncing. When the node is synced, the peer is always CLOSE_TO_US.
-StatusScore compute_status_score(const ChainStatus& ours, const std::optional<ChainStatus>& theirs,
-                                 const PrioritizePeersOpts& opts) {
+// computeStatusScore(ours, theirs, opts), with ours.finalizedEpoch and
+// `ours.headSlot + opts.starvationThresholdSlots` (the same int64 sum)
+// computed once by the caller for all peers.
+StatusScore compute_status_score(const std::optional<ChainStatus>& theirs, int64_t our_finalized_epoch,
+                                 int64_t our_head_slot_plus_threshold) {
   if (!theirs.has_value()) {
     return StatusScore::CLOSE_TO_US;
   }
 
-  if (theirs->finalized_epoch > ours.finalized_epoch) {
+  if (theirs->finalized_epoch > our_finalized_epoch) {
     return StatusScore::FAR_AHEAD;
   }
 
-  if (theirs->head_slot > ours.head_slot + opts.starvation_threshold_slots) {
+  if (theirs->head_slot > our_head_slot_plus_threshold) {
     return StatusScore::FAR_AHEAD;
   }
 
@@ -138,12 +141,17 @@ class SubnetDuties {
   }
 
   // The inner loop for one peer: what it adds to the peer's dutyCount.
-  int64_t add_peer(uint64_t bits) {
+  // Inlined into build_peers (its popcnt clone included); most peers have
+  // no active subnet and leave at the first test.
+  [[gnu::always_inline]] int64_t add_peer(uint64_t bits) {
+    uint64_t active = bits & active_mask_;
     int64_t duty_count = 0;
-    for_each_bit(bits & active_mask_, [&](SubnetId subnet) {
-      duty_count += times_[static_cast<size_t>(subnet)];
-      peers_per_subnet_[static_cast<size_t>(subnet)] += times_[static_cast<size_t>(subnet)];
-    });
+    while (active != 0) {
+      const auto subnet = static_cast<size_t>(std::countr_zero(active));
+      duty_count += times_[subnet];
+      peers_per_subnet_[subnet] += times_[subnet];
+      active &= active - 1;
+    }
     return duty_count;
   }
 
@@ -174,12 +182,12 @@ class SubnetDuties {
 // read: no branch per group.
 class GroupCounts {
  public:
-  explicit GroupCounts(size_t group_count) : group_count_(group_count), counts_(group_count + 1, 0) {}
+  explicit GroupCounts(size_t group_count) : group_count_(group_count), counts_(new int64_t[group_count + 1]()) {}
 
-  void add_peer(const std::vector<CustodyIndex>& groups) {
+  [[gnu::always_inline]] void add_peer(const std::vector<CustodyIndex>& groups) {
     const CustodyIndex* group = groups.data();
     const size_t size = groups.size();
-    int64_t* counts = counts_.data();
+    int64_t* counts = counts_.get();
     const size_t limit = group_count_;
     auto slot = [limit](CustodyIndex g) { return std::min<size_t>(g, limit); };
     size_t k = 0;
@@ -201,7 +209,7 @@ class GroupCounts {
 
  private:
   size_t group_count_;
-  std::vector<int64_t> counts_;  // [group_count_]: the groups not counted
+  std::unique_ptr<int64_t[]> counts_;  // [group_count_]: the groups not counted
 };
 
 // The peer-building loop of prioritizePeers (`connectedPeers = ...map(...)`)
@@ -214,27 +222,35 @@ __attribute__((target_clones("popcnt", "default"))) int64_t build_peers(
     const std::vector<ConnectedPeerInfo>& connected_peers_info, const PrioritizePeersOpts& opts,
     SubnetDuties<kAttestationSubnetCount>& attnet_duties, SubnetDuties<kSyncCommitteeSubnetCount>& syncnet_duties,
     GroupCounts* group_counts, Peer* peers) {
+  // compute_status_score's inputs from our status, once (locals also keep
+  // the loop from reloading opts after each store into a Peer).
+  const int64_t our_finalized_epoch = opts.status.finalized_epoch;
+  const int64_t our_head_slot_plus_threshold = opts.status.head_slot + opts.starvation_threshold_slots;
   int64_t outbound_peers = 0;
-  for (size_t index = 0; index < connected_peers_info.size(); index++) {
+  const size_t n = connected_peers_info.size();
+  for (size_t index = 0; index < n; index++) {
     const ConnectedPeerInfo& info = connected_peers_info[index];
-    Peer& peer = peers[index];
     // Pre-compute trueBitIndexes for re-use below. Set null subnets Maps to default zero value
     const uint64_t attnets = info.attnets.has_value() ? info.attnets->to_ullong() : 0;
     const uint64_t syncnets = info.syncnets.has_value() ? info.syncnets->to_ullong() : 0;
-    peer.info = &info;
-    peer.attnets = attnets;
-    peer.syncnets = syncnets;
-    peer.score = info.score;
-    peer.attnet_count = bit_count(attnets);
-    peer.syncnet_count = bit_count(syncnets);
-    peer.status_score = compute_status_score(opts.status, info.status, opts);
-    peer.outbound = info.direction == Direction::kOutbound;
-    peer.disconnected_for = 0;
-    outbound_peers += peer.outbound ? 1 : 0;
+    const bool outbound = info.direction == Direction::kOutbound;
+    outbound_peers += outbound ? 1 : 0;
     // To filter out peers containing enough attnets of interest from possible disconnection
-    peer.duties = attnet_duties.add_peer(attnets) + syncnet_duties.add_peer(syncnets);
+    const int64_t duties = attnet_duties.add_peer(attnets) + syncnet_duties.add_peer(syncnets);
     // column subnets: samplingGroups ?? []
     if (group_counts != nullptr && info.sampling_groups.has_value()) group_counts->add_peer(*info.sampling_groups);
+    peers[index] = Peer{
+        .info = &info,
+        .attnets = attnets,
+        .syncnets = syncnets,
+        .score = info.score,
+        .duties = duties,
+        .attnet_count = bit_count(attnets),
+        .syncnet_count = bit_count(syncnets),
+        .status_score = compute_status_score(info.status, our_finalized_epoch, our_head_slot_plus_threshold),
+        .outbound = outbound,
+        .disconnected_for = 0,
+    };
   }
   return outbound_peers;
 }
