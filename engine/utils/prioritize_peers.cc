@@ -359,24 +359,30 @@ class SubnetToPeers {
   void populate(std::span<const Peer> connected_peers, SyncCommitteePeerCount& sync_committee_peer_count) {
     position_.fill(kAbsent);
     std::array<uint32_t, kAttestationSubnetCount> count{};
+    uint64_t seen = 0;  // subnets pushed onto so far
     for (const Peer& peer : connected_peers) {
       if (peer.disconnected_for != 0) continue;
-      for_each_bit(peer.attnets, [&](SubnetId subnet) {
-        const auto s = static_cast<size_t>(subnet);
-        if (count[s]++ == 0) {
-          position_[s] = static_cast<uint8_t>(key_count_);
-          subnet_at_[key_count_++] = subnet;
-        }
+      // A Map key is created by its first push: this peer's subnets not
+      // pushed onto before, in push order (lowest first).
+      for_each_bit(peer.attnets & ~seen, [&](SubnetId subnet) {
+        position_[static_cast<size_t>(subnet)] = static_cast<uint8_t>(key_count_);
+        subnet_at_[key_count_++] = subnet;
       });
+      seen |= peer.attnets;
+      for_each_bit(peer.attnets, [&](SubnetId subnet) { count[static_cast<size_t>(subnet)]++; });
       for_each_bit(peer.syncnets,
                    [&](SubnetId subnet) { sync_committee_peer_count[static_cast<size_t>(subnet)]++; });
     }
     size_t offset = 0;
     size_t max_length = 0;
+    // Where the next push onto each subnet goes, by subnet.
+    std::array<size_t, kAttestationSubnetCount> next_at;
     for (size_t position = 0; position < key_count_; position++) {
-      const size_t length = count[static_cast<size_t>(subnet_at_[position])];
+      const auto subnet = static_cast<size_t>(subnet_at_[position]);
+      const size_t length = count[subnet];
       begin_[position] = offset;
-      length_[position] = 0;
+      length_[position] = static_cast<int64_t>(length);  // after the pushes below
+      next_at[subnet] = offset;
       offset += length;
       max_length = std::max(max_length, length);
     }
@@ -385,17 +391,20 @@ class SubnetToPeers {
       with_length_[count[static_cast<size_t>(subnet_at_[position])]] |= uint64_t{1} << position;
     }
     max_length_ = max_length;
-    buffer_.reset(new PeerIndex[offset]);  // uninitialized: a segment is read only up to its pushes
+    buffer_.reset(new PeerIndex[offset]);  // uninitialized: every slot is pushed below
     counts_.reset(new uint8_t[offset + kCountSlack]);
     std::fill(counts_.get() + offset, counts_.get() + offset + kCountSlack, uint8_t{0xff});
+    // Locals: a byte store may alias any member, which would be reloaded.
+    PeerIndex* const buffer = buffer_.get();
+    uint8_t* const counts = counts_.get();
     for (size_t index = 0; index < connected_peers.size(); index++) {
       const Peer& peer = connected_peers[index];
       if (peer.disconnected_for != 0) continue;
+      const auto attnet_count = static_cast<uint8_t>(peer.attnet_count);
       for_each_bit(peer.attnets, [&](SubnetId subnet) {
-        const size_t position = position_[static_cast<size_t>(subnet)];
-        const size_t at = begin_[position] + static_cast<size_t>(length_[position]++);
-        buffer_[at] = static_cast<PeerIndex>(index);
-        counts_[at] = static_cast<uint8_t>(peer.attnet_count);
+        const size_t at = next_at[static_cast<size_t>(subnet)]++;
+        buffer[at] = static_cast<PeerIndex>(index);
+        counts[at] = attnet_count;
       });
     }
   }
