@@ -212,21 +212,47 @@ class GroupCounts {
   std::unique_ptr<int64_t[]> counts_;  // [group_count_]: the groups not counted
 };
 
+// sortPeersToPrune's order on integer keys. The TS comparator is, pair by
+// pair, a lexicographic `<` on (dutied subnets, status score, long-lived
+// subnets, score):
+//  - `d1 - d2 < 0` on small integers (exact as doubles) is d1 < d2; likewise
+//    for the status scores (-1 or 0) and the long-lived subnet counts (0..68).
+//    `major` below packs the three, first difference first.
+//  - `s1 - s2 < 0` on scores that are not NaN is js_sub_order_key(s1) <
+//    js_sub_order_key(s2) (js_math.h): `minor`. Short mantissas leave its
+//    low bytes 0, and the radix sort skips bytes that never vary.
+// On such keys a stable sort has exactly one result (stability fixes the
+// order of equal keys), whatever the algorithm: a counting sort over the
+// distinct keys when there are few (heartbeat scores take few values), else
+// an LSD radix sort (stable). When a key is outside those ranges or a score
+// is NaN, the TS comparator itself sorts.
+struct PruneItem {
+  uint64_t minor;  // score
+  uint32_t major;  // dutied subnets << 8 | (status score + 1) << 7 | long-lived subnets
+  uint32_t index;  // into connected_peers
+};
+
 // The peer-building loop of prioritizePeers (`connectedPeers = ...map(...)`)
 // fused with requestSubnetPeers' loops over the peers: each reads only its own
 // peer and adds to per-subnet counts, so one pass in peer order computes the
-// same values. Returns the number of outbound peers. Two clones: the popcnt
-// one (one instruction per bit_count) runs where the CPU has it; the build
-// does not assume it.
-__attribute__((target_clones("popcnt", "default"))) int64_t build_peers(
+// same values. When `items` is not null (pruning will run) it also writes
+// each peer's sortPeersToPrune key there, from the values at hand. Two
+// clones: the popcnt one (one instruction per bit_count) runs where the CPU
+// has it; the build does not assume it.
+struct BuiltPeers {
+  int64_t outbound_peers = 0;
+  bool integer_keys = true;  // every item's key is in PruneItem's ranges
+};
+__attribute__((target_clones("popcnt", "default"))) BuiltPeers build_peers(
     const std::vector<ConnectedPeerInfo>& connected_peers_info, const PrioritizePeersOpts& opts,
     SubnetDuties<kAttestationSubnetCount>& attnet_duties, SubnetDuties<kSyncCommitteeSubnetCount>& syncnet_duties,
-    GroupCounts* group_counts, Peer* peers) {
+    GroupCounts* group_counts, Peer* peers, PruneItem* items) {
   // compute_status_score's inputs from our status, once (locals also keep
   // the loop from reloading opts after each store into a Peer).
   const int64_t our_finalized_epoch = opts.status.finalized_epoch;
   const int64_t our_head_slot_plus_threshold = opts.status.head_slot + opts.starvation_threshold_slots;
   int64_t outbound_peers = 0;
+  bool integer_keys = true;
   const size_t n = connected_peers_info.size();
   for (size_t index = 0; index < n; index++) {
     const ConnectedPeerInfo& info = connected_peers_info[index];
@@ -239,20 +265,36 @@ __attribute__((target_clones("popcnt", "default"))) int64_t build_peers(
     const int64_t duties = attnet_duties.add_peer(attnets) + syncnet_duties.add_peer(syncnets);
     // column subnets: samplingGroups ?? []
     if (group_counts != nullptr && info.sampling_groups.has_value()) group_counts->add_peer(*info.sampling_groups);
+    const int32_t attnet_count = bit_count(attnets);
+    const int32_t syncnet_count = bit_count(syncnets);
+    const StatusScore status_score =
+        compute_status_score(info.status, our_finalized_epoch, our_head_slot_plus_threshold);
     peers[index] = Peer{
         .info = &info,
         .attnets = attnets,
         .syncnets = syncnets,
         .score = info.score,
         .duties = duties,
-        .attnet_count = bit_count(attnets),
-        .syncnet_count = bit_count(syncnets),
-        .status_score = compute_status_score(info.status, our_finalized_epoch, our_head_slot_plus_threshold),
+        .attnet_count = attnet_count,
+        .syncnet_count = syncnet_count,
+        .status_score = status_score,
         .outbound = outbound,
         .disconnected_for = 0,
     };
+    if (items != nullptr) {
+      // The status score is CLOSE_TO_US or FAR_AHEAD and the long-lived
+      // subnets at most 64 + 4: only the duties and the score can fall
+      // outside PruneItem's ranges (`&`: no branch on them).
+      integer_keys &= (static_cast<uint64_t>(duties) < (uint64_t{1} << 24)) & !std::isnan(info.score);
+      items[index] = PruneItem{
+          .minor = js_sub_order_key(info.score),
+          .major = static_cast<uint32_t>(duties) << 8 | static_cast<uint32_t>(static_cast<int>(status_score) + 1) << 7 |
+                   static_cast<uint32_t>(attnet_count + syncnet_count),
+          .index = static_cast<uint32_t>(index),
+      };
+    }
   }
-  return outbound_peers;
+  return BuiltPeers{.outbound_peers = outbound_peers, .integer_keys = integer_keys};
 }
 
 // requestSubnetPeers' queries, from the counts build_peers made. Pre-fulu
@@ -595,25 +637,6 @@ double compare_prune_keys(const PruneKey& p1, const PruneKey& p2) {
   return static_cast<double>(dutied_subnet1 - dutied_subnet2);
 }
 
-// sortPeersToPrune's order on integer keys. The TS comparator is, pair by
-// pair, a lexicographic `<` on (dutied subnets, status score, long-lived
-// subnets, score):
-//  - `d1 - d2 < 0` on small integers (exact as doubles) is d1 < d2; likewise
-//    for the status scores (-1 or 0) and the long-lived subnet counts (0..68).
-//    `major` below packs the three, first difference first.
-//  - `s1 - s2 < 0` on scores that are not NaN is js_sub_order_key(s1) <
-//    js_sub_order_key(s2) (js_math.h): `minor`. Short mantissas leave its
-//    low bytes 0, and the radix sort skips bytes that never vary.
-// On such keys a stable sort has exactly one result (stability fixes the
-// order of equal keys), whatever the algorithm: a counting sort over the
-// distinct keys when there are few (heartbeat scores take few values), else
-// an LSD radix sort (stable). When a key is outside those ranges or a score
-// is NaN, the TS comparator itself sorts.
-struct PruneItem {
-  uint64_t minor;  // score
-  uint32_t major;  // dutied subnets << 8 | (status score + 1) << 7 | long-lived subnets
-  uint32_t index;  // into connected_peers
-};
 
 // items[i] for key_at(i), i < n. False when some key is outside the ranges
 // above (or NaN): those items' major and minor are then meaningless.
@@ -843,6 +866,7 @@ bool sort_prune_items(std::span<const PruneItem> items, bool integer_keys, const
 // Returns false when the shuffle ran out of random draws. Marks the peers it
 // picks in their disconnected_for.
 bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
+                        std::span<const PruneItem> prune_items, bool integer_keys,
                         const std::vector<RequestedSubnet>& active_attnets,
                         OrderedMap<ExcessPeerDisconnectReason, std::vector<PeerIdStr>>& peers_to_disconnect,
                         const PrioritizePeersOpts& opts, RandomDraws& random) {
@@ -861,25 +885,6 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
   const size_t n = connected_peers.size();
   const std::unique_ptr<PeerIndex[]> indices(new PeerIndex[2 * n]);  // uninitialized: read only where written
   PeerIndex* const sorted_peers = indices.get();
-  // The prune keys, in the integer form when they fit (see PruneItem).
-  // status_score is CLOSE_TO_US or FAR_AHEAD (compute_status_score) and the
-  // long-lived subnets at most 64 + 4: only the duties and the score can fall
-  // outside the ranges.
-  const std::unique_ptr<PruneItem[]> items(new PruneItem[n]);  // uninitialized: every slot is written
-  bool integer_keys = true;
-  for (size_t i = 0; i < n; i++) {
-    const Peer& peer = connected_peers[i];
-    assert(peer.status_score == StatusScore::CLOSE_TO_US || peer.status_score == StatusScore::FAR_AHEAD);
-    assert(peer.attnet_count + peer.syncnet_count < 128);
-    integer_keys &= (static_cast<uint64_t>(peer.duties) < (uint64_t{1} << 24)) & !std::isnan(peer.score);
-    items[i] = PruneItem{
-        .minor = js_sub_order_key(peer.score),
-        .major = static_cast<uint32_t>(peer.duties) << 8 |
-                 static_cast<uint32_t>(static_cast<int>(peer.status_score) + 1) << 7 |
-                 static_cast<uint32_t>(peer.attnet_count + peer.syncnet_count),
-        .index = static_cast<uint32_t>(i),
-    };
-  }
   auto prune_key = [&](PeerIndex i) {
     const Peer& peer = connected_peers[i];
     return PruneKey{.dutied_subnets = peer.duties,
@@ -888,7 +893,7 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
                     .score = peer.score};
   };
   const bool sorted = sort_prune_items(
-      std::span<const PruneItem>(items.get(), n), integer_keys,
+      prune_items, integer_keys,
       [&](PeerIndex a, PeerIndex b) { return compare_prune_keys(prune_key(a), prune_key(b)); }, random, sorted_peers);
   if (!sorted) return false;
 
@@ -1065,8 +1070,12 @@ std::optional<PrioritizePeersResult> prioritize_peers(const std::vector<Connecte
   std::optional<GroupCounts> group_counts;
   if (sampling_groups.has_value()) group_counts.emplace(group_count);
   const std::unique_ptr<Peer[]> peers(new Peer[n]);  // uninitialized: build_peers writes every field
-  const int64_t outbound_peers = build_peers(connected_peers_info, opts, attnet_duties, syncnet_duties,
-                                             group_counts.has_value() ? &*group_counts : nullptr, peers.get());
+  // sortPeersToPrune's keys, built with the peers when pruning will run.
+  const bool will_prune = static_cast<int64_t>(n) > target_peers;
+  const std::unique_ptr<PruneItem[]> prune_items(will_prune ? new PruneItem[n] : nullptr);  // uninitialized: built
+  const BuiltPeers built = build_peers(connected_peers_info, opts, attnet_duties, syncnet_duties,
+                                       group_counts.has_value() ? &*group_counts : nullptr, peers.get(),
+                                       prune_items.get());
   const std::span<Peer> connected_peers(peers.get(), n);
 
   request_subnet_peers(attnet_duties, syncnet_duties, group_counts.has_value() ? &*group_counts : nullptr,
@@ -1080,8 +1089,9 @@ std::optional<PrioritizePeersResult> prioritize_peers(const std::vector<Connecte
     result.peers_to_connect = std::min(kPeersToConnectOvershootFactor * (target_peers - connected_peer_count),
                                        max_peers - connected_peer_count);
   } else if (connected_peer_count > target_peers) {
-    if (!prune_excess_peers(connected_peers, outbound_peers, active_attnets, result.peers_to_disconnect, opts,
-                            random)) {
+    assert(will_prune);
+    if (!prune_excess_peers(connected_peers, built.outbound_peers, std::span<const PruneItem>(prune_items.get(), n),
+                            built.integer_keys, active_attnets, result.peers_to_disconnect, opts, random)) {
       return std::nullopt;
     }
   }
