@@ -186,20 +186,23 @@ class GroupCounts {
 
   [[gnu::always_inline]] void add_peer(const std::vector<CustodyIndex>& groups) {
     const CustodyIndex* group = groups.data();
-    const size_t size = groups.size();
-    int64_t* counts = counts_.get();
+    const CustodyIndex* const end = group + groups.size();
+    int64_t* const counts = counts_.get();
     const size_t limit = group_count_;
     auto slot = [limit](CustodyIndex g) { return std::min<size_t>(g, limit); };
-    size_t k = 0;
-    // Unrolled: peers list 8 to 32 groups and the loop is the heartbeat's
-    // longest; the increments are the same in any order.
-    for (; k + 4 <= size; k += 4) {
-      counts[slot(group[k])]++;
-      counts[slot(group[k + 1])]++;
-      counts[slot(group[k + 2])]++;
-      counts[slot(group[k + 3])]++;
+    // Unrolled by 8 (peers list 8 to 32 groups; this loop is the heartbeat's
+    // longest): the increments are the same in any order.
+    for (; end - group >= 8; group += 8) {
+      counts[slot(group[0])]++;
+      counts[slot(group[1])]++;
+      counts[slot(group[2])]++;
+      counts[slot(group[3])]++;
+      counts[slot(group[4])]++;
+      counts[slot(group[5])]++;
+      counts[slot(group[6])]++;
+      counts[slot(group[7])]++;
     }
-    for (; k < size; k++) counts[slot(group[k])]++;
+    for (; group != end; group++) counts[slot(*group)]++;
   }
 
   int64_t peers_in_group(size_t group) const {
@@ -880,8 +883,8 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
 
   int64_t outbound_peers_eligible_for_pruning = 0;
 
-  // The sorted order, then the eligible peers in it: one allocation, the
-  // eligible ones after the n sorted ones.
+  // The sorted order, then step 2's candidates in it: one allocation, the
+  // candidates after the n sorted peers.
   const size_t n = connected_peers.size();
   const std::unique_ptr<PeerIndex[]> indices(new PeerIndex[2 * n]);  // uninitialized: read only where written
   PeerIndex* const sorted_peers = indices.get();
@@ -897,13 +900,27 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
       [&](PeerIndex a, PeerIndex b) { return compare_prune_keys(prune_key(a), prune_key(b)); }, random, sorted_peers);
   if (!sorted) return false;
 
+  int64_t peers_to_disconnect_count = 0;
+  std::vector<PeerIdStr> no_long_lived_subnet_peers_to_disconnect;
+
+  // if we're starved for data, prune additional peers. A double, as in JS.
+  // (TS computes it after the filter below; it reads neither's results.)
+  const double peers_to_disconnect_target =
+      static_cast<double>(connected_peer_count - target_peers) +
+      (opts.starved ? static_cast<double>(target_peers) * opts.starvation_prune_ratio : 0.0);
+  auto below_target = [&] { return static_cast<double>(peers_to_disconnect_count) < peers_to_disconnect_target; };
+
   // Then, iterate from highest score to lowest doing a manual filter for duties
   // and outbound ratio (the filter callback has a side effect on the counter).
-  PeerIndex* const peers_eligible_for_pruning = indices.get() + n;
-  size_t eligible_count = 0;
+  // Fused with step 1, which visits the eligible peers in the same order and
+  // decides each from its own earlier decisions only; and step 2's
+  // candidates are kept (the eligible peers whose test does not fail
+  // whatever the count: score low, not picked by step 1), in the same order.
+  PeerIndex* const low_score_candidates = indices.get() + n;
+  size_t low_score_candidate_count = 0;
   for (size_t rank = 0; rank < n; rank++) {
     const PeerIndex index = sorted_peers[rank];
-    const Peer& peer = connected_peers[index];
+    Peer& peer = connected_peers[index];
     // Peers with duties are not eligible for pruning
     if (peer.duties > 0) {
       continue;
@@ -923,29 +940,20 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
       }
     }
 
-    peers_eligible_for_pruning[eligible_count++] = index;
-  }
-  const std::span<const PeerIndex> eligible(peers_eligible_for_pruning, eligible_count);
-
-  int64_t peers_to_disconnect_count = 0;
-  std::vector<PeerIdStr> no_long_lived_subnet_peers_to_disconnect;
-
-  // if we're starved for data, prune additional peers. A double, as in JS.
-  const double peers_to_disconnect_target =
-      static_cast<double>(connected_peer_count - target_peers) +
-      (opts.starved ? static_cast<double>(target_peers) * opts.starvation_prune_ratio : 0.0);
-  auto below_target = [&] { return static_cast<double>(peers_to_disconnect_count) < peers_to_disconnect_target; };
-
-  // 1. Lodestar prefers disconnecting peers that does not have long lived subnets
-  // See https://github.com/ChainSafe/lodestar/issues/3940
-  // peers with low score will be disconnected through heartbeat in the end
-  for (PeerIndex index : eligible) {
-    Peer& peer = connected_peers[index];
+    // peersEligibleForPruning.push(peer), then:
+    // 1. Lodestar prefers disconnecting peers that does not have long lived subnets
+    // See https://github.com/ChainSafe/lodestar/issues/3940
+    // peers with low score will be disconnected through heartbeat in the end
     const bool has_long_lived_subnet = peer.attnet_count > 0 || peer.syncnet_count > 0;
     if (!has_long_lived_subnet && below_target()) {
       no_long_lived_subnet_peers_to_disconnect.push_back(peer.info->id);
       peer.disconnected_for |= kNoLongLivedSubnet;
       peers_to_disconnect_count++;
+    }
+    // 2.'s test without below_target()
+    if (peer.score < kLowScoreToPruneIfTooManyPeers &&
+        (peer.disconnected_for & kNoLongLivedSubnet) == 0) {  // !noLongLivedSubnetPeersToDisconnect.includes(peer.id)
+      low_score_candidates[low_score_candidate_count++] = index;
     }
   }
   peers_to_disconnect.set(ExcessPeerDisconnectReason::NO_LONG_LIVED_SUBNET,
@@ -953,10 +961,9 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
 
   // 2. Disconnect peers that have score < LOW_SCORE_TO_PRUNE_IF_TOO_MANY_PEERS
   std::vector<PeerIdStr> bad_score_peers_to_disconnect;
-  for (PeerIndex index : eligible) {
-    Peer& peer = connected_peers[index];
-    if (peer.score < kLowScoreToPruneIfTooManyPeers && below_target() &&
-        (peer.disconnected_for & kNoLongLivedSubnet) == 0) {  // !noLongLivedSubnetPeersToDisconnect.includes(peer.id)
+  for (size_t k = 0; k < low_score_candidate_count; k++) {
+    Peer& peer = connected_peers[low_score_candidates[k]];
+    if (below_target()) {
       bad_score_peers_to_disconnect.push_back(peer.info->id);
       peer.disconnected_for |= kLowScore;
       peers_to_disconnect_count++;
