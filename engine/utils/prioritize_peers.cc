@@ -347,8 +347,8 @@ using SyncCommitteePeerCount = std::array<int64_t, kSyncCommitteeSubnetCount>;
 // buffer, so a 16-byte load starting inside a segment stays in the buffer.
 constexpr size_t kCountSlack = 16;
 
-// The position of the first smallest of counts[0..length), length > 0; the
-// 16 bytes after counts[length - 1] must be readable. Counts are below 0xff.
+// The position of the first smallest of counts[0..length), one of which is
+// below 0xff; the 16 bytes after counts[length - 1] must be readable.
 size_t first_smallest(const uint8_t* counts, size_t length) {
   assert(length > 0);
 #if defined(__SSE2__)
@@ -391,11 +391,15 @@ size_t first_smallest(const uint8_t* counts, size_t length) {
 // subnetToPeers: MapDef<number, PeerInfo[]> over the attestation subnets (the
 // only keys: a peer's true bits). Keys are kept by their position in the Map's
 // key order (first push); each key's peers sit in one segment of a shared
-// buffer, in push order. A deleted key keeps its position with length -1
-// (no key is set again after the populate loop).
+// buffer, in push order, which is peer index order. A deleted key keeps its
+// position with length -1 (no key is set again after the populate loop).
+// splice() leaves the spliced entry in place, marked removed (its attnet
+// count set to kRemoved): the live entries keep their order, and the
+// segments stay sorted by peer index.
 class SubnetToPeers {
  public:
   static constexpr int64_t kDeleted = -1;
+  static constexpr uint8_t kRemoved = 0xff;  // above every attnet count (at most 64)
 
   // The TS populate loop: for each peer not yet picked for disconnection, in
   // index order, push it onto each of its subnets, lowest first, and count it
@@ -426,6 +430,7 @@ class SubnetToPeers {
       const auto subnet = static_cast<size_t>(subnet_at_[position]);
       const size_t length = count[subnet];
       begin_[position] = offset;
+      size_[position] = length;
       length_[position] = static_cast<int64_t>(length);  // after the pushes below
       next_at[subnet] = offset;
       offset += length;
@@ -460,12 +465,15 @@ class SubnetToPeers {
     const uint8_t position = position_[static_cast<size_t>(subnet)];
     return position == kAbsent ? kDeleted : length_[position];
   }
+  // The segment of a live subnet, removed entries included: its length(subnet)
+  // live ones are those whose attnet_counts(subnet) entry is not kRemoved.
   std::span<const PeerIndex> peers(SubnetId subnet) const {
     const size_t position = position_[static_cast<size_t>(subnet)];
-    return {buffer_.get() + begin_[position], static_cast<size_t>(length_[position])};
+    assert(position != kAbsent && length_[position] != kDeleted);
+    return {buffer_.get() + begin_[position], size_[position]};
   }
-  // attnetsTrueBitIndices.length of each of peers(subnet), readable
-  // kCountSlack bytes past the end.
+  // attnetsTrueBitIndices.length of each of peers(subnet) (kRemoved once
+  // spliced), readable kCountSlack bytes past the end.
   const uint8_t* attnet_counts(SubnetId subnet) const {
     const size_t position = position_[static_cast<size_t>(subnet)];
     return counts_.get() + begin_[position];
@@ -494,18 +502,20 @@ class SubnetToPeers {
 
   // removePeerFromSubnetToPeers: in every live subnet, findIndex by identity
   // then splice. The peer was pushed onto its own subnets only, so only those
-  // are searched.
+  // are searched; it is live in each (it was picked from a segment, so it was
+  // pushed, and a spliced peer is never picked again), and a binary search
+  // finds it (segments are sorted by peer index).
   void remove_peer(const Peer& peer, PeerIndex removed_peer) {
     for_each_bit(peer.attnets, [&](SubnetId subnet) {
       const size_t position = position_[static_cast<size_t>(subnet)];
       if (position == kAbsent || length_[position] == kDeleted) return;
-      PeerIndex* first = buffer_.get() + begin_[position];
-      PeerIndex* last = first + length_[position];
-      PeerIndex* it = std::find(first, last, removed_peer);
-      if (it == last) return;
-      std::copy(it + 1, last, it);
-      uint8_t* counts = counts_.get() + begin_[position];
-      std::copy(counts + (it - first) + 1, counts + length_[position], counts + (it - first));
+      const PeerIndex* first = buffer_.get() + begin_[position];
+      const PeerIndex* last = first + size_[position];
+      const PeerIndex* it = std::lower_bound(first, last, removed_peer);
+      assert(it != last && *it == removed_peer);
+      uint8_t& count = counts_[begin_[position] + static_cast<size_t>(it - first)];
+      assert(count != kRemoved);
+      count = kRemoved;
       with_length_[static_cast<size_t>(length_[position])] &= ~(uint64_t{1} << position);
       length_[position]--;
       with_length_[static_cast<size_t>(length_[position])] |= uint64_t{1} << position;
@@ -517,7 +527,8 @@ class SubnetToPeers {
   std::array<uint8_t, kAttestationSubnetCount> position_{};  // subnet -> key position, kAbsent if never set
   std::array<SubnetId, kAttestationSubnetCount> subnet_at_{};
   std::array<size_t, kAttestationSubnetCount> begin_{};
-  std::array<int64_t, kAttestationSubnetCount> length_{};  // kDeleted once deleted
+  std::array<size_t, kAttestationSubnetCount> size_{};     // entries in the segment, removed ones included
+  std::array<int64_t, kAttestationSubnetCount> length_{};  // live entries; kDeleted once deleted
   size_t key_count_ = 0;
   std::unique_ptr<PeerIndex[]> buffer_;
   std::unique_ptr<uint8_t[]> counts_;  // attnet count of the peer at the same place in buffer_
@@ -580,9 +591,11 @@ std::optional<PeerIndex> find_peer_to_remove(std::span<const Peer> connected_pee
     return true;
   };
 
+  // (A removed entry is not in the TS array: it is skipped below, and its
+  // count, kRemoved, is above every live one.)
+  if (subnet_to_peers.length(most_grouped_subnet) == 0) return std::nullopt;
   const std::span<const PeerIndex> candidates = subnet_to_peers.peers(most_grouped_subnet);
   const uint8_t* attnet_counts = subnet_to_peers.attnet_counts(most_grouped_subnet);
-  if (candidates.empty()) return std::nullopt;
   // The first candidate with the fewest subnets is the answer when it can be
   // removed (none comes before it in (count, position) order); usually it
   // can, and finding it is a vector scan of the counts.
@@ -592,6 +605,7 @@ std::optional<PeerIndex> find_peer_to_remove(std::span<const Peer> connected_pee
   std::optional<PeerIndex> removed_peer;
   int64_t removed_peer_attnet_count = INT64_MAX;
   for (size_t k = 0; k < candidates.size(); k++) {
+    if (attnet_counts[k] == SubnetToPeers::kRemoved) continue;
     assert(attnet_counts[k] == connected_peers[candidates[k]].attnet_count);
     if (attnet_counts[k] < removed_peer_attnet_count && can_remove(connected_peers[candidates[k]])) {
       removed_peer = candidates[k];
