@@ -182,7 +182,12 @@ class SubnetDuties {
 // read: no branch per group.
 class GroupCounts {
  public:
-  explicit GroupCounts(size_t group_count) : group_count_(group_count), counts_(new int64_t[group_count + 1]()) {}
+  explicit GroupCounts(size_t group_count) : group_count_(group_count), counts_(new int64_t[group_count + 1]()) {
+#if defined(__SSE2__)
+    const auto last_counted = static_cast<uint32_t>(std::min<size_t>(group_count - 1, UINT32_MAX));
+    last_counted_offset_ = _mm_set1_epi32(static_cast<int32_t>(last_counted ^ 0x80000000u));
+#endif
+  }
 
   [[gnu::always_inline]] void add_peer(const std::vector<CustodyIndex>& groups) {
     const CustodyIndex* group = groups.data();
@@ -192,7 +197,22 @@ class GroupCounts {
     auto slot = [limit](CustodyIndex g) { return std::min<size_t>(g, limit); };
     // Unrolled by 8 (peers list 8 to 32 groups; this loop is the heartbeat's
     // longest): the increments are the same in any order.
+    const bool any_counted = limit > 0;
     for (; end - group >= 8; group += 8) {
+#if defined(__SSE2__)
+      // When all 8 are counted groups (the usual case), no slot() per group.
+      if (any_counted && all_counted(group)) {
+        counts[group[0]]++;
+        counts[group[1]]++;
+        counts[group[2]]++;
+        counts[group[3]]++;
+        counts[group[4]]++;
+        counts[group[5]]++;
+        counts[group[6]]++;
+        counts[group[7]]++;
+        continue;
+      }
+#endif
       counts[slot(group[0])]++;
       counts[slot(group[1])]++;
       counts[slot(group[2])]++;
@@ -211,6 +231,24 @@ class GroupCounts {
   }
 
  private:
+#if defined(__SSE2__)
+  // group[0..8) < group_count_, compared 4 at a time: SSE2 compares signed
+  // 32-bit lanes, so both sides are offset by 2^31 (an order-preserving map
+  // of unsigned onto signed).
+  [[gnu::always_inline]] bool all_counted(const CustodyIndex* group) const {
+    static_assert(sizeof(CustodyIndex) == 4);
+    const __m128i offset = _mm_set1_epi32(INT32_MIN);
+    const __m128i low = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(group)), offset);
+    const __m128i high = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(group + 4)), offset);
+    const __m128i above =
+        _mm_or_si128(_mm_cmpgt_epi32(low, last_counted_offset_), _mm_cmpgt_epi32(high, last_counted_offset_));
+    return _mm_movemask_epi8(above) == 0;
+  }
+  // The last counted group, min(group_count_ - 1, UINT32_MAX), offset by
+  // 2^31 (unused when group_count_ is 0: no group is counted).
+  __m128i last_counted_offset_;
+#endif
+
   size_t group_count_;
   std::unique_ptr<int64_t[]> counts_;  // [group_count_]: the groups not counted
 };
