@@ -273,27 +273,156 @@ struct PruneItem {
   uint32_t index;  // into connected_peers
 };
 
+// A PruneItem from its key, when the key is in the ranges above.
+PruneItem prune_item(int64_t dutied_subnets, int status_score, int64_t long_lived_subnets, double score, size_t index) {
+  return PruneItem{
+      .minor = js_sub_order_key(score),
+      .major = static_cast<uint32_t>(dutied_subnets) << 8 | static_cast<uint32_t>(status_score + 1) << 7 |
+               static_cast<uint32_t>(long_lived_subnets),
+      .index = static_cast<uint32_t>(index),
+  };
+}
+
+// More distinct keys than this and the radix sort is used.
+constexpr size_t kMaxDistinctKeys = 512;
+
+// The buckets of a stable counting sort by (major, minor): one per distinct
+// key. Stable sorting needs only each item's bucket, the buckets' order
+// (their keys') and their sizes; equal keys then keep the order in which the
+// items are scattered.
+class KeyBuckets {
+ public:
+  // key = the bucket of the key (major, minor), a new one for a new key.
+  // False when that would be more than kMaxDistinctKeys buckets (the
+  // buckets are then unusable).
+  [[gnu::always_inline]] bool add(uint64_t minor, uint32_t major, uint16_t& key) {
+    static_assert(kSlots == 1024, "the hash below yields 10 bits");
+    static_assert(kMaxDistinctKeys < UINT16_MAX, "slot_key_ holds key + 1 in 16 bits");
+    // Any function of the key works; this one mixes all of its bits into
+    // the top ones (scores often differ only in their high bits).
+    size_t slot = static_cast<size_t>(((minor + major) * 0x9e3779b97f4a7c15ull) >> 54);
+    for (;;) {
+      const size_t stored = slot_key_[slot];
+      if (stored == 0) {
+        if (key_count_ == kMaxDistinctKeys) return false;
+        key = static_cast<uint16_t>(key_count_++);
+        key_minor_[key] = minor;
+        key_major_[key] = major;
+        next_[key] = 1;
+        slot_key_[slot] = static_cast<uint16_t>(key_count_);
+        return true;
+      }
+      if (key_minor_[stored - 1] == minor && key_major_[stored - 1] == major) {
+        key = static_cast<uint16_t>(stored - 1);
+        next_[key]++;
+        return true;
+      }
+      slot = (slot + 1) % kSlots;
+    }
+  }
+
+  // add() for items[0..n), keys to key_of[0..n).
+  bool assign(const PruneItem* items, size_t n, uint16_t* key_of) {
+    for (size_t i = 0; i < n; i++) {
+      if (!add(items[i].minor, items[i].major, key_of[i])) return false;
+    }
+    return true;
+  }
+
+  // Lays the buckets out in key order over positions 0..n-1; then
+  // next_position(key) hands out each bucket's positions in turn.
+  void lay_out() {
+    std::array<uint16_t, kMaxDistinctKeys> by_key;
+    sort_keys(by_key);
+    uint32_t sum = 0;
+    for (size_t rank = 0; rank < key_count_; rank++) {
+      const uint32_t size = next_[by_key[rank]];
+      next_[by_key[rank]] = sum;
+      sum += size;
+    }
+  }
+
+  uint32_t next_position(uint16_t key) { return next_[key]++; }
+
+ private:
+  static constexpr size_t kSlots = 2 * kMaxDistinctKeys;  // at most half full: short probe runs
+
+  // by_key[0..key_count_) = the keys in (major, minor) order. Distinct keys:
+  // the order among them is total, so any sort has this one result.
+  void sort_keys(std::array<uint16_t, kMaxDistinctKeys>& by_key) const {
+    // Only bits that differ between keys decide their order: if those of the
+    // major and the minor fit in one word with the key number below them,
+    // that word orders like (major, minor) and a plain integer sort does it.
+    uint64_t minor_and = ~uint64_t{0};
+    uint64_t minor_or = 0;
+    uint32_t major_and = ~uint32_t{0};
+    uint32_t major_or = 0;
+    for (size_t key = 0; key < key_count_; key++) {
+      minor_and &= key_minor_[key];
+      minor_or |= key_minor_[key];
+      major_and &= key_major_[key];
+      major_or |= key_major_[key];
+    }
+    const uint64_t minor_varies = minor_and ^ minor_or;
+    const uint32_t major_varies = major_and ^ major_or;
+    const int minor_low = minor_varies == 0 ? 0 : std::countr_zero(minor_varies);
+    const int minor_width = minor_varies == 0 ? 0 : std::bit_width(minor_varies) - minor_low;
+    const int major_low = major_varies == 0 ? 0 : std::countr_zero(major_varies);
+    const int major_width = major_varies == 0 ? 0 : std::bit_width(major_varies) - major_low;
+    constexpr int kKeyBits = std::bit_width(kMaxDistinctKeys - 1);
+    if (major_width + minor_width + kKeyBits <= 64) {
+      // Within each window the bits outside it are the same for every key,
+      // and distinct keys differ inside a window: the key number never decides.
+      const uint64_t minor_mask = minor_width == 0 ? 0 : ~uint64_t{0} >> (64 - minor_width);
+      std::array<uint64_t, kMaxDistinctKeys> packed;
+      for (size_t key = 0; key < key_count_; key++) {
+        const uint64_t major_part = static_cast<uint64_t>(key_major_[key] >> major_low);
+        const uint64_t minor_part = (key_minor_[key] >> minor_low) & minor_mask;
+        packed[key] = ((major_part << minor_width | minor_part) << kKeyBits) | key;
+      }
+      std::sort(packed.begin(), packed.begin() + static_cast<std::ptrdiff_t>(key_count_));
+      for (size_t rank = 0; rank < key_count_; rank++) {
+        by_key[rank] = static_cast<uint16_t>(packed[rank] & ((uint64_t{1} << kKeyBits) - 1));
+      }
+      return;
+    }
+    for (size_t key = 0; key < key_count_; key++) by_key[key] = static_cast<uint16_t>(key);
+    std::sort(by_key.begin(), by_key.begin() + static_cast<std::ptrdiff_t>(key_count_), [&](uint16_t a, uint16_t b) {
+      return key_major_[a] != key_major_[b] ? key_major_[a] < key_major_[b] : key_minor_[a] < key_minor_[b];
+    });
+  }
+
+  std::array<uint16_t, kSlots> slot_key_{};  // key + 1; 0 for an empty slot
+  size_t key_count_ = 0;
+  std::array<uint64_t, kMaxDistinctKeys> key_minor_;
+  std::array<uint32_t, kMaxDistinctKeys> key_major_;
+  // Items per key, then (lay_out) the next free position of its bucket.
+  std::array<uint32_t, kMaxDistinctKeys> next_;
+};
+
 // The peer-building loop of prioritizePeers (`connectedPeers = ...map(...)`)
 // fused with requestSubnetPeers' loops over the peers: each reads only its own
 // peer and adds to per-subnet counts, so one pass in peer order computes the
-// same values. When `items` is not null (pruning will run) it also writes
-// each peer's sortPeersToPrune key there, from the values at hand. Two
-// clones: the popcnt one (one instruction per bit_count) runs where the CPU
-// has it; the build does not assume it.
+// same values. When `buckets` is not null (pruning will run) it also puts
+// each peer's sortPeersToPrune key in its bucket (key_of), from the values
+// at hand. Two clones: the popcnt one (one instruction per bit_count) runs
+// where the CPU has it; the build does not assume it.
 struct BuiltPeers {
   int64_t outbound_peers = 0;
-  bool integer_keys = true;  // every item's key is in PruneItem's ranges
+  bool integer_keys = true;  // every peer's prune key is in PruneItem's ranges
+  bool bucketed = true;      // and key_of holds every peer's bucket
 };
 __attribute__((target_clones("popcnt", "default"))) BuiltPeers build_peers(
     const std::vector<ConnectedPeerInfo>& connected_peers_info, const PrioritizePeersOpts& opts,
     SubnetDuties<kAttestationSubnetCount>& attnet_duties, SubnetDuties<kSyncCommitteeSubnetCount>& syncnet_duties,
-    GroupCounts* group_counts, Peer* peers, PruneItem* items) {
+    GroupCounts* group_counts, Peer* peers, KeyBuckets* buckets, uint16_t* key_of) {
   // compute_status_score's inputs from our status, once (locals also keep
   // the loop from reloading opts after each store into a Peer).
   const int64_t our_finalized_epoch = opts.status.finalized_epoch;
   const int64_t our_head_slot_plus_threshold = opts.status.head_slot + opts.starvation_threshold_slots;
   int64_t outbound_peers = 0;
   bool integer_keys = true;
+  bool bucketed = buckets != nullptr;
   const size_t n = connected_peers_info.size();
   for (size_t index = 0; index < n; index++) {
     const ConnectedPeerInfo& info = connected_peers_info[index];
@@ -322,20 +451,19 @@ __attribute__((target_clones("popcnt", "default"))) BuiltPeers build_peers(
         .outbound = outbound,
         .disconnected_for = 0,
     };
-    if (items != nullptr) {
+    if (buckets != nullptr) {
       // The status score is CLOSE_TO_US or FAR_AHEAD and the long-lived
       // subnets at most 64 + 4: only the duties and the score can fall
       // outside PruneItem's ranges (`&`: no branch on them).
       integer_keys &= (static_cast<uint64_t>(duties) < (uint64_t{1} << 24)) & !std::isnan(info.score);
-      items[index] = PruneItem{
-          .minor = js_sub_order_key(info.score),
-          .major = static_cast<uint32_t>(duties) << 8 | static_cast<uint32_t>(static_cast<int>(status_score) + 1) << 7 |
-                   static_cast<uint32_t>(attnet_count + syncnet_count),
-          .index = static_cast<uint32_t>(index),
-      };
+      if (bucketed) {
+        const PruneItem item =
+            prune_item(duties, static_cast<int>(status_score), attnet_count + syncnet_count, info.score, index);
+        bucketed = buckets->add(item.minor, item.major, key_of[index]);
+      }
     }
   }
-  return BuiltPeers{.outbound_peers = outbound_peers, .integer_keys = integer_keys};
+  return BuiltPeers{.outbound_peers = outbound_peers, .integer_keys = integer_keys, .bucketed = bucketed};
 }
 
 // requestSubnetPeers' queries, from the counts build_peers made. Pre-fulu
@@ -706,12 +834,7 @@ bool make_prune_items(size_t n, const KeyAt& key_at, PruneItem* items) {
     in_range &= (static_cast<uint64_t>(key.dutied_subnets) < (uint64_t{1} << 24)) &
                 (static_cast<uint32_t>(key.status_score + 1) <= 1) &
                 (static_cast<uint64_t>(key.long_lived_subnets) < 128) & !std::isnan(key.score);
-    items[i] = PruneItem{
-        .minor = js_sub_order_key(key.score),
-        .major = static_cast<uint32_t>(key.dutied_subnets) << 8 | static_cast<uint32_t>(key.status_score + 1) << 7 |
-                 static_cast<uint32_t>(key.long_lived_subnets),
-        .index = static_cast<uint32_t>(i),
-    };
+    items[i] = prune_item(key.dutied_subnets, key.status_score, key.long_lived_subnets, key.score, i);
   }
   return in_range;
 }
@@ -756,154 +879,34 @@ void radix_sort(PruneItem* items, size_t n) {
   if (from != items) std::copy(from, from + n, items);
 }
 
-// More distinct keys than this and the radix sort is used.
-constexpr size_t kMaxDistinctKeys = 512;
-
-// The buckets of a stable counting sort by (major, minor): one per distinct
-// key. Stable sorting needs only each item's bucket, the buckets' order
-// (their keys') and their sizes; equal keys then keep the order in which the
-// items are scattered.
-class KeyBuckets {
- public:
-  // key_of[i] = the bucket of items[i], i < n. False, with the buckets
-  // unusable, when the items hold more than kMaxDistinctKeys distinct keys.
-  bool assign(const PruneItem* items, size_t n, uint16_t* key_of) {
-    assert(n <= UINT32_MAX);  // bucket sizes are 32-bit
-    static_assert(kSlots == 1024, "the hash below yields 10 bits");
-    static_assert(kMaxDistinctKeys < UINT16_MAX, "slot_key holds key + 1 in 16 bits");
-    std::array<uint16_t, kSlots> slot_key{};  // key + 1; 0 for an empty slot
-    for (size_t i = 0; i < n; i++) {
-      const uint64_t minor = items[i].minor;
-      const uint32_t major = items[i].major;
-      // Any function of the key works; this one mixes all of its bits into
-      // the top ones (scores often differ only in their high bits).
-      size_t slot = static_cast<size_t>(((minor + major) * 0x9e3779b97f4a7c15ull) >> 54);
-      size_t key = 0;
-      for (;;) {
-        const size_t stored = slot_key[slot];
-        if (stored == 0) {
-          if (key_count_ == kMaxDistinctKeys) return false;
-          key = key_count_++;
-          key_minor_[key] = minor;
-          key_major_[key] = major;
-          next_[key] = 0;
-          slot_key[slot] = static_cast<uint16_t>(key_count_);
-          break;
-        }
-        if (key_minor_[stored - 1] == minor && key_major_[stored - 1] == major) {
-          key = stored - 1;
-          break;
-        }
-        slot = (slot + 1) % kSlots;
-      }
-      key_of[i] = static_cast<uint16_t>(key);
-      next_[key]++;
-    }
-    return true;
-  }
-
-  // Lays the buckets out in key order over positions 0..n-1; then
-  // next_position(key) hands out each bucket's positions in turn.
-  void lay_out() {
-    std::array<uint16_t, kMaxDistinctKeys> by_key;
-    sort_keys(by_key);
-    uint32_t sum = 0;
-    for (size_t rank = 0; rank < key_count_; rank++) {
-      const uint32_t size = next_[by_key[rank]];
-      next_[by_key[rank]] = sum;
-      sum += size;
-    }
-  }
-
-  uint32_t next_position(uint16_t key) { return next_[key]++; }
-
- private:
-  static constexpr size_t kSlots = 2 * kMaxDistinctKeys;  // at most half full: short probe runs
-
-  // by_key[0..key_count_) = the keys in (major, minor) order. Distinct keys:
-  // the order among them is total, so any sort has this one result.
-  void sort_keys(std::array<uint16_t, kMaxDistinctKeys>& by_key) const {
-    // Only bits that differ between keys decide their order: if those of the
-    // major and the minor fit in one word with the key number below them,
-    // that word orders like (major, minor) and a plain integer sort does it.
-    uint64_t minor_and = ~uint64_t{0};
-    uint64_t minor_or = 0;
-    uint32_t major_and = ~uint32_t{0};
-    uint32_t major_or = 0;
-    for (size_t key = 0; key < key_count_; key++) {
-      minor_and &= key_minor_[key];
-      minor_or |= key_minor_[key];
-      major_and &= key_major_[key];
-      major_or |= key_major_[key];
-    }
-    const uint64_t minor_varies = minor_and ^ minor_or;
-    const uint32_t major_varies = major_and ^ major_or;
-    const int minor_low = minor_varies == 0 ? 0 : std::countr_zero(minor_varies);
-    const int minor_width = minor_varies == 0 ? 0 : std::bit_width(minor_varies) - minor_low;
-    const int major_low = major_varies == 0 ? 0 : std::countr_zero(major_varies);
-    const int major_width = major_varies == 0 ? 0 : std::bit_width(major_varies) - major_low;
-    constexpr int kKeyBits = std::bit_width(kMaxDistinctKeys - 1);
-    if (major_width + minor_width + kKeyBits <= 64) {
-      // Within each window the bits outside it are the same for every key,
-      // and distinct keys differ inside a window: the key number never decides.
-      const uint64_t minor_mask = minor_width == 0 ? 0 : ~uint64_t{0} >> (64 - minor_width);
-      std::array<uint64_t, kMaxDistinctKeys> packed;
-      for (size_t key = 0; key < key_count_; key++) {
-        const uint64_t major_part = static_cast<uint64_t>(key_major_[key] >> major_low);
-        const uint64_t minor_part = (key_minor_[key] >> minor_low) & minor_mask;
-        packed[key] = ((major_part << minor_width | minor_part) << kKeyBits) | key;
-      }
-      std::sort(packed.begin(), packed.begin() + static_cast<std::ptrdiff_t>(key_count_));
-      for (size_t rank = 0; rank < key_count_; rank++) {
-        by_key[rank] = static_cast<uint16_t>(packed[rank] & ((uint64_t{1} << kKeyBits) - 1));
-      }
-      return;
-    }
-    for (size_t key = 0; key < key_count_; key++) by_key[key] = static_cast<uint16_t>(key);
-    std::sort(by_key.begin(), by_key.begin() + static_cast<std::ptrdiff_t>(key_count_), [&](uint16_t a, uint16_t b) {
-      return key_major_[a] != key_major_[b] ? key_major_[a] < key_major_[b] : key_minor_[a] < key_minor_[b];
-    });
-  }
-
-  size_t key_count_ = 0;
-  std::array<uint64_t, kMaxDistinctKeys> key_minor_;
-  std::array<uint32_t, kMaxDistinctKeys> key_major_;
-  // Items per key, then (lay_out) the next free position of its bucket.
-  std::array<uint32_t, kMaxDistinctKeys> next_;
-};
-
-// sortPeersToPrune: shuffle(connectedPeers), then the TS comparator.
-// items[i] holds peer i's key; integer_keys says whether every key is in the
-// integer ranges above (else `compare`, the TS comparator on peer indices,
-// sorts). Writes indices into connected_peers to order[0..n); false when
-// `random` ran out (order is then unspecified).
-template <typename Compare>
-bool sort_prune_items(std::span<const PruneItem> items, bool integer_keys, const Compare& compare,
-                      RandomDraws& random, PeerIndex* order) {
-  const size_t n = items.size();
+// sortPeersToPrune: shuffle(connectedPeers), then the TS comparator, on n
+// peers. integer_keys says whether every peer's key is in the integer ranges
+// above (else `compare`, the TS comparator on peer indices, sorts); then
+// `buckets`, if not null, holds them all, peer i's in key_of[i] (a counting
+// sort), else item_at(i) is peer i's PruneItem (a radix sort). Writes
+// indices into connected_peers to order[0..n); false when `random` ran out
+// (order is then unspecified).
+template <typename ItemAt, typename Compare>
+bool sort_peers_by_keys(size_t n, bool integer_keys, KeyBuckets* buckets, const uint16_t* key_of,
+                        const ItemAt& item_at, const Compare& compare, RandomDraws& random, PeerIndex* order) {
   assert(n <= UINT32_MAX);
-  // Buckets first: they depend on the keys only, not on the shuffled order.
-  KeyBuckets buckets;
-  const std::unique_ptr<uint16_t[]> key_of(new uint16_t[n]);  // uninitialized: every slot is written
-  const bool counting = integer_keys && buckets.assign(items.data(), n, key_of.get());
-
   // const _arr = [...arr], shuffled: the peer indices.
   const std::unique_ptr<PeerIndex[]> shuffled(new PeerIndex[n]);  // uninitialized: every slot is written
   for (size_t i = 0; i < n; i++) shuffled[i] = static_cast<PeerIndex>(i);
   if (!shuffle_in_place(std::span<PeerIndex>(shuffled.get(), n), random)) return false;
 
-  if (counting) {
+  if (integer_keys && buckets != nullptr) {
     // One stable scatter in shuffled order.
-    buckets.lay_out();
+    buckets->lay_out();
     for (size_t i = 0; i < n; i++) {
       const PeerIndex index = shuffled[i];
-      order[buckets.next_position(key_of[index])] = index;
+      order[buckets->next_position(key_of[index])] = index;
     }
     return true;
   }
   if (integer_keys) {
     const std::unique_ptr<PruneItem[]> in_order(new PruneItem[n]);  // uninitialized: every slot is written
-    for (size_t i = 0; i < n; i++) in_order[i] = items[shuffled[i]];
+    for (size_t i = 0; i < n; i++) in_order[i] = item_at(shuffled[i]);
     radix_sort(in_order.get(), n);
     for (size_t i = 0; i < n; i++) order[i] = in_order[i].index;
     return true;
@@ -921,7 +924,7 @@ bool sort_prune_items(std::span<const PruneItem> items, bool integer_keys, const
 // Returns false when the shuffle ran out of random draws. Marks the peers it
 // picks in their disconnected_for.
 bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
-                        std::span<const PruneItem> prune_items, bool integer_keys,
+                        bool integer_keys, KeyBuckets* buckets, const uint16_t* key_of,
                         const std::vector<RequestedSubnet>& active_attnets,
                         OrderedMap<ExcessPeerDisconnectReason, std::vector<PeerIdStr>>& peers_to_disconnect,
                         const PrioritizePeersOpts& opts, RandomDraws& random) {
@@ -947,8 +950,13 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
                     .long_lived_subnets = int64_t{peer.attnet_count} + peer.syncnet_count,
                     .score = peer.score};
   };
-  const bool sorted = sort_prune_items(
-      prune_items, integer_keys,
+  auto prune_item_at = [&](PeerIndex i) {
+    const Peer& peer = connected_peers[i];
+    return prune_item(peer.duties, static_cast<int>(peer.status_score), int64_t{peer.attnet_count} + peer.syncnet_count,
+                      peer.score, i);
+  };
+  const bool sorted = sort_peers_by_keys(
+      n, integer_keys, buckets, key_of, prune_item_at,
       [&](PeerIndex a, PeerIndex b) { return compare_prune_keys(prune_key(a), prune_key(b)); }, random, sorted_peers);
   if (!sorted) return false;
 
@@ -1129,12 +1137,14 @@ std::optional<PrioritizePeersResult> prioritize_peers(const std::vector<Connecte
   std::optional<GroupCounts> group_counts;
   if (sampling_groups.has_value()) group_counts.emplace(group_count);
   const std::unique_ptr<Peer[]> peers(new Peer[n]);  // uninitialized: build_peers writes every field
-  // sortPeersToPrune's keys, built with the peers when pruning will run.
+  // sortPeersToPrune's key buckets, filled with the peers when pruning will run.
   const bool will_prune = static_cast<int64_t>(n) > target_peers;
-  const std::unique_ptr<PruneItem[]> prune_items(will_prune ? new PruneItem[n] : nullptr);  // uninitialized: built
+  std::optional<KeyBuckets> buckets;
+  if (will_prune) buckets.emplace();
+  const std::unique_ptr<uint16_t[]> key_of(will_prune ? new uint16_t[n] : nullptr);  // uninitialized: built
   const BuiltPeers built = build_peers(connected_peers_info, opts, attnet_duties, syncnet_duties,
                                        group_counts.has_value() ? &*group_counts : nullptr, peers.get(),
-                                       prune_items.get());
+                                       buckets.has_value() ? &*buckets : nullptr, key_of.get());
   const std::span<Peer> connected_peers(peers.get(), n);
 
   request_subnet_peers(attnet_duties, syncnet_duties, group_counts.has_value() ? &*group_counts : nullptr,
@@ -1149,8 +1159,9 @@ std::optional<PrioritizePeersResult> prioritize_peers(const std::vector<Connecte
                                        max_peers - connected_peer_count);
   } else if (connected_peer_count > target_peers) {
     assert(will_prune);
-    if (!prune_excess_peers(connected_peers, built.outbound_peers, std::span<const PruneItem>(prune_items.get(), n),
-                            built.integer_keys, active_attnets, result.peers_to_disconnect, opts, random)) {
+    if (!prune_excess_peers(connected_peers, built.outbound_peers, built.integer_keys,
+                            built.bucketed ? &*buckets : nullptr, key_of.get(), active_attnets,
+                            result.peers_to_disconnect, opts, random)) {
       return std::nullopt;
     }
   }
@@ -1176,9 +1187,12 @@ std::optional<std::vector<size_t>> sort_peers_to_prune(const std::vector<PeerInf
   };
   const std::unique_ptr<PruneItem[]> items(new PruneItem[n]);
   const bool integer_keys = make_prune_items(n, prune_key, items.get());
+  const std::unique_ptr<KeyBuckets> buckets(new KeyBuckets());
+  const std::unique_ptr<uint16_t[]> key_of(new uint16_t[n]);
+  const bool bucketed = integer_keys && buckets->assign(items.get(), n, key_of.get());
   const std::unique_ptr<PeerIndex[]> order(new PeerIndex[n]);
-  const bool sorted = sort_prune_items(
-      std::span<const PruneItem>(items.get(), n), integer_keys,
+  const bool sorted = sort_peers_by_keys(
+      n, integer_keys, bucketed ? buckets.get() : nullptr, key_of.get(), [&](PeerIndex i) { return items[i]; },
       [&](PeerIndex a, PeerIndex b) { return compare_prune_keys(prune_key(a), prune_key(b)); }, random, order.get());
   if (!sorted) return std::nullopt;
   return std::vector<size_t>(order.get(), order.get() + n);
