@@ -8,6 +8,8 @@
 #ifndef PEER_REPLAY_ENGINE_SHUFFLE_H_
 #define PEER_REPLAY_ENGINE_SHUFFLE_H_
 
+#include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
@@ -51,6 +53,44 @@ class RandomDraws {
     return r;
   }
 
+  // The next `count` recorded values at once, for loops that would call
+  // next() `count` times: nullopt, with used() and error() exactly as those
+  // calls would leave them (used() stops at the first value that fails, the
+  // error is the one that value raises), or the values with used() advanced
+  // past them. Checking them all first lets the caller's loop run without a
+  // check per draw; the calls' observable effects are the same.
+  std::optional<std::span<const double>> take(size_t count) {
+    if (count == 0) return std::span<const double>();  // no next() call, so no error either
+    if (error_ != Error::kNone) return std::nullopt;
+    const size_t available = std::min(count, draws_.size() - used_);
+    const double* first = draws_.data() + used_;
+    // Branch-free over all values; the rare failure is located afterwards.
+    // As bits, the doubles in [0, 1) are -0 and those below the bits of 1.0:
+    // every other value (negative, 1 or more, infinite, NaN) has bits at or
+    // above them once -0 is taken as +0, so one maximum checks them all.
+    constexpr uint64_t kNegativeZeroBits = uint64_t{1} << 63;
+    constexpr uint64_t kOneBits = 0x3ff0000000000000;  // std::bit_cast<uint64_t>(1.0)
+    uint64_t max_bits = 0;
+    for (size_t k = 0; k < available; k++) {
+      const uint64_t bits = std::bit_cast<uint64_t>(first[k]);
+      max_bits = std::max(max_bits, bits == kNegativeZeroBits ? 0 : bits);
+    }
+    if (max_bits >= kOneBits) {
+      size_t k = 0;
+      while (first[k] >= 0.0 && first[k] < 1.0) k++;
+      used_ += k;
+      error_ = Error::kOutOfRange;
+      return std::nullopt;
+    }
+    if (available < count) {
+      used_ += available;
+      error_ = Error::kExhausted;
+      return std::nullopt;
+    }
+    used_ += count;
+    return std::span<const double>(first, count);
+  }
+
   size_t used() const { return used_; }
   size_t remaining() const { return draws_.size() - used_; }
   Error error() const { return error_; }
@@ -64,19 +104,27 @@ class RandomDraws {
 // The loop of shuffle() on `out` in place (Fisher-Yates from the top index
 // down, j = Math.floor(Math.random() * (i + 1)), then swap). Consumes exactly
 // max(out.size() - 1, 0) draws; false when `random` cannot supply them (`out`
-// is then partly shuffled).
+// is then unchanged: the draws are all checked before the first swap, and
+// `random` is left as the TS loop's failing draw leaves it).
 template <typename T>
 bool shuffle_in_place(std::span<T> out, RandomDraws& random) {
-  for (int64_t i = static_cast<int64_t>(out.size()) - 1; i > 0; i--) {
-    const std::optional<double> r = random.next();
-    if (!r.has_value()) return false;
-    const double product = *r * static_cast<double>(i + 1);
+  if (out.size() < 2) return true;  // the loop below runs no iteration, draws nothing
+  const std::optional<std::span<const double>> draws = random.take(out.size() - 1);
+  if (!draws.has_value()) return false;
+  // Draw k is the one for index i = size - 1 - k, from the top index down.
+  const double* r = draws->data();
+  // i + 1 as a double, stepped down with i: integers below 2^53 are exact
+  // doubles, so this is static_cast<double>(i + 1) without a conversion.
+  assert(out.size() <= (uint64_t{1} << 53));
+  double bound = static_cast<double>(out.size());
+  for (size_t i = out.size() - 1; i > 0; i--, r++, bound -= 1.0) {
+    const double product = *r * bound;
     // Math.floor of a product in [0, i + 1) (or -0 for a draw of -0), far
     // below 2^63: truncation toward zero is the same integer, without a libm
     // call per element.
-    const auto j = static_cast<int64_t>(product);
-    assert(j >= 0 && j <= i);  // r in [0, 1) keeps r * (i + 1) below i + 1
-    std::swap(out[static_cast<size_t>(i)], out[static_cast<size_t>(j)]);
+    const auto j = static_cast<uint64_t>(static_cast<int64_t>(product));
+    assert(j <= i);  // r in [0, 1) keeps r * (i + 1) below i + 1 (and a negative j would wrap above i)
+    std::swap(out[i], out[j]);
   }
   return true;
 }

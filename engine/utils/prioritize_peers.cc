@@ -22,6 +22,13 @@
 //    subnets in first-insertion order, delete() hides a subnet for good (no
 //    key is set again after the populate loop), each subnet's peers in push
 //    order, splice keeps the order of the rest.
+//  - Loops over the peers that each read one peer and add to counters (the
+//    PeerInfo map, requestSubnetPeers' duty, subnet and group counts; the
+//    eligibility filter and step 1) run fused, in the same peer order.
+//  - sortPeersToPrune's stable sort is a counting sort over the distinct
+//    keys when they are few, else a radix sort, on integer keys that order
+//    like the comparator (see PruneItem); findPeerToRemove's sortBy is a
+//    search for the smallest (subnet count, position) that can be removed.
 #include "engine/utils/prioritize_peers.h"
 
 #include <algorithm>
@@ -32,28 +39,41 @@
 #include <memory>
 #include <span>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "engine/js_math.h"
 
 namespace peers {
 namespace {
 
-// `dutiesByPeer: Map<PeerInfo, number>`: TS only ever reads `get(p) ?? 0`, so an
-// absent entry and a 0 are the same; a vector indexed like connected_peers.
-using DutiesByPeer = std::vector<int64_t>;
-using PeerIndex = size_t;
+// A peer's index in connected_peers. 32 bits: prioritize_peers takes fewer
+// than 2^32 peers (asserted), and the index arrays below are half the size.
+using PeerIndex = uint32_t;
 
 // The TS PeerInfo, without copies: the id and sampling groups stay in the
 // caller's ConnectedPeerInfo (null fields read as the TS defaults them).
+// dutiesByPeer and the disconnect reasons, read per peer, live here too. No
+// member initializers: an array of them is allocated uninitialized and every
+// field written once.
 struct Peer {
-  const ConnectedPeerInfo* info = nullptr;
-  uint64_t attnets = 0;   // bit i: attnetsTrueBitIndices includes i
-  uint64_t syncnets = 0;  // bit i: syncnetsTrueBitIndices includes i
-  int64_t attnet_count = 0;   // attnetsTrueBitIndices.length
-  int64_t syncnet_count = 0;  // syncnetsTrueBitIndices.length
-  StatusScore status_score = StatusScore::CLOSE_TO_US;
-  bool outbound = false;  // direction === "outbound"
-  double score = 0;
+  const ConnectedPeerInfo* info;
+  uint64_t attnets;   // bit i: attnetsTrueBitIndices includes i
+  uint64_t syncnets;  // bit i: syncnetsTrueBitIndices includes i
+  double score;
+  // `dutiesByPeer: Map<PeerInfo, number>`: TS only ever reads `get(p) ?? 0`,
+  // so an absent entry and a 0 are the same.
+  int64_t duties;
+  int32_t attnet_count;   // attnetsTrueBitIndices.length
+  int32_t syncnet_count;  // syncnetsTrueBitIndices.length
+  StatusScore status_score;
+  bool outbound;  // direction === "outbound"
+  // Which reasons' arrays hold the peer's id, for `xs.includes(peer.id)`
+  // (the ids are distinct: see the header).
+  uint8_t disconnected_for;
 };
+enum : uint8_t { kNoLongLivedSubnet = 1, kLowScore = 2, kTooGrouped = 4 };
 
 // trueBitIndices.includes(subnet) for a bitfield of `width` bits.
 bool has_bit(uint64_t bits, SubnetId subnet, int width) {
@@ -61,12 +81,13 @@ bool has_bit(uint64_t bits, SubnetId subnet, int width) {
 }
 
 // trueBitIndices.length. std::popcount is a libgcc call without -mpopcnt,
-// which the build does not assume; this is the same count inline.
-int64_t bit_count(uint64_t x) {
+// which the build does not assume; this is the same count inline (and GCC
+// turns it into one popcnt instruction in build_peers' popcnt clone).
+int32_t bit_count(uint64_t x) {
   x = x - ((x >> 1) & 0x5555555555555555ull);
   x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
   x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
-  return static_cast<int64_t>((x * 0x0101010101010101ull) >> 56);
+  return static_cast<int32_t>((x * 0x0101010101010101ull) >> 56);
 }
 
 // for (const subnet of trueBitIndices): lowest bit first.
@@ -80,30 +101,26 @@ void for_each_bit(uint64_t bits, F&& f) {
 
 // In practice, this score only tracks if the peer is far ahead of us or not
 // during syncing. When the node is synced, the peer is always CLOSE_TO_US.
-StatusScore compute_status_score(const ChainStatus& ours, const std::optional<ChainStatus>& theirs,
-                                 const PrioritizePeersOpts& opts) {
+// computeStatusScore(ours, theirs, opts), with ours.finalizedEpoch and
+// `ours.headSlot + opts.starvationThresholdSlots` (the same int64 sum)
+// computed once by the caller for all peers.
+StatusScore compute_status_score(const std::optional<ChainStatus>& theirs, int64_t our_finalized_epoch,
+                                 int64_t our_head_slot_plus_threshold) {
   if (!theirs.has_value()) {
     return StatusScore::CLOSE_TO_US;
   }
 
-  if (theirs->finalized_epoch > ours.finalized_epoch) {
+  if (theirs->finalized_epoch > our_finalized_epoch) {
     return StatusScore::FAR_AHEAD;
   }
 
-  if (theirs->head_slot > ours.head_slot + opts.starvation_threshold_slots) {
+  if (theirs->head_slot > our_head_slot_plus_threshold) {
     return StatusScore::FAR_AHEAD;
   }
 
   // It's dangerous to downscore peers that are far behind (commented out in TS).
   return StatusScore::CLOSE_TO_US;
 }
-
-struct RequestSubnetPeersResult {
-  std::vector<SubnetDiscvQuery> attnet_queries;
-  std::vector<SubnetDiscvQuery> syncnet_queries;
-  CustodyGroupQueries custody_group_queries;
-  DutiesByPeer duties_by_peer;
-};
 
 // One of requestSubnetPeers' two identical blocks (attnets, then syncnets):
 //   for (const peer of connectedPeers) {
@@ -116,92 +133,375 @@ struct RequestSubnetPeersResult {
 // A subnet listed k times in activeSubnets counts k times per peer; so with
 // times[s] = how often s is listed, a peer adds times[s] for each of its bits
 // s, and peersPerSubnet[s] is times[s] * (peers with bit s). Same integers,
-// O(peers * bits) instead of O(peers * active subnets).
+// O(peers * bits) instead of O(peers * active subnets). An empty
+// activeSubnets (TS skips the block) has no bits and adds nothing.
 template <int kWidth>
-void count_subnet_duties(const std::vector<Peer>& connected_peers, uint64_t Peer::*bits,
-                         const std::vector<RequestedSubnet>& active_subnets, int64_t target_subnet_peers,
-                         DutiesByPeer& duties_by_peer, std::vector<SubnetDiscvQuery>& queries) {
-  std::array<int64_t, kWidth> times{};
-  uint64_t active_mask = 0;
-  for (const RequestedSubnet& active : active_subnets) {
-    if (active.subnet >= 0 && active.subnet < kWidth) {  // else in no peer's true bits
-      times[static_cast<size_t>(active.subnet)]++;
-      active_mask |= uint64_t{1} << active.subnet;
+class SubnetDuties {
+ public:
+  explicit SubnetDuties(const std::vector<RequestedSubnet>& active_subnets) {
+    for (const RequestedSubnet& active : active_subnets) {
+      if (active.subnet >= 0 && active.subnet < kWidth) {  // else in no peer's true bits
+        times_[static_cast<size_t>(active.subnet)]++;
+        active_mask_ |= uint64_t{1} << active.subnet;
+      }
     }
-  }
-  std::array<int64_t, kWidth> peers_per_subnet{};
-  for (PeerIndex peer = 0; peer < connected_peers.size(); peer++) {
-    int64_t duty_count = duties_by_peer[peer];
-    for_each_bit(connected_peers[peer].*bits & active_mask, [&](SubnetId subnet) {
-      duty_count += times[static_cast<size_t>(subnet)];
-      peers_per_subnet[static_cast<size_t>(subnet)] += times[static_cast<size_t>(subnet)];
-    });
-    duties_by_peer[peer] = duty_count;
   }
 
-  for (const RequestedSubnet& active : active_subnets) {
-    const int64_t peers_in_subnet =
-        active.subnet >= 0 && active.subnet < kWidth ? peers_per_subnet[static_cast<size_t>(active.subnet)] : 0;
-    if (peers_in_subnet < target_subnet_peers) {
-      // We need more peers
-      queries.push_back(SubnetDiscvQuery{.subnet = active.subnet,
-                                         .to_slot = active.to_slot,
-                                         .max_peers_to_discover = target_subnet_peers - peers_in_subnet});
+  // The inner loop for one peer: what it adds to the peer's dutyCount.
+  // Inlined into build_peers (its popcnt clone included); most peers have
+  // no active subnet and leave at the first test.
+  [[gnu::always_inline]] int64_t add_peer(uint64_t bits) {
+    uint64_t active = bits & active_mask_;
+    int64_t duty_count = 0;
+    while (active != 0) {
+      const auto subnet = static_cast<size_t>(std::countr_zero(active));
+      duty_count += times_[subnet];
+      peers_per_subnet_[subnet] += times_[subnet];
+      active &= active - 1;
+    }
+    return duty_count;
+  }
+
+  // The queries loop, once every peer is added.
+  void queries(const std::vector<RequestedSubnet>& active_subnets, int64_t target_subnet_peers,
+               std::vector<SubnetDiscvQuery>& queries) const {
+    for (const RequestedSubnet& active : active_subnets) {
+      const int64_t peers_in_subnet =
+          active.subnet >= 0 && active.subnet < kWidth ? peers_per_subnet_[static_cast<size_t>(active.subnet)] : 0;
+      if (peers_in_subnet < target_subnet_peers) {
+        // We need more peers
+        queries.push_back(SubnetDiscvQuery{.subnet = active.subnet,
+                                           .to_slot = active.to_slot,
+                                           .max_peers_to_discover = target_subnet_peers - peers_in_subnet});
+      }
     }
   }
+
+ private:
+  std::array<int64_t, kWidth> times_{};
+  uint64_t active_mask_ = 0;
+  std::array<int64_t, kWidth> peers_per_subnet_{};
+};
+
+// peersPerGroup for requestSubnetPeers' column subnets: only groups
+// 0..NUMBER_OF_CUSTODY_GROUPS-1 are ever read from it (and from
+// ourSamplingGroupSet), so larger ones go to one extra slot that is never
+// read: no branch per group.
+class GroupCounts {
+ public:
+  explicit GroupCounts(size_t group_count) : group_count_(group_count), counts_(new int64_t[group_count + 1]()) {
+#if defined(__SSE2__)
+    const auto last_counted = static_cast<uint32_t>(std::min<size_t>(group_count - 1, UINT32_MAX));
+    last_counted_offset_ = _mm_set1_epi32(static_cast<int32_t>(last_counted ^ 0x80000000u));
+#endif
+  }
+
+  [[gnu::always_inline]] void add_peer(const std::vector<CustodyIndex>& groups) {
+    const CustodyIndex* group = groups.data();
+    const CustodyIndex* const end = group + groups.size();
+    int64_t* const counts = counts_.get();
+    const size_t limit = group_count_;
+    auto slot = [limit](CustodyIndex g) { return std::min<size_t>(g, limit); };
+    // Unrolled by 8 (peers list 8 to 32 groups; this loop is the heartbeat's
+    // longest): the increments are the same in any order.
+    const bool any_counted = limit > 0;
+    for (; end - group >= 8; group += 8) {
+#if defined(__SSE2__)
+      // When all 8 are counted groups (the usual case), no slot() per group.
+      if (any_counted && all_counted(group)) {
+        counts[group[0]]++;
+        counts[group[1]]++;
+        counts[group[2]]++;
+        counts[group[3]]++;
+        counts[group[4]]++;
+        counts[group[5]]++;
+        counts[group[6]]++;
+        counts[group[7]]++;
+        continue;
+      }
+#endif
+      counts[slot(group[0])]++;
+      counts[slot(group[1])]++;
+      counts[slot(group[2])]++;
+      counts[slot(group[3])]++;
+      counts[slot(group[4])]++;
+      counts[slot(group[5])]++;
+      counts[slot(group[6])]++;
+      counts[slot(group[7])]++;
+    }
+    for (; group != end; group++) counts[slot(*group)]++;
+  }
+
+  int64_t peers_in_group(size_t group) const {
+    assert(group < group_count_);
+    return counts_[group];
+  }
+
+ private:
+#if defined(__SSE2__)
+  // group[0..8) < group_count_, compared 4 at a time: SSE2 compares signed
+  // 32-bit lanes, so both sides are offset by 2^31 (an order-preserving map
+  // of unsigned onto signed).
+  [[gnu::always_inline]] bool all_counted(const CustodyIndex* group) const {
+    static_assert(sizeof(CustodyIndex) == 4);
+    const __m128i offset = _mm_set1_epi32(INT32_MIN);
+    const __m128i low = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(group)), offset);
+    const __m128i high = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(group + 4)), offset);
+    const __m128i above =
+        _mm_or_si128(_mm_cmpgt_epi32(low, last_counted_offset_), _mm_cmpgt_epi32(high, last_counted_offset_));
+    return _mm_movemask_epi8(above) == 0;
+  }
+  // The last counted group, min(group_count_ - 1, UINT32_MAX), offset by
+  // 2^31 (unused when group_count_ is 0: no group is counted).
+  __m128i last_counted_offset_;
+#endif
+
+  size_t group_count_;
+  std::unique_ptr<int64_t[]> counts_;  // [group_count_]: the groups not counted
+};
+
+// sortPeersToPrune's order on integer keys. The TS comparator is, pair by
+// pair, a lexicographic `<` on (dutied subnets, status score, long-lived
+// subnets, score):
+//  - `d1 - d2 < 0` on small integers (exact as doubles) is d1 < d2; likewise
+//    for the status scores (-1 or 0) and the long-lived subnet counts (0..68).
+//    `major` below packs the three, first difference first.
+//  - `s1 - s2 < 0` on scores that are not NaN is js_sub_order_key(s1) <
+//    js_sub_order_key(s2) (js_math.h): `minor`. Short mantissas leave its
+//    low bytes 0, and the radix sort skips bytes that never vary.
+// On such keys a stable sort has exactly one result (stability fixes the
+// order of equal keys), whatever the algorithm: a counting sort over the
+// distinct keys when there are few (heartbeat scores take few values), else
+// an LSD radix sort (stable). When a key is outside those ranges or a score
+// is NaN, the TS comparator itself sorts.
+struct PruneItem {
+  uint64_t minor;  // score
+  uint32_t major;  // dutied subnets << 8 | (status score + 1) << 7 | long-lived subnets
+  uint32_t index;  // into connected_peers
+};
+
+// A PruneItem from its key, when the key is in the ranges above.
+PruneItem prune_item(int64_t dutied_subnets, int status_score, int64_t long_lived_subnets, double score, size_t index) {
+  return PruneItem{
+      .minor = js_sub_order_key(score),
+      .major = static_cast<uint32_t>(dutied_subnets) << 8 | static_cast<uint32_t>(status_score + 1) << 7 |
+               static_cast<uint32_t>(long_lived_subnets),
+      .index = static_cast<uint32_t>(index),
+  };
 }
 
-// If more peers are needed in attnets, syncnets and column subnets, create
-// SubnetDiscvQuery for each subnet. Pre-fulu (our sampling groups undefined)
-// custodyGroupQueries is empty.
-RequestSubnetPeersResult request_subnet_peers(const std::vector<Peer>& connected_peers,
-                                              const std::vector<RequestedSubnet>& active_attnets,
-                                              const std::vector<RequestedSubnet>& active_syncnets,
-                                              const std::optional<std::vector<CustodyIndex>>& our_sampling_groups,
-                                              const PrioritizePeersOpts& opts, const ChainConfig& config) {
-  const int64_t target_subnet_peers = opts.target_subnet_peers.value_or(kTargetSubnetPeers);
-  RequestSubnetPeersResult result;
+// More distinct keys than this and the radix sort is used.
+constexpr size_t kMaxDistinctKeys = 512;
 
-  // To filter out peers containing enough attnets of interest from possible disconnection
-  DutiesByPeer& duties_by_peer = result.duties_by_peer;
-  duties_by_peer.assign(connected_peers.size(), 0);
+// The buckets of a stable counting sort by (major, minor): one per distinct
+// key. Stable sorting needs only each item's bucket, the buckets' order
+// (their keys') and their sizes; equal keys then keep the order in which the
+// items are scattered.
+class KeyBuckets {
+ public:
+  // key = the bucket of the key (major, minor), a new one for a new key.
+  // False when that would be more than kMaxDistinctKeys buckets (the
+  // buckets are then unusable).
+  [[gnu::always_inline]] bool add(uint64_t minor, uint32_t major, uint16_t& key) {
+    static_assert(kSlots == 1024, "the hash below yields 10 bits");
+    static_assert(kMaxDistinctKeys < UINT16_MAX, "slot_key_ holds key + 1 in 16 bits");
+    // Any function of the key works; this one mixes all of its bits into
+    // the top ones (scores often differ only in their high bits).
+    size_t slot = static_cast<size_t>(((minor + major) * 0x9e3779b97f4a7c15ull) >> 54);
+    for (;;) {
+      const size_t stored = slot_key_[slot];
+      if (stored == 0) {
+        if (key_count_ == kMaxDistinctKeys) return false;
+        key = static_cast<uint16_t>(key_count_++);
+        key_minor_[key] = minor;
+        key_major_[key] = major;
+        next_[key] = 1;
+        slot_key_[slot] = static_cast<uint16_t>(key_count_);
+        return true;
+      }
+      if (key_minor_[stored - 1] == minor && key_major_[stored - 1] == major) {
+        key = static_cast<uint16_t>(stored - 1);
+        next_[key]++;
+        return true;
+      }
+      slot = (slot + 1) % kSlots;
+    }
+  }
+
+  // add() for items[0..n), keys to key_of[0..n).
+  bool assign(const PruneItem* items, size_t n, uint16_t* key_of) {
+    for (size_t i = 0; i < n; i++) {
+      if (!add(items[i].minor, items[i].major, key_of[i])) return false;
+    }
+    return true;
+  }
+
+  // Lays the buckets out in key order over positions 0..n-1; then
+  // next_position(key) hands out each bucket's positions in turn.
+  void lay_out() {
+    std::array<uint16_t, kMaxDistinctKeys> by_key;
+    sort_keys(by_key);
+    uint32_t sum = 0;
+    for (size_t rank = 0; rank < key_count_; rank++) {
+      const uint32_t size = next_[by_key[rank]];
+      next_[by_key[rank]] = sum;
+      sum += size;
+    }
+  }
+
+  uint32_t next_position(uint16_t key) { return next_[key]++; }
+
+ private:
+  static constexpr size_t kSlots = 2 * kMaxDistinctKeys;  // at most half full: short probe runs
+
+  // by_key[0..key_count_) = the keys in (major, minor) order. Distinct keys:
+  // the order among them is total, so any sort has this one result.
+  void sort_keys(std::array<uint16_t, kMaxDistinctKeys>& by_key) const {
+    // Only bits that differ between keys decide their order: if those of the
+    // major and the minor fit in one word with the key number below them,
+    // that word orders like (major, minor) and a plain integer sort does it.
+    uint64_t minor_and = ~uint64_t{0};
+    uint64_t minor_or = 0;
+    uint32_t major_and = ~uint32_t{0};
+    uint32_t major_or = 0;
+    for (size_t key = 0; key < key_count_; key++) {
+      minor_and &= key_minor_[key];
+      minor_or |= key_minor_[key];
+      major_and &= key_major_[key];
+      major_or |= key_major_[key];
+    }
+    const uint64_t minor_varies = minor_and ^ minor_or;
+    const uint32_t major_varies = major_and ^ major_or;
+    const int minor_low = minor_varies == 0 ? 0 : std::countr_zero(minor_varies);
+    const int minor_width = minor_varies == 0 ? 0 : std::bit_width(minor_varies) - minor_low;
+    const int major_low = major_varies == 0 ? 0 : std::countr_zero(major_varies);
+    const int major_width = major_varies == 0 ? 0 : std::bit_width(major_varies) - major_low;
+    constexpr int kKeyBits = std::bit_width(kMaxDistinctKeys - 1);
+    if (major_width + minor_width + kKeyBits <= 64) {
+      // Within each window the bits outside it are the same for every key,
+      // and distinct keys differ inside a window: the key number never decides.
+      const uint64_t minor_mask = minor_width == 0 ? 0 : ~uint64_t{0} >> (64 - minor_width);
+      std::array<uint64_t, kMaxDistinctKeys> packed;
+      for (size_t key = 0; key < key_count_; key++) {
+        const uint64_t major_part = static_cast<uint64_t>(key_major_[key] >> major_low);
+        const uint64_t minor_part = (key_minor_[key] >> minor_low) & minor_mask;
+        packed[key] = ((major_part << minor_width | minor_part) << kKeyBits) | key;
+      }
+      std::sort(packed.begin(), packed.begin() + static_cast<std::ptrdiff_t>(key_count_));
+      for (size_t rank = 0; rank < key_count_; rank++) {
+        by_key[rank] = static_cast<uint16_t>(packed[rank] & ((uint64_t{1} << kKeyBits) - 1));
+      }
+      return;
+    }
+    for (size_t key = 0; key < key_count_; key++) by_key[key] = static_cast<uint16_t>(key);
+    std::sort(by_key.begin(), by_key.begin() + static_cast<std::ptrdiff_t>(key_count_), [&](uint16_t a, uint16_t b) {
+      return key_major_[a] != key_major_[b] ? key_major_[a] < key_major_[b] : key_minor_[a] < key_minor_[b];
+    });
+  }
+
+  std::array<uint16_t, kSlots> slot_key_{};  // key + 1; 0 for an empty slot
+  size_t key_count_ = 0;
+  std::array<uint64_t, kMaxDistinctKeys> key_minor_;
+  std::array<uint32_t, kMaxDistinctKeys> key_major_;
+  // Items per key, then (lay_out) the next free position of its bucket.
+  std::array<uint32_t, kMaxDistinctKeys> next_;
+};
+
+// The peer-building loop of prioritizePeers (`connectedPeers = ...map(...)`)
+// fused with requestSubnetPeers' loops over the peers: each reads only its own
+// peer and adds to per-subnet counts, so one pass in peer order computes the
+// same values. When `buckets` is not null (pruning will run) it also puts
+// each peer's sortPeersToPrune key in its bucket (key_of), from the values
+// at hand. Two clones: the popcnt one (one instruction per bit_count) runs
+// where the CPU has it; the build does not assume it.
+struct BuiltPeers {
+  int64_t outbound_peers = 0;
+  bool integer_keys = true;  // every peer's prune key is in PruneItem's ranges
+  bool bucketed = true;      // and key_of holds every peer's bucket
+};
+__attribute__((target_clones("popcnt", "default"))) BuiltPeers build_peers(
+    const std::vector<ConnectedPeerInfo>& connected_peers_info, const PrioritizePeersOpts& opts,
+    SubnetDuties<kAttestationSubnetCount>& attnet_duties, SubnetDuties<kSyncCommitteeSubnetCount>& syncnet_duties,
+    GroupCounts* group_counts, Peer* peers, KeyBuckets* buckets, uint16_t* key_of) {
+  // compute_status_score's inputs from our status, once (locals also keep
+  // the loop from reloading opts after each store into a Peer).
+  const int64_t our_finalized_epoch = opts.status.finalized_epoch;
+  const int64_t our_head_slot_plus_threshold = opts.status.head_slot + opts.starvation_threshold_slots;
+  int64_t outbound_peers = 0;
+  bool integer_keys = true;
+  bool bucketed = buckets != nullptr;
+  const size_t n = connected_peers_info.size();
+  for (size_t index = 0; index < n; index++) {
+    const ConnectedPeerInfo& info = connected_peers_info[index];
+    // Pre-compute trueBitIndexes for re-use below. Set null subnets Maps to default zero value
+    const uint64_t attnets = info.attnets.has_value() ? info.attnets->to_ullong() : 0;
+    const uint64_t syncnets = info.syncnets.has_value() ? info.syncnets->to_ullong() : 0;
+    const bool outbound = info.direction == Direction::kOutbound;
+    outbound_peers += outbound ? 1 : 0;
+    // To filter out peers containing enough attnets of interest from possible disconnection
+    const int64_t duties = attnet_duties.add_peer(attnets) + syncnet_duties.add_peer(syncnets);
+    // column subnets: samplingGroups ?? []
+    if (group_counts != nullptr && info.sampling_groups.has_value()) group_counts->add_peer(*info.sampling_groups);
+    const int32_t attnet_count = bit_count(attnets);
+    const int32_t syncnet_count = bit_count(syncnets);
+    const StatusScore status_score =
+        compute_status_score(info.status, our_finalized_epoch, our_head_slot_plus_threshold);
+    peers[index] = Peer{
+        .info = &info,
+        .attnets = attnets,
+        .syncnets = syncnets,
+        .score = info.score,
+        .duties = duties,
+        .attnet_count = attnet_count,
+        .syncnet_count = syncnet_count,
+        .status_score = status_score,
+        .outbound = outbound,
+        .disconnected_for = 0,
+    };
+    if (buckets != nullptr) {
+      // The status score is CLOSE_TO_US or FAR_AHEAD and the long-lived
+      // subnets at most 64 + 4: only the duties and the score can fall
+      // outside PruneItem's ranges (`&`: no branch on them).
+      integer_keys &= (static_cast<uint64_t>(duties) < (uint64_t{1} << 24)) & !std::isnan(info.score);
+      if (bucketed) {
+        const PruneItem item =
+            prune_item(duties, static_cast<int>(status_score), attnet_count + syncnet_count, info.score, index);
+        bucketed = buckets->add(item.minor, item.major, key_of[index]);
+      }
+    }
+  }
+  return BuiltPeers{.outbound_peers = outbound_peers, .integer_keys = integer_keys, .bucketed = bucketed};
+}
+
+// requestSubnetPeers' queries, from the counts build_peers made. Pre-fulu
+// (our sampling groups undefined) custodyGroupQueries is empty.
+void request_subnet_peers(const SubnetDuties<kAttestationSubnetCount>& attnet_duties,
+                          const SubnetDuties<kSyncCommitteeSubnetCount>& syncnet_duties,
+                          const GroupCounts* group_counts, const std::vector<RequestedSubnet>& active_attnets,
+                          const std::vector<RequestedSubnet>& active_syncnets,
+                          const std::optional<std::vector<CustodyIndex>>& our_sampling_groups,
+                          const PrioritizePeersOpts& opts, size_t group_count, PrioritizePeersResult& result) {
+  const int64_t target_subnet_peers = opts.target_subnet_peers.value_or(kTargetSubnetPeers);
 
   // attnets, do we need queries for more peers
-  if (!active_attnets.empty()) {
-    count_subnet_duties<kAttestationSubnetCount>(connected_peers, &Peer::attnets, active_attnets, target_subnet_peers,
-                                                 duties_by_peer, result.attnet_queries);
-  }
-
+  attnet_duties.queries(active_attnets, target_subnet_peers, result.attnet_queries);
   // syncnets, do we need queries for more peers
-  if (!active_syncnets.empty()) {
-    count_subnet_duties<kSyncCommitteeSubnetCount>(connected_peers, &Peer::syncnets, active_syncnets,
-                                                   target_subnet_peers, duties_by_peer, result.syncnet_queries);
-  }
+  syncnet_duties.queries(active_syncnets, target_subnet_peers, result.syncnet_queries);
 
   // pre-fulu
   if (!our_sampling_groups.has_value()) {
-    return result;
+    return;
   }
+  assert(group_counts != nullptr);
 
-  // column subnets, do we need queries for more peers. Only groups
-  // 0..NUMBER_OF_CUSTODY_GROUPS-1 are ever read from peersPerGroup and
-  // ourSamplingGroupSet, so larger ones are not counted.
+  // column subnets, do we need queries for more peers
   const int64_t target_group_peers_per_sampling_group = opts.target_group_peers;
-  const size_t group_count = static_cast<size_t>(std::max<int64_t>(config.number_of_custody_groups, 0));
-  std::vector<int64_t> peers_per_group(group_count, 0);
-  for (const Peer& peer : connected_peers) {
-    if (!peer.info->sampling_groups.has_value()) continue;  // samplingGroups ?? []
-    for (CustodyIndex group : *peer.info->sampling_groups) {
-      if (group < group_count) peers_per_group[group]++;
-    }
-  }
-
   std::vector<bool> our_sampling_group_set(group_count, false);
   for (CustodyIndex group : *our_sampling_groups) {
     if (group < group_count) our_sampling_group_set[group] = true;
   }
   for (size_t group_index = 0; group_index < group_count; group_index++) {
-    const int64_t peers_in_group = peers_per_group[group_index];
+    const int64_t peers_in_group = group_counts->peers_in_group(group_index);
     const int64_t target_group_peers =
         our_sampling_group_set[group_index] ? target_group_peers_per_sampling_group : kTargetGroupPeersPerSubnet;
     if (peers_in_group < target_group_peers) {
@@ -210,41 +510,102 @@ RequestSubnetPeersResult request_subnet_peers(const std::vector<Peer>& connected
                                                 target_group_peers - peers_in_group);
     }
   }
+}
 
-  return result;
+// syncCommitteePeerCount: MapDef<number, number>(() => 0), read only with
+// `get(subnet) ?? 0`; the keys are sync committee subnets (a peer's true bits).
+using SyncCommitteePeerCount = std::array<int64_t, kSyncCommitteeSubnetCount>;
+
+// Bytes readable past the end of any segment of SubnetToPeers' count
+// buffer, so a 16-byte load starting inside a segment stays in the buffer.
+constexpr size_t kCountSlack = 16;
+
+// The position of the first smallest of counts[0..length), one of which is
+// below 0xff; the 16 bytes after counts[length - 1] must be readable.
+size_t first_smallest(const uint8_t* counts, size_t length) {
+  assert(length > 0);
+#if defined(__SSE2__)
+  // SSE2 is part of x86-64 itself: 16 counts per instruction.
+  alignas(16) static constexpr uint8_t kTailMask[32] = {
+      0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+  auto load = [](const uint8_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
+  __m128i smallest = _mm_set1_epi8(static_cast<char>(0xff));
+  size_t k = 0;
+  for (; k + 16 <= length; k += 16) smallest = _mm_min_epu8(smallest, load(counts + k));
+  if (k < length) {
+    // Bytes past the segment read as 0xff, above every count.
+    smallest = _mm_min_epu8(smallest, _mm_or_si128(load(counts + k), load(kTailMask + 16 - (length - k))));
+  }
+  smallest = _mm_min_epu8(smallest, _mm_srli_si128(smallest, 8));
+  smallest = _mm_min_epu8(smallest, _mm_srli_si128(smallest, 4));
+  smallest = _mm_min_epu8(smallest, _mm_srli_si128(smallest, 2));
+  smallest = _mm_min_epu8(smallest, _mm_srli_si128(smallest, 1));
+  const __m128i wanted = _mm_set1_epi8(static_cast<char>(_mm_cvtsi128_si32(smallest) & 0xff));
+  // The first match is inside the segment: the smallest is there, and
+  // anything past the segment comes after it.
+  for (k = 0;; k += 16) {
+    const auto matches = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(load(counts + k), wanted)));
+    if (matches != 0) {
+      const size_t position = k + static_cast<size_t>(std::countr_zero(matches));
+      assert(position < length);
+      return position;
+    }
+  }
+#else
+  size_t first = 0;
+  for (size_t k = 1; k < length; k++) {
+    if (counts[k] < counts[first]) first = k;
+  }
+  return first;
+#endif
 }
 
 // subnetToPeers: MapDef<number, PeerInfo[]> over the attestation subnets (the
 // only keys: a peer's true bits). Keys are kept by their position in the Map's
 // key order (first push); each key's peers sit in one segment of a shared
-// buffer, in push order. A deleted key keeps its position with length -1
-// (no key is set again after the populate loop).
+// buffer, in push order, which is peer index order. A deleted key keeps its
+// position with length -1 (no key is set again after the populate loop).
+// splice() leaves the spliced entry in place, marked removed (its attnet
+// count set to kRemoved): the live entries keep their order, and the
+// segments stay sorted by peer index.
 class SubnetToPeers {
  public:
   static constexpr int64_t kDeleted = -1;
+  static constexpr uint8_t kRemoved = 0xff;  // above every attnet count (at most 64)
 
-  // The TS populate loop's pushes: for each peer not skipped, in index order,
-  // push it onto each of its subnets, lowest first.
-  template <typename Skip>
-  void populate(const std::vector<Peer>& connected_peers, Skip&& skip) {
+  // The TS populate loop: for each peer not yet picked for disconnection, in
+  // index order, push it onto each of its subnets, lowest first, and count it
+  // in each of its sync committees (the two Maps are independent, so both are
+  // filled in the same pass).
+  void populate(std::span<const Peer> connected_peers, SyncCommitteePeerCount& sync_committee_peer_count) {
     position_.fill(kAbsent);
-    std::array<size_t, kAttestationSubnetCount> count{};
-    for (PeerIndex index = 0; index < connected_peers.size(); index++) {
-      if (skip(index)) continue;
-      for_each_bit(connected_peers[index].attnets, [&](SubnetId subnet) {
-        const auto s = static_cast<size_t>(subnet);
-        if (count[s]++ == 0) {
-          position_[s] = static_cast<uint8_t>(key_count_);
-          subnet_at_[key_count_++] = subnet;
-        }
+    std::array<uint32_t, kAttestationSubnetCount> count{};
+    uint64_t seen = 0;  // subnets pushed onto so far
+    for (const Peer& peer : connected_peers) {
+      if (peer.disconnected_for != 0) continue;
+      // A Map key is created by its first push: this peer's subnets not
+      // pushed onto before, in push order (lowest first).
+      for_each_bit(peer.attnets & ~seen, [&](SubnetId subnet) {
+        position_[static_cast<size_t>(subnet)] = static_cast<uint8_t>(key_count_);
+        subnet_at_[key_count_++] = subnet;
       });
+      seen |= peer.attnets;
+      for_each_bit(peer.attnets, [&](SubnetId subnet) { count[static_cast<size_t>(subnet)]++; });
+      for_each_bit(peer.syncnets,
+                   [&](SubnetId subnet) { sync_committee_peer_count[static_cast<size_t>(subnet)]++; });
     }
     size_t offset = 0;
     size_t max_length = 0;
+    // Where the next push onto each subnet goes, by subnet.
+    std::array<size_t, kAttestationSubnetCount> next_at;
     for (size_t position = 0; position < key_count_; position++) {
-      const size_t length = count[static_cast<size_t>(subnet_at_[position])];
+      const auto subnet = static_cast<size_t>(subnet_at_[position]);
+      const size_t length = count[subnet];
       begin_[position] = offset;
-      length_[position] = 0;
+      size_[position] = length;
+      length_[position] = static_cast<int64_t>(length);  // after the pushes below
+      next_at[subnet] = offset;
       offset += length;
       max_length = std::max(max_length, length);
     }
@@ -253,12 +614,20 @@ class SubnetToPeers {
       with_length_[count[static_cast<size_t>(subnet_at_[position])]] |= uint64_t{1} << position;
     }
     max_length_ = max_length;
-    buffer_.resize(offset);
-    for (PeerIndex index = 0; index < connected_peers.size(); index++) {
-      if (skip(index)) continue;
-      for_each_bit(connected_peers[index].attnets, [&](SubnetId subnet) {
-        const size_t position = position_[static_cast<size_t>(subnet)];
-        buffer_[begin_[position] + static_cast<size_t>(length_[position]++)] = index;
+    buffer_.reset(new PeerIndex[offset]);  // uninitialized: every slot is pushed below
+    counts_.reset(new uint8_t[offset + kCountSlack]);
+    std::fill(counts_.get() + offset, counts_.get() + offset + kCountSlack, uint8_t{0xff});
+    // Locals: a byte store may alias any member, which would be reloaded.
+    PeerIndex* const buffer = buffer_.get();
+    uint8_t* const counts = counts_.get();
+    for (size_t index = 0; index < connected_peers.size(); index++) {
+      const Peer& peer = connected_peers[index];
+      if (peer.disconnected_for != 0) continue;
+      const auto attnet_count = static_cast<uint8_t>(peer.attnet_count);
+      for_each_bit(peer.attnets, [&](SubnetId subnet) {
+        const size_t at = next_at[static_cast<size_t>(subnet)]++;
+        buffer[at] = static_cast<PeerIndex>(index);
+        counts[at] = attnet_count;
       });
     }
   }
@@ -269,9 +638,18 @@ class SubnetToPeers {
     const uint8_t position = position_[static_cast<size_t>(subnet)];
     return position == kAbsent ? kDeleted : length_[position];
   }
+  // The segment of a live subnet, removed entries included: its length(subnet)
+  // live ones are those whose attnet_counts(subnet) entry is not kRemoved.
   std::span<const PeerIndex> peers(SubnetId subnet) const {
     const size_t position = position_[static_cast<size_t>(subnet)];
-    return {buffer_.data() + begin_[position], static_cast<size_t>(length_[position])};
+    assert(position != kAbsent && length_[position] != kDeleted);
+    return {buffer_.get() + begin_[position], size_[position]};
+  }
+  // attnetsTrueBitIndices.length of each of peers(subnet) (kRemoved once
+  // spliced), readable kCountSlack bytes past the end.
+  const uint8_t* attnet_counts(SubnetId subnet) const {
+    const size_t position = position_[static_cast<size_t>(subnet)];
+    return counts_.get() + begin_[position];
   }
 
   // findMaxPeersSubnet: `for (const [subnet, peers] of subnetToPeers)` keeps
@@ -297,16 +675,20 @@ class SubnetToPeers {
 
   // removePeerFromSubnetToPeers: in every live subnet, findIndex by identity
   // then splice. The peer was pushed onto its own subnets only, so only those
-  // are searched.
+  // are searched; it is live in each (it was picked from a segment, so it was
+  // pushed, and a spliced peer is never picked again), and a binary search
+  // finds it (segments are sorted by peer index).
   void remove_peer(const Peer& peer, PeerIndex removed_peer) {
     for_each_bit(peer.attnets, [&](SubnetId subnet) {
       const size_t position = position_[static_cast<size_t>(subnet)];
       if (position == kAbsent || length_[position] == kDeleted) return;
-      PeerIndex* first = buffer_.data() + begin_[position];
-      PeerIndex* last = first + length_[position];
-      PeerIndex* it = std::find(first, last, removed_peer);
-      if (it == last) return;
-      std::copy(it + 1, last, it);
+      const PeerIndex* first = buffer_.get() + begin_[position];
+      const PeerIndex* last = first + size_[position];
+      const PeerIndex* it = std::lower_bound(first, last, removed_peer);
+      assert(it != last && *it == removed_peer);
+      uint8_t& count = counts_[begin_[position] + static_cast<size_t>(it - first)];
+      assert(count != kRemoved);
+      count = kRemoved;
       with_length_[static_cast<size_t>(length_[position])] &= ~(uint64_t{1} << position);
       length_[position]--;
       with_length_[static_cast<size_t>(length_[position])] |= uint64_t{1} << position;
@@ -318,18 +700,15 @@ class SubnetToPeers {
   std::array<uint8_t, kAttestationSubnetCount> position_{};  // subnet -> key position, kAbsent if never set
   std::array<SubnetId, kAttestationSubnetCount> subnet_at_{};
   std::array<size_t, kAttestationSubnetCount> begin_{};
-  std::array<int64_t, kAttestationSubnetCount> length_{};  // kDeleted once deleted
+  std::array<size_t, kAttestationSubnetCount> size_{};     // entries in the segment, removed ones included
+  std::array<int64_t, kAttestationSubnetCount> length_{};  // live entries; kDeleted once deleted
   size_t key_count_ = 0;
-  std::vector<PeerIndex> buffer_;
+  std::unique_ptr<PeerIndex[]> buffer_;
+  std::unique_ptr<uint8_t[]> counts_;  // attnet count of the peer at the same place in buffer_
   // with_length_[l]: bit p set when the live key at position p has length l.
   std::vector<uint64_t> with_length_;
   size_t max_length_ = 0;  // no live key is longer
 };
-
-// syncCommitteePeerCount: MapDef<number, number>(() => 0), read only with
-// `get(subnet) ?? 0`; the keys are sync committee subnets (a peer's true bits).
-using SyncCommitteePeerCount = std::array<int64_t, kSyncCommitteeSubnetCount>;
-
 // Find peers to remove from the current maxPeersSubnet. nullopt if we should
 // not remove any peer on the most grouped subnet.
 //
@@ -340,7 +719,7 @@ using SyncCommitteePeerCount = std::array<int64_t, kSyncCommitteeSubnetCount>;
 // position in the unsorted array (sortBy is a stable sort of a copy). One pass
 // finds it without sorting: a peer is checked only when its count is below the
 // best passing one's so far.
-std::optional<PeerIndex> find_peer_to_remove(const std::vector<Peer>& connected_peers,
+std::optional<PeerIndex> find_peer_to_remove(std::span<const Peer> connected_peers,
                                              const SubnetToPeers& subnet_to_peers,
                                              const SyncCommitteePeerCount& sync_committee_peer_count,
                                              SubnetId most_grouped_subnet, int64_t target_subnet_peers,
@@ -385,13 +764,25 @@ std::optional<PeerIndex> find_peer_to_remove(const std::vector<Peer>& connected_
     return true;
   };
 
+  // (A removed entry is not in the TS array: it is skipped below, and its
+  // count, kRemoved, is above every live one.)
+  if (subnet_to_peers.length(most_grouped_subnet) == 0) return std::nullopt;
+  const std::span<const PeerIndex> candidates = subnet_to_peers.peers(most_grouped_subnet);
+  const uint8_t* attnet_counts = subnet_to_peers.attnet_counts(most_grouped_subnet);
+  // The first candidate with the fewest subnets is the answer when it can be
+  // removed (none comes before it in (count, position) order); usually it
+  // can, and finding it is a vector scan of the counts.
+  const size_t first_fewest = first_smallest(attnet_counts, candidates.size());
+  if (can_remove(connected_peers[candidates[first_fewest]])) return candidates[first_fewest];
+
   std::optional<PeerIndex> removed_peer;
   int64_t removed_peer_attnet_count = INT64_MAX;
-  for (PeerIndex candidate_peer : subnet_to_peers.peers(most_grouped_subnet)) {
-    const Peer& candidate = connected_peers[candidate_peer];
-    if (candidate.attnet_count < removed_peer_attnet_count && can_remove(candidate)) {
-      removed_peer = candidate_peer;
-      removed_peer_attnet_count = candidate.attnet_count;
+  for (size_t k = 0; k < candidates.size(); k++) {
+    if (attnet_counts[k] == SubnetToPeers::kRemoved) continue;
+    assert(attnet_counts[k] == connected_peers[candidates[k]].attnet_count);
+    if (attnet_counts[k] < removed_peer_attnet_count && can_remove(connected_peers[candidates[k]])) {
+      removed_peer = candidates[k];
+      removed_peer_attnet_count = attnet_counts[k];
       // Every peer here has this subnet's bit: no count is below 1.
       if (removed_peer_attnet_count == 1) break;
     }
@@ -416,46 +807,61 @@ struct PruneKey {
   double score = 0;
 };
 
-// sortPeersToPrune's order on integer keys. The TS comparator is, pair by
-// pair, a lexicographic `<` on (dutied subnets, status score, long-lived
-// subnets, score):
-//  - `d1 - d2 < 0` on small integers (exact as doubles) is d1 < d2; likewise
-//    for the status scores (-1 or 0) and the long-lived subnet counts (0..68).
-//    `major` below packs the three, first difference first.
-//  - `s1 - s2 < 0` on scores that are not NaN is js_sub_order_key(s1) <
-//    js_sub_order_key(s2) (js_math.h): `minor`. Short mantissas leave its
-//    low bytes 0, and the radix sort skips bytes that never vary.
-// On such keys a stable sort has exactly one result (stability fixes the
-// order of equal keys), whatever the algorithm: std::stable_sort for a few
-// peers, an LSD radix sort (stable) for many.
-// Returns false, sorting nothing, when a key is outside those ranges or a
-// score is NaN: the caller then sorts with the TS comparator itself.
-struct PruneItem {
-  uint64_t minor;  // score
-  uint32_t major;  // dutied subnets << 8 | (status score + 1) << 7 | long-lived subnets
-  uint32_t index;  // into connected_peers
-};
+// The TS comparator, returning a number; Array.prototype.sort (stable)
+// places p1 before p2 exactly when it is < 0.
+double compare_prune_keys(const PruneKey& p1, const PruneKey& p2) {
+  const int64_t dutied_subnet1 = p1.dutied_subnets;
+  const int64_t dutied_subnet2 = p2.dutied_subnets;
+  if (dutied_subnet1 == dutied_subnet2) {
+    const int status_score = p1.status_score - p2.status_score;
+    if (status_score != 0) {
+      return status_score;
+    }
+    const int64_t long_lived_subnets1 = p1.long_lived_subnets;
+    const int64_t long_lived_subnets2 = p2.long_lived_subnets;
+    if (long_lived_subnets1 == long_lived_subnets2) {
+      return p1.score - p2.score;
+    }
+    return static_cast<double>(long_lived_subnets1 - long_lived_subnets2);
+  }
+  return static_cast<double>(dutied_subnet1 - dutied_subnet2);
+}
 
-// Below this many peers the merge sort is cheaper than 256-bucket passes.
-constexpr size_t kRadixSortMinPeers = 128;
+
+// items[i] for key_at(i), i < n. False when some key is outside the ranges
+// above (or NaN): those items' major and minor are then meaningless.
+template <typename KeyAt>
+bool make_prune_items(size_t n, const KeyAt& key_at, PruneItem* items) {
+  assert(n <= UINT32_MAX);
+  // Unsigned compares check both bounds of each range; `&` keeps the loop
+  // free of data-dependent branches.
+  bool in_range = true;
+  for (size_t i = 0; i < n; i++) {
+    const PruneKey key = key_at(i);
+    in_range &= (static_cast<uint64_t>(key.dutied_subnets) < (uint64_t{1} << 24)) &
+                (static_cast<uint32_t>(key.status_score + 1) <= 1) &
+                (static_cast<uint64_t>(key.long_lived_subnets) < 128) & !std::isnan(key.score);
+    items[i] = prune_item(key.dutied_subnets, key.status_score, key.long_lived_subnets, key.score, i);
+  }
+  return in_range;
+}
 
 // Stable LSD radix sort by (major, minor), one byte per pass, least
 // significant first; a byte that is the same in every item is skipped (its
 // pass would keep the order as it is).
-void radix_sort(std::vector<PruneItem>& items) {
+void radix_sort(PruneItem* items, size_t n) {
   uint64_t and_minor = ~uint64_t{0};
   uint64_t or_minor = 0;
   uint32_t and_major = ~uint32_t{0};
   uint32_t or_major = 0;
-  for (const PruneItem& item : items) {
-    and_minor &= item.minor;
-    or_minor |= item.minor;
-    and_major &= item.major;
-    or_major |= item.major;
+  for (size_t i = 0; i < n; i++) {
+    and_minor &= items[i].minor;
+    or_minor |= items[i].minor;
+    and_major &= items[i].major;
+    or_major |= items[i].major;
   }
-  const size_t n = items.size();
   const std::unique_ptr<PruneItem[]> scratch(new PruneItem[n]);  // uninitialized: every slot is written
-  PruneItem* from = items.data();
+  PruneItem* from = items;
   PruneItem* to = scratch.get();
   auto pass = [&](auto digit) {
     std::array<uint32_t, 256> next{};
@@ -477,68 +883,51 @@ void radix_sort(std::vector<PruneItem>& items) {
     if ((((and_major ^ or_major) >> shift) & 0xff) == 0) continue;
     pass([shift](const PruneItem& item) { return static_cast<size_t>((item.major >> shift) & 0xff); });
   }
-  if (from != items.data()) std::copy(from, from + n, items.data());
+  if (from != items) std::copy(from, from + n, items);
 }
 
-bool sort_by_integer_keys(const std::vector<PruneKey>& keys, std::vector<PeerIndex>& order) {
-  if (order.size() > UINT32_MAX) return false;
-  std::vector<PruneItem> items;
-  items.reserve(order.size());
-  for (PeerIndex index : order) {
-    const PruneKey& key = keys[index];
-    if (key.dutied_subnets < 0 || key.dutied_subnets >= (int64_t{1} << 24) || key.status_score < -1 ||
-        key.status_score > 0 || key.long_lived_subnets < 0 || key.long_lived_subnets >= 128 || std::isnan(key.score)) {
-      return false;
+// sortPeersToPrune: shuffle(connectedPeers), then the TS comparator, on n
+// peers. integer_keys says whether every peer's key is in the integer ranges
+// above (else `compare`, the TS comparator on peer indices, sorts); then
+// `buckets`, if not null, holds them all, peer i's in key_of[i] (a counting
+// sort), else item_at(i) is peer i's PruneItem (a radix sort). Writes
+// indices into connected_peers to order[0..n); false when `random` ran out
+// (order is then unspecified).
+template <typename ItemAt, typename Compare>
+bool sort_peers_by_keys(size_t n, bool integer_keys, KeyBuckets* buckets, const uint16_t* key_of,
+                        const ItemAt& item_at, const Compare& compare, RandomDraws& random, PeerIndex* order) {
+  assert(n <= UINT32_MAX);
+  // const _arr = [...arr], shuffled: the peer indices.
+  const std::unique_ptr<PeerIndex[]> shuffled(new PeerIndex[n]);  // uninitialized: every slot is written
+  size_t filled = 0;
+  for (; filled + 4 <= n; filled += 4) {  // unrolled: half of the loop's instructions were its control
+    shuffled[filled] = static_cast<PeerIndex>(filled);
+    shuffled[filled + 1] = static_cast<PeerIndex>(filled + 1);
+    shuffled[filled + 2] = static_cast<PeerIndex>(filled + 2);
+    shuffled[filled + 3] = static_cast<PeerIndex>(filled + 3);
+  }
+  for (; filled < n; filled++) shuffled[filled] = static_cast<PeerIndex>(filled);
+  if (!shuffle_in_place(std::span<PeerIndex>(shuffled.get(), n), random)) return false;
+
+  if (integer_keys && buckets != nullptr) {
+    // One stable scatter in shuffled order.
+    buckets->lay_out();
+    for (size_t i = 0; i < n; i++) {
+      const PeerIndex index = shuffled[i];
+      order[buckets->next_position(key_of[index])] = index;
     }
-    items.push_back(PruneItem{
-        .minor = js_sub_order_key(key.score),
-        .major = static_cast<uint32_t>(key.dutied_subnets) << 8 | static_cast<uint32_t>(key.status_score + 1) << 7 |
-                 static_cast<uint32_t>(key.long_lived_subnets),
-        .index = static_cast<uint32_t>(index),
-    });
+    return true;
   }
-  if (items.size() >= kRadixSortMinPeers) {
-    radix_sort(items);
-  } else {
-    std::stable_sort(items.begin(), items.end(), [](const PruneItem& a, const PruneItem& b) {
-      return a.major != b.major ? a.major < b.major : a.minor < b.minor;
-    });
+  if (integer_keys) {
+    const std::unique_ptr<PruneItem[]> in_order(new PruneItem[n]);  // uninitialized: every slot is written
+    for (size_t i = 0; i < n; i++) in_order[i] = item_at(shuffled[i]);
+    radix_sort(in_order.get(), n);
+    for (size_t i = 0; i < n; i++) order[i] = in_order[i].index;
+    return true;
   }
-  for (size_t i = 0; i < items.size(); i++) order[i] = items[i].index;
+  std::copy(shuffled.get(), shuffled.get() + n, order);
+  std::stable_sort(order, order + n, [&](PeerIndex a, PeerIndex b) { return compare(a, b) < 0; });
   return true;
-}
-
-// sortPeersToPrune on precomputed keys: shuffle, then the TS comparator.
-std::optional<std::vector<PeerIndex>> sort_keys_to_prune(const std::vector<PruneKey>& keys, RandomDraws& random) {
-  std::optional<std::vector<PeerIndex>> shuffled(std::in_place);
-  shuffled->reserve(keys.size());
-  for (PeerIndex i = 0; i < keys.size(); i++) shuffled->push_back(i);
-  if (!shuffle_in_place(std::span<PeerIndex>(*shuffled), random)) return std::nullopt;
-
-  // The TS comparator, returning a number; Array.prototype.sort (stable)
-  // places p1 before p2 exactly when it is < 0.
-  auto compare = [&](PeerIndex i1, PeerIndex i2) -> double {
-    const PruneKey& p1 = keys[i1];
-    const PruneKey& p2 = keys[i2];
-    const int64_t dutied_subnet1 = p1.dutied_subnets;
-    const int64_t dutied_subnet2 = p2.dutied_subnets;
-    if (dutied_subnet1 == dutied_subnet2) {
-      const int status_score = p1.status_score - p2.status_score;
-      if (status_score != 0) {
-        return status_score;
-      }
-      const int64_t long_lived_subnets1 = p1.long_lived_subnets;
-      const int64_t long_lived_subnets2 = p2.long_lived_subnets;
-      if (long_lived_subnets1 == long_lived_subnets2) {
-        return p1.score - p2.score;
-      }
-      return static_cast<double>(long_lived_subnets1 - long_lived_subnets2);
-    }
-    return static_cast<double>(dutied_subnet1 - dutied_subnet2);
-  };
-  if (sort_by_integer_keys(keys, *shuffled)) return shuffled;
-  std::stable_sort(shuffled->begin(), shuffled->end(), [&](PeerIndex a, PeerIndex b) { return compare(a, b) < 0; });
-  return shuffled;
 }
 
 // Remove excess peers back down to our target values.
@@ -546,8 +935,10 @@ std::optional<std::vector<PeerIndex>> sort_keys_to_prune(const std::vector<Prune
 // 2. Remove worst scoring peers
 // 3. Remove peers that we have many on any particular subnet
 // 4. Remove peers in prune order until the target is reached
-// Returns false when the shuffle ran out of random draws.
-bool prune_excess_peers(const std::vector<Peer>& connected_peers, const DutiesByPeer& duties_by_peer,
+// Returns false when the shuffle ran out of random draws. Marks the peers it
+// picks in their disconnected_for.
+bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
+                        bool integer_keys, KeyBuckets* buckets, const uint16_t* key_of,
                         const std::vector<RequestedSubnet>& active_attnets,
                         OrderedMap<ExcessPeerDisconnectReason, std::vector<PeerIdStr>>& peers_to_disconnect,
                         const PrioritizePeersOpts& opts, RandomDraws& random) {
@@ -557,41 +948,61 @@ bool prune_excess_peers(const std::vector<Peer>& connected_peers, const DutiesBy
   const auto connected_peer_count = static_cast<int64_t>(connected_peers.size());
   const double outbound_peers_target = js_round(outbound_peers_ratio * static_cast<double>(connected_peer_count));
 
-  // Count outbound peers
-  int64_t outbound_peers = 0;
-  for (const Peer& peer : connected_peers) {
-    if (peer.outbound) {
-      outbound_peers++;
-    }
-  }
+  // Count outbound peers: `outbound_peers`, counted by build_peers.
 
   int64_t outbound_peers_eligible_for_pruning = 0;
 
-  std::vector<PruneKey> keys;
-  keys.reserve(connected_peers.size());
-  for (PeerIndex i = 0; i < connected_peers.size(); i++) {
+  // The sorted order, then step 2's candidates in it: one allocation, the
+  // candidates after the n sorted peers.
+  const size_t n = connected_peers.size();
+  const std::unique_ptr<PeerIndex[]> indices(new PeerIndex[2 * n]);  // uninitialized: read only where written
+  PeerIndex* const sorted_peers = indices.get();
+  auto prune_key = [&](PeerIndex i) {
     const Peer& peer = connected_peers[i];
-    keys.push_back(PruneKey{.dutied_subnets = duties_by_peer[i],
-                       .status_score = static_cast<int>(peer.status_score),
-                       .long_lived_subnets = peer.attnet_count + peer.syncnet_count,
-                       .score = peer.score});
-  }
-  const std::optional<std::vector<PeerIndex>> sorted = sort_keys_to_prune(keys, random);
-  if (!sorted.has_value()) return false;
-  const std::vector<PeerIndex>& sorted_peers = *sorted;
+    return PruneKey{.dutied_subnets = peer.duties,
+                    .status_score = static_cast<int>(peer.status_score),
+                    .long_lived_subnets = int64_t{peer.attnet_count} + peer.syncnet_count,
+                    .score = peer.score};
+  };
+  auto prune_item_at = [&](PeerIndex i) {
+    const Peer& peer = connected_peers[i];
+    return prune_item(peer.duties, static_cast<int>(peer.status_score), int64_t{peer.attnet_count} + peer.syncnet_count,
+                      peer.score, i);
+  };
+  const bool sorted = sort_peers_by_keys(
+      n, integer_keys, buckets, key_of, prune_item_at,
+      [&](PeerIndex a, PeerIndex b) { return compare_prune_keys(prune_key(a), prune_key(b)); }, random, sorted_peers);
+  if (!sorted) return false;
+
+  int64_t peers_to_disconnect_count = 0;
+  std::vector<PeerIdStr> no_long_lived_subnet_peers_to_disconnect;
+
+  // if we're starved for data, prune additional peers. A double, as in JS.
+  // (TS computes it after the filter below; it reads neither's results.)
+  const double peers_to_disconnect_target =
+      static_cast<double>(connected_peer_count - target_peers) +
+      (opts.starved ? static_cast<double>(target_peers) * opts.starvation_prune_ratio : 0.0);
+  auto below_target = [&] { return static_cast<double>(peers_to_disconnect_count) < peers_to_disconnect_target; };
 
   // Then, iterate from highest score to lowest doing a manual filter for duties
   // and outbound ratio (the filter callback has a side effect on the counter).
-  std::vector<PeerIndex> peers_eligible_for_pruning;
-  for (PeerIndex index : sorted_peers) {
-    const Peer& peer = connected_peers[index];
+  // Fused with step 1, which visits the eligible peers in the same order and
+  // decides each from its own earlier decisions only; and step 2's
+  // candidates are kept (the eligible peers whose test does not fail
+  // whatever the count: score low, not picked by step 1), in the same order.
+  PeerIndex* const low_score_candidates = indices.get() + n;
+  const bool starved = opts.starved;  // a local: the byte stores below may alias opts
+  size_t low_score_candidate_count = 0;
+  for (size_t rank = 0; rank < n; rank++) {
+    const PeerIndex index = sorted_peers[rank];
+    Peer& peer = connected_peers[index];
     // Peers with duties are not eligible for pruning
-    if (duties_by_peer[index] > 0) {
+    if (peer.duties > 0) {
       continue;
     }
 
     // Peers far ahead when we're starved for data are not eligible for pruning
-    if (opts.starved && peer.status_score == StatusScore::FAR_AHEAD) {
+    if (starved && peer.status_score == StatusScore::FAR_AHEAD) {
       continue;
     }
 
@@ -604,32 +1015,20 @@ bool prune_excess_peers(const std::vector<Peer>& connected_peers, const DutiesBy
       }
     }
 
-    peers_eligible_for_pruning.push_back(index);
-  }
-
-  // Which reason's array holds each peer's id, for `xs.includes(peer.id)`.
-  enum : uint8_t { kNoLongLivedSubnet = 1, kLowScore = 2, kTooGrouped = 4 };
-  std::vector<uint8_t> disconnected_for(connected_peers.size(), 0);
-
-  int64_t peers_to_disconnect_count = 0;
-  std::vector<PeerIdStr> no_long_lived_subnet_peers_to_disconnect;
-
-  // if we're starved for data, prune additional peers. A double, as in JS.
-  const double peers_to_disconnect_target =
-      static_cast<double>(connected_peer_count - target_peers) +
-      (opts.starved ? static_cast<double>(target_peers) * opts.starvation_prune_ratio : 0.0);
-  auto below_target = [&] { return static_cast<double>(peers_to_disconnect_count) < peers_to_disconnect_target; };
-
-  // 1. Lodestar prefers disconnecting peers that does not have long lived subnets
-  // See https://github.com/ChainSafe/lodestar/issues/3940
-  // peers with low score will be disconnected through heartbeat in the end
-  for (PeerIndex index : peers_eligible_for_pruning) {
-    const Peer& peer = connected_peers[index];
+    // peersEligibleForPruning.push(peer), then:
+    // 1. Lodestar prefers disconnecting peers that does not have long lived subnets
+    // See https://github.com/ChainSafe/lodestar/issues/3940
+    // peers with low score will be disconnected through heartbeat in the end
     const bool has_long_lived_subnet = peer.attnet_count > 0 || peer.syncnet_count > 0;
     if (!has_long_lived_subnet && below_target()) {
       no_long_lived_subnet_peers_to_disconnect.push_back(peer.info->id);
-      disconnected_for[index] |= kNoLongLivedSubnet;
+      peer.disconnected_for |= kNoLongLivedSubnet;
       peers_to_disconnect_count++;
+    }
+    // 2.'s test without below_target()
+    if (peer.score < kLowScoreToPruneIfTooManyPeers &&
+        (peer.disconnected_for & kNoLongLivedSubnet) == 0) {  // !noLongLivedSubnetPeersToDisconnect.includes(peer.id)
+      low_score_candidates[low_score_candidate_count++] = index;
     }
   }
   peers_to_disconnect.set(ExcessPeerDisconnectReason::NO_LONG_LIVED_SUBNET,
@@ -637,12 +1036,11 @@ bool prune_excess_peers(const std::vector<Peer>& connected_peers, const DutiesBy
 
   // 2. Disconnect peers that have score < LOW_SCORE_TO_PRUNE_IF_TOO_MANY_PEERS
   std::vector<PeerIdStr> bad_score_peers_to_disconnect;
-  for (PeerIndex index : peers_eligible_for_pruning) {
-    const Peer& peer = connected_peers[index];
-    if (peer.score < kLowScoreToPruneIfTooManyPeers && below_target() &&
-        (disconnected_for[index] & kNoLongLivedSubnet) == 0) {  // !noLongLivedSubnetPeersToDisconnect.includes(peer.id)
+  for (size_t k = 0; k < low_score_candidate_count; k++) {
+    Peer& peer = connected_peers[low_score_candidates[k]];
+    if (below_target()) {
       bad_score_peers_to_disconnect.push_back(peer.info->id);
-      disconnected_for[index] |= kLowScore;
+      peer.disconnected_for |= kLowScore;
       peers_to_disconnect_count++;
     }
   }
@@ -658,12 +1056,7 @@ bool prune_excess_peers(const std::vector<Peer>& connected_peers, const DutiesBy
 
     // populate the above variables
     // (skip: noLongLivedSubnetPeersToDisconnect.includes(peer.id) || badScorePeersToDisconnect.includes(peer.id))
-    subnet_to_peers.populate(connected_peers, [&](PeerIndex index) { return disconnected_for[index] != 0; });
-    for (PeerIndex index = 0; index < connected_peers.size(); index++) {
-      if (disconnected_for[index] != 0) continue;
-      for_each_bit(connected_peers[index].syncnets,
-                   [&](SubnetId subnet) { sync_committee_peer_count[static_cast<size_t>(subnet)]++; });
-    }
+    subnet_to_peers.populate(connected_peers, sync_committee_peer_count);
 
     while (below_target()) {
       const std::optional<SubnetId> max_peers_subnet = subnet_to_peers.find_max_peers_subnet(target_subnet_peers);
@@ -682,13 +1075,13 @@ bool prune_excess_peers(const std::vector<Peer>& connected_peers, const DutiesBy
       // otherwise all peers on this subnet should not be removed.
       // In this case, we remove all peers from the pruning logic and try another subnet.
       if (removed_peer.has_value()) {
-        const Peer& removed = connected_peers[*removed_peer];
+        Peer& removed = connected_peers[*removed_peer];
         // recalculate variables
         subnet_to_peers.remove_peer(removed, *removed_peer);
         decrease_sync_committee_peer_count(sync_committee_peer_count, removed.syncnets);
 
         too_grouped_peers_to_disconnect.push_back(removed.info->id);
-        disconnected_for[*removed_peer] |= kTooGrouped;
+        removed.disconnected_for |= kTooGrouped;
         peers_to_disconnect_count++;
       } else {
         // no peer to remove from the maxPeersSubnet
@@ -706,15 +1099,16 @@ bool prune_excess_peers(const std::vector<Peer>& connected_peers, const DutiesBy
     // otherwise we'll not able to accept new peer connection to consider better peers
     // see https://github.com/ChainSafe/lodestar/issues/5198
     std::vector<PeerIdStr> remaining_peers_to_disconnect;
-    for (PeerIndex index : sorted_peers) {
+    for (size_t rank = 0; rank < n; rank++) {
       if (!below_target()) {  // peersToDisconnectCount >= peersToDisconnectTarget
         break;
       }
+      const Peer& peer = connected_peers[sorted_peers[rank]];
       // noLongLived...includes(id) || badScore...includes(id) || tooGrouped...includes(id)
-      if (disconnected_for[index] != 0) {
+      if (peer.disconnected_for != 0) {
         continue;
       }
-      remaining_peers_to_disconnect.push_back(connected_peers[index].info->id);
+      remaining_peers_to_disconnect.push_back(peer.info->id);
       peers_to_disconnect_count++;
     }
 
@@ -745,31 +1139,33 @@ std::optional<PrioritizePeersResult> prioritize_peers(const std::vector<Connecte
   const int64_t target_peers = opts.target_peers;
   const int64_t max_peers = opts.max_peers;
   const size_t draws_before = random.used();
+  const size_t n = connected_peers_info.size();
+  assert(n <= UINT32_MAX);  // PeerIndex
 
   PrioritizePeersResult result;
 
-  // Pre-compute trueBitIndexes for re-use below. Set null subnets Maps to default zero value
-  std::vector<Peer> connected_peers;
-  connected_peers.reserve(connected_peers_info.size());
-  for (const ConnectedPeerInfo& peer : connected_peers_info) {
-    const uint64_t attnets = peer.attnets.has_value() ? peer.attnets->to_ullong() : 0;
-    const uint64_t syncnets = peer.syncnets.has_value() ? peer.syncnets->to_ullong() : 0;
-    connected_peers.push_back(Peer{
-        .info = &peer,
-        .attnets = attnets,
-        .syncnets = syncnets,
-        .attnet_count = bit_count(attnets),
-        .syncnet_count = bit_count(syncnets),
-        .status_score = compute_status_score(opts.status, peer.status, opts),
-        .outbound = peer.direction == Direction::kOutbound,
-        .score = peer.score,
-    });
-  }
+  // Pre-compute trueBitIndexes for re-use below, with requestSubnetPeers'
+  // counts (see build_peers).
+  SubnetDuties<kAttestationSubnetCount> attnet_duties(active_attnets);
+  SubnetDuties<kSyncCommitteeSubnetCount> syncnet_duties(active_syncnets);
+  const size_t group_count = static_cast<size_t>(std::max<int64_t>(config.number_of_custody_groups, 0));
+  std::optional<GroupCounts> group_counts;
+  if (sampling_groups.has_value()) group_counts.emplace(group_count);
+  const std::unique_ptr<Peer[]> peers(new Peer[n]);  // uninitialized: build_peers writes every field
+  // sortPeersToPrune's key buckets, filled with the peers when pruning will run.
+  const bool will_prune = static_cast<int64_t>(n) > target_peers;
+  std::optional<KeyBuckets> buckets;
+  if (will_prune) buckets.emplace();
+  const std::unique_ptr<uint16_t[]> key_of(will_prune ? new uint16_t[n] : nullptr);  // uninitialized: built
+  const BuiltPeers built = build_peers(connected_peers_info, opts, attnet_duties, syncnet_duties,
+                                       group_counts.has_value() ? &*group_counts : nullptr, peers.get(),
+                                       buckets.has_value() ? &*buckets : nullptr, key_of.get());
+  const std::span<Peer> connected_peers(peers.get(), n);
 
-  RequestSubnetPeersResult requested =
-      request_subnet_peers(connected_peers, active_attnets, active_syncnets, sampling_groups, opts, config);
+  request_subnet_peers(attnet_duties, syncnet_duties, group_counts.has_value() ? &*group_counts : nullptr,
+                       active_attnets, active_syncnets, sampling_groups, opts, group_count, result);
 
-  const auto connected_peer_count = static_cast<int64_t>(connected_peers.size());
+  const auto connected_peer_count = static_cast<int64_t>(n);
 
   if (connected_peer_count < target_peers) {
     // Need more peers. Overshoot a little since the success rate of outgoing
@@ -777,15 +1173,14 @@ std::optional<PrioritizePeersResult> prioritize_peers(const std::vector<Connecte
     result.peers_to_connect = std::min(kPeersToConnectOvershootFactor * (target_peers - connected_peer_count),
                                        max_peers - connected_peer_count);
   } else if (connected_peer_count > target_peers) {
-    if (!prune_excess_peers(connected_peers, requested.duties_by_peer, active_attnets, result.peers_to_disconnect, opts,
-                            random)) {
+    assert(will_prune);
+    if (!prune_excess_peers(connected_peers, built.outbound_peers, built.integer_keys,
+                            built.bucketed ? &*buckets : nullptr, key_of.get(), active_attnets,
+                            result.peers_to_disconnect, opts, random)) {
       return std::nullopt;
     }
   }
 
-  result.attnet_queries = std::move(requested.attnet_queries);
-  result.syncnet_queries = std::move(requested.syncnet_queries);
-  result.custody_group_queries = std::move(requested.custody_group_queries);
   result.random_draws_used = random.used() - draws_before;
   return result;
 }
@@ -794,18 +1189,28 @@ std::optional<std::vector<size_t>> sort_peers_to_prune(const std::vector<PeerInf
                                                        const std::vector<int64_t>& duties_by_peer,
                                                        RandomDraws& random) {
   assert(duties_by_peer.size() == connected_peers.size());
-  std::vector<PruneKey> keys(connected_peers.size());
-  for (PeerIndex i = 0; i < connected_peers.size(); i++) {
+  const size_t n = connected_peers.size();
+  auto prune_key = [&](PeerIndex i) {
     const PeerInfo& p = connected_peers[i];
-    keys[i] = PruneKey{
+    return PruneKey{
         .dutied_subnets = duties_by_peer[i],
         .status_score = static_cast<int>(p.status_score),
         .long_lived_subnets =
             static_cast<int64_t>(p.attnets_true_bit_indices.size() + p.syncnets_true_bit_indices.size()),
         .score = p.score,
     };
-  }
-  return sort_keys_to_prune(keys, random);
+  };
+  const std::unique_ptr<PruneItem[]> items(new PruneItem[n]);
+  const bool integer_keys = make_prune_items(n, prune_key, items.get());
+  const std::unique_ptr<KeyBuckets> buckets(new KeyBuckets());
+  const std::unique_ptr<uint16_t[]> key_of(new uint16_t[n]);
+  const bool bucketed = integer_keys && buckets->assign(items.get(), n, key_of.get());
+  const std::unique_ptr<PeerIndex[]> order(new PeerIndex[n]);
+  const bool sorted = sort_peers_by_keys(
+      n, integer_keys, bucketed ? buckets.get() : nullptr, key_of.get(), [&](PeerIndex i) { return items[i]; },
+      [&](PeerIndex a, PeerIndex b) { return compare_prune_keys(prune_key(a), prune_key(b)); }, random, order.get());
+  if (!sorted) return std::nullopt;
+  return std::vector<size_t>(order.get(), order.get() + n);
 }
 
 }  // namespace peers

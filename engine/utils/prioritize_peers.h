@@ -137,7 +137,8 @@ struct PrioritizePeersResult {
 // Precondition: the peer ids are distinct (heartbeat takes them from the keys
 // of libp2p's connection map). TS tests `ids.includes(peer.id)` by PeerId
 // identity; with distinct ids that is "this PeerInfo was picked", which is how
-// the port evaluates it.
+// the port evaluates it. Fewer than 2^32 peers (asserted; peer indices are
+// 32-bit inside).
 std::optional<PrioritizePeersResult> prioritize_peers(const std::vector<ConnectedPeerInfo>& connected_peers_info,
                                                       const std::vector<RequestedSubnet>& active_attnets,
                                                       const std::vector<RequestedSubnet>& active_syncnets,

@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -722,6 +723,40 @@ TEST_CASE("prioritize_peers and the line-by-line port run out of draws alike", "
     REQUIRE(fast.has_value() == ref.has_value());
     if (fast.has_value()) REQUIRE(encode(*fast).dump() == encode(*ref).dump());
     REQUIRE(fast_random.error() == reference_random.error());
+  }
+}
+
+TEST_CASE("prioritize_peers and the line-by-line port treat invalid draws alike", "[prioritize_peers][differential]") {
+  // Draws outside [0, 1) (and -0, which is inside) at random places: the
+  // shuffle checks them all before its first swap, the port one per swap;
+  // both must fail (or not) alike and leave `random` alike.
+  std::mt19937_64 rng(20261203);
+  const std::vector<double> specials = {-0.0,
+                                        1.0,
+                                        -0.5,
+                                        1.5,
+                                        std::numeric_limits<double>::infinity(),
+                                        -std::numeric_limits<double>::infinity(),
+                                        std::numeric_limits<double>::quiet_NaN(),
+                                        -std::numeric_limits<double>::quiet_NaN(),
+                                        std::nextafter(1.0, 0.0),
+                                        std::numeric_limits<double>::denorm_min(),
+                                        -std::numeric_limits<double>::denorm_min()};
+  for (size_t it = 0; it < 600; it++) {
+    Input in = random_input(rng, 1 + rng() % 60, it);
+    in.draws.resize(rng() % (in.peers.size() + 3));
+    const size_t injected = in.draws.empty() ? 0 : 1 + rng() % 3;
+    for (size_t k = 0; k < injected; k++) in.draws[rng() % in.draws.size()] = specials[rng() % specials.size()];
+    RandomDraws fast_random(in.draws);
+    RandomDraws reference_random(in.draws);
+    const auto fast = prioritize_peers(in.peers, in.active_attnets, in.active_syncnets, in.sampling_groups, in.opts,
+                                       in.config, fast_random);
+    const auto ref = reference::prioritize_peers(in.peers, in.active_attnets, in.active_syncnets, in.sampling_groups,
+                                                 in.opts, in.config, reference_random);
+    REQUIRE(fast.has_value() == ref.has_value());
+    if (fast.has_value()) REQUIRE(encode(*fast).dump() == encode(*ref).dump());
+    REQUIRE(fast_random.error() == reference_random.error());
+    REQUIRE(fast_random.used() == reference_random.used());
   }
 }
 

@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
@@ -180,6 +181,58 @@ TEST_CASE("shuffle consumes n-1 draws from the top index down", "[prioritize_pee
     RandomDraws r(many);
     REQUIRE(shuffle(values, r).has_value());
     CHECK(r.used() == (n == 0 ? 0 : n - 1));
+  }
+}
+
+// The shuffle loop as the TS runs it, one checked draw per swap: the oracle
+// for shuffle_in_place, which checks all of its draws before the first swap.
+bool shuffle_one_draw_at_a_time(std::vector<int>& out, RandomDraws& random) {
+  for (int64_t i = static_cast<int64_t>(out.size()) - 1; i > 0; i--) {
+    const std::optional<double> r = random.next();
+    if (!r.has_value()) return false;
+    const auto j = static_cast<int64_t>(std::floor(*r * static_cast<double>(i + 1)));
+    std::swap(out[static_cast<size_t>(i)], out[static_cast<size_t>(j)]);
+  }
+  return true;
+}
+
+TEST_CASE("shuffle uses, fails and leaves its draws as one next() per swap does", "[prioritize_peers][shuffle]") {
+  std::mt19937_64 rng(20261203);
+  const std::vector<double> specials = {-0.0,
+                                        1.0,
+                                        -0.5,
+                                        2.0,
+                                        std::numeric_limits<double>::infinity(),
+                                        -std::numeric_limits<double>::infinity(),
+                                        std::numeric_limits<double>::quiet_NaN(),
+                                        -std::numeric_limits<double>::quiet_NaN(),
+                                        std::nextafter(1.0, 0.0),
+                                        std::numeric_limits<double>::denorm_min(),
+                                        -std::numeric_limits<double>::denorm_min()};
+  for (size_t it = 0; it < 20000; it++) {
+    const size_t n = rng() % 40;
+    std::vector<int> values(n);
+    for (size_t i = 0; i < n; i++) values[i] = static_cast<int>(i);
+    std::vector<double> draws(rng() % (n + 4));
+    for (double& d : draws) d = std::uniform_real_distribution<double>(0, 1)(rng);
+    const size_t injected = draws.empty() || rng() % 3 == 0 ? 0 : 1 + rng() % 3;
+    for (size_t k = 0; k < injected; k++) draws[rng() % draws.size()] = specials[rng() % specials.size()];
+    RandomDraws fast(draws);
+    RandomDraws slow(draws);
+    // Sometimes a draw or two taken before (an earlier failure is sticky).
+    for (size_t k = rng() % 4 == 0 ? rng() % 3 : 0; k > 0; k--) {
+      REQUIRE(fast.next().has_value() == slow.next().has_value());
+    }
+    // Twice: after a failure, the second shuffle must fail alike too.
+    for (int round = 0; round < 2; round++) {
+      std::vector<int> expected = values;
+      const bool ok = shuffle_one_draw_at_a_time(expected, slow);
+      const std::optional<std::vector<int>> shuffled = shuffle(values, fast);
+      REQUIRE(shuffled.has_value() == ok);
+      if (ok) REQUIRE(*shuffled == expected);
+      REQUIRE(fast.used() == slow.used());
+      REQUIRE(fast.error() == slow.error());
+    }
   }
 }
 
