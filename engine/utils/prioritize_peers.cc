@@ -419,7 +419,13 @@ struct BuiltPeers {
   bool integer_keys = true;  // every peer's prune key is in PruneItem's ranges
   bool bucketed = true;      // and key_of holds every peer's bucket
 };
-__attribute__((target_clones("popcnt", "default"))) BuiltPeers build_peers(
+// x86-64 only: target_clones("popcnt") names an x86 feature.
+#if defined(__x86_64__)
+#define PEER_REPLAY_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
+#else
+#define PEER_REPLAY_POPCNT_CLONES
+#endif
+PEER_REPLAY_POPCNT_CLONES BuiltPeers build_peers(
     const std::vector<ConnectedPeerInfo>& connected_peers_info, const PrioritizePeersOpts& opts,
     SubnetDuties<kAttestationSubnetCount>& attnet_duties, SubnetDuties<kSyncCommitteeSubnetCount>& syncnet_duties,
     GroupCounts* group_counts, Peer* peers, KeyBuckets* buckets, uint16_t* key_of) {
