@@ -1068,8 +1068,7 @@ Action* PeerManager::call_module(ActionKind kind, const PeerIdStr& peer, Pending
   const int64_t req = next_req_++;
   pending.kind = kind;
   pending.peer = peer;
-  assert(!pending_.contains(req));
-  pending_.set(req, std::move(pending));
+  pending_.append(req, std::move(pending));
   Action& action = emit(kind, peer);
   action.req = req;
   return &action;

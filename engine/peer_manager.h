@@ -49,6 +49,7 @@
 #include "engine/ordered_map.h"
 #include "engine/peers_data.h"
 #include "engine/score/store.h"
+#include "engine/sequential_map.h"
 #include "engine/status.h"
 #include "engine/types.h"
 #include "engine/utils/prioritize_peers.h"
@@ -290,7 +291,7 @@ class PeerManager {
 
   // Pending awaited calls, by req. Inserted in req order and never
   // re-inserted, so iteration (digest, timers) is in ascending req order.
-  OrderedMap<int64_t, PendingRequest> pending_;
+  SequentialMap<PendingRequest> pending_;  // by req; reqs only grow (next_req_)
   std::deque<Microtask> microtasks_;
 
   // Timers: -1 when not armed.

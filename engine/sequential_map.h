@@ -1,0 +1,157 @@
+// SequentialMap: an insertion-ordered map whose keys only grow, such as the
+// request ids the engine hands out (1, 2, 3 ...).
+//
+// Why not OrderedMap: when every new key is larger than all earlier ones,
+// insertion order is key order, so the entries sit in a vector sorted by key
+// and a lookup is a binary search; there is no hash index to build, probe,
+// grow and rebuild on compaction. The pending-request table takes one insert
+// and one erase per request, a few hundred thousand on a testnet-like trace,
+// and OrderedMap's index was most of their cost.
+//
+// Semantics are OrderedMap's for this use: iteration in insertion order,
+// erase leaves a tombstone that iteration skips, tombstones are compacted
+// away on an insertion once they outnumber the live entries (by moving, in
+// place). Pointers and references to values stay valid until the next
+// insertion. Bounded by its owner (the engine refuses a request beyond
+// kMaxPendingRequests).
+#ifndef PEER_REPLAY_ENGINE_SEQUENTIAL_MAP_H_
+#define PEER_REPLAY_ENGINE_SEQUENTIAL_MAP_H_
+
+#include <algorithm>
+#include <cassert>
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace peers {
+
+template <typename V>
+class SequentialMap {
+ public:
+  using value_type = std::pair<const int64_t, V>;
+  static constexpr size_t kMinCompaction = 32;
+
+  template <bool kConst>
+  class Iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = SequentialMap::value_type;
+    using difference_type = std::ptrdiff_t;
+    using Map = std::conditional_t<kConst, const SequentialMap, SequentialMap>;
+    using reference = std::conditional_t<kConst, const value_type&, value_type&>;
+    using pointer = std::conditional_t<kConst, const value_type*, value_type*>;
+
+    Iterator() = default;
+    Iterator(Map* map, size_t slot) : map_(map), slot_(slot) { skip_tombstones(); }
+    reference operator*() const {
+      assert(map_ != nullptr && slot_ < map_->slots_.size() && map_->slots_[slot_].has_value());
+      return *map_->slots_[slot_];
+    }
+    pointer operator->() const { return &**this; }
+    Iterator& operator++() {
+      slot_++;
+      skip_tombstones();
+      return *this;
+    }
+    bool operator==(const Iterator& other) const { return map_ == other.map_ && position() == other.position(); }
+
+   private:
+    size_t position() const { return slot_ >= map_->slots_.size() ? SIZE_MAX : slot_; }
+    void skip_tombstones() {
+      while (slot_ < map_->slots_.size() && !map_->slots_[slot_].has_value()) slot_++;
+    }
+    Map* map_ = nullptr;
+    size_t slot_ = 0;
+  };
+  using iterator = Iterator<false>;
+  using const_iterator = Iterator<true>;
+
+  size_t size() const { return live_; }
+  bool empty() const { return live_ == 0; }
+  bool contains(int64_t key) const { return lookup(key) != kNone; }
+
+  // Map.prototype.get: nullptr when absent.
+  V* find(int64_t key) {
+    const size_t slot = lookup(key);
+    return slot == kNone ? nullptr : &slots_[slot]->second;
+  }
+  const V* find(int64_t key) const {
+    const size_t slot = lookup(key);
+    return slot == kNone ? nullptr : &slots_[slot]->second;
+  }
+
+  // Map.prototype.set for a key larger than every key inserted before.
+  V& append(int64_t key, V value) {
+    assert(!ever_inserted_ || key > max_key_);
+    if (tombstones_ >= kMinCompaction && tombstones_ > live_) compact();
+    keys_.push_back(key);
+    slots_.emplace_back(std::in_place, key, std::move(value));
+    max_key_ = key;
+    ever_inserted_ = true;
+    live_++;
+    assert(live_ + tombstones_ == slots_.size() && keys_.size() == slots_.size());
+    return slots_.back()->second;
+  }
+
+  // Map.prototype.delete: true when the key was present.
+  bool erase(int64_t key) {
+    const size_t slot = lookup(key);
+    if (slot == kNone) return false;
+    slots_[slot].reset();
+    live_--;
+    tombstones_++;
+    return true;
+  }
+
+  iterator begin() { return iterator(this, 0); }
+  iterator end() { return iterator(this, SIZE_MAX); }
+  const_iterator begin() const { return const_iterator(this, 0); }
+  const_iterator end() const { return const_iterator(this, SIZE_MAX); }
+
+  // Number of slots including tombstones: exposed for tests of compaction.
+  size_t slot_count() const { return slots_.size(); }
+
+ private:
+  static constexpr size_t kNone = SIZE_MAX;
+
+  // The key's slot, or kNone. keys_ is sorted (keys only grow) and keeps the
+  // keys of tombstones until compaction.
+  size_t lookup(int64_t key) const {
+    const auto it = std::lower_bound(keys_.begin(), keys_.end(), key);
+    if (it == keys_.end() || *it != key) return kNone;
+    const auto slot = static_cast<size_t>(it - keys_.begin());
+    return slots_[slot].has_value() ? slot : kNone;
+  }
+
+  // In place, keeping the vectors' capacity.
+  void compact() {
+    size_t out = 0;
+    for (size_t slot = 0; slot < slots_.size(); slot++) {
+      if (!slots_[slot].has_value()) continue;
+      if (out != slot) {
+        slots_[out].emplace(std::move(*slots_[slot]));
+        slots_[slot].reset();
+        keys_[out] = keys_[slot];
+      }
+      out++;
+    }
+    assert(out == live_);
+    slots_.resize(out);
+    keys_.resize(out);
+    tombstones_ = 0;
+  }
+
+  std::vector<int64_t> keys_;  // keys_[i]: the key of slots_[i] (kept for tombstones too), ascending
+  std::vector<std::optional<value_type>> slots_;
+  size_t live_ = 0;
+  size_t tombstones_ = 0;
+  int64_t max_key_ = 0;  // the largest key ever inserted (erased or compacted away or not)
+  bool ever_inserted_ = false;
+};
+
+}  // namespace peers
+
+#endif  // PEER_REPLAY_ENGINE_SEQUENTIAL_MAP_H_
