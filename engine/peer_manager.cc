@@ -485,9 +485,10 @@ void PeerManager::run_continuation(int64_t /*req*/, const PendingRequest& pendin
 std::vector<PeerIdStr> PeerManager::get_connected_peer_ids() const {
   // getConnectedPeerIds(libp2p): peers with at least one "open" connection.
   std::vector<PeerIdStr> peer_ids;
+  peer_ids.reserve(connections_.size());
   for (const auto& [peer, conns] : connections_) {
     for (const Connection& c : conns) {
-      if (c.status == "open") {
+      if (c.is_open()) {
         peer_ids.push_back(c.remote_peer);
         break;
       }
@@ -499,7 +500,7 @@ std::vector<PeerIdStr> PeerManager::get_connected_peer_ids() const {
 bool PeerManager::has_some_connected_peer() const {
   for (const auto& [peer, conns] : connections_) {
     for (const Connection& c : conns) {
-      if (c.status == "open") return true;
+      if (c.is_open()) return true;
     }
   }
   return false;
@@ -944,7 +945,7 @@ bool PeerManager::track_libp2p_connection(const Connection& connection, bool ove
                                           bool trigger_handshake_now) {
   const PeerIdStr& remote_peer_str = connection.remote_peer;
 
-  if (connection.status != "open") {
+  if (!connection.is_open()) {
     return false;
   }
 
@@ -1007,7 +1008,7 @@ void PeerManager::on_libp2p_peer_disconnect(const Connection& connection) {
   size_t open_connections = 0;
   if (remaining != nullptr) {
     for (const Connection& c : *remaining) {
-      if (c.status == "open") open_connections++;
+      if (c.is_open()) open_connections++;
     }
   }
   if (open_connections > 0) {
@@ -1037,7 +1038,7 @@ void PeerManager::disconnect(const PeerIdStr& peer, Continuation continuation, G
 }
 
 void PeerManager::identify_peer(const PeerIdStr& peer_id_str, const Connection* connection) {
-  if (connection == nullptr || connection->status != "open") {
+  if (connection == nullptr || !connection->is_open()) {
     return;
   }
   PendingRequest pending;

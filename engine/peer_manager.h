@@ -34,6 +34,7 @@
 #define PEER_REPLAY_ENGINE_PEER_MANAGER_H_
 
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <memory>
@@ -110,6 +111,10 @@ struct Connection {
   UnixMs open_ms = 0;  // timeline.open
   std::optional<NodeId> node_id;  // computeNodeId(remotePeer), as the trace gives it
   std::string key_type = "secp256k1";
+
+  // status === "open". A 4-byte compare of known length, inlined: the
+  // heartbeat asks it of every connection of every peer.
+  bool is_open() const { return status.size() == 4 && std::memcmp(status.data(), "open", 4) == 0; }
 };
 
 // A timer the engine has armed, with the time it is next due.
