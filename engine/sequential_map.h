@@ -118,8 +118,18 @@ class SequentialMap {
   static constexpr size_t kNone = SIZE_MAX;
 
   // The key's slot, or kNone. keys_ is sorted (keys only grow) and keeps the
-  // keys of tombstones until compaction.
+  // keys of tombstones until compaction. When keys are handed out one by one
+  // (request ids), those appended since the last compaction are consecutive,
+  // so a recent key sits at its distance from the last one: that slot is
+  // tried first, then a binary search.
   size_t lookup(int64_t key) const {
+    if (keys_.empty() || key > keys_.back()) return kNone;
+    // In uint64: exact for key <= back, where int64 subtraction may overflow.
+    const uint64_t back_distance = static_cast<uint64_t>(keys_.back()) - static_cast<uint64_t>(key);
+    if (back_distance < keys_.size()) {
+      const size_t slot = keys_.size() - 1 - static_cast<size_t>(back_distance);
+      if (keys_[slot] == key) return slots_[slot].has_value() ? slot : kNone;
+    }
     const auto it = std::lower_bound(keys_.begin(), keys_.end(), key);
     if (it == keys_.end() || *it != key) return kNone;
     const auto slot = static_cast<size_t>(it - keys_.begin());

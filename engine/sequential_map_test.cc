@@ -34,6 +34,8 @@ TEST_CASE("SequentialMap: find, erase, order and compaction", "[sequential_map]"
   CHECK(*map.find(500) == 5000);
   CHECK(map.find(0) == nullptr);
   CHECK(map.find(1001) == nullptr);
+  CHECK(map.find(INT64_MIN) == nullptr);
+  CHECK(map.find(INT64_MAX) == nullptr);
   for (int64_t key = 1; key <= 990; key++) CHECK(map.erase(key));
   CHECK(!map.erase(5));  // already erased
   CHECK(map.find(5) == nullptr);
