@@ -91,19 +91,6 @@ std::vector<CustodyIndex> get_custody_groups(const ChainConfig& config, const No
   return custody_groups;
 }
 
-void append_columns_for_custody_group(const ChainConfig& config, CustodyIndex custody_index,
-                                      std::vector<ColumnIndex>* out) {
-  // if (custodyIndex >= config.NUMBER_OF_CUSTODY_GROUPS) throw Error(...)
-  assert(static_cast<int64_t>(custody_index) < config.number_of_custody_groups);
-  assert(config.number_of_columns > 0);
-  // Number(NUMBER_OF_COLUMNS / config.NUMBER_OF_CUSTODY_GROUPS): a double.
-  const double columns_per_custody_group =
-      static_cast<double>(config.number_of_columns) / static_cast<double>(config.number_of_custody_groups);
-  for (int64_t i = 0; static_cast<double>(i) < columns_per_custody_group; i++) {
-    out->push_back(static_cast<ColumnIndex>(config.number_of_custody_groups * i + custody_index));
-  }
-}
-
 std::vector<ColumnIndex> compute_columns_for_custody_group(const ChainConfig& config, CustodyIndex custody_index) {
   std::vector<ColumnIndex> column_indexes;
   append_columns_for_custody_group(config, custody_index, &column_indexes);

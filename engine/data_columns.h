@@ -8,6 +8,7 @@
 #ifndef PEER_REPLAY_ENGINE_DATA_COLUMNS_H_
 #define PEER_REPLAY_ENGINE_DATA_COLUMNS_H_
 
+#include <cassert>
 #include <cstdint>
 #include <vector>
 
@@ -39,8 +40,20 @@ std::vector<ColumnIndex> compute_columns_for_custody_group(const ChainConfig& co
 // The same columns appended to *out, without a vector per group (callers that
 // concatenate several groups and sort the whole, as getDataColumns does).
 // Same precondition (asserted here, for every caller).
-void append_columns_for_custody_group(const ChainConfig& config, CustodyIndex custody_index,
-                                      std::vector<ColumnIndex>* out);
+// Inline: on_status calls it for every custody group of every peer it
+// statuses.
+inline void append_columns_for_custody_group(const ChainConfig& config, CustodyIndex custody_index,
+                                             std::vector<ColumnIndex>* out) {
+  // if (custodyIndex >= config.NUMBER_OF_CUSTODY_GROUPS) throw Error(...)
+  assert(static_cast<int64_t>(custody_index) < config.number_of_custody_groups);
+  assert(config.number_of_columns > 0);
+  // Number(NUMBER_OF_COLUMNS / config.NUMBER_OF_CUSTODY_GROUPS): a double.
+  const double columns_per_custody_group =
+      static_cast<double>(config.number_of_columns) / static_cast<double>(config.number_of_custody_groups);
+  for (int64_t i = 0; static_cast<double>(i) < columns_per_custody_group; i++) {
+    out->push_back(static_cast<ColumnIndex>(config.number_of_custody_groups * i + custody_index));
+  }
+}
 
 // getDataColumns(config, nodeId, custodyGroupCount): the columns of every
 // custody group, sorted ascending. Same precondition as get_custody_groups.
