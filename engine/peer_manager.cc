@@ -434,9 +434,11 @@ void PeerManager::run_continuation(int64_t /*req*/, const PendingRequest& pendin
     case Continuation::kRequestPing: {
       // requestPing: this.onPing(peer, await this.reqResp.sendPing(peer));
       if (outcome.is_error) return;  // catch: log only
-      on_ping(peer, outcome.value->seq_number);
-      // If peer replies a PING request also update lastReceivedMsg
+      // One lookup for both: onPing only requests metadata, which leaves
+      // connectedPeers (and this pointer) as they are.
       PeerData* peer_data = peers_data_.connected_peers.find(peer);
+      on_ping(peer, peer_data, outcome.value->seq_number);
+      // If peer replies a PING request also update lastReceivedMsg
       if (peer_data != nullptr) peer_data->last_received_msg_unix_ts_ms = now_ms_;
       return;
     }
@@ -550,7 +552,7 @@ void PeerManager::on_request(const PeerIdStr& peer, const Event& event) {
   }
 
   if (event.method == "ping") {
-    on_ping(peer, event.body_uint);
+    on_ping(peer, peer_data, event.body_uint);
   } else if (event.method == "goodbye") {
     on_goodbye(peer, event.body_uint);
   } else if (event.method == "status") {
@@ -563,8 +565,11 @@ void PeerManager::on_request(const PeerIdStr& peer, const Event& event) {
 }
 
 void PeerManager::on_ping(const PeerIdStr& peer, uint64_t seq_number) {
+  on_ping(peer, peers_data_.connected_peers.find(peer), seq_number);
+}
+
+void PeerManager::on_ping(const PeerIdStr& peer, const PeerData* peer_data, uint64_t seq_number) {
   // if the sequence number is unknown update the peer's metadata
-  const PeerData* peer_data = peers_data_.connected_peers.find(peer);
   const PeerMetadata* metadata = peer_data != nullptr && peer_data->metadata.has_value() ? &*peer_data->metadata : nullptr;
   if (metadata == nullptr || metadata->seq_number < seq_number) {
     request_metadata(peer);
