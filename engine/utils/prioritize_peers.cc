@@ -593,19 +593,29 @@ class SubnetToPeers {
   void populate(std::span<const Peer> connected_peers, SyncCommitteePeerCount& sync_committee_peer_count) {
     position_.fill(kAbsent);
     std::array<uint32_t, kAttestationSubnetCount> count{};
-    uint64_t seen = 0;  // subnets pushed onto so far
-    for (const Peer& peer : connected_peers) {
-      if (peer.disconnected_for != 0) continue;
-      // A Map key is created by its first push: this peer's subnets not
-      // pushed onto before, in push order (lowest first).
-      for_each_bit(peer.attnets & ~seen, [&](SubnetId subnet) {
-        position_[static_cast<size_t>(subnet)] = static_cast<uint8_t>(key_count_);
-        subnet_at_[key_count_++] = subnet;
-      });
-      seen |= peer.attnets;
+    auto count_peer = [&](const Peer& peer) {
       for_each_bit(peer.attnets, [&](SubnetId subnet) { count[static_cast<size_t>(subnet)]++; });
       for_each_bit(peer.syncnets,
                    [&](SubnetId subnet) { sync_committee_peer_count[static_cast<size_t>(subnet)]++; });
+    };
+    uint64_t seen = 0;  // subnets pushed onto so far
+    const Peer* next = connected_peers.data();
+    const Peer* const end = next + connected_peers.size();
+    // Once every subnet has been pushed onto (usual with many peers), no
+    // later push creates a key: the rest of the peers are only counted.
+    for (; next != end && seen != ~uint64_t{0}; next++) {
+      if (next->disconnected_for != 0) continue;
+      // A Map key is created by its first push: this peer's subnets not
+      // pushed onto before, in push order (lowest first).
+      for_each_bit(next->attnets & ~seen, [&](SubnetId subnet) {
+        position_[static_cast<size_t>(subnet)] = static_cast<uint8_t>(key_count_);
+        subnet_at_[key_count_++] = subnet;
+      });
+      seen |= next->attnets;
+      count_peer(*next);
+    }
+    for (; next != end; next++) {
+      if (next->disconnected_for == 0) count_peer(*next);
     }
     size_t offset = 0;
     size_t max_length = 0;
