@@ -106,54 +106,57 @@ struct OrderedMapHash {
   }
 };
 
+// Iteration over a vector of slots in order, skipping the empty ones (the
+// tombstones of erased entries): OrderedMap's and SequentialMap's. An end()
+// iterator compares equal to any iterator that ran past the last slot,
+// including slots appended after end() was taken.
+template <typename Value, bool kConst>
+class SlotIterator {
+ public:
+  using iterator_category = std::forward_iterator_tag;
+  using value_type = Value;
+  using difference_type = std::ptrdiff_t;
+  using Slots = std::conditional_t<kConst, const std::vector<std::optional<Value>>, std::vector<std::optional<Value>>>;
+  using reference = std::conditional_t<kConst, const Value&, Value&>;
+  using pointer = std::conditional_t<kConst, const Value*, Value*>;
+
+  SlotIterator() = default;
+  SlotIterator(Slots* slots, size_t slot) : slots_(slots), slot_(slot) { skip_tombstones(); }
+
+  reference operator*() const {
+    assert(slots_ != nullptr && slot_ < slots_->size() && (*slots_)[slot_].has_value());
+    return *(*slots_)[slot_];
+  }
+  pointer operator->() const { return &**this; }
+  SlotIterator& operator++() {
+    slot_++;
+    skip_tombstones();
+    return *this;
+  }
+  SlotIterator operator++(int) {
+    SlotIterator copy = *this;
+    ++*this;
+    return copy;
+  }
+  bool operator==(const SlotIterator& other) const { return slots_ == other.slots_ && position() == other.position(); }
+
+ private:
+  size_t position() const { return slot_ >= slots_->size() ? SIZE_MAX : slot_; }
+  void skip_tombstones() {
+    while (slot_ < slots_->size() && !(*slots_)[slot_].has_value()) slot_++;
+  }
+  Slots* slots_ = nullptr;
+  size_t slot_ = 0;
+};
+
 template <typename K, typename V, typename Hash = OrderedMapHash<K>>
 class OrderedMap {
  public:
   using value_type = std::pair<const K, V>;
   static constexpr size_t kMinCompaction = 32;
 
-  template <bool kConst>
-  class Iterator {
-   public:
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = OrderedMap::value_type;
-    using difference_type = std::ptrdiff_t;
-    using Map = std::conditional_t<kConst, const OrderedMap, OrderedMap>;
-    using reference = std::conditional_t<kConst, const value_type&, value_type&>;
-    using pointer = std::conditional_t<kConst, const value_type*, value_type*>;
-
-    Iterator() = default;
-    Iterator(Map* map, size_t slot) : map_(map), slot_(slot) { skip_tombstones(); }
-
-    reference operator*() const {
-      assert(map_ != nullptr && slot_ < map_->slots_.size() && map_->slots_[slot_].has_value());
-      return *map_->slots_[slot_];
-    }
-    pointer operator->() const { return &**this; }
-    Iterator& operator++() {
-      slot_++;
-      skip_tombstones();
-      return *this;
-    }
-    Iterator operator++(int) {
-      Iterator copy = *this;
-      ++*this;
-      return copy;
-    }
-    // An end() iterator compares equal to any iterator that ran past the last
-    // slot, including slots appended after end() was taken.
-    bool operator==(const Iterator& other) const { return map_ == other.map_ && position() == other.position(); }
-
-   private:
-    size_t position() const { return slot_ >= map_->slots_.size() ? SIZE_MAX : slot_; }
-    void skip_tombstones() {
-      while (slot_ < map_->slots_.size() && !map_->slots_[slot_].has_value()) slot_++;
-    }
-    Map* map_ = nullptr;
-    size_t slot_ = 0;
-  };
-  using iterator = Iterator<false>;
-  using const_iterator = Iterator<true>;
+  using iterator = SlotIterator<value_type, false>;
+  using const_iterator = SlotIterator<value_type, true>;
 
   OrderedMap() = default;
   OrderedMap(const OrderedMap&) = default;
@@ -252,10 +255,10 @@ class OrderedMap {
     tombstones_ = 0;
   }
 
-  iterator begin() { return iterator(this, 0); }
-  iterator end() { return iterator(this, SIZE_MAX); }
-  const_iterator begin() const { return const_iterator(this, 0); }
-  const_iterator end() const { return const_iterator(this, SIZE_MAX); }
+  iterator begin() { return iterator(&slots_, 0); }
+  iterator end() { return iterator(&slots_, SIZE_MAX); }
+  const_iterator begin() const { return const_iterator(&slots_, 0); }
+  const_iterator end() const { return const_iterator(&slots_, SIZE_MAX); }
 
   // Keys in insertion order (Array.from(map.keys())).
   std::vector<K> keys() const {

@@ -26,6 +26,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/ordered_map.h"  // SlotIterator
+
 namespace peers {
 
 template <typename V>
@@ -34,40 +36,8 @@ class SequentialMap {
   using value_type = std::pair<const int64_t, V>;
   static constexpr size_t kMinCompaction = 32;
 
-  template <bool kConst>
-  class Iterator {
-   public:
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = SequentialMap::value_type;
-    using difference_type = std::ptrdiff_t;
-    using Map = std::conditional_t<kConst, const SequentialMap, SequentialMap>;
-    using reference = std::conditional_t<kConst, const value_type&, value_type&>;
-    using pointer = std::conditional_t<kConst, const value_type*, value_type*>;
-
-    Iterator() = default;
-    Iterator(Map* map, size_t slot) : map_(map), slot_(slot) { skip_tombstones(); }
-    reference operator*() const {
-      assert(map_ != nullptr && slot_ < map_->slots_.size() && map_->slots_[slot_].has_value());
-      return *map_->slots_[slot_];
-    }
-    pointer operator->() const { return &**this; }
-    Iterator& operator++() {
-      slot_++;
-      skip_tombstones();
-      return *this;
-    }
-    bool operator==(const Iterator& other) const { return map_ == other.map_ && position() == other.position(); }
-
-   private:
-    size_t position() const { return slot_ >= map_->slots_.size() ? SIZE_MAX : slot_; }
-    void skip_tombstones() {
-      while (slot_ < map_->slots_.size() && !map_->slots_[slot_].has_value()) slot_++;
-    }
-    Map* map_ = nullptr;
-    size_t slot_ = 0;
-  };
-  using iterator = Iterator<false>;
-  using const_iterator = Iterator<true>;
+  using iterator = SlotIterator<value_type, false>;
+  using const_iterator = SlotIterator<value_type, true>;
 
   size_t size() const { return live_; }
   bool empty() const { return live_ == 0; }
@@ -106,10 +76,10 @@ class SequentialMap {
     return true;
   }
 
-  iterator begin() { return iterator(this, 0); }
-  iterator end() { return iterator(this, SIZE_MAX); }
-  const_iterator begin() const { return const_iterator(this, 0); }
-  const_iterator end() const { return const_iterator(this, SIZE_MAX); }
+  iterator begin() { return iterator(&slots_, 0); }
+  iterator end() { return iterator(&slots_, SIZE_MAX); }
+  const_iterator begin() const { return const_iterator(&slots_, 0); }
+  const_iterator end() const { return const_iterator(&slots_, SIZE_MAX); }
 
   // Number of slots including tombstones: exposed for tests of compaction.
   size_t slot_count() const { return slots_.size(); }

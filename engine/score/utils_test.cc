@@ -19,6 +19,17 @@ namespace {
 
 constexpr UnixMs kT0 = 1'700'000'000'000;
 
+// A seeded xorshift64 stream for the random cases.
+struct XorShift64 {
+  uint64_t state;
+  uint64_t operator()() {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  }
+};
+
 TEST_CASE("score_to_state thresholds", "[score]") {
   CHECK(score_to_state(0) == ScoreState::Healthy);
   CHECK(score_to_state(-19.999) == ScoreState::Healthy);
@@ -63,13 +74,7 @@ TEST_CASE("updateGossipsubScores ignores the best negative peers only", "[score]
 // so the store's key order shows the permutation.
 TEST_CASE("updateGossipsubScores processes peers in the TS sort's order", "[score]") {
   const double tricky[] = {0.0, -0.0, 1.5, -1.5, 4.9e-324, -4.9e-324, 1e308, -1e308, INFINITY, -INFINITY, 7.25, -3};
-  uint64_t state = 0x9e3779b97f4a7c15ull;
-  auto next = [&] {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return state;
-  };
+  XorShift64 next{0x9e3779b97f4a7c15ull};
   for (int round = 0; round < 200; round++) {
     const size_t n = 1 + next() % 300;
     std::vector<std::pair<PeerIdStr, double>> scores;
@@ -104,13 +109,7 @@ TEST_CASE("updateGossipsubScores with a NaN score still updates every peer", "[s
 // the same order, with the same scores and flags.
 TEST_CASE("updateGossipsubScores matches the TS loop on stores with entries", "[score]") {
   const double tricky[] = {0.0, -0.0, -1.5, -999.75, -1000, -1000.5, -4.9e-324, 3, -3, -0.25, 1e308, -INFINITY};
-  uint64_t state = 0x2545f4914f6cdd1dull;
-  auto next = [&] {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return state;
-  };
+  XorShift64 next{0x2545f4914f6cdd1dull};
   auto reference = [](PeerRpcScoreStore& store, std::vector<std::pair<PeerIdStr, double>> scores, int64_t to_ignore,
                       UnixMs now_ms) {
     std::stable_sort(scores.begin(), scores.end(), [](const auto& a, const auto& b) { return (b.second - a.second) < 0; });

@@ -709,20 +709,28 @@ TEST_CASE("prioritize_peers equals the line-by-line port on random inputs up to 
   }
 }
 
+// Runs the port and the line-by-line original on `in`, each with its own
+// cursor over in.draws: the same result (or both none) and the cursors left
+// alike (draws used, error).
+void require_alike(const Input& in) {
+  RandomDraws fast_random(in.draws);
+  RandomDraws reference_random(in.draws);
+  const auto fast = prioritize_peers(in.peers, in.active_attnets, in.active_syncnets, in.sampling_groups, in.opts,
+                                     in.config, fast_random);
+  const auto ref = reference::prioritize_peers(in.peers, in.active_attnets, in.active_syncnets, in.sampling_groups,
+                                               in.opts, in.config, reference_random);
+  REQUIRE(fast.has_value() == ref.has_value());
+  if (fast.has_value()) REQUIRE(encode(*fast).dump() == encode(*ref).dump());
+  REQUIRE(fast_random.error() == reference_random.error());
+  REQUIRE(fast_random.used() == reference_random.used());
+}
+
 TEST_CASE("prioritize_peers and the line-by-line port run out of draws alike", "[prioritize_peers][differential]") {
   std::mt19937_64 rng(7);
   for (size_t it = 0; it < 200; it++) {
     Input in = random_input(rng, 30, it);
     in.draws.resize(rng() % 30);
-    RandomDraws fast_random(in.draws);
-    RandomDraws reference_random(in.draws);
-    const auto fast = prioritize_peers(in.peers, in.active_attnets, in.active_syncnets, in.sampling_groups, in.opts,
-                                       in.config, fast_random);
-    const auto ref = reference::prioritize_peers(in.peers, in.active_attnets, in.active_syncnets, in.sampling_groups,
-                                                 in.opts, in.config, reference_random);
-    REQUIRE(fast.has_value() == ref.has_value());
-    if (fast.has_value()) REQUIRE(encode(*fast).dump() == encode(*ref).dump());
-    REQUIRE(fast_random.error() == reference_random.error());
+    require_alike(in);
   }
 }
 
@@ -747,16 +755,7 @@ TEST_CASE("prioritize_peers and the line-by-line port treat invalid draws alike"
     in.draws.resize(rng() % (in.peers.size() + 3));
     const size_t injected = in.draws.empty() ? 0 : 1 + rng() % 3;
     for (size_t k = 0; k < injected; k++) in.draws[rng() % in.draws.size()] = specials[rng() % specials.size()];
-    RandomDraws fast_random(in.draws);
-    RandomDraws reference_random(in.draws);
-    const auto fast = prioritize_peers(in.peers, in.active_attnets, in.active_syncnets, in.sampling_groups, in.opts,
-                                       in.config, fast_random);
-    const auto ref = reference::prioritize_peers(in.peers, in.active_attnets, in.active_syncnets, in.sampling_groups,
-                                                 in.opts, in.config, reference_random);
-    REQUIRE(fast.has_value() == ref.has_value());
-    if (fast.has_value()) REQUIRE(encode(*fast).dump() == encode(*ref).dump());
-    REQUIRE(fast_random.error() == reference_random.error());
-    REQUIRE(fast_random.used() == reference_random.used());
+    require_alike(in);
   }
 }
 
