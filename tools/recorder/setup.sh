@@ -9,6 +9,13 @@
 # (the lock is checked to be unchanged afterwards).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
+# One install at a time: ctest runs the recorder tests in parallel and each
+# calls this script; without the lock two of them could run npm (and swap
+# package-lock.json.orig) at once when node_modules is not ready. The others
+# wait, then find the stamp.
+# (The lock file lives beside node_modules: npm ci empties that directory.)
+exec {lock_fd}>.peer-replay-setup.lock
+flock "$lock_fd"
 stamp=node_modules/.peer-replay-lock.sha256
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [[ -f $stamp && "$(cat "$stamp")" == "$want" && -f node_modules/@lodestar/beacon-node/package.json ]]; then
