@@ -149,6 +149,28 @@ class SlotIterator {
   size_t slot_ = 0;
 };
 
+// Compaction of such a slot vector, in place (keeping capacity): the filled
+// slots move to the front in order, each with its entry of `parallel` (one
+// per slot: OrderedMap's hashes, SequentialMap's keys), and the tail is
+// dropped. Returns the number of filled slots.
+template <typename Value, typename Parallel>
+size_t compact_slots(std::vector<std::optional<Value>>& slots, std::vector<Parallel>& parallel) {
+  assert(parallel.size() == slots.size());
+  size_t out = 0;
+  for (size_t slot = 0; slot < slots.size(); slot++) {
+    if (!slots[slot].has_value()) continue;
+    if (out != slot) {
+      slots[out].emplace(std::move(*slots[slot]));  // empty: a tombstone, or moved from and reset
+      slots[slot].reset();
+      parallel[out] = parallel[slot];
+    }
+    out++;
+  }
+  slots.resize(out);
+  parallel.resize(out);
+  return out;
+}
+
 template <typename K, typename V, typename Hash = OrderedMapHash<K>>
 class OrderedMap {
  public:
@@ -366,19 +388,9 @@ class OrderedMap {
   // requests, score entries) compacts every few hundred erasures, and
   // fresh vectors made each of those an allocation, then regrowth.
   void compact() {
-    size_t out = 0;
-    for (size_t slot = 0; slot < slots_.size(); slot++) {
-      if (!slots_[slot].has_value()) continue;
-      if (out != slot) {
-        slots_[out].emplace(std::move(*slots_[slot]));  // empty: a tombstone, or moved from and reset
-        slots_[slot].reset();
-        hashes_[out] = hashes_[slot];
-      }
-      out++;
-    }
+    const size_t out = compact_slots(slots_, hashes_);
     assert(out == live_);
-    slots_.resize(out);
-    hashes_.resize(out);
+    (void)out;
     tombstones_ = 0;
     rebuild_index(live_);
     assert(live_ == slots_.size());

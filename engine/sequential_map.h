@@ -26,7 +26,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/ordered_map.h"  // SlotIterator
+#include "engine/ordered_map.h"  // SlotIterator, compact_slots
 
 namespace peers {
 
@@ -108,19 +108,9 @@ class SequentialMap {
 
   // In place, keeping the vectors' capacity.
   void compact() {
-    size_t out = 0;
-    for (size_t slot = 0; slot < slots_.size(); slot++) {
-      if (!slots_[slot].has_value()) continue;
-      if (out != slot) {
-        slots_[out].emplace(std::move(*slots_[slot]));
-        slots_[slot].reset();
-        keys_[out] = keys_[slot];
-      }
-      out++;
-    }
+    const size_t out = compact_slots(slots_, keys_);
     assert(out == live_);
-    slots_.resize(out);
-    keys_.resize(out);
+    (void)out;
     tombstones_ = 0;
   }
 
