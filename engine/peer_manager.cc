@@ -564,10 +564,6 @@ void PeerManager::on_request(const PeerIdStr& peer, const Event& event) {
   }
 }
 
-void PeerManager::on_ping(const PeerIdStr& peer, uint64_t seq_number) {
-  on_ping(peer, peers_data_.connected_peers.find(peer), seq_number);
-}
-
 void PeerManager::on_ping(const PeerIdStr& peer, const PeerData* peer_data, uint64_t seq_number) {
   // if the sequence number is unknown update the peer's metadata
   const PeerMetadata* metadata = peer_data != nullptr && peer_data->metadata.has_value() ? &*peer_data->metadata : nullptr;

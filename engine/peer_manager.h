@@ -240,8 +240,8 @@ class PeerManager {
   void report_peer(const PeerIdStr& peer, const std::string& action, const std::string& action_name);
   void re_status_peers(const std::vector<PeerIdStr>& peers);
   void on_request(const PeerIdStr& peer, const Event& event);
-  void on_ping(const PeerIdStr& peer, uint64_t seq_number);
-  // The same with the peer's connectedPeers entry already looked up (nullptr: none).
+  // onPing, with the peer's connectedPeers entry already looked up (nullptr:
+  // none): both callers have it at hand.
   void on_ping(const PeerIdStr& peer, const PeerData* peer_data, uint64_t seq_number);
   // Returns false where the TS throws (getCustodyGroups with a count above
   // NUMBER_OF_CUSTODY_GROUPS); the caller's catch swallows it.
