@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "engine/js_math.h"
+#include "engine/testing/draws.h"
 #include "engine/utils/prioritize_peers.h"
 
 namespace peers {
@@ -739,17 +740,7 @@ TEST_CASE("prioritize_peers and the line-by-line port treat invalid draws alike"
   // shuffle checks them all before its first swap, the port one per swap;
   // both must fail (or not) alike and leave `random` alike.
   std::mt19937_64 rng(20261203);
-  const std::vector<double> specials = {-0.0,
-                                        1.0,
-                                        -0.5,
-                                        1.5,
-                                        std::numeric_limits<double>::infinity(),
-                                        -std::numeric_limits<double>::infinity(),
-                                        std::numeric_limits<double>::quiet_NaN(),
-                                        -std::numeric_limits<double>::quiet_NaN(),
-                                        std::nextafter(1.0, 0.0),
-                                        std::numeric_limits<double>::denorm_min(),
-                                        -std::numeric_limits<double>::denorm_min()};
+  const std::vector<double>& specials = testing::edge_draws();
   for (size_t it = 0; it < 600; it++) {
     Input in = random_input(rng, 1 + rng() % 60, it);
     in.draws.resize(rng() % (in.peers.size() + 3));

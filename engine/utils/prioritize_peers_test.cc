@@ -6,6 +6,7 @@
 // engine/testdata/gen_prioritize_peers.mjs (see that file for the encoding and
 // how to re-run it). That file includes Lodestar's own unit test cases
 // (priorization.test.ts) under names starting with "lodestar: ".
+#include "engine/testing/draws.h"
 #include "engine/utils/prioritize_peers.h"
 
 #include <catch2/catch.hpp>
@@ -198,17 +199,7 @@ bool shuffle_one_draw_at_a_time(std::vector<int>& out, RandomDraws& random) {
 
 TEST_CASE("shuffle uses, fails and leaves its draws as one next() per swap does", "[prioritize_peers][shuffle]") {
   std::mt19937_64 rng(20261203);
-  const std::vector<double> specials = {-0.0,
-                                        1.0,
-                                        -0.5,
-                                        2.0,
-                                        std::numeric_limits<double>::infinity(),
-                                        -std::numeric_limits<double>::infinity(),
-                                        std::numeric_limits<double>::quiet_NaN(),
-                                        -std::numeric_limits<double>::quiet_NaN(),
-                                        std::nextafter(1.0, 0.0),
-                                        std::numeric_limits<double>::denorm_min(),
-                                        -std::numeric_limits<double>::denorm_min()};
+  const std::vector<double>& specials = testing::edge_draws();
   for (size_t it = 0; it < 20000; it++) {
     const size_t n = rng() % 40;
     std::vector<int> values(n);
