@@ -98,7 +98,7 @@ class PeerIdStr {
     uint64_t hash;
     std::string text;
   };
-  void retain() const {
+  [[gnu::always_inline]] void retain() const {
     if (rep_ != nullptr) {
       assert(rep_->refs > 0 && rep_->refs < UINT32_MAX);
       rep_->refs++;
@@ -106,7 +106,7 @@ class PeerIdStr {
   }
   // Inlined where an id dies (most copies die young); freeing the text is
   // the rare, out-of-line part.
-  void release() {
+  [[gnu::always_inline]] void release() {
     if (rep_ != nullptr) {
       assert(rep_->refs > 0);
       if (--rep_->refs == 0) free_rep(rep_);
