@@ -735,9 +735,15 @@ void PeerManager::heartbeat() {
   peer_rpc_scores_->update(now_ms_);
 
   // ban and disconnect peers with bad score, collect rest of healthy peers
+  // getScoreState(peer) is scoreToState(getScore(peer)); the score is kept
+  // for the PeerInfo below, which reads getScore(peer) again: nothing in
+  // between writes a score (goodbyeAndDisconnect only sends; its
+  // continuations run after the heartbeat).
   std::vector<PeerIdStr> connected_healthy_peers;
+  std::vector<double> connected_healthy_scores;
   for (const PeerIdStr& peer : connected_peers) {
-    switch (peer_rpc_scores_->get_score_state(peer)) {
+    const double score = peer_rpc_scores_->get_score(peer);
+    switch (score_to_state(score)) {
       case ScoreState::Banned:
         goodbye_and_disconnect(peer, GoodByeReasonCode::BANNED);
         break;
@@ -746,6 +752,7 @@ void PeerManager::heartbeat() {
         break;
       case ScoreState::Healthy:
         connected_healthy_peers.push_back(peer);
+        connected_healthy_scores.push_back(score);
     }
   }
 
@@ -786,7 +793,7 @@ void PeerManager::heartbeat() {
       info.syncnets.reset();
       info.sampling_groups.reset();
     }
-    info.score = peer_rpc_scores_->get_score(peer);
+    info.score = connected_healthy_scores[k];  // getScore(peer), read above
   }
   // Collect subnets which we need peers for in the current slot
   const Event& event = *ctx_.event;
