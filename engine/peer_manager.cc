@@ -211,7 +211,7 @@ void PeerManager::check_invariants() {
   assert(peers_data_.connected_peers.size() <= kMaxPeers);
   assert(pending_.size() <= kMaxPendingRequests);
   // Every microtask ran before the event returned.
-  assert(microtasks_.empty());
+  assert(microtasks_.empty() && microtask_head_ == 0);
   // Interval timers are armed from init on.
   assert(ping_status_due_ms_ > 0 && heartbeat_due_ms_ > 0 && gossip_scores_due_ms_ > 0);
   // The scans below are O(pending requests + peers), over tombstones too.
@@ -417,9 +417,12 @@ Status PeerManager::on_timer(const Event& event) {
 }
 
 void PeerManager::run_microtasks() {
-  while (!microtasks_.empty() && ctx_.error.is_ok()) {
-    const Microtask task = std::move(microtasks_.front());
-    microtasks_.pop_front();
+  while (microtask_head_ < microtasks_.size() && ctx_.error.is_ok()) {
+    const Microtask task = microtasks_[microtask_head_++];
+    if (microtask_head_ == microtasks_.size()) {
+      microtasks_.clear();
+      microtask_head_ = 0;
+    }
     PendingRequest* found = pending_.find(task.req);
     assert(found != nullptr);
     // A goodbye raced out by its timeout stays in the table (a late response

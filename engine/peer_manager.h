@@ -35,7 +35,6 @@
 
 #include <cstdint>
 #include <cstring>
-#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -299,7 +298,12 @@ class PeerManager {
   // Pending awaited calls, by req. Inserted in req order and never
   // re-inserted, so iteration (digest, timers) is in ascending req order.
   SequentialMap<PendingRequest> pending_;  // by req; reqs only grow (next_req_)
-  std::deque<Microtask> microtasks_;
+  // The microtask queue, FIFO: microtasks_[microtask_head_..] wait to run.
+  // An event queues at most one (its response or its goodbye timeout) and a
+  // step that succeeds runs it (check_invariants), so the vector reuses one
+  // slot of storage: no deque block to allocate and free per event.
+  std::vector<Microtask> microtasks_;
+  size_t microtask_head_ = 0;
 
   // Timers: -1 when not armed.
   UnixMs startup_ping_status_due_ms_ = -1;
