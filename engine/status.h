@@ -9,6 +9,7 @@
 #define PEER_REPLAY_ENGINE_STATUS_H_
 
 #include <cassert>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -20,22 +21,40 @@ class [[nodiscard]] Status {
   enum class Code { kOk = 0, kInvalidArgument, kCorruption, kNotSupported, kIoError };
 
   Status() = default;
+  Status(const Status& other) : state_(other.state_ != nullptr ? std::make_unique<State>(*other.state_) : nullptr) {}
+  Status& operator=(const Status& other) {
+    if (this != &other) state_ = other.state_ != nullptr ? std::make_unique<State>(*other.state_) : nullptr;
+    return *this;
+  }
+  Status(Status&&) noexcept = default;
+  Status& operator=(Status&&) noexcept = default;
+
   static Status ok() { return Status(); }
   static Status invalid_argument(std::string msg) { return Status(Code::kInvalidArgument, std::move(msg)); }
   static Status corruption(std::string msg) { return Status(Code::kCorruption, std::move(msg)); }
   static Status not_supported(std::string msg) { return Status(Code::kNotSupported, std::move(msg)); }
   static Status io_error(std::string msg) { return Status(Code::kIoError, std::move(msg)); }
 
-  bool is_ok() const { return code_ == Code::kOk; }
-  Code code() const { return code_; }
-  const std::string& message() const { return message_; }
+  bool is_ok() const { return state_ == nullptr; }
+  Code code() const { return state_ != nullptr ? state_->code : Code::kOk; }
+  const std::string& message() const { return state_ != nullptr ? state_->message : empty_message(); }
 
  private:
-  Status(Code code, std::string message) : code_(code), message_(std::move(message)) {
+  // As in LevelDB, an OK status is a null pointer: the engine returns one
+  // per event and per handler, so success costs no string to construct,
+  // move or destroy; only an error allocates.
+  struct State {
+    Code code;
+    std::string message;
+  };
+  Status(Code code, std::string message) : state_(std::make_unique<State>(State{code, std::move(message)})) {
     assert(code != Code::kOk);
   }
-  Code code_ = Code::kOk;
-  std::string message_;
+  static const std::string& empty_message() {
+    static const std::string kEmpty;
+    return kEmpty;
+  }
+  std::unique_ptr<State> state_;  // nullptr: OK
 };
 
 template <typename T>
