@@ -589,69 +589,76 @@ class SubnetToPeers {
   // The TS populate loop: for each peer not yet picked for disconnection, in
   // index order, push it onto each of its subnets, lowest first, and count it
   // in each of its sync committees (the two Maps are independent, so both are
-  // filled in the same pass).
+  // filled in the same pass). One pass: each subnet's segment has room for
+  // every peer (a subnet holds a peer at most once), so no count is needed
+  // before the pushes; the segments sit `stride` entries apart.
   void populate(std::span<const Peer> connected_peers, SyncCommitteePeerCount& sync_committee_peer_count) {
     position_.fill(kAbsent);
-    std::array<uint32_t, kAttestationSubnetCount> count{};
-    auto count_peer = [&](const Peer& peer) {
-      for_each_bit(peer.attnets, [&](SubnetId subnet) { count[static_cast<size_t>(subnet)]++; });
-      for_each_bit(peer.syncnets,
-                   [&](SubnetId subnet) { sync_committee_peer_count[static_cast<size_t>(subnet)]++; });
-    };
+    const size_t n = connected_peers.size();
+    // kCountSlack more than the pushes: first_smallest reads that far past a
+    // segment's end.
+    const size_t stride = n + kCountSlack;
+    buffer_.reset(new PeerIndex[kAttestationSubnetCount * stride]);  // uninitialized: read only where pushed
+    counts_.reset(new uint8_t[kAttestationSubnetCount * stride]);    // same, and the slack filled below
+    // Locals: a byte store may alias any member, which would be reloaded.
+    PeerIndex* const buffer = buffer_.get();
+    uint8_t* const counts = counts_.get();
+    std::array<uint32_t, kAttestationSubnetCount> count{};  // pushes so far, by subnet
+    // The sync committee counts, two per word in 32-bit lanes (committees 0
+    // and 1 in `sync_low`, 2 and 3 in `sync_high`): a peer adds its bits
+    // without a branch per bit. x * (2^31 + 1) for x < 4 is x | x << 31, two
+    // copies that do not overlap (no carry), so the mask keeps bit 0 at 0 and
+    // bit 1 at 32; a lane counts at most n < 2^32 peers, so it never carries
+    // into the next.
+    static_assert(kSyncCommitteeSubnetCount == 4);
+    constexpr uint64_t kSpread = (uint64_t{1} << 31) + 1;
+    constexpr uint64_t kLanes = (uint64_t{1} << 32) | 1;
+    uint64_t sync_low = 0;
+    uint64_t sync_high = 0;
     uint64_t seen = 0;  // subnets pushed onto so far
-    const Peer* next = connected_peers.data();
-    const Peer* const end = next + connected_peers.size();
-    // Once every subnet has been pushed onto (usual with many peers), no
-    // later push creates a key: the rest of the peers are only counted.
-    for (; next != end && seen != ~uint64_t{0}; next++) {
-      if (next->disconnected_for != 0) continue;
+    for (size_t index = 0; index < n; index++) {
+      const Peer& peer = connected_peers[index];
+      if (peer.disconnected_for != 0) continue;
       // A Map key is created by its first push: this peer's subnets not
       // pushed onto before, in push order (lowest first).
-      for_each_bit(next->attnets & ~seen, [&](SubnetId subnet) {
-        position_[static_cast<size_t>(subnet)] = static_cast<uint8_t>(key_count_);
-        subnet_at_[key_count_++] = subnet;
+      const uint64_t fresh = peer.attnets & ~seen;
+      if (fresh != 0) {
+        for_each_bit(fresh, [&](SubnetId subnet) {
+          position_[static_cast<size_t>(subnet)] = static_cast<uint8_t>(key_count_);
+          subnet_at_[key_count_++] = subnet;
+        });
+        seen |= fresh;
+      }
+      const auto attnet_count = static_cast<uint8_t>(peer.attnet_count);
+      for_each_bit(peer.attnets, [&](SubnetId subnet) {
+        const size_t at = static_cast<size_t>(subnet) * stride + count[static_cast<size_t>(subnet)]++;
+        buffer[at] = static_cast<PeerIndex>(index);
+        counts[at] = attnet_count;
       });
-      seen |= next->attnets;
-      count_peer(*next);
+      sync_low += ((peer.syncnets & 3) * kSpread) & kLanes;
+      sync_high += (((peer.syncnets >> 2) & 3) * kSpread) & kLanes;
     }
-    for (; next != end; next++) {
-      if (next->disconnected_for == 0) count_peer(*next);
-    }
-    size_t offset = 0;
+    sync_committee_peer_count[0] += static_cast<int64_t>(sync_low & UINT32_MAX);
+    sync_committee_peer_count[1] += static_cast<int64_t>(sync_low >> 32);
+    sync_committee_peer_count[2] += static_cast<int64_t>(sync_high & UINT32_MAX);
+    sync_committee_peer_count[3] += static_cast<int64_t>(sync_high >> 32);
     size_t max_length = 0;
-    // Where the next push onto each subnet goes, by subnet.
-    std::array<size_t, kAttestationSubnetCount> next_at;
     for (size_t position = 0; position < key_count_; position++) {
       const auto subnet = static_cast<size_t>(subnet_at_[position]);
       const size_t length = count[subnet];
-      begin_[position] = offset;
+      assert(length > 0 && length <= n);
+      begin_[position] = subnet * stride;
       size_[position] = length;
-      length_[position] = static_cast<int64_t>(length);  // after the pushes below
-      next_at[subnet] = offset;
-      offset += length;
+      length_[position] = static_cast<int64_t>(length);
       max_length = std::max(max_length, length);
+      // Past the segment, above every count (first_smallest's contract).
+      std::fill(counts + begin_[position] + length, counts + begin_[position] + length + kCountSlack, uint8_t{0xff});
     }
     with_length_.assign(max_length + 1, 0);
     for (size_t position = 0; position < key_count_; position++) {
       with_length_[count[static_cast<size_t>(subnet_at_[position])]] |= uint64_t{1} << position;
     }
     max_length_ = max_length;
-    buffer_.reset(new PeerIndex[offset]);  // uninitialized: every slot is pushed below
-    counts_.reset(new uint8_t[offset + kCountSlack]);
-    std::fill(counts_.get() + offset, counts_.get() + offset + kCountSlack, uint8_t{0xff});
-    // Locals: a byte store may alias any member, which would be reloaded.
-    PeerIndex* const buffer = buffer_.get();
-    uint8_t* const counts = counts_.get();
-    for (size_t index = 0; index < connected_peers.size(); index++) {
-      const Peer& peer = connected_peers[index];
-      if (peer.disconnected_for != 0) continue;
-      const auto attnet_count = static_cast<uint8_t>(peer.attnet_count);
-      for_each_bit(peer.attnets, [&](SubnetId subnet) {
-        const size_t at = next_at[static_cast<size_t>(subnet)]++;
-        buffer[at] = static_cast<PeerIndex>(index);
-        counts[at] = attnet_count;
-      });
-    }
   }
 
   // subnetToPeers.get(subnet)?.length, -1 for undefined.
