@@ -596,8 +596,10 @@ class SubnetToPeers {
     position_.fill(kAbsent);
     const size_t n = connected_peers.size();
     // kCountSlack more than the pushes: first_smallest reads that far past a
-    // segment's end.
-    const size_t stride = n + kCountSlack;
+    // segment's end. An odd number of 64-entry blocks: the 64 segments, which
+    // are written in turn, then start in different L1 cache sets (a stride
+    // near a multiple of 4 KiB put them all in the same few, which thrashed).
+    const size_t stride = ((n + kCountSlack + 63) / 64 | 1) * 64;
     buffer_.reset(new PeerIndex[kAttestationSubnetCount * stride]);  // uninitialized: read only where pushed
     counts_.reset(new uint8_t[kAttestationSubnetCount * stride]);    // same, and the slack filled below
     // Locals: a byte store may alias any member, which would be reloaded.
@@ -959,6 +961,17 @@ bool sort_peers_by_keys(size_t n, bool integer_keys, KeyBuckets* buckets, const 
   return true;
 }
 
+// The ids of connected_peers[picks[0..count)], in that order. The pruning
+// loops record indices and the ids are copied here: each copy follows two
+// pointers and bumps a reference count, memory far from the loops' data,
+// and here the copies do not wait on each other.
+std::vector<PeerIdStr> peer_ids(std::span<const Peer> connected_peers, const PeerIndex* picks, size_t count) {
+  std::vector<PeerIdStr> ids;
+  ids.reserve(count);
+  for (size_t k = 0; k < count; k++) ids.push_back(connected_peers[picks[k]].info->id);
+  return ids;
+}
+
 // Remove excess peers back down to our target values.
 // 1. Remove peers that are not subscribed to a subnet (they have less value)
 // 2. Remove worst scoring peers
@@ -981,10 +994,11 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
 
   int64_t outbound_peers_eligible_for_pruning = 0;
 
-  // The sorted order, then step 2's candidates in it: one allocation, the
-  // candidates after the n sorted peers.
+  // The sorted order, step 1's picks, step 2's candidates, step 3's picks
+  // (then step 4's, in step 1's place): one allocation of four runs of n
+  // (each holds a peer at most once).
   const size_t n = connected_peers.size();
-  const std::unique_ptr<PeerIndex[]> indices(new PeerIndex[2 * n]);  // uninitialized: read only where written
+  const std::unique_ptr<PeerIndex[]> indices(new PeerIndex[4 * n]);  // uninitialized: read only where written
   PeerIndex* const sorted_peers = indices.get();
   auto prune_key = [&](PeerIndex i) {
     const Peer& peer = connected_peers[i];
@@ -1004,7 +1018,6 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
   if (!sorted) return false;
 
   int64_t peers_to_disconnect_count = 0;
-  std::vector<PeerIdStr> no_long_lived_subnet_peers_to_disconnect;
 
   // if we're starved for data, prune additional peers. A double, as in JS.
   // (TS computes it after the filter below; it reads neither's results.)
@@ -1019,8 +1032,11 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
   // decides each from its own earlier decisions only; and step 2's
   // candidates are kept (the eligible peers whose test does not fail
   // whatever the count: score low, not picked by step 1), in the same order.
-  PeerIndex* const low_score_candidates = indices.get() + n;
+  // The ids of the picked peers are copied after the loop (peer_ids).
+  PeerIndex* const no_long_lived_subnet_picks = indices.get() + n;
+  PeerIndex* const low_score_candidates = indices.get() + 2 * n;
   const bool starved = opts.starved;  // a local: the byte stores below may alias opts
+  size_t no_long_lived_subnet_pick_count = 0;
   size_t low_score_candidate_count = 0;
   for (size_t rank = 0; rank < n; rank++) {
     const PeerIndex index = sorted_peers[rank];
@@ -1036,13 +1052,16 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
     }
 
     // outbound peers up to OUTBOUND_PEER_RATIO sorted by highest score and not eligible for pruning
-    if (peer.outbound) {
-      if (static_cast<double>(outbound_peers - outbound_peers_eligible_for_pruning) > outbound_peers_target) {
-        outbound_peers_eligible_for_pruning++;
-      } else {
-        continue;
-      }
+    //   if (outbound) { if (kept > target) eligible++; else continue; }
+    // as one branch that is rarely taken (outbound peers come in no order,
+    // so a branch on the direction would often be mispredicted).
+    const bool outbound = peer.outbound;
+    const bool over_outbound_target =
+        static_cast<double>(outbound_peers - outbound_peers_eligible_for_pruning) > outbound_peers_target;
+    if (outbound && !over_outbound_target) {
+      continue;
     }
+    outbound_peers_eligible_for_pruning += outbound ? 1 : 0;
 
     // peersEligibleForPruning.push(peer), then:
     // 1. Lodestar prefers disconnecting peers that does not have long lived subnets
@@ -1050,33 +1069,32 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
     // peers with low score will be disconnected through heartbeat in the end
     const bool has_long_lived_subnet = peer.attnet_count > 0 || peer.syncnet_count > 0;
     if (!has_long_lived_subnet && below_target()) {
-      no_long_lived_subnet_peers_to_disconnect.push_back(peer.info->id);
+      no_long_lived_subnet_picks[no_long_lived_subnet_pick_count++] = index;
       peer.disconnected_for |= kNoLongLivedSubnet;
       peers_to_disconnect_count++;
-    }
-    // 2.'s test without below_target()
-    if (peer.score < kLowScoreToPruneIfTooManyPeers &&
-        (peer.disconnected_for & kNoLongLivedSubnet) == 0) {  // !noLongLivedSubnetPeersToDisconnect.includes(peer.id)
+    } else if (peer.score < kLowScoreToPruneIfTooManyPeers) {
+      // 2.'s test without below_target(), for a peer that step 1 did not
+      // pick (!noLongLivedSubnetPeersToDisconnect.includes(peer.id))
       low_score_candidates[low_score_candidate_count++] = index;
     }
   }
   peers_to_disconnect.set(ExcessPeerDisconnectReason::NO_LONG_LIVED_SUBNET,
-                          std::move(no_long_lived_subnet_peers_to_disconnect));
+                          peer_ids(connected_peers, no_long_lived_subnet_picks, no_long_lived_subnet_pick_count));
 
   // 2. Disconnect peers that have score < LOW_SCORE_TO_PRUNE_IF_TOO_MANY_PEERS
-  std::vector<PeerIdStr> bad_score_peers_to_disconnect;
-  for (size_t k = 0; k < low_score_candidate_count; k++) {
-    Peer& peer = connected_peers[low_score_candidates[k]];
-    if (below_target()) {
-      bad_score_peers_to_disconnect.push_back(peer.info->id);
-      peer.disconnected_for |= kLowScore;
-      peers_to_disconnect_count++;
-    }
+  // The count only grows, so once below_target() is false it stays false:
+  // the peers picked are the candidates before that point.
+  size_t low_score_pick_count = 0;
+  for (; low_score_pick_count < low_score_candidate_count && below_target(); low_score_pick_count++) {
+    connected_peers[low_score_candidates[low_score_pick_count]].disconnected_for |= kLowScore;
+    peers_to_disconnect_count++;
   }
-  peers_to_disconnect.set(ExcessPeerDisconnectReason::LOW_SCORE, std::move(bad_score_peers_to_disconnect));
+  peers_to_disconnect.set(ExcessPeerDisconnectReason::LOW_SCORE,
+                          peer_ids(connected_peers, low_score_candidates, low_score_pick_count));
 
   // 3. Disconnect peers that are too grouped on any given subnet
-  std::vector<PeerIdStr> too_grouped_peers_to_disconnect;
+  PeerIndex* const too_grouped_picks = indices.get() + 3 * n;
+  size_t too_grouped_pick_count = 0;
   if (below_target()) {
     // PeerInfo array by attestation subnet (MapDef)
     SubnetToPeers subnet_to_peers;
@@ -1109,7 +1127,7 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
         subnet_to_peers.remove_peer(removed, *removed_peer);
         decrease_sync_committee_peer_count(sync_committee_peer_count, removed.syncnets);
 
-        too_grouped_peers_to_disconnect.push_back(removed.info->id);
+        too_grouped_picks[too_grouped_pick_count++] = *removed_peer;
         removed.disconnected_for |= kTooGrouped;
         peers_to_disconnect_count++;
       } else {
@@ -1119,7 +1137,8 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
       }
     }
 
-    peers_to_disconnect.set(ExcessPeerDisconnectReason::TOO_GROUPED_SUBNET, std::move(too_grouped_peers_to_disconnect));
+    peers_to_disconnect.set(ExcessPeerDisconnectReason::TOO_GROUPED_SUBNET,
+                            peer_ids(connected_peers, too_grouped_picks, too_grouped_pick_count));
 
     // 4. Ensure to always to prune to target peers
     // In rare case, all peers may have duties and good score but very low long lived subnet,
@@ -1127,7 +1146,8 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
     // because we want to keep improving peers (long lived subnets + score)
     // otherwise we'll not able to accept new peer connection to consider better peers
     // see https://github.com/ChainSafe/lodestar/issues/5198
-    std::vector<PeerIdStr> remaining_peers_to_disconnect;
+    PeerIndex* const remaining_picks = no_long_lived_subnet_picks;  // step 1's ids are copied
+    size_t remaining_pick_count = 0;
     for (size_t rank = 0; rank < n; rank++) {
       if (!below_target()) {  // peersToDisconnectCount >= peersToDisconnectTarget
         break;
@@ -1137,11 +1157,12 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
       if (peer.disconnected_for != 0) {
         continue;
       }
-      remaining_peers_to_disconnect.push_back(peer.info->id);
+      remaining_picks[remaining_pick_count++] = sorted_peers[rank];
       peers_to_disconnect_count++;
     }
 
-    peers_to_disconnect.set(ExcessPeerDisconnectReason::FIND_BETTER_PEERS, std::move(remaining_peers_to_disconnect));
+    peers_to_disconnect.set(ExcessPeerDisconnectReason::FIND_BETTER_PEERS,
+                            peer_ids(connected_peers, remaining_picks, remaining_pick_count));
   }
   return true;
 }
