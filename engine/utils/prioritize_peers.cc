@@ -605,18 +605,9 @@ class SubnetToPeers {
     // Locals: a byte store may alias any member, which would be reloaded.
     PeerIndex* const buffer = buffer_.get();
     uint8_t* const counts = counts_.get();
-    std::array<uint32_t, kAttestationSubnetCount> count{};  // pushes so far, by subnet
-    // The sync committee counts, two per word in 32-bit lanes (committees 0
-    // and 1 in `sync_low`, 2 and 3 in `sync_high`): a peer adds its bits
-    // without a branch per bit. x * (2^31 + 1) for x < 4 is x | x << 31, two
-    // copies that do not overlap (no carry), so the mask keeps bit 0 at 0 and
-    // bit 1 at 32; a lane counts at most n < 2^32 peers, so it never carries
-    // into the next.
-    static_assert(kSyncCommitteeSubnetCount == 4);
-    constexpr uint64_t kSpread = (uint64_t{1} << 31) + 1;
-    constexpr uint64_t kLanes = (uint64_t{1} << 32) | 1;
-    uint64_t sync_low = 0;
-    uint64_t sync_high = 0;
+    // Where the next push onto each subnet goes, by subnet.
+    std::array<size_t, kAttestationSubnetCount> next_at;
+    for (size_t subnet = 0; subnet < kAttestationSubnetCount; subnet++) next_at[subnet] = subnet * stride;
     uint64_t seen = 0;  // subnets pushed onto so far
     for (size_t index = 0; index < n; index++) {
       const Peer& peer = connected_peers[index];
@@ -633,21 +624,19 @@ class SubnetToPeers {
       }
       const auto attnet_count = static_cast<uint8_t>(peer.attnet_count);
       for_each_bit(peer.attnets, [&](SubnetId subnet) {
-        const size_t at = static_cast<size_t>(subnet) * stride + count[static_cast<size_t>(subnet)]++;
+        const size_t at = next_at[static_cast<size_t>(subnet)]++;
         buffer[at] = static_cast<PeerIndex>(index);
         counts[at] = attnet_count;
       });
-      sync_low += ((peer.syncnets & 3) * kSpread) & kLanes;
-      sync_high += (((peer.syncnets >> 2) & 3) * kSpread) & kLanes;
+      // (Most peers are in no sync committee: a loop over the bits costs
+      // them one test, fewer instructions than adding all four bits.)
+      for_each_bit(peer.syncnets,
+                   [&](SubnetId subnet) { sync_committee_peer_count[static_cast<size_t>(subnet)]++; });
     }
-    sync_committee_peer_count[0] += static_cast<int64_t>(sync_low & UINT32_MAX);
-    sync_committee_peer_count[1] += static_cast<int64_t>(sync_low >> 32);
-    sync_committee_peer_count[2] += static_cast<int64_t>(sync_high & UINT32_MAX);
-    sync_committee_peer_count[3] += static_cast<int64_t>(sync_high >> 32);
     size_t max_length = 0;
     for (size_t position = 0; position < key_count_; position++) {
       const auto subnet = static_cast<size_t>(subnet_at_[position]);
-      const size_t length = count[subnet];
+      const size_t length = next_at[subnet] - subnet * stride;
       assert(length > 0 && length <= n);
       begin_[position] = subnet * stride;
       size_[position] = length;
@@ -658,7 +647,7 @@ class SubnetToPeers {
     }
     with_length_.assign(max_length + 1, 0);
     for (size_t position = 0; position < key_count_; position++) {
-      with_length_[count[static_cast<size_t>(subnet_at_[position])]] |= uint64_t{1} << position;
+      with_length_[size_[position]] |= uint64_t{1} << position;
     }
     max_length_ = max_length;
   }
@@ -740,7 +729,13 @@ class SubnetToPeers {
   std::vector<uint64_t> with_length_;
   size_t max_length_ = 0;  // no live key is longer
 };
-// Find peers to remove from the current maxPeersSubnet. nullopt if we should
+// No peer: PeerIndex values are below n <= UINT32_MAX, so this one is none.
+// (find_peer_to_remove returned a std::optional<PeerIndex>, which GCC built
+// with two narrow stores and read back with one wide load: a store
+// forwarding stall on every call.)
+constexpr PeerIndex kNoPeer = UINT32_MAX;
+
+// Find peers to remove from the current maxPeersSubnet. kNoPeer if we should
 // not remove any peer on the most grouped subnet.
 //
 // TS: `for (const candidatePeer of sortBy(peers, (p) => p.attnetsTrueBitIndices.length))`
@@ -750,11 +745,9 @@ class SubnetToPeers {
 // position in the unsorted array (sortBy is a stable sort of a copy). One pass
 // finds it without sorting: a peer is checked only when its count is below the
 // best passing one's so far.
-std::optional<PeerIndex> find_peer_to_remove(std::span<const Peer> connected_peers,
-                                             const SubnetToPeers& subnet_to_peers,
-                                             const SyncCommitteePeerCount& sync_committee_peer_count,
-                                             SubnetId most_grouped_subnet, int64_t target_subnet_peers,
-                                             const std::vector<RequestedSubnet>& active_attnets) {
+PeerIndex find_peer_to_remove(std::span<const Peer> connected_peers, const SubnetToPeers& subnet_to_peers,
+                              const SyncCommitteePeerCount& sync_committee_peer_count, SubnetId most_grouped_subnet,
+                              int64_t target_subnet_peers, const std::vector<RequestedSubnet>& active_attnets) {
   // The body of the TS loop for one candidate: false where it `continue`s.
   auto can_remove = [&](const Peer& candidate) {
     // new logic of lodestar
@@ -797,7 +790,7 @@ std::optional<PeerIndex> find_peer_to_remove(std::span<const Peer> connected_pee
 
   // (A removed entry is not in the TS array: it is skipped below, and its
   // count, kRemoved, is above every live one.)
-  if (subnet_to_peers.length(most_grouped_subnet) == 0) return std::nullopt;
+  if (subnet_to_peers.length(most_grouped_subnet) == 0) return kNoPeer;
   const std::span<const PeerIndex> candidates = subnet_to_peers.peers(most_grouped_subnet);
   const uint8_t* attnet_counts = subnet_to_peers.attnet_counts(most_grouped_subnet);
   // The first candidate with the fewest subnets is the answer when it can be
@@ -806,7 +799,7 @@ std::optional<PeerIndex> find_peer_to_remove(std::span<const Peer> connected_pee
   const size_t first_fewest = first_smallest(attnet_counts, candidates.size());
   if (can_remove(connected_peers[candidates[first_fewest]])) return candidates[first_fewest];
 
-  std::optional<PeerIndex> removed_peer;
+  PeerIndex removed_peer = kNoPeer;
   int64_t removed_peer_attnet_count = INT64_MAX;
   for (size_t k = 0; k < candidates.size(); k++) {
     if (attnet_counts[k] == SubnetToPeers::kRemoved) continue;
@@ -1114,20 +1107,20 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
       }
 
       // Find peers to remove from the current maxPeersSubnet
-      const std::optional<PeerIndex> removed_peer =
+      const PeerIndex removed_peer =
           find_peer_to_remove(connected_peers, subnet_to_peers, sync_committee_peer_count, *max_peers_subnet,
                               target_subnet_peers, active_attnets);
 
       // If we have successfully found a candidate peer to prune, prune it,
       // otherwise all peers on this subnet should not be removed.
       // In this case, we remove all peers from the pruning logic and try another subnet.
-      if (removed_peer.has_value()) {
-        Peer& removed = connected_peers[*removed_peer];
+      if (removed_peer != kNoPeer) {
+        Peer& removed = connected_peers[removed_peer];
         // recalculate variables
-        subnet_to_peers.remove_peer(removed, *removed_peer);
+        subnet_to_peers.remove_peer(removed, removed_peer);
         decrease_sync_committee_peer_count(sync_committee_peer_count, removed.syncnets);
 
-        too_grouped_picks[too_grouped_pick_count++] = *removed_peer;
+        too_grouped_picks[too_grouped_pick_count++] = removed_peer;
         removed.disconnected_for |= kTooGrouped;
         peers_to_disconnect_count++;
       } else {
