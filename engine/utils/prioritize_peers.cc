@@ -416,14 +416,17 @@ class KeyBuckets {
 // The peer-building loop of prioritizePeers (`connectedPeers = ...map(...)`)
 // fused with requestSubnetPeers' loops over the peers: each reads only its own
 // peer and adds to per-subnet counts, so one pass in peer order computes the
-// same values. When `buckets` is not null (pruning will run) it also puts
-// each peer's sortPeersToPrune key in its bucket (key_of), from the values
-// at hand. Two clones: the popcnt one (one instruction per bit_count) runs
+// same values. When `items` is not null (pruning will run) it also writes
+// each peer's sortPeersToPrune key as a PruneItem, from the values at hand;
+// the caller puts them in their buckets afterwards (KeyBuckets::assign). (A
+// bucket lookup here, dependent loads and a branch per peer, sat at the end
+// of a long loop body where the out-of-order window could not overlap it
+// with the next peer's; in a loop of its own it does, ~2% of the call's
+// time.) Two clones: the popcnt one (one instruction per bit_count) runs
 // where the CPU has it; the build does not assume it.
 struct BuiltPeers {
   int64_t outbound_peers = 0;
   bool integer_keys = true;  // every peer's prune key is in PruneItem's ranges
-  bool bucketed = true;      // and key_of holds every peer's bucket
 };
 // x86-64 only: target_clones("popcnt") names an x86 feature.
 #if defined(__x86_64__)
@@ -434,14 +437,13 @@ struct BuiltPeers {
 PEER_REPLAY_POPCNT_CLONES BuiltPeers build_peers(
     const std::vector<ConnectedPeerInfo>& connected_peers_info, const PrioritizePeersOpts& opts,
     SubnetDuties<kAttestationSubnetCount>& attnet_duties, SubnetDuties<kSyncCommitteeSubnetCount>& syncnet_duties,
-    GroupCounts* group_counts, Peer* peers, KeyBuckets* buckets, uint16_t* key_of) {
+    GroupCounts* group_counts, Peer* peers, PruneItem* items) {
   // compute_status_score's inputs from our status, once (locals also keep
   // the loop from reloading opts after each store into a Peer).
   const int64_t our_finalized_epoch = opts.status.finalized_epoch;
   const int64_t our_head_slot_plus_threshold = opts.status.head_slot + opts.starvation_threshold_slots;
   int64_t outbound_peers = 0;
   bool integer_keys = true;
-  bool bucketed = buckets != nullptr;
   const size_t n = connected_peers_info.size();
   for (size_t index = 0; index < n; index++) {
     const ConnectedPeerInfo& info = connected_peers_info[index];
@@ -470,19 +472,16 @@ PEER_REPLAY_POPCNT_CLONES BuiltPeers build_peers(
         .outbound = outbound,
         .disconnected_for = 0,
     };
-    if (buckets != nullptr) {
+    if (items != nullptr) {
       // The status score is CLOSE_TO_US or FAR_AHEAD and the long-lived
       // subnets at most 64 + 4: only the duties and the score can fall
       // outside PruneItem's ranges (`&`: no branch on them).
       integer_keys &= (static_cast<uint64_t>(duties) < (uint64_t{1} << 24)) & !std::isnan(info.score);
-      if (bucketed) {
-        const PruneItem item =
-            prune_item(duties, static_cast<int>(status_score), attnet_count + syncnet_count, info.score, index);
-        bucketed = buckets->add(item.minor, item.major, key_of[index]);
-      }
+      items[index] =
+          prune_item(duties, static_cast<int>(status_score), attnet_count + syncnet_count, info.score, index);
     }
   }
-  return BuiltPeers{.outbound_peers = outbound_peers, .integer_keys = integer_keys, .bucketed = bucketed};
+  return BuiltPeers{.outbound_peers = outbound_peers, .integer_keys = integer_keys};
 }
 
 // requestSubnetPeers' queries, from the counts build_peers made. Pre-fulu
@@ -1199,10 +1198,13 @@ std::optional<PrioritizePeersResult> prioritize_peers(const std::vector<Connecte
   const bool will_prune = static_cast<int64_t>(n) > target_peers;
   // (On the heap: a std::optional of it was zeroed whole, 10 KB, by GCC.)
   const std::unique_ptr<KeyBuckets> buckets(will_prune ? new KeyBuckets() : nullptr);
-  const std::unique_ptr<uint16_t[]> key_of(will_prune ? new uint16_t[n] : nullptr);  // uninitialized: built
+  const std::unique_ptr<uint16_t[]> key_of(will_prune ? new uint16_t[n] : nullptr);  // uninitialized: assigned
+  const std::unique_ptr<PruneItem[]> items(will_prune ? new PruneItem[n] : nullptr);  // uninitialized: built
   const BuiltPeers built = build_peers(connected_peers_info, opts, attnet_duties, syncnet_duties,
-                                       group_counts.has_value() ? &*group_counts : nullptr, peers.get(),
-                                       buckets.get(), key_of.get());
+                                       group_counts.has_value() ? &*group_counts : nullptr, peers.get(), items.get());
+  // Every peer's key in its bucket, when the keys are integers (else the
+  // items are meaningless and the TS comparator sorts).
+  const bool bucketed = will_prune && built.integer_keys && buckets->assign(items.get(), n, key_of.get());
   const std::span<Peer> connected_peers(peers.get(), n);
 
   request_subnet_peers(attnet_duties, syncnet_duties, group_counts.has_value() ? &*group_counts : nullptr,
@@ -1218,7 +1220,7 @@ std::optional<PrioritizePeersResult> prioritize_peers(const std::vector<Connecte
   } else if (connected_peer_count > target_peers) {
     assert(will_prune);
     if (!prune_excess_peers(connected_peers, built.outbound_peers, built.integer_keys,
-                            built.bucketed ? buckets.get() : nullptr, key_of.get(), active_attnets,
+                            bucketed ? buckets.get() : nullptr, key_of.get(), active_attnets,
                             result.peers_to_disconnect, opts, random)) {
       return std::nullopt;
     }
