@@ -25,6 +25,10 @@
 //  - Loops over the peers that each read one peer and add to counters (the
 //    PeerInfo map, requestSubnetPeers' duty, subnet and group counts; the
 //    eligibility filter and step 1) run fused, in the same peer order.
+//  - The pruning steps record the peers they pick as indices; the id arrays
+//    are copied from them once a step is done (same ids, same order). Step
+//    2 stops at the first candidate once the target is reached: the count
+//    it tests only grows, so every later test fails too.
 //  - sortPeersToPrune's stable sort is a counting sort over the distinct
 //    keys when they are few, else a radix sort, on integer keys that order
 //    like the comparator (see PruneItem); findPeerToRemove's sortBy is a
