@@ -25,6 +25,10 @@
 //  - Loops over the peers that each read one peer and add to counters (the
 //    PeerInfo map, requestSubnetPeers' duty, subnet and group counts; the
 //    eligibility filter and step 1) run fused, in the same peer order.
+//  - The pruning steps record the peers they pick as indices; the id arrays
+//    are copied from them once a step is done (same ids, same order). Step
+//    2 stops at the first candidate once the target is reached: the count
+//    it tests only grows, so every later test fails too.
 //  - sortPeersToPrune's stable sort is a counting sort over the distinct
 //    keys when they are few, else a radix sort, on integer keys that order
 //    like the comparator (see PruneItem); findPeerToRemove's sortBy is a
@@ -416,14 +420,17 @@ class KeyBuckets {
 // The peer-building loop of prioritizePeers (`connectedPeers = ...map(...)`)
 // fused with requestSubnetPeers' loops over the peers: each reads only its own
 // peer and adds to per-subnet counts, so one pass in peer order computes the
-// same values. When `buckets` is not null (pruning will run) it also puts
-// each peer's sortPeersToPrune key in its bucket (key_of), from the values
-// at hand. Two clones: the popcnt one (one instruction per bit_count) runs
+// same values. When `items` is not null (pruning will run) it also writes
+// each peer's sortPeersToPrune key as a PruneItem, from the values at hand;
+// the caller puts them in their buckets afterwards (KeyBuckets::assign). (A
+// bucket lookup here, dependent loads and a branch per peer, sat at the end
+// of a long loop body where the out-of-order window could not overlap it
+// with the next peer's; in a loop of its own it does, ~2% of the call's
+// time.) Two clones: the popcnt one (one instruction per bit_count) runs
 // where the CPU has it; the build does not assume it.
 struct BuiltPeers {
   int64_t outbound_peers = 0;
   bool integer_keys = true;  // every peer's prune key is in PruneItem's ranges
-  bool bucketed = true;      // and key_of holds every peer's bucket
 };
 // x86-64 only: target_clones("popcnt") names an x86 feature.
 #if defined(__x86_64__)
@@ -434,14 +441,13 @@ struct BuiltPeers {
 PEER_REPLAY_POPCNT_CLONES BuiltPeers build_peers(
     const std::vector<ConnectedPeerInfo>& connected_peers_info, const PrioritizePeersOpts& opts,
     SubnetDuties<kAttestationSubnetCount>& attnet_duties, SubnetDuties<kSyncCommitteeSubnetCount>& syncnet_duties,
-    GroupCounts* group_counts, Peer* peers, KeyBuckets* buckets, uint16_t* key_of) {
+    GroupCounts* group_counts, Peer* peers, PruneItem* items) {
   // compute_status_score's inputs from our status, once (locals also keep
   // the loop from reloading opts after each store into a Peer).
   const int64_t our_finalized_epoch = opts.status.finalized_epoch;
   const int64_t our_head_slot_plus_threshold = opts.status.head_slot + opts.starvation_threshold_slots;
   int64_t outbound_peers = 0;
   bool integer_keys = true;
-  bool bucketed = buckets != nullptr;
   const size_t n = connected_peers_info.size();
   for (size_t index = 0; index < n; index++) {
     const ConnectedPeerInfo& info = connected_peers_info[index];
@@ -470,19 +476,16 @@ PEER_REPLAY_POPCNT_CLONES BuiltPeers build_peers(
         .outbound = outbound,
         .disconnected_for = 0,
     };
-    if (buckets != nullptr) {
+    if (items != nullptr) {
       // The status score is CLOSE_TO_US or FAR_AHEAD and the long-lived
       // subnets at most 64 + 4: only the duties and the score can fall
       // outside PruneItem's ranges (`&`: no branch on them).
       integer_keys &= (static_cast<uint64_t>(duties) < (uint64_t{1} << 24)) & !std::isnan(info.score);
-      if (bucketed) {
-        const PruneItem item =
-            prune_item(duties, static_cast<int>(status_score), attnet_count + syncnet_count, info.score, index);
-        bucketed = buckets->add(item.minor, item.major, key_of[index]);
-      }
+      items[index] =
+          prune_item(duties, static_cast<int>(status_score), attnet_count + syncnet_count, info.score, index);
     }
   }
-  return BuiltPeers{.outbound_peers = outbound_peers, .integer_keys = integer_keys, .bucketed = bucketed};
+  return BuiltPeers{.outbound_peers = outbound_peers, .integer_keys = integer_keys};
 }
 
 // requestSubnetPeers' queries, from the counts build_peers made. Pre-fulu
@@ -589,69 +592,67 @@ class SubnetToPeers {
   // The TS populate loop: for each peer not yet picked for disconnection, in
   // index order, push it onto each of its subnets, lowest first, and count it
   // in each of its sync committees (the two Maps are independent, so both are
-  // filled in the same pass).
+  // filled in the same pass). One pass: each subnet's segment has room for
+  // every peer (a subnet holds a peer at most once), so no count is needed
+  // before the pushes; the segments sit `stride` entries apart.
   void populate(std::span<const Peer> connected_peers, SyncCommitteePeerCount& sync_committee_peer_count) {
     position_.fill(kAbsent);
-    std::array<uint32_t, kAttestationSubnetCount> count{};
-    auto count_peer = [&](const Peer& peer) {
-      for_each_bit(peer.attnets, [&](SubnetId subnet) { count[static_cast<size_t>(subnet)]++; });
-      for_each_bit(peer.syncnets,
-                   [&](SubnetId subnet) { sync_committee_peer_count[static_cast<size_t>(subnet)]++; });
-    };
-    uint64_t seen = 0;  // subnets pushed onto so far
-    const Peer* next = connected_peers.data();
-    const Peer* const end = next + connected_peers.size();
-    // Once every subnet has been pushed onto (usual with many peers), no
-    // later push creates a key: the rest of the peers are only counted.
-    for (; next != end && seen != ~uint64_t{0}; next++) {
-      if (next->disconnected_for != 0) continue;
-      // A Map key is created by its first push: this peer's subnets not
-      // pushed onto before, in push order (lowest first).
-      for_each_bit(next->attnets & ~seen, [&](SubnetId subnet) {
-        position_[static_cast<size_t>(subnet)] = static_cast<uint8_t>(key_count_);
-        subnet_at_[key_count_++] = subnet;
-      });
-      seen |= next->attnets;
-      count_peer(*next);
-    }
-    for (; next != end; next++) {
-      if (next->disconnected_for == 0) count_peer(*next);
-    }
-    size_t offset = 0;
-    size_t max_length = 0;
-    // Where the next push onto each subnet goes, by subnet.
-    std::array<size_t, kAttestationSubnetCount> next_at;
-    for (size_t position = 0; position < key_count_; position++) {
-      const auto subnet = static_cast<size_t>(subnet_at_[position]);
-      const size_t length = count[subnet];
-      begin_[position] = offset;
-      size_[position] = length;
-      length_[position] = static_cast<int64_t>(length);  // after the pushes below
-      next_at[subnet] = offset;
-      offset += length;
-      max_length = std::max(max_length, length);
-    }
-    with_length_.assign(max_length + 1, 0);
-    for (size_t position = 0; position < key_count_; position++) {
-      with_length_[count[static_cast<size_t>(subnet_at_[position])]] |= uint64_t{1} << position;
-    }
-    max_length_ = max_length;
-    buffer_.reset(new PeerIndex[offset]);  // uninitialized: every slot is pushed below
-    counts_.reset(new uint8_t[offset + kCountSlack]);
-    std::fill(counts_.get() + offset, counts_.get() + offset + kCountSlack, uint8_t{0xff});
+    const size_t n = connected_peers.size();
+    // kCountSlack more than the pushes: first_smallest reads that far past a
+    // segment's end. An odd number of 64-entry blocks: the 64 segments, which
+    // are written in turn, then start in different L1 cache sets (a stride
+    // near a multiple of 4 KiB put them all in the same few, which thrashed).
+    const size_t stride = ((n + kCountSlack + 63) / 64 | 1) * 64;
+    buffer_.reset(new PeerIndex[kAttestationSubnetCount * stride]);  // uninitialized: read only where pushed
+    counts_.reset(new uint8_t[kAttestationSubnetCount * stride]);    // same, and the slack filled below
     // Locals: a byte store may alias any member, which would be reloaded.
     PeerIndex* const buffer = buffer_.get();
     uint8_t* const counts = counts_.get();
-    for (size_t index = 0; index < connected_peers.size(); index++) {
+    // Where the next push onto each subnet goes, by subnet.
+    std::array<size_t, kAttestationSubnetCount> next_at;
+    for (size_t subnet = 0; subnet < kAttestationSubnetCount; subnet++) next_at[subnet] = subnet * stride;
+    uint64_t seen = 0;  // subnets pushed onto so far
+    for (size_t index = 0; index < n; index++) {
       const Peer& peer = connected_peers[index];
       if (peer.disconnected_for != 0) continue;
+      // A Map key is created by its first push: this peer's subnets not
+      // pushed onto before, in push order (lowest first).
+      const uint64_t fresh = peer.attnets & ~seen;
+      if (fresh != 0) {
+        for_each_bit(fresh, [&](SubnetId subnet) {
+          position_[static_cast<size_t>(subnet)] = static_cast<uint8_t>(key_count_);
+          subnet_at_[key_count_++] = subnet;
+        });
+        seen |= fresh;
+      }
       const auto attnet_count = static_cast<uint8_t>(peer.attnet_count);
       for_each_bit(peer.attnets, [&](SubnetId subnet) {
         const size_t at = next_at[static_cast<size_t>(subnet)]++;
         buffer[at] = static_cast<PeerIndex>(index);
         counts[at] = attnet_count;
       });
+      // (Most peers are in no sync committee: a loop over the bits costs
+      // them one test, fewer instructions than adding all four bits.)
+      for_each_bit(peer.syncnets,
+                   [&](SubnetId subnet) { sync_committee_peer_count[static_cast<size_t>(subnet)]++; });
     }
+    size_t max_length = 0;
+    for (size_t position = 0; position < key_count_; position++) {
+      const auto subnet = static_cast<size_t>(subnet_at_[position]);
+      const size_t length = next_at[subnet] - subnet * stride;
+      assert(length > 0 && length <= n);
+      begin_[position] = subnet * stride;
+      size_[position] = length;
+      length_[position] = static_cast<int64_t>(length);
+      max_length = std::max(max_length, length);
+      // Past the segment, above every count (first_smallest's contract).
+      std::fill(counts + begin_[position] + length, counts + begin_[position] + length + kCountSlack, uint8_t{0xff});
+    }
+    with_length_.assign(max_length + 1, 0);
+    for (size_t position = 0; position < key_count_; position++) {
+      with_length_[size_[position]] |= uint64_t{1} << position;
+    }
+    max_length_ = max_length;
   }
 
   // subnetToPeers.get(subnet)?.length, -1 for undefined.
@@ -731,7 +732,13 @@ class SubnetToPeers {
   std::vector<uint64_t> with_length_;
   size_t max_length_ = 0;  // no live key is longer
 };
-// Find peers to remove from the current maxPeersSubnet. nullopt if we should
+// No peer: PeerIndex values are below n <= UINT32_MAX, so this one is none.
+// (find_peer_to_remove returned a std::optional<PeerIndex>, which GCC built
+// with two narrow stores and read back with one wide load: a store
+// forwarding stall on every call.)
+constexpr PeerIndex kNoPeer = UINT32_MAX;
+
+// Find peers to remove from the current maxPeersSubnet. kNoPeer if we should
 // not remove any peer on the most grouped subnet.
 //
 // TS: `for (const candidatePeer of sortBy(peers, (p) => p.attnetsTrueBitIndices.length))`
@@ -741,11 +748,9 @@ class SubnetToPeers {
 // position in the unsorted array (sortBy is a stable sort of a copy). One pass
 // finds it without sorting: a peer is checked only when its count is below the
 // best passing one's so far.
-std::optional<PeerIndex> find_peer_to_remove(std::span<const Peer> connected_peers,
-                                             const SubnetToPeers& subnet_to_peers,
-                                             const SyncCommitteePeerCount& sync_committee_peer_count,
-                                             SubnetId most_grouped_subnet, int64_t target_subnet_peers,
-                                             const std::vector<RequestedSubnet>& active_attnets) {
+PeerIndex find_peer_to_remove(std::span<const Peer> connected_peers, const SubnetToPeers& subnet_to_peers,
+                              const SyncCommitteePeerCount& sync_committee_peer_count, SubnetId most_grouped_subnet,
+                              int64_t target_subnet_peers, const std::vector<RequestedSubnet>& active_attnets) {
   // The body of the TS loop for one candidate: false where it `continue`s.
   auto can_remove = [&](const Peer& candidate) {
     // new logic of lodestar
@@ -788,7 +793,7 @@ std::optional<PeerIndex> find_peer_to_remove(std::span<const Peer> connected_pee
 
   // (A removed entry is not in the TS array: it is skipped below, and its
   // count, kRemoved, is above every live one.)
-  if (subnet_to_peers.length(most_grouped_subnet) == 0) return std::nullopt;
+  if (subnet_to_peers.length(most_grouped_subnet) == 0) return kNoPeer;
   const std::span<const PeerIndex> candidates = subnet_to_peers.peers(most_grouped_subnet);
   const uint8_t* attnet_counts = subnet_to_peers.attnet_counts(most_grouped_subnet);
   // The first candidate with the fewest subnets is the answer when it can be
@@ -797,7 +802,7 @@ std::optional<PeerIndex> find_peer_to_remove(std::span<const Peer> connected_pee
   const size_t first_fewest = first_smallest(attnet_counts, candidates.size());
   if (can_remove(connected_peers[candidates[first_fewest]])) return candidates[first_fewest];
 
-  std::optional<PeerIndex> removed_peer;
+  PeerIndex removed_peer = kNoPeer;
   int64_t removed_peer_attnet_count = INT64_MAX;
   for (size_t k = 0; k < candidates.size(); k++) {
     if (attnet_counts[k] == SubnetToPeers::kRemoved) continue;
@@ -952,6 +957,17 @@ bool sort_peers_by_keys(size_t n, bool integer_keys, KeyBuckets* buckets, const 
   return true;
 }
 
+// The ids of connected_peers[picks[0..count)], in that order. The pruning
+// loops record indices and the ids are copied here: each copy follows two
+// pointers and bumps a reference count, memory far from the loops' data,
+// and here the copies do not wait on each other.
+std::vector<PeerIdStr> peer_ids(std::span<const Peer> connected_peers, const PeerIndex* picks, size_t count) {
+  std::vector<PeerIdStr> ids;
+  ids.reserve(count);
+  for (size_t k = 0; k < count; k++) ids.push_back(connected_peers[picks[k]].info->id);
+  return ids;
+}
+
 // Remove excess peers back down to our target values.
 // 1. Remove peers that are not subscribed to a subnet (they have less value)
 // 2. Remove worst scoring peers
@@ -974,10 +990,11 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
 
   int64_t outbound_peers_eligible_for_pruning = 0;
 
-  // The sorted order, then step 2's candidates in it: one allocation, the
-  // candidates after the n sorted peers.
+  // The sorted order, step 1's picks, step 2's candidates, step 3's picks
+  // (then step 4's, in step 1's place): one allocation of four runs of n
+  // (each holds a peer at most once).
   const size_t n = connected_peers.size();
-  const std::unique_ptr<PeerIndex[]> indices(new PeerIndex[2 * n]);  // uninitialized: read only where written
+  const std::unique_ptr<PeerIndex[]> indices(new PeerIndex[4 * n]);  // uninitialized: read only where written
   PeerIndex* const sorted_peers = indices.get();
   auto prune_key = [&](PeerIndex i) {
     const Peer& peer = connected_peers[i];
@@ -997,7 +1014,6 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
   if (!sorted) return false;
 
   int64_t peers_to_disconnect_count = 0;
-  std::vector<PeerIdStr> no_long_lived_subnet_peers_to_disconnect;
 
   // if we're starved for data, prune additional peers. A double, as in JS.
   // (TS computes it after the filter below; it reads neither's results.)
@@ -1012,8 +1028,11 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
   // decides each from its own earlier decisions only; and step 2's
   // candidates are kept (the eligible peers whose test does not fail
   // whatever the count: score low, not picked by step 1), in the same order.
-  PeerIndex* const low_score_candidates = indices.get() + n;
+  // The ids of the picked peers are copied after the loop (peer_ids).
+  PeerIndex* const no_long_lived_subnet_picks = indices.get() + n;
+  PeerIndex* const low_score_candidates = indices.get() + 2 * n;
   const bool starved = opts.starved;  // a local: the byte stores below may alias opts
+  size_t no_long_lived_subnet_pick_count = 0;
   size_t low_score_candidate_count = 0;
   for (size_t rank = 0; rank < n; rank++) {
     const PeerIndex index = sorted_peers[rank];
@@ -1029,13 +1048,16 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
     }
 
     // outbound peers up to OUTBOUND_PEER_RATIO sorted by highest score and not eligible for pruning
-    if (peer.outbound) {
-      if (static_cast<double>(outbound_peers - outbound_peers_eligible_for_pruning) > outbound_peers_target) {
-        outbound_peers_eligible_for_pruning++;
-      } else {
-        continue;
-      }
+    //   if (outbound) { if (kept > target) eligible++; else continue; }
+    // as one branch that is rarely taken (outbound peers come in no order,
+    // so a branch on the direction would often be mispredicted).
+    const bool outbound = peer.outbound;
+    const bool over_outbound_target =
+        static_cast<double>(outbound_peers - outbound_peers_eligible_for_pruning) > outbound_peers_target;
+    if (outbound && !over_outbound_target) {
+      continue;
     }
+    outbound_peers_eligible_for_pruning += outbound ? 1 : 0;
 
     // peersEligibleForPruning.push(peer), then:
     // 1. Lodestar prefers disconnecting peers that does not have long lived subnets
@@ -1043,33 +1065,32 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
     // peers with low score will be disconnected through heartbeat in the end
     const bool has_long_lived_subnet = peer.attnet_count > 0 || peer.syncnet_count > 0;
     if (!has_long_lived_subnet && below_target()) {
-      no_long_lived_subnet_peers_to_disconnect.push_back(peer.info->id);
+      no_long_lived_subnet_picks[no_long_lived_subnet_pick_count++] = index;
       peer.disconnected_for |= kNoLongLivedSubnet;
       peers_to_disconnect_count++;
-    }
-    // 2.'s test without below_target()
-    if (peer.score < kLowScoreToPruneIfTooManyPeers &&
-        (peer.disconnected_for & kNoLongLivedSubnet) == 0) {  // !noLongLivedSubnetPeersToDisconnect.includes(peer.id)
+    } else if (peer.score < kLowScoreToPruneIfTooManyPeers) {
+      // 2.'s test without below_target(), for a peer that step 1 did not
+      // pick (!noLongLivedSubnetPeersToDisconnect.includes(peer.id))
       low_score_candidates[low_score_candidate_count++] = index;
     }
   }
   peers_to_disconnect.set(ExcessPeerDisconnectReason::NO_LONG_LIVED_SUBNET,
-                          std::move(no_long_lived_subnet_peers_to_disconnect));
+                          peer_ids(connected_peers, no_long_lived_subnet_picks, no_long_lived_subnet_pick_count));
 
   // 2. Disconnect peers that have score < LOW_SCORE_TO_PRUNE_IF_TOO_MANY_PEERS
-  std::vector<PeerIdStr> bad_score_peers_to_disconnect;
-  for (size_t k = 0; k < low_score_candidate_count; k++) {
-    Peer& peer = connected_peers[low_score_candidates[k]];
-    if (below_target()) {
-      bad_score_peers_to_disconnect.push_back(peer.info->id);
-      peer.disconnected_for |= kLowScore;
-      peers_to_disconnect_count++;
-    }
+  // The count only grows, so once below_target() is false it stays false:
+  // the peers picked are the candidates before that point.
+  size_t low_score_pick_count = 0;
+  for (; low_score_pick_count < low_score_candidate_count && below_target(); low_score_pick_count++) {
+    connected_peers[low_score_candidates[low_score_pick_count]].disconnected_for |= kLowScore;
+    peers_to_disconnect_count++;
   }
-  peers_to_disconnect.set(ExcessPeerDisconnectReason::LOW_SCORE, std::move(bad_score_peers_to_disconnect));
+  peers_to_disconnect.set(ExcessPeerDisconnectReason::LOW_SCORE,
+                          peer_ids(connected_peers, low_score_candidates, low_score_pick_count));
 
   // 3. Disconnect peers that are too grouped on any given subnet
-  std::vector<PeerIdStr> too_grouped_peers_to_disconnect;
+  PeerIndex* const too_grouped_picks = indices.get() + 3 * n;
+  size_t too_grouped_pick_count = 0;
   if (below_target()) {
     // PeerInfo array by attestation subnet (MapDef)
     SubnetToPeers subnet_to_peers;
@@ -1089,20 +1110,20 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
       }
 
       // Find peers to remove from the current maxPeersSubnet
-      const std::optional<PeerIndex> removed_peer =
+      const PeerIndex removed_peer =
           find_peer_to_remove(connected_peers, subnet_to_peers, sync_committee_peer_count, *max_peers_subnet,
                               target_subnet_peers, active_attnets);
 
       // If we have successfully found a candidate peer to prune, prune it,
       // otherwise all peers on this subnet should not be removed.
       // In this case, we remove all peers from the pruning logic and try another subnet.
-      if (removed_peer.has_value()) {
-        Peer& removed = connected_peers[*removed_peer];
+      if (removed_peer != kNoPeer) {
+        Peer& removed = connected_peers[removed_peer];
         // recalculate variables
-        subnet_to_peers.remove_peer(removed, *removed_peer);
+        subnet_to_peers.remove_peer(removed, removed_peer);
         decrease_sync_committee_peer_count(sync_committee_peer_count, removed.syncnets);
 
-        too_grouped_peers_to_disconnect.push_back(removed.info->id);
+        too_grouped_picks[too_grouped_pick_count++] = removed_peer;
         removed.disconnected_for |= kTooGrouped;
         peers_to_disconnect_count++;
       } else {
@@ -1112,7 +1133,8 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
       }
     }
 
-    peers_to_disconnect.set(ExcessPeerDisconnectReason::TOO_GROUPED_SUBNET, std::move(too_grouped_peers_to_disconnect));
+    peers_to_disconnect.set(ExcessPeerDisconnectReason::TOO_GROUPED_SUBNET,
+                            peer_ids(connected_peers, too_grouped_picks, too_grouped_pick_count));
 
     // 4. Ensure to always to prune to target peers
     // In rare case, all peers may have duties and good score but very low long lived subnet,
@@ -1120,7 +1142,8 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
     // because we want to keep improving peers (long lived subnets + score)
     // otherwise we'll not able to accept new peer connection to consider better peers
     // see https://github.com/ChainSafe/lodestar/issues/5198
-    std::vector<PeerIdStr> remaining_peers_to_disconnect;
+    PeerIndex* const remaining_picks = no_long_lived_subnet_picks;  // step 1's ids are copied
+    size_t remaining_pick_count = 0;
     for (size_t rank = 0; rank < n; rank++) {
       if (!below_target()) {  // peersToDisconnectCount >= peersToDisconnectTarget
         break;
@@ -1130,11 +1153,12 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
       if (peer.disconnected_for != 0) {
         continue;
       }
-      remaining_peers_to_disconnect.push_back(peer.info->id);
+      remaining_picks[remaining_pick_count++] = sorted_peers[rank];
       peers_to_disconnect_count++;
     }
 
-    peers_to_disconnect.set(ExcessPeerDisconnectReason::FIND_BETTER_PEERS, std::move(remaining_peers_to_disconnect));
+    peers_to_disconnect.set(ExcessPeerDisconnectReason::FIND_BETTER_PEERS,
+                            peer_ids(connected_peers, remaining_picks, remaining_pick_count));
   }
   return true;
 }
@@ -1178,10 +1202,13 @@ std::optional<PrioritizePeersResult> prioritize_peers(const std::vector<Connecte
   const bool will_prune = static_cast<int64_t>(n) > target_peers;
   // (On the heap: a std::optional of it was zeroed whole, 10 KB, by GCC.)
   const std::unique_ptr<KeyBuckets> buckets(will_prune ? new KeyBuckets() : nullptr);
-  const std::unique_ptr<uint16_t[]> key_of(will_prune ? new uint16_t[n] : nullptr);  // uninitialized: built
+  const std::unique_ptr<uint16_t[]> key_of(will_prune ? new uint16_t[n] : nullptr);  // uninitialized: assigned
+  const std::unique_ptr<PruneItem[]> items(will_prune ? new PruneItem[n] : nullptr);  // uninitialized: built
   const BuiltPeers built = build_peers(connected_peers_info, opts, attnet_duties, syncnet_duties,
-                                       group_counts.has_value() ? &*group_counts : nullptr, peers.get(),
-                                       buckets.get(), key_of.get());
+                                       group_counts.has_value() ? &*group_counts : nullptr, peers.get(), items.get());
+  // Every peer's key in its bucket, when the keys are integers (else the
+  // items are meaningless and the TS comparator sorts).
+  const bool bucketed = will_prune && built.integer_keys && buckets->assign(items.get(), n, key_of.get());
   const std::span<Peer> connected_peers(peers.get(), n);
 
   request_subnet_peers(attnet_duties, syncnet_duties, group_counts.has_value() ? &*group_counts : nullptr,
@@ -1197,7 +1224,7 @@ std::optional<PrioritizePeersResult> prioritize_peers(const std::vector<Connecte
   } else if (connected_peer_count > target_peers) {
     assert(will_prune);
     if (!prune_excess_peers(connected_peers, built.outbound_peers, built.integer_keys,
-                            built.bucketed ? buckets.get() : nullptr, key_of.get(), active_attnets,
+                            bucketed ? buckets.get() : nullptr, key_of.get(), active_attnets,
                             result.peers_to_disconnect, opts, random)) {
       return std::nullopt;
     }
