@@ -190,6 +190,23 @@ std::vector<ActionKind> kinds(const std::vector<Action>& actions) {
 
 // ---- Lodestar's client.test.ts ----
 
+// event.h's member order: step() reads the header and the four inputs'
+// presence flags of every event, a response its shape and ping number; all
+// of it must sit in the first three of the line-aligned Event's lines.
+TEST_CASE("Event: what a response reads is in its first three cache lines", "[event]") {
+  static_assert(alignof(Event) == 64);
+  Event ev;
+  const auto end_of = [&](const auto& member) {
+    return static_cast<size_t>(reinterpret_cast<const char*>(&member) - reinterpret_cast<const char*>(&ev)) +
+           sizeof(member);
+  };
+  for (size_t end : {end_of(ev.kind), end_of(ev.t_ms), end_of(ev.req), end_of(ev.is_error), end_of(ev.peer),
+                     end_of(ev.rand), end_of(ev.active_attnets), end_of(ev.active_syncnets), end_of(ev.gossip_scores),
+                     end_of(ev.ok.shape), end_of(ev.ok.seq_number)}) {
+    CHECK(end <= 3 * 64);
+  }
+}
+
 TEST_CASE("clientFromAgentVersion (client.test.ts)", "[client]") {
   CHECK(get_known_client_from_agent_version("Lighthouse/v2.0.1-fff01b2/x86_64-linux") == ClientKind::kLighthouse);
   CHECK(get_known_client_from_agent_version("teku/teku/v21.11.0+62-g501ffa7/linux-x86_64/corretto-java-17") ==
