@@ -1,5 +1,6 @@
 // Event: one input to the PeerManager state machine, mirroring trace format v1
-// (traces/FORMAT.md §3.1) member for member. Plain data; replay/trace_event.cc
+// (traces/FORMAT.md §3.1) member for member, the rarer members boxed in
+// Event::extra. Plain data; replay/trace_event.cc
 // builds it from a trace record and PeerManager::step consumes it.
 //
 // Ownership: an Event is a value; the engine copies what it keeps.
@@ -12,11 +13,12 @@
 #include <utility>
 #include <vector>
 
+#include "engine/boxed.h"
 #include "engine/types.h"
 
 namespace peers {
 
-enum class EventKind {
+enum class EventKind : uint8_t {
   kInit,
   kConnectionOpen,
   kConnectionClose,
@@ -33,7 +35,7 @@ inline constexpr int kEventKindCount = 11;
 const char* event_kind_name(EventKind kind);  // the FORMAT.md string ("connection_open")
 
 // FORMAT.md §3.1 timers, in that table's order.
-enum class TimerKind { kStartupPingStatus, kPingStatus, kHeartbeat, kGossipScores, kGoodbyeTimeout };
+enum class TimerKind : uint8_t { kStartupPingStatus, kPingStatus, kHeartbeat, kGossipScores, kGoodbyeTimeout };
 inline constexpr int kTimerKindCount = 5;
 const char* timer_kind_name(TimerKind kind);
 
@@ -57,50 +59,34 @@ struct ActiveSubnet {
 
 // The value a `response` event resolves a request with. The trace carries it
 // as plain JSON; its shape tells which request it answers, and the engine
-// checks the shape against the request it has pending under `req`.
-struct ResponseValue {
-  enum class Shape { kNull, kSeqNumber, kStatus, kMetadata, kIdentify };
-  Shape shape = Shape::kNull;
-  uint64_t seq_number = 0;                  // kSeqNumber: a Ping (BigInt)
+// checks the shape against the request it has pending under `req`. A ping's
+// number is inline (three responses in four answer a ping); the rest is
+// boxed.
+struct ResponseDetail {
   ChainStatus status;                       // kStatus
   Metadata metadata;                        // kMetadata
   std::optional<std::string> agent_version; // kIdentify: result.agentVersion (may be absent)
+  bool operator==(const ResponseDetail&) const = default;
+};
+struct ResponseValue {
+  enum class Shape { kNull, kSeqNumber, kStatus, kMetadata, kIdentify };
+  Shape shape = Shape::kNull;
+  uint64_t seq_number = 0;          // kSeqNumber: a Ping (BigInt)
+  Boxed<ResponseDetail> detail;     // kStatus, kMetadata, kIdentify
+  bool operator==(const ResponseValue&) const = default;
 };
 
-// Member order: what step() reads for every event, and all that a response
-// (three events in four) needs, fills the first three cache lines: the
-// header, the presence flags of the four inputs and the response's shape and
-// ping number; the rest follows in FORMAT.md order. Aligned to a line, so
-// those are three lines of the ~1 KiB, not four or five (a trace held in
-// memory is streamed from DRAM: callgrind counts 164k fewer D1 misses in
-// step() on the 100k-event bench trace).
-struct alignas(64) Event {
-  EventKind kind = EventKind::kInit;
-  // timer
-  TimerKind timer = TimerKind::kHeartbeat;
-  uint64_t seq = 0;
-  UnixMs t_ms = 0;
-
-  // response (and timer goodbye_timeout)
-  int64_t req = 0;
-  bool is_error = false;
-
-  // connection_open, connection_close, request, report_peer
-  PeerIdStr peer;
-
+// What only some events carry, in FORMAT.md order: boxed in Event::extra,
+// which most events (responses, pings, timers without inputs) leave unmade.
+struct EventExtra {
   // Inputs read while handling the event (present only when TS read them).
   std::optional<std::vector<double>> rand;
   std::optional<std::vector<ActiveSubnet>> active_attnets;
   std::optional<std::vector<ActiveSubnet>> active_syncnets;
   std::optional<std::vector<std::pair<PeerIdStr, double>>> gossip_scores;
 
-  // response: the value (its shape and a ping's number first) or the error
-  ResponseValue ok;
+  // response: the error
   std::string error;
-
-  // request
-  std::string method;                   // ReqRespMethod value: "status", "goodbye", "ping", "metadata", ...
-  uint64_t body_uint = 0;               // ping: sequence number; goodbye: reason code (both BigInt)
 
   // connection_open (the whole connection) and connection_close (peer, conn)
   ConnectionSpec connection;
@@ -123,6 +109,40 @@ struct alignas(64) Event {
 
   // local_status
   ChainStatus status;
+};
+
+// Two cache lines, line-aligned: the header, the extra's pointer and the
+// response's shape and ping number in the first (all that a response, three
+// events in four, reads), a request's method and number in the second;
+// everything else is boxed in `extra`. A trace held in memory is streamed
+// from DRAM while it is stepped through: at 128 bytes an event, consecutive
+// events are consecutive lines the prefetcher follows, and the stream is an
+// eighth of what the ~1 KiB flat Event was, which evicted the engine's own
+// state from the caches it shares with its neighbours.
+struct alignas(64) Event {
+  EventKind kind = EventKind::kInit;
+  // timer
+  TimerKind timer = TimerKind::kHeartbeat;
+  // response
+  bool is_error = false;
+  uint64_t seq = 0;
+  UnixMs t_ms = 0;
+
+  // response (and timer goodbye_timeout)
+  int64_t req = 0;
+
+  // connection_open, connection_close, request, report_peer
+  PeerIdStr peer;
+
+  // Everything else the event carries (inputs, connection, bodies, ...).
+  Boxed<EventExtra> extra;
+
+  // response: the value (its shape and a ping's number inline)
+  ResponseValue ok;
+
+  // request
+  std::string method;                   // ReqRespMethod value: "status", "goodbye", "ping", "metadata", ...
+  uint64_t body_uint = 0;               // ping: sequence number; goodbye: reason code (both BigInt)
 };
 
 }  // namespace peers

@@ -113,7 +113,8 @@ Status PeerManager::step(const Event& event, std::vector<Action>* actions) {
   if (event.t_ms < now_ms_) {
     return Status::invalid_argument("t_ms " + std::to_string(event.t_ms) + " goes back from " + std::to_string(now_ms_));
   }
-  if (event.rand.has_value() && event.rand->size() > kMaxRandDraws) {
+  const EventExtra& extra = *event.extra;  // a shared empty one when the event has none
+  if (extra.rand.has_value() && extra.rand->size() > kMaxRandDraws) {
     return Status::invalid_argument("more than " + std::to_string(kMaxRandDraws) + " rand draws in one event");
   }
   now_ms_ = event.t_ms;
@@ -148,17 +149,17 @@ Status PeerManager::step(const Event& event, std::vector<Action>* actions) {
       s = on_timer(event);
       break;
     case EventKind::kReportPeer:
-      report_peer(peer, event.action, event.action_name);
+      report_peer(peer, extra.action, extra.action_name);
       break;
     case EventKind::kCommitteeSubscriptions:
       on_committee_subscriptions();
       break;
     case EventKind::kRestatusPeers:
-      re_status_peers(event.peers);
+      re_status_peers(extra.peers);
       break;
     case EventKind::kLocalStatus:
       // The chain updated statusCache; PeerManager reads it on its next use.
-      status_cache_ = event.status;
+      status_cache_ = extra.status;
       break;
     case EventKind::kGoodbyeAll:
       goodbye_and_disconnect_all_peers();
@@ -169,15 +170,15 @@ Status PeerManager::step(const Event& event, std::vector<Action>* actions) {
   if (!ctx_.error.is_ok()) return ctx_.error;
 
   // Every input the event carries must have been read, and only those.
-  const size_t rand_given = event.rand.has_value() ? event.rand->size() : 0;
+  const size_t rand_given = extra.rand.has_value() ? extra.rand->size() : 0;
   if (ctx_.rand_used != rand_given) {
     return Status::invalid_argument("the event carries " + std::to_string(rand_given) + " rand draws, the engine used " +
                                     std::to_string(ctx_.rand_used));
   }
-  if (!ctx_.read_active_subnets && (event.active_attnets.has_value() || event.active_syncnets.has_value())) {
+  if (!ctx_.read_active_subnets && (extra.active_attnets.has_value() || extra.active_syncnets.has_value())) {
     return Status::invalid_argument("the event carries active subnets but the engine ran no heartbeat");
   }
-  if (!ctx_.read_gossip_scores && event.gossip_scores.has_value() && !event.gossip_scores->empty()) {
+  if (!ctx_.read_gossip_scores && extra.gossip_scores.has_value() && !extra.gossip_scores->empty()) {
     return Status::invalid_argument("the event carries gossip_scores but the engine read none");
   }
   if (actions->size() - actions_before > kMaxActionsPerEvent) {
@@ -267,7 +268,7 @@ Status PeerManager::on_init(const Event& event) {
   init_ms_ = event.t_ms;
   // The connections already in libp2p's map, in the order they were opened.
   // Only the mirror is updated: the listeners are not attached yet.
-  for (const ConnectionSpec& spec : event.connections) {
+  for (const ConnectionSpec& spec : event.extra->connections) {
     Status s = add_to_mirror(spec);
     if (!s.is_ok()) return s;
   }
@@ -290,7 +291,7 @@ Status PeerManager::on_init(const Event& event) {
 }
 
 Status PeerManager::on_connection_open(const Event& event) {
-  const ConnectionSpec& spec = event.connection;
+  const ConnectionSpec& spec = event.extra->connection;
   if (spec.peer != event.peer) return Status::invalid_argument("connection peer does not match the event's peer");
   // libp2p added the connection to its map before dispatching connection:open.
   Status s = add_to_mirror(spec);
@@ -305,31 +306,32 @@ Status PeerManager::on_connection_open(const Event& event) {
 Status PeerManager::on_connection_close(const Event& event, const PeerIdStr& peer) {
   // libp2p removed the connection (and the peer key, when it was its last)
   // before dispatching connection:close.
+  const EventExtra& extra = *event.extra;
   std::vector<Connection>* list = connections_.find(peer);
   auto it = list != nullptr ? std::find_if(list->begin(), list->end(),
-                                           [&](const Connection& c) { return c.conn == event.connection.conn; })
+                                           [&](const Connection& c) { return c.conn == extra.connection.conn; })
                             : std::vector<Connection>::iterator{};
   if (list == nullptr || it == list->end()) {
     // A close for a connection libp2p's map does not hold (never opened, or
     // already gone): TS runs the handler with the event's Connection, whose
     // direction only the trace can tell.
-    if (!event.close_direction.has_value()) {
-      return Status::invalid_argument("connection_close for connection " + event.connection.conn + " of " + peer +
+    if (!extra.close_direction.has_value()) {
+      return Status::invalid_argument("connection_close for connection " + extra.connection.conn + " of " + peer +
                                       ", which is not open, and the event gives no direction");
     }
     if (peer_rpc_scores_->size() >= kMaxScoreEntries && !peer_rpc_scores_->has_entry(peer)) {
       return Status::invalid_argument("more than " + std::to_string(kMaxScoreEntries) + " score entries");
     }
     Connection unknown;
-    unknown.conn = event.connection.conn;
+    unknown.conn = extra.connection.conn;
     unknown.remote_peer = peer;
-    unknown.direction = *event.close_direction;
+    unknown.direction = *extra.close_direction;
     unknown.status = "closed";
     on_libp2p_peer_disconnect(unknown);
     return Status::ok();
   }
   Connection closed = *it;
-  if (event.close_direction.has_value() && *event.close_direction != closed.direction) {
+  if (extra.close_direction.has_value() && *extra.close_direction != closed.direction) {
     return Status::invalid_argument("connection_close direction differs from connection " + closed.conn + "'s");
   }
   list->erase(it);
@@ -451,12 +453,12 @@ void PeerManager::run_continuation(int64_t /*req*/, const PendingRequest& pendin
     case Continuation::kRequestMetadata:
       // requestMetadata: this.onMetadata(peer, await this.reqResp.sendMetadata(peer));
       if (outcome.is_error) return;
-      (void)on_metadata(peer, outcome.value->metadata);  // a throw is caught and logged
+      (void)on_metadata(peer, outcome.value->detail->metadata);  // a throw is caught and logged
       return;
     case Continuation::kRequestStatus:
       // requestStatus: this.onStatus(peer, await this.reqResp.sendStatus(peer, localStatus));
       if (outcome.is_error) return;
-      (void)on_status(peer, outcome.value->status);
+      (void)on_status(peer, outcome.value->detail->status);
       return;
     case Continuation::kGoodbyeSend:
       // goodbyeAndDisconnect: the withTimeout race settled (either way: the
@@ -474,7 +476,7 @@ void PeerManager::run_continuation(int64_t /*req*/, const PendingRequest& pendin
     case Continuation::kIdentify: {
       // identifyPeer: const result = await identify(connection)
       if (outcome.is_error) return;
-      const std::optional<std::string>& agent_version = outcome.value->agent_version;
+      const std::optional<std::string>& agent_version = outcome.value->detail->agent_version;
       if (agent_version.has_value() && !agent_version->empty()) {
         PeerData* connected_peer_data = peers_data_.connected_peers.find(peer);
         if (connected_peer_data != nullptr) {
@@ -562,11 +564,11 @@ void PeerManager::on_request(const PeerIdStr& peer, const Event& event) {
   } else if (event.method == "goodbye") {
     on_goodbye(peer, event.body_uint);
   } else if (event.method == "status") {
-    if (!event.body_status.has_value()) {
+    if (!event.extra->body_status.has_value()) {
       fail(Status::invalid_argument("status request without a body"));
       return;
     }
-    (void)on_status(peer, *event.body_status);
+    (void)on_status(peer, *event.extra->body_status);
   }
 }
 
@@ -799,16 +801,16 @@ void PeerManager::heartbeat() {
     info.score = connected_healthy_scores[k];  // getScore(peer), read above
   }
   // Collect subnets which we need peers for in the current slot
-  const Event& event = *ctx_.event;
+  const EventExtra& extra = *ctx_.event->extra;
   ctx_.read_active_subnets = true;
-  if (!event.active_attnets.has_value() || !event.active_syncnets.has_value()) {
+  if (!extra.active_attnets.has_value() || !extra.active_syncnets.has_value()) {
     fail(Status::invalid_argument("heartbeat reads the active subnets; the event carries no active_attnets/active_syncnets"));
     return;
   }
   std::vector<RequestedSubnet> active_attnets;
-  for (const ActiveSubnet& a : *event.active_attnets) active_attnets.push_back(RequestedSubnet{a.subnet, a.to_slot});
+  for (const ActiveSubnet& a : *extra.active_attnets) active_attnets.push_back(RequestedSubnet{a.subnet, a.to_slot});
   std::vector<RequestedSubnet> active_syncnets;
-  for (const ActiveSubnet& a : *event.active_syncnets) active_syncnets.push_back(RequestedSubnet{a.subnet, a.to_slot});
+  for (const ActiveSubnet& a : *extra.active_syncnets) active_syncnets.push_back(RequestedSubnet{a.subnet, a.to_slot});
   PrioritizePeersOpts opts;
   opts.target_peers = config_.target_peers;
   opts.max_peers = config_.max_peers;
@@ -819,7 +821,7 @@ void PeerManager::heartbeat() {
   opts.starvation_threshold_slots = starvation_threshold_slots;
   // The event's Math.random() draws not used yet.
   std::span<const double> draws;
-  if (event.rand.has_value()) draws = std::span<const double>(*event.rand).subspan(ctx_.rand_used);
+  if (extra.rand.has_value()) draws = std::span<const double>(*extra.rand).subspan(ctx_.rand_used);
   RandomDraws random(draws);
   const std::optional<PrioritizePeersResult> prioritized = prioritize_peers(
       infos, active_attnets, active_syncnets,
@@ -884,10 +886,10 @@ void PeerManager::heartbeat() {
 
 void PeerManager::update_gossipsub_scores() {
   // gossipsubScores.set(peerIdStr, this.gossipsub.getScore(peerIdStr)) for each connected peer, in order
-  const Event& event = *ctx_.event;
+  const EventExtra& extra = *ctx_.event->extra;
   ctx_.read_gossip_scores = true;
   const std::vector<std::pair<PeerIdStr, double>> empty;
-  const std::vector<std::pair<PeerIdStr, double>>& given = event.gossip_scores.has_value() ? *event.gossip_scores : empty;
+  const std::vector<std::pair<PeerIdStr, double>>& given = extra.gossip_scores.has_value() ? *extra.gossip_scores : empty;
   // gossipsubScores, once each of `given` is checked against the connected
   // peers (whose ids are distinct), with the engine's own id of each peer
   // (see step()): passed as the Map's entries.

@@ -70,26 +70,26 @@ class Harness {
     Event ev;
     ev.kind = EventKind::kInit;
     ev.t_ms = kT0;
-    ev.active_attnets = std::vector<ActiveSubnet>{};
-    ev.active_syncnets = std::vector<ActiveSubnet>{};
+    ev.extra.mut().active_attnets = std::vector<ActiveSubnet>{};
+    ev.extra.mut().active_syncnets = std::vector<ActiveSubnet>{};
     return step(ev);
   }
   std::vector<Action> open(int n, Direction direction, int conn = 0) {
     Event ev;
     ev.kind = EventKind::kConnectionOpen;
     ev.peer = peer_id(n);
-    ev.connection.peer = ev.peer;
-    ev.connection.conn = "c" + std::to_string(n) + "." + std::to_string(conn);
-    ev.connection.direction = direction;
-    ev.connection.node_id = node_id(n);
+    ev.extra.mut().connection.peer = ev.peer;
+    ev.extra.mut().connection.conn = "c" + std::to_string(n) + "." + std::to_string(conn);
+    ev.extra.mut().connection.direction = direction;
+    ev.extra.mut().connection.node_id = node_id(n);
     return step(ev);
   }
   std::vector<Action> close(int n, int conn = 0) {
     Event ev;
     ev.kind = EventKind::kConnectionClose;
     ev.peer = peer_id(n);
-    ev.connection.peer = ev.peer;
-    ev.connection.conn = "c" + std::to_string(n) + "." + std::to_string(conn);
+    ev.extra.mut().connection.peer = ev.peer;
+    ev.extra.mut().connection.conn = "c" + std::to_string(n) + "." + std::to_string(conn);
     return step(ev);
   }
   std::vector<Action> ping_request(int n, uint64_t seq_number) {
@@ -105,7 +105,7 @@ class Harness {
     ev.kind = EventKind::kRequest;
     ev.peer = peer_id(n);
     ev.method = "status";
-    ev.body_status = status;
+    ev.extra.mut().body_status = status;
     return step(ev);
   }
   std::vector<Action> respond(int64_t req, const ResponseValue& value) {
@@ -120,15 +120,15 @@ class Harness {
     ev.kind = EventKind::kResponse;
     ev.req = req;
     ev.is_error = true;
-    ev.error = "timeout";
+    ev.extra.mut().error = "timeout";
     return step(ev);
   }
   std::vector<Action> report(int n, const char* action) {
     Event ev;
     ev.kind = EventKind::kReportPeer;
     ev.peer = peer_id(n);
-    ev.action = action;
-    ev.action_name = "test";
+    ev.extra.mut().action = action;
+    ev.extra.mut().action_name = "test";
     return step(ev);
   }
   std::vector<Action> timer(TimerKind kind, UnixMs t_ms, std::vector<double> rand = {}, int64_t req = 0) {
@@ -137,15 +137,15 @@ class Harness {
     ev.timer = kind;
     ev.t_ms = t_ms;
     ev.req = req;
-    if (!rand.empty()) ev.rand = rand;
+    if (!rand.empty()) ev.extra.mut().rand = rand;
     if (kind == TimerKind::kHeartbeat) {
-      ev.active_attnets = std::vector<ActiveSubnet>{};
-      ev.active_syncnets = std::vector<ActiveSubnet>{};
+      ev.extra.mut().active_attnets = std::vector<ActiveSubnet>{};
+      ev.extra.mut().active_syncnets = std::vector<ActiveSubnet>{};
     }
     if (kind == TimerKind::kGossipScores) {
       std::vector<std::pair<PeerIdStr, double>> scores;
       for (const auto& [peer, data] : pm_.connected_peers()) scores.emplace_back(peer, 0.0);
-      ev.gossip_scores = scores;
+      ev.extra.mut().gossip_scores = scores;
     }
     return step(ev);
   }
@@ -168,16 +168,16 @@ ResponseValue seq_value(uint64_t seq_number) {
 ResponseValue status_value(const ChainStatus& s) {
   ResponseValue v;
   v.shape = ResponseValue::Shape::kStatus;
-  v.status = s;
+  v.detail.mut().status = s;
   return v;
 }
 ResponseValue metadata_value(uint64_t seq_number, std::optional<uint64_t> cgc = std::nullopt) {
   ResponseValue v;
   v.shape = ResponseValue::Shape::kMetadata;
-  v.metadata.seq_number = seq_number;
-  v.metadata.attnets.set(5);
-  v.metadata.syncnets = Syncnets{};
-  v.metadata.custody_group_count = cgc;
+  v.detail.mut().metadata.seq_number = seq_number;
+  v.detail.mut().metadata.attnets.set(5);
+  v.detail.mut().metadata.syncnets = Syncnets{};
+  v.detail.mut().metadata.custody_group_count = cgc;
   return v;
 }
 ResponseValue null_value() { return ResponseValue{}; }
@@ -190,21 +190,44 @@ std::vector<ActionKind> kinds(const std::vector<Action>& actions) {
 
 // ---- Lodestar's client.test.ts ----
 
-// event.h's member order: step() reads the header and the four inputs'
-// presence flags of every event, a response its shape and ping number; all
-// of it must sit in the first three of the line-aligned Event's lines.
-TEST_CASE("Event: what a response reads is in its first three cache lines", "[event]") {
+// event.h's layout: an Event is two cache lines, and all that step() reads
+// of every event (its header, the extra's pointer) and a response of a ping
+// (its shape and number) is in the first.
+TEST_CASE("Event: two cache lines; what a response reads is in the first", "[event]") {
   static_assert(alignof(Event) == 64);
+  static_assert(sizeof(Event) == 2 * 64);
   Event ev;
   const auto end_of = [&](const auto& member) {
     return static_cast<size_t>(reinterpret_cast<const char*>(&member) - reinterpret_cast<const char*>(&ev)) +
            sizeof(member);
   };
-  for (size_t end : {end_of(ev.kind), end_of(ev.t_ms), end_of(ev.req), end_of(ev.is_error), end_of(ev.peer),
-                     end_of(ev.rand), end_of(ev.active_attnets), end_of(ev.active_syncnets), end_of(ev.gossip_scores),
-                     end_of(ev.ok.shape), end_of(ev.ok.seq_number)}) {
-    CHECK(end <= 3 * 64);
+  for (size_t end : {end_of(ev.kind), end_of(ev.timer), end_of(ev.t_ms), end_of(ev.req), end_of(ev.is_error),
+                     end_of(ev.peer), end_of(ev.extra), end_of(ev.ok.shape), end_of(ev.ok.seq_number)}) {
+    CHECK(end <= 64);
   }
+}
+
+// An Event without extra reads as one with an empty extra, and a copy owns
+// its own extra.
+TEST_CASE("Event: extra reads as empty until written; copies are deep", "[event]") {
+  Event a;
+  CHECK_FALSE(a.extra.has_value());
+  CHECK_FALSE(a.extra->rand.has_value());
+  CHECK(a.extra->connection.conn.empty());
+  a.extra.mut().connection.conn = "c1";
+  a.ok.detail.mut().status.head_slot = 7;
+  Event b = a;
+  b.extra.mut().connection.conn = "c2";
+  b.ok.detail.mut().status.head_slot = 8;
+  CHECK(a.extra->connection.conn == "c1");
+  CHECK(a.ok.detail->status.head_slot == 7);
+  CHECK(b.extra->connection.conn == "c2");
+  CHECK(b.ok.detail->status.head_slot == 8);
+  CHECK(ResponseValue{} == ResponseValue{});  // unmade detail equals a made default one
+  ResponseValue made;
+  (void)made.detail.mut();
+  CHECK(made == ResponseValue{});
+  CHECK_FALSE(a.ok == b.ok);
 }
 
 TEST_CASE("clientFromAgentVersion (client.test.ts)", "[client]") {
@@ -291,7 +314,7 @@ TEST_CASE("On peerConnect handshake flow", "[peer_manager]") {
 
   ResponseValue identify;
   identify.shape = ResponseValue::Shape::kIdentify;
-  identify.agent_version = "Lighthouse/v7.0.0";
+  identify.detail.mut().agent_version = "Lighthouse/v7.0.0";
   CHECK(h.respond(status[2].req, identify).empty());
   CHECK(h.pm().connected_peers().find(peer_id(1))->agent_client == ClientKind::kLighthouse);
 }
@@ -345,8 +368,8 @@ TEST_CASE("timers: a timer that is not due is refused, overdue ones are reported
   ev.kind = EventKind::kTimer;
   ev.timer = TimerKind::kHeartbeat;
   ev.t_ms = kT0 + 29999;
-  ev.active_attnets = std::vector<ActiveSubnet>{};
-  ev.active_syncnets = std::vector<ActiveSubnet>{};
+  ev.extra.mut().active_attnets = std::vector<ActiveSubnet>{};
+  ev.extra.mut().active_syncnets = std::vector<ActiveSubnet>{};
   CHECK_FALSE(h.step_status(ev, &out).is_ok());
   Harness h2;
   h2.init();
@@ -435,7 +458,7 @@ TEST_CASE("events the engine cannot accept are errors, not crashes", "[peer_mana
   Event early;
   early.kind = EventKind::kReportPeer;
   early.peer = peer_id(1);
-  early.action = "Fatal";
+  early.extra.mut().action = "Fatal";
   CHECK_FALSE(h.step_status(early, &out).is_ok());  // before init
   h.init();
   Event unknown_req;
@@ -454,20 +477,20 @@ TEST_CASE("events the engine cannot accept are errors, not crashes", "[peer_mana
   Event leftover;
   leftover.kind = EventKind::kReportPeer;
   leftover.peer = peer_id(1);
-  leftover.action = "LowToleranceError";
-  leftover.rand = std::vector<double>{0.5};
+  leftover.extra.mut().action = "LowToleranceError";
+  leftover.extra.mut().rand = std::vector<double>{0.5};
   CHECK_FALSE(h2.step_status(leftover, &out).is_ok());  // a draw left over
   Event bad_close;
   bad_close.kind = EventKind::kConnectionClose;
   bad_close.peer = peer_id(7);
-  bad_close.connection.conn = "nope";
+  bad_close.extra.mut().connection.conn = "nope";
   CHECK_FALSE(h2.step_status(bad_close, &out).is_ok());
   Event bad_gossip;
   bad_gossip.kind = EventKind::kTimer;
   bad_gossip.timer = TimerKind::kGossipScores;
   bad_gossip.t_ms = kT0 + 12000;
   h2.open(3, Direction::kInbound);
-  bad_gossip.gossip_scores = std::vector<std::pair<PeerIdStr, double>>{{peer_id(4), 0.0}};
+  bad_gossip.extra.mut().gossip_scores = std::vector<std::pair<PeerIdStr, double>>{{peer_id(4), 0.0}};
   CHECK_FALSE(h2.step_status(bad_gossip, &out).is_ok());  // peer id mismatch
 }
 
@@ -514,13 +537,13 @@ TEST_CASE("invariants: known peers, scores in [-100, 100], no status to a discon
       if (due->kind == TimerKind::kHeartbeat) {
         // At most 4 connected peers (= targetPeers): prioritizePeers never
         // prunes, so it draws no Math.random().
-        ev.active_attnets = std::vector<ActiveSubnet>{};
-        ev.active_syncnets = std::vector<ActiveSubnet>{};
+        ev.extra.mut().active_attnets = std::vector<ActiveSubnet>{};
+        ev.extra.mut().active_syncnets = std::vector<ActiveSubnet>{};
       }
       if (due->kind == TimerKind::kGossipScores) {
         std::vector<std::pair<PeerIdStr, double>> scores;
         for (const auto& [peer, data] : h.pm().connected_peers()) scores.emplace_back(peer, -1.0);
-        ev.gossip_scores = scores;
+        ev.extra.mut().gossip_scores = scores;
       }
       actions.clear();
       auto s = h.step_status(ev, &actions);
@@ -544,24 +567,24 @@ TEST_CASE("invariants: known peers, scores in [-100, 100], no status to a discon
     if (what < 3 && conns[peer] == 0 && banned_gone.count(peer) == 0 && h.pm().get_connected_peer_ids().size() < 4) {
       ev.kind = EventKind::kConnectionOpen;
       ev.peer = peer_id(peer);
-      ev.connection.peer = ev.peer;
-      ev.connection.conn = "c" + std::to_string(peer) + "." + std::to_string(i);
-      ev.connection.direction = next() % 2 ? Direction::kInbound : Direction::kOutbound;
-      ev.connection.node_id = node_id(peer);
+      ev.extra.mut().connection.peer = ev.peer;
+      ev.extra.mut().connection.conn = "c" + std::to_string(peer) + "." + std::to_string(i);
+      ev.extra.mut().connection.direction = next() % 2 ? Direction::kInbound : Direction::kOutbound;
+      ev.extra.mut().connection.node_id = node_id(peer);
       known.insert(ev.peer);
     } else if (what < 5 && conns[peer] > 0) {
       ev.kind = EventKind::kReportPeer;
       ev.peer = peer_id(peer);
-      ev.action = reports[next() % 4];
-      ev.action_name = "fuzz";
+      ev.extra.mut().action = reports[next() % 4];
+      ev.extra.mut().action_name = "fuzz";
     } else if (what < 6 && conns[peer] > 0) {
       ev.kind = EventKind::kConnectionClose;
       ev.peer = peer_id(peer);
-      ev.connection.peer = ev.peer;
+      ev.extra.mut().connection.peer = ev.peer;
       // Close the most recent connection of this peer.
       const Connection* c = h.pm().get_connection(ev.peer);
       REQUIRE(c != nullptr);
-      ev.connection.conn = c->conn;
+      ev.extra.mut().connection.conn = c->conn;
     } else if (what < 9) {
       // Answer the oldest pending request, with an error or a plausible value.
       // Requests below `oldest` are all settled (answered oldest first).
@@ -576,7 +599,7 @@ TEST_CASE("invariants: known peers, scores in [-100, 100], no status to a discon
         case ActionKind::kSendMetadata: ev.ok = metadata_value(next() % 3, 4 + next() % 5); break;
         case ActionKind::kIdentify:
           ev.ok.shape = ResponseValue::Shape::kIdentify;
-          ev.ok.agent_version = "Lodestar/v1";
+          ev.ok.detail.mut().agent_version = "Lodestar/v1";
           break;
         default: ev.ok = null_value(); break;
       }

@@ -61,7 +61,7 @@ class Decoder {
     init.kind = EventKind::kInit;
     init.t_ms = static_cast<peers::UnixMs>(in_.ConsumeIntegralInRange<int64_t>(0, 1) ? 1600000000000 : 1700000000000);
     const int initial = in_.ConsumeIntegralInRange(0, 3);
-    for (int i = 0; i < initial; i++) init.connections.push_back(connection_spec(pick_peer()));
+    for (int i = 0; i < initial; i++) init.extra.mut().connections.push_back(connection_spec(pick_peer()));
     add_heartbeat_inputs(&init);
     if (!submit(&init)) return;  // an engine that refuses every init is not the fuzzer's subject
     for (int n = 0; n < kMaxEvents && in_.remaining_bytes() > 0; n++) {
@@ -141,15 +141,16 @@ class Decoder {
   }
 
   void add_heartbeat_inputs(Event* ev) {
-    ev->active_attnets.emplace();
-    ev->active_syncnets.emplace();
+    peers::EventExtra& extra = ev->extra.mut();
+    extra.active_attnets.emplace();
+    extra.active_syncnets.emplace();
     const int n = in_.ConsumeIntegralInRange(0, 3);
     for (int i = 0; i < n; i++) {
-      ev->active_attnets->push_back({in_.ConsumeIntegralInRange<int64_t>(0, 63), in_.ConsumeIntegralInRange<int64_t>(0, 5000)});
+      extra.active_attnets->push_back({in_.ConsumeIntegralInRange<int64_t>(0, 63), in_.ConsumeIntegralInRange<int64_t>(0, 5000)});
     }
     reseed_draws();
-    ev->rand.emplace();
-    for (size_t i = 0; i < kGenerousDraws; i++) ev->rand->push_back(draw());
+    std::vector<double>& rand = extra.rand.emplace();
+    for (size_t i = 0; i < kGenerousDraws; i++) rand.push_back(draw());
   }
 
   Event next_event() {
@@ -162,15 +163,15 @@ class Decoder {
       case 1: {
         ev.kind = EventKind::kConnectionOpen;
         ev.peer = pick_peer();
-        ev.connection = connection_spec(ev.peer);
+        ev.extra.mut().connection = connection_spec(ev.peer);
         break;
       }
       case 2: {
         ev.kind = EventKind::kConnectionClose;
         ev.peer = pick_peer();
         const peers::Connection* c = pm_->get_connection(ev.peer);
-        ev.connection.peer = ev.peer;
-        ev.connection.conn = c != nullptr ? c->conn : "c-unknown";
+        ev.extra.mut().connection.peer = ev.peer;
+        ev.extra.mut().connection.conn = c != nullptr ? c->conn : "c-unknown";
         break;
       }
       case 3: {
@@ -179,7 +180,7 @@ class Decoder {
         static const char* kMethods[] = {"ping", "status", "goodbye", "metadata"};
         ev.method = kMethods[in_.ConsumeIntegralInRange(0, 3)];
         ev.body_uint = in_.ConsumeIntegralInRange<uint64_t>(0, 300);
-        if (ev.method == "status") ev.body_status = status(false);
+        if (ev.method == "status") ev.extra.mut().body_status = status(false);
         break;
       }
       case 4:
@@ -190,7 +191,7 @@ class Decoder {
         ev.req = pending_[i];
         ev.is_error = in_.ConsumeIntegralInRange(0, 4) == 0;
         if (ev.is_error) {
-          ev.error = "timeout";
+          ev.extra.mut().error = "timeout";
         } else {
           fill_response(&ev);
         }
@@ -208,8 +209,8 @@ class Decoder {
         ev.kind = EventKind::kReportPeer;
         ev.peer = pick_peer();
         static const char* kActions[] = {"Fatal", "LowToleranceError", "MidToleranceError", "HighToleranceError"};
-        ev.action = kActions[in_.ConsumeIntegralInRange(0, 3)];
-        ev.action_name = "fuzz";
+        ev.extra.mut().action = kActions[in_.ConsumeIntegralInRange(0, 3)];
+        ev.extra.mut().action_name = "fuzz";
         break;
       }
       case 8: {
@@ -220,12 +221,12 @@ class Decoder {
       case 9: {
         ev.kind = EventKind::kRestatusPeers;
         const int n = in_.ConsumeIntegralInRange(0, 3);
-        for (int i = 0; i < n; i++) ev.peers.push_back(pick_peer());
+        for (int i = 0; i < n; i++) ev.extra.mut().peers.push_back(pick_peer());
         break;
       }
       default: {
         ev.kind = in_.ConsumeBool() ? EventKind::kLocalStatus : EventKind::kGoodbyeAll;
-        if (ev.kind == EventKind::kLocalStatus) ev.status = status(false);
+        if (ev.kind == EventKind::kLocalStatus) ev.extra.mut().status = status(false);
         break;
       }
     }
@@ -236,7 +237,7 @@ class Decoder {
     Event ev;
     ev.kind = EventKind::kLocalStatus;
     ev.t_ms = t_ms;
-    ev.status = local_.status;
+    ev.extra.mut().status = local_.status;
     return ev;
   }
 
@@ -250,14 +251,14 @@ class Decoder {
     if (due.kind == peers::TimerKind::kGossipScores) {
       // What gossip.getScore() returned, for the peers the engine will read:
       // the connected ones, in order (corrected from the error otherwise).
-      ev.gossip_scores.emplace();
+      ev.extra.mut().gossip_scores.emplace();
       for (const auto& peer : pm_->get_connected_peer_ids()) {
-        ev.gossip_scores->push_back({peer, in_.ConsumeFloatingPointInRange<double>(-1000, 100)});
+        ev.extra.mut().gossip_scores->push_back({peer, in_.ConsumeFloatingPointInRange<double>(-1000, 100)});
       }
     }
     reseed_draws();
-    ev.rand.emplace();
-    for (size_t i = 0; i < kGenerousDraws; i++) ev.rand->push_back(draw());
+    std::vector<double>& rand = ev.extra.mut().rand.emplace();
+    for (size_t i = 0; i < kGenerousDraws; i++) rand.push_back(draw());
     return ev;
   }
 
@@ -272,18 +273,20 @@ class Decoder {
         break;
       case ActionKind::kSendStatus:
         ev->ok.shape = Shape::kStatus;
-        ev->ok.status = status(false);
+        ev->ok.detail.mut().status = status(false);
         break;
-      case ActionKind::kSendMetadata:
+      case ActionKind::kSendMetadata: {
         ev->ok.shape = Shape::kMetadata;
-        ev->ok.metadata.seq_number = in_.ConsumeIntegralInRange<uint64_t>(0, 10);
-        ev->ok.metadata.attnets = peers::Attnets(in_.ConsumeIntegral<uint64_t>());
-        if (in_.ConsumeBool()) ev->ok.metadata.syncnets = peers::Syncnets(in_.ConsumeIntegralInRange<uint64_t>(0, 15));
-        if (in_.ConsumeBool()) ev->ok.metadata.custody_group_count = in_.ConsumeIntegralInRange<uint64_t>(0, 130);
+        peers::Metadata& metadata = ev->ok.detail.mut().metadata;
+        metadata.seq_number = in_.ConsumeIntegralInRange<uint64_t>(0, 10);
+        metadata.attnets = peers::Attnets(in_.ConsumeIntegral<uint64_t>());
+        if (in_.ConsumeBool()) metadata.syncnets = peers::Syncnets(in_.ConsumeIntegralInRange<uint64_t>(0, 15));
+        if (in_.ConsumeBool()) metadata.custody_group_count = in_.ConsumeIntegralInRange<uint64_t>(0, 130);
         break;
+      }
       case ActionKind::kIdentify:
         ev->ok.shape = Shape::kIdentify;
-        if (in_.ConsumeBool()) ev->ok.agent_version = in_.ConsumeBool() ? "Lighthouse/v5.0.0" : "teku/v24";
+        if (in_.ConsumeBool()) ev->ok.detail.mut().agent_version = in_.ConsumeBool() ? "Lighthouse/v5.0.0" : "teku/v24";
         break;
       default:
         ev->ok.shape = Shape::kNull;
@@ -318,14 +321,15 @@ class Decoder {
 
   // The engine names what was wrong with the inputs; take its word.
   bool correct_inputs(const std::string& msg, Event* ev) {
+    peers::EventExtra& extra = ev->extra.mut();
     unsigned long given = 0, used = 0;
     if (std::sscanf(msg.c_str(), "the event carries %lu rand draws, the engine used %lu", &given, &used) == 2) {
-      ev->rand->resize(used);
-      if (used == 0) ev->rand.reset();
+      extra.rand->resize(used);
+      if (used == 0) extra.rand.reset();
       return true;
     }
-    if (msg.find("rand") != std::string::npos && ev->rand && ev->rand->size() < 4096) {
-      while (ev->rand->size() < 4096) ev->rand->push_back(draw());  // exhausted: give plenty, learn the count
+    if (msg.find("rand") != std::string::npos && extra.rand && extra.rand->size() < 4096) {
+      while (extra.rand->size() < 4096) extra.rand->push_back(draw());  // exhausted: give plenty, learn the count
       return true;
     }
     if (msg.find("carries no active_attnets") != std::string::npos) {
@@ -333,12 +337,12 @@ class Decoder {
       return true;
     }
     if (msg.find("carries active subnets but") != std::string::npos) {
-      ev->active_attnets.reset();
-      ev->active_syncnets.reset();
+      extra.active_attnets.reset();
+      extra.active_syncnets.reset();
       return true;
     }
-    if (msg.find("gossip_scores") != std::string::npos && ev->gossip_scores) {
-      ev->gossip_scores.reset();
+    if (msg.find("gossip_scores") != std::string::npos && extra.gossip_scores) {
+      extra.gossip_scores.reset();
       return true;
     }
     return false;

@@ -273,19 +273,19 @@ Status parse_inputs(JsonRef j, const std::string& where, peers::PeerIdTable* ids
       if (!(x >= 0.0 && x < 1.0)) return Status::corruption(where + "rand: expected numbers in [0, 1)");
       draws.push_back(x);
     }
-    ev->rand = std::move(draws);
+    ev->extra.mut().rand = std::move(draws);
   }
   if (j.contains("active_attnets")) {
     std::vector<peers::ActiveSubnet> subnets;
     Status s = parse_subnets(j["active_attnets"], where, "active_attnets", &subnets);
     if (!s.is_ok()) return s;
-    ev->active_attnets = std::move(subnets);
+    ev->extra.mut().active_attnets = std::move(subnets);
   }
   if (j.contains("active_syncnets")) {
     std::vector<peers::ActiveSubnet> subnets;
     Status s = parse_subnets(j["active_syncnets"], where, "active_syncnets", &subnets);
     if (!s.is_ok()) return s;
-    ev->active_syncnets = std::move(subnets);
+    ev->extra.mut().active_syncnets = std::move(subnets);
   }
   if (j.contains("gossip_scores")) {
     JsonRef g = j["gossip_scores"];
@@ -299,7 +299,7 @@ Status parse_inputs(JsonRef j, const std::string& where, peers::PeerIdTable* ids
       if (!std::isfinite(score)) return Status::corruption(where + "gossip_scores: expected finite scores");
       scores.emplace_back(Getter::make_peer_id(ids, e.at(0).str()), score);
     }
-    ev->gossip_scores = std::move(scores);
+    ev->extra.mut().gossip_scores = std::move(scores);
   }
   return Status::ok();
 }
@@ -327,28 +327,28 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
         peers::ConnectionSpec c;
         s = parse_connection(e, where, "connections[" + std::to_string(i++) + "].", ids, &c);
         if (!s.is_ok()) return s;
-        ev.connections.push_back(std::move(c));
+        ev.extra.mut().connections.push_back(std::move(c));
       }
     }
   } else if (kind == "connection_open") {
     ev.kind = peers::EventKind::kConnectionOpen;
-    s = parse_connection(j, where, "", ids, &ev.connection);
+    s = parse_connection(j, where, "", ids, &ev.extra.mut().connection);
     if (!s.is_ok()) return s;
-    ev.peer = ev.connection.peer;
+    ev.peer = ev.extra->connection.peer;
   } else if (kind == "connection_close") {
     ev.kind = peers::EventKind::kConnectionClose;
     s = g.peer_id("peer", ids, &ev.peer);
-    if (s.is_ok()) s = g.string("conn", &ev.connection.conn);
+    if (s.is_ok()) s = g.string("conn", &ev.extra.mut().connection.conn);
     if (!s.is_ok()) return s;
-    ev.connection.peer = ev.peer;
+    ev.extra.mut().connection.peer = ev.peer;
     if (g.has("direction")) {
       std::string direction;
       s = g.string("direction", &direction);
       if (!s.is_ok()) return s;
       if (direction == "inbound") {
-        ev.close_direction = peers::Direction::kInbound;
+        ev.extra.mut().close_direction = peers::Direction::kInbound;
       } else if (direction == "outbound") {
-        ev.close_direction = peers::Direction::kOutbound;
+        ev.extra.mut().close_direction = peers::Direction::kOutbound;
       } else {
         return g.error("direction", "\"inbound\" or \"outbound\"");
       }
@@ -367,7 +367,7 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
       peers::ChainStatus st;
       s = parse_status(body, where, "body", &st);
       if (!s.is_ok()) return s;
-      ev.body_status = st;
+      ev.extra.mut().body_status = st;
     }
   } else if (kind == "response") {
     ev.kind = peers::EventKind::kResponse;
@@ -379,7 +379,7 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
     if (err.valid()) {
       ev.is_error = true;
       if (!err.is_string()) return g.error("error", "a string");
-      ev.error = std::string(err.str());
+      ev.extra.mut().error = std::string(err.str());
     } else if (ok.is_null()) {
       ev.ok.shape = peers::ResponseValue::Shape::kNull;
     } else if (ok.is_string()) {
@@ -387,17 +387,17 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
       s = g.decimal_u64("ok", &ev.ok.seq_number);
     } else if (ok.is_object() && ok.contains("forkDigest")) {
       ev.ok.shape = peers::ResponseValue::Shape::kStatus;
-      s = parse_status(ok, where, "ok", &ev.ok.status);
+      s = parse_status(ok, where, "ok", &ev.ok.detail.mut().status);
     } else if (ok.is_object() && ok.contains("seqNumber")) {
       ev.ok.shape = peers::ResponseValue::Shape::kMetadata;
-      s = parse_metadata(ok, where, "ok", &ev.ok.metadata);
+      s = parse_metadata(ok, where, "ok", &ev.ok.detail.mut().metadata);
     } else if (ok.is_object()) {
       ev.ok.shape = peers::ResponseValue::Shape::kIdentify;
       Getter og(ok, where, "ok.");
       if (og.has("agentVersion")) {
         std::string agent;
         s = og.string("agentVersion", &agent);
-        ev.ok.agent_version = agent;
+        ev.ok.detail.mut().agent_version = agent;
       }
     } else {
       return g.error("ok", "a response value (null, a decimal string, a Status, a Metadata or an identify result)");
@@ -426,8 +426,8 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
   } else if (kind == "report_peer") {
     ev.kind = peers::EventKind::kReportPeer;
     s = g.peer_id("peer", ids, &ev.peer);
-    if (s.is_ok()) s = g.string("action", &ev.action);
-    if (s.is_ok()) s = g.string("action_name", &ev.action_name);
+    if (s.is_ok()) s = g.string("action", &ev.extra.mut().action);
+    if (s.is_ok()) s = g.string("action_name", &ev.extra.mut().action_name);
     if (!s.is_ok()) return s;
   } else if (kind == "committee_subscriptions") {
     ev.kind = peers::EventKind::kCommitteeSubscriptions;
@@ -437,13 +437,13 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
     if (!ps || !ps.is_array()) return g.error("peers", "an array of peer ids");
     for (JsonRef p : ps) {
       if (!p.is_string()) return g.error("peers", "an array of peer ids");
-      ev.peers.push_back(Getter::make_peer_id(ids, p.str()));
+      ev.extra.mut().peers.push_back(Getter::make_peer_id(ids, p.str()));
     }
   } else if (kind == "local_status") {
     ev.kind = peers::EventKind::kLocalStatus;
     JsonRef st = g.find("status");
     if (!st) return g.error("status", "a Status");
-    s = parse_status(st, where, "status", &ev.status);
+    s = parse_status(st, where, "status", &ev.extra.mut().status);
     if (!s.is_ok()) return s;
   } else if (kind == "goodbye_all") {
     ev.kind = peers::EventKind::kGoodbyeAll;

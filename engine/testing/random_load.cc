@@ -49,9 +49,9 @@ class Load {
     Event init;
     init.kind = EventKind::kInit;
     init.t_ms = now_;
-    init.active_attnets.emplace();
-    init.active_syncnets.emplace();
-    init.rand = std::vector<double>(draws_.begin(), draws_.begin() + 64);
+    init.extra.mut().active_attnets.emplace();
+    init.extra.mut().active_syncnets.emplace();
+    init.extra.mut().rand = std::vector<double>(draws_.begin(), draws_.begin() + 64);
     if (!step(init)) return report_;
     for (uint64_t i = 0; i < options_.events && report_.violation.empty(); i++) {
       // While draining, time stands still so no timer adds requests.
@@ -88,15 +88,15 @@ class Load {
   // Generous inputs: the engine takes what it needs (see random_load.h).
   void supply_heartbeat_inputs(Event* ev) {
     const size_t n = std::min<size_t>(kMaxRandDraws, 4 * pm_->connected_peers().size() + 64);
-    ev->rand = std::vector<double>(draws_.begin(), draws_.begin() + static_cast<std::ptrdiff_t>(n));
+    ev->extra.mut().rand = std::vector<double>(draws_.begin(), draws_.begin() + static_cast<std::ptrdiff_t>(n));
     std::vector<ActiveSubnet> attnets;
     for (uint64_t k = 0, m = rng_.below(4); k < m; k++) {
       attnets.push_back({static_cast<int64_t>(rng_.below(64)), pm_->current_slot() + 1 + static_cast<Slot>(rng_.below(64))});
     }
-    ev->active_attnets = std::move(attnets);
-    ev->active_syncnets = std::vector<ActiveSubnet>{};
+    ev->extra.mut().active_attnets = std::move(attnets);
+    ev->extra.mut().active_syncnets = std::vector<ActiveSubnet>{};
     if (rng_.below(3) == 0) {
-      ev->active_syncnets->push_back({static_cast<int64_t>(rng_.below(4)), pm_->current_slot() + 1});
+      ev->extra.mut().active_syncnets->push_back({static_cast<int64_t>(rng_.below(4)), pm_->current_slot() + 1});
     }
   }
 
@@ -110,7 +110,7 @@ class Load {
         std::vector<std::pair<PeerIdStr, double>> scores;
         // One score per connected peer, in connectedPeers order (what gossipsub reports).
         for (const auto& [peer, data] : pm_->connected_peers()) scores.emplace_back(peer, rng_.unit() * 40 - 30);
-        ev.gossip_scores = std::move(scores);
+        ev.extra.mut().gossip_scores = std::move(scores);
       }
       report_.timers++;
       if (due->kind == TimerKind::kHeartbeat) report_.heartbeats++;
@@ -130,10 +130,10 @@ class Load {
       if (open_[p] == 1 && rng_.below(8) != 0) return false;
       ev->kind = EventKind::kConnectionOpen;
       ev->peer = peer;
-      ev->connection.peer = peer;
-      ev->connection.conn = "c" + std::to_string(p) + "." + std::to_string(conn_counter_++);
-      ev->connection.direction = rng_.below(2) ? Direction::kInbound : Direction::kOutbound;
-      ev->connection.node_id = node_ids_[p];
+      ev->extra.mut().connection.peer = peer;
+      ev->extra.mut().connection.conn = "c" + std::to_string(p) + "." + std::to_string(conn_counter_++);
+      ev->extra.mut().connection.direction = rng_.below(2) ? Direction::kInbound : Direction::kOutbound;
+      ev->extra.mut().connection.node_id = node_ids_[p];
       return true;
     }
     if (what < 30 && open_[p] > 0) {
@@ -144,16 +144,16 @@ class Load {
       }
       ev->kind = EventKind::kConnectionClose;
       ev->peer = peer;
-      ev->connection.peer = peer;
-      ev->connection.conn = c->conn;
+      ev->extra.mut().connection.peer = peer;
+      ev->extra.mut().connection.conn = c->conn;
       return true;
     }
     if (what < 36 && open_[p] > 0) {
       static const char* kActions[] = {"Fatal", "LowToleranceError", "MidToleranceError", "HighToleranceError"};
       ev->kind = EventKind::kReportPeer;
       ev->peer = peer;
-      ev->action = kActions[rng_.below(40) == 0 ? 0 : 1 + rng_.below(3)];
-      ev->action_name = "load";
+      ev->extra.mut().action = kActions[rng_.below(40) == 0 ? 0 : 1 + rng_.below(3)];
+      ev->extra.mut().action_name = "load";
       return true;
     }
     if (what < 50 && open_[p] > 0) {  // a request from the peer
@@ -166,7 +166,7 @@ class Load {
           break;
         case 1:
           ev->method = "status";
-          ev->body_status = make_status(1000 + static_cast<Slot>(rng_.below(8)));
+          ev->extra.mut().body_status = make_status(1000 + static_cast<Slot>(rng_.below(8)));
           break;
         case 2: ev->method = "metadata"; break;
         default:
@@ -184,12 +184,12 @@ class Load {
     }
     if (what < 96) {
       ev->kind = EventKind::kLocalStatus;
-      ev->status = make_status(pm_->current_slot());
+      ev->extra.mut().status = make_status(pm_->current_slot());
       return true;
     }
     if (what < 99) {
       ev->kind = EventKind::kRestatusPeers;
-      for (int k = 0; k < 3; k++) ev->peers.push_back(ids_[rng_.below(ids_.size())]);
+      for (int k = 0; k < 3; k++) ev->extra.mut().peers.push_back(ids_[rng_.below(ids_.size())]);
       return true;
     }
     ev->kind = EventKind::kGoodbyeAll;
@@ -212,7 +212,7 @@ class Load {
     ev->req = req;
     if (rng_.below(6) == 0) {
       ev->is_error = true;
-      ev->error = "load: request failed";
+      ev->extra.mut().error = "load: request failed";
       return true;
     }
     switch (*pm_->pending_request_kind(req)) {
@@ -222,17 +222,17 @@ class Load {
         break;
       case ActionKind::kSendStatus:
         ev->ok.shape = ResponseValue::Shape::kStatus;
-        ev->ok.status = make_status(1000 + static_cast<Slot>(rng_.below(8)));
+        ev->ok.detail.mut().status = make_status(1000 + static_cast<Slot>(rng_.below(8)));
         break;
       case ActionKind::kSendMetadata:
         ev->ok.shape = ResponseValue::Shape::kMetadata;
-        ev->ok.metadata.seq_number = rng_.below(4);
-        for (size_t b = 0; b < ev->ok.metadata.attnets.size(); b++) ev->ok.metadata.attnets.set(b, rng_.below(8) == 0);
-        ev->ok.metadata.custody_group_count = 4 + rng_.below(5);
+        ev->ok.detail.mut().metadata.seq_number = rng_.below(4);
+        for (size_t b = 0; b < ev->ok.detail.mut().metadata.attnets.size(); b++) ev->ok.detail.mut().metadata.attnets.set(b, rng_.below(8) == 0);
+        ev->ok.detail.mut().metadata.custody_group_count = 4 + rng_.below(5);
         break;
       case ActionKind::kIdentify:
         ev->ok.shape = ResponseValue::Shape::kIdentify;
-        if (rng_.below(4) != 0) ev->ok.agent_version = rng_.below(2) ? "Lighthouse/v7" : "Lodestar/v1.44.0";
+        if (rng_.below(4) != 0) ev->ok.detail.mut().agent_version = rng_.below(2) ? "Lighthouse/v7" : "Lodestar/v1.44.0";
         break;
       default: ev->ok.shape = ResponseValue::Shape::kNull; break;
     }
@@ -277,7 +277,7 @@ class Load {
     const std::string& m = s.message();
     if (m.rfind("the event carries ", 0) != 0) return false;
     if (m.find("rand draws, the engine used") != std::string::npos) {
-      const size_t given = ev.rand.has_value() ? ev.rand->size() : 0;
+      const size_t given = ev.extra->rand.has_value() ? ev.extra->rand->size() : 0;
       const size_t used = std::strtoull(m.c_str() + m.rfind(' ') + 1, nullptr, 10);
       return used < given;
     }
