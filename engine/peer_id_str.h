@@ -73,6 +73,9 @@ class PeerIdStr {
   size_t size() const { return str().size(); }
   const char* data() const { return str().data(); }
   const char* c_str() const { return str().c_str(); }
+  // Whether both hold the same shared text (not only equal texts): ids from
+  // one PeerIdTable do.
+  bool shares_text_with(const PeerIdStr& other) const { return rep_ == other.rep_; }
   // The text's hash (ordered_map_hash_bytes), computed once.
   uint64_t hash() const { return rep_ != nullptr ? rep_->hash : kEmptyHash; }
 

@@ -892,9 +892,10 @@ void PeerManager::update_gossipsub_scores() {
   const std::vector<std::pair<PeerIdStr, double>>& given = extra.gossip_scores.has_value() ? *extra.gossip_scores : empty;
   // gossipsubScores, once each of `given` is checked against the connected
   // peers (whose ids are distinct), with the engine's own id of each peer
-  // (see step()): passed as the Map's entries.
-  std::vector<std::pair<PeerIdStr, double>> gossipsub_scores;
-  gossipsub_scores.reserve(given.size());
+  // (see step()): passed as the Map's entries. `given` itself when its ids
+  // are the engine's already (a parsed trace's are: one id per peer), else a
+  // copy with the engine's ids.
+  bool given_ids_are_ours = true;
   size_t i = 0;
   for (const auto& [peer_id_str, data] : peers_data_.connected_peers) {
     if (i >= given.size()) {
@@ -908,7 +909,7 @@ void PeerManager::update_gossipsub_scores() {
                                     "; the engine reads " + peer_id_str + " there"));
       return;
     }
-    gossipsub_scores.emplace_back(peer_id_str, given[i].second);
+    given_ids_are_ours &= given[i].first.shares_text_with(peer_id_str);
     i++;
   }
   if (i != given.size()) {
@@ -916,6 +917,15 @@ void PeerManager::update_gossipsub_scores() {
                                   std::to_string(i)));
     return;
   }
+  std::vector<std::pair<PeerIdStr, double>> with_our_ids;
+  if (!given_ids_are_ours) {
+    with_our_ids.reserve(given.size());
+    size_t k = 0;
+    for (const auto& [peer_id_str, data] : peers_data_.connected_peers) {
+      with_our_ids.emplace_back(peer_id_str, given[k++].second);
+    }
+  }
+  const std::vector<std::pair<PeerIdStr, double>>& gossipsub_scores = given_ids_are_ours ? given : with_our_ids;
 
   const int64_t to_ignore_negative_peers =
       static_cast<int64_t>(std::ceil(static_cast<double>(config_.target_peers) * kAllowedNegativeGossipsubFactor));
