@@ -75,6 +75,7 @@ void update_gossipsub_scores(PeerRpcScoreStore& peer_rpc_scores,
     }
 
     std::vector<Keyed> created;
+    created.reserve(n);
     for (size_t i = 0; i < n; i++) {
       const auto& [peer_id, score] = gossipsub_scores[i];
       if (!peer_rpc_scores.update_existing_gossipsub_score(peer_id, score, ignore[i] != 0, now_ms)) {
