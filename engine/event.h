@@ -1,7 +1,7 @@
 // Event: one input to the PeerManager state machine, mirroring trace format v1
 // (traces/FORMAT.md §3.1) member for member, the rarer members boxed in
-// Event::extra. Plain data; replay/trace_event.cc
-// builds it from a trace record and PeerManager::step consumes it.
+// Event::extra. Plain data; replay/trace_event.cc builds it from a trace
+// record and PeerManager::step consumes it.
 //
 // Ownership: an Event is a value; the engine copies what it keeps.
 #ifndef PEER_REPLAY_ENGINE_EVENT_H_
@@ -116,9 +116,9 @@ struct EventExtra {
 // events in four, reads), a request's method and number in the second;
 // everything else is boxed in `extra`. A trace held in memory is streamed
 // from DRAM while it is stepped through: at 128 bytes an event, consecutive
-// events are consecutive lines the prefetcher follows, and the stream is an
-// eighth of what the ~1 KiB flat Event was, which evicted the engine's own
-// state from the caches it shares with its neighbours.
+// events are consecutive lines the prefetcher follows, and the stream is
+// about an eighth of the 960-byte flat Event's, which evicted the engine's
+// own state from the caches it shares with its neighbours.
 struct alignas(64) Event {
   EventKind kind = EventKind::kInit;
   // timer
