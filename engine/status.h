@@ -9,10 +9,11 @@
 #define PEER_REPLAY_ENGINE_STATUS_H_
 
 #include <cassert>
-#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
+
+#include "engine/boxed.h"
 
 namespace peers {
 
@@ -21,13 +22,6 @@ class [[nodiscard]] Status {
   enum class Code { kOk = 0, kInvalidArgument, kCorruption, kNotSupported, kIoError };
 
   Status() = default;
-  Status(const Status& other) : state_(other.state_ != nullptr ? std::make_unique<State>(*other.state_) : nullptr) {}
-  Status& operator=(const Status& other) {
-    if (this != &other) state_ = other.state_ != nullptr ? std::make_unique<State>(*other.state_) : nullptr;
-    return *this;
-  }
-  Status(Status&&) noexcept = default;
-  Status& operator=(Status&&) noexcept = default;
 
   static Status ok() { return Status(); }
   static Status invalid_argument(std::string msg) { return Status(Code::kInvalidArgument, std::move(msg)); }
@@ -35,26 +29,24 @@ class [[nodiscard]] Status {
   static Status not_supported(std::string msg) { return Status(Code::kNotSupported, std::move(msg)); }
   static Status io_error(std::string msg) { return Status(Code::kIoError, std::move(msg)); }
 
-  bool is_ok() const { return state_ == nullptr; }
-  Code code() const { return state_ != nullptr ? state_->code : Code::kOk; }
-  const std::string& message() const { return state_ != nullptr ? state_->message : empty_message(); }
+  bool is_ok() const { return !state_.has_value(); }
+  Code code() const { return state_->code; }
+  const std::string& message() const { return state_->message; }
 
  private:
   // As in LevelDB, an OK status is a null pointer: the engine returns one
   // per event and per handler, so success costs no string to construct,
-  // move or destroy; only an error allocates.
+  // move or destroy; only an error allocates. Boxed gives the deep copy, and
+  // an unmade box reads as State{}: code kOk, no message.
   struct State {
-    Code code;
+    Code code = Code::kOk;
     std::string message;
   };
-  Status(Code code, std::string message) : state_(std::make_unique<State>(State{code, std::move(message)})) {
+  Status(Code code, std::string message) {
     assert(code != Code::kOk);
+    state_.mut() = State{code, std::move(message)};
   }
-  static const std::string& empty_message() {
-    static const std::string kEmpty;
-    return kEmpty;
-  }
-  std::unique_ptr<State> state_;  // nullptr: OK
+  Boxed<State> state_;  // unmade: OK
 };
 
 template <typename T>
