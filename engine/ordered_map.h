@@ -139,6 +139,8 @@ class SlotIterator {
     return copy;
   }
   bool operator==(const SlotIterator& other) const { return slots_ == other.slots_ && position() == other.position(); }
+  // The slot this iterator is at (for the map's erase(iterator)).
+  size_t slot() const { return slot_; }
 
  private:
   size_t position() const { return slot_ >= slots_->size() ? SIZE_MAX : slot_; }
@@ -267,6 +269,24 @@ class OrderedMap {
     tombstones_++;
     assert(live_ + tombstones_ == slots_.size());
     return true;
+  }
+
+  // Erases the entry `it` is at, found by its slot and stored hash: no key
+  // hashed or compared (PeerRpcScoreStore.update() deletes most entries
+  // while iterating). `it` stays valid and ++ moves on, as after erase(key).
+  void erase(iterator it) {
+    const size_t slot = it.slot();
+    assert(slot < slots_.size() && slots_[slot].has_value());
+    size_t bucket = hashes_[slot] & mask();
+    while (buckets_[bucket].slot_plus_one != slot + 1) {
+      assert(buckets_[bucket].slot_plus_one != 0);  // a live slot is in the index
+      bucket = (bucket + 1) & mask();
+    }
+    remove_bucket(bucket);
+    slots_[slot].reset();
+    live_--;
+    tombstones_++;
+    assert(live_ + tombstones_ == slots_.size());
   }
 
   void clear() {

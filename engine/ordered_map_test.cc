@@ -137,6 +137,21 @@ void check_against_model(Map& map, MakeKey make_key, int key_range, int steps, u
         REQUIRE(got == it->second);
       }
     }
+    if (rng() % 64 == 0) {
+      // A sweep as PeerRpcScoreStore.update() does: erase(iterator) of some
+      // entries while iterating, the rest visited in order.
+      const int residue = static_cast<int>(rng() % 3);
+      std::vector<K> visited;
+      for (auto it = map.begin(); it != map.end(); ++it) {
+        visited.push_back(it->first);
+        if (((it->second % 3) + 3) % 3 == residue) map.erase(it);
+      }
+      std::vector<K> model_keys;
+      for (const auto& e : model) model_keys.push_back(e.first);
+      REQUIRE(visited == model_keys);
+      std::erase_if(model, [&](const auto& e) { return ((e.second % 3) + 3) % 3 == residue; });
+      for (const auto& [k, v] : model) REQUIRE(map.find(k) != nullptr);
+    }
     REQUIRE(map.size() == model.size());
     if (step % 997 == 0) REQUIRE(entries(map) == model);
   }

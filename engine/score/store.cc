@@ -83,8 +83,7 @@ void PeerRpcScoreStore::update(UnixMs now_ms) {
 
     // Prune scores below threshold
     if (std::fabs(new_score) < kScoreThreshold) {
-      const PeerIdStr peer_id = it->first;  // copy: erase destroys the slot
-      scores_.erase(peer_id);
+      scores_.erase(it);  // this.scores.delete(peerIdStr); `it` moves on as the Map's does
     }
   }
   assert(scores_.size() <= static_cast<size_t>(kMaxEntries));
