@@ -2,8 +2,10 @@
 #include "engine/score/utils.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "engine/js_math.h"
@@ -11,6 +13,52 @@
 #include "engine/score/store.h"
 
 namespace peers {
+namespace {
+
+// One gossipsub score in sort position: update_gossipsub_scores' order is
+// ascending (descending, position).
+struct Keyed {
+  uint64_t descending;  // ~js_sub_order_key(score): larger scores first
+  uint32_t position;    // in gossipsub_scores: the stable sort's tie-break
+};
+
+bool in_order(const Keyed& a, const Keyed& b) {
+  return a.descending != b.descending ? a.descending < b.descending : a.position < b.position;
+}
+
+// Sorts `v`, given in ascending position, into in_order. A stable LSD radix
+// sort on `descending`, a byte a pass (stability keeps equal keys in position
+// order, so the result is std::sort's with in_order: the order is total).
+// Bytes that are the same in every key are skipped. Why not std::sort: after
+// each heartbeat's decay the next update creates almost every entry again
+// (~206 of 210 at 200 peers), with scores in no order, and the comparison
+// sort's mispredicted branches were 3% of the step loop.
+void sort_in_position_order(std::vector<Keyed>& v, std::vector<Keyed>& scratch) {
+  const size_t n = v.size();
+  if (n < 64) {
+    std::sort(v.begin(), v.end(), in_order);
+    return;
+  }
+  assert(std::is_sorted(v.begin(), v.end(), [](const Keyed& a, const Keyed& b) { return a.position < b.position; }));
+  uint32_t counts[8][256] = {};
+  for (const Keyed& k : v) {
+    for (int byte = 0; byte < 8; byte++) counts[byte][(k.descending >> (8 * byte)) & 0xff]++;
+  }
+  scratch.resize(n);
+  Keyed* from = v.data();
+  Keyed* to = scratch.data();
+  for (int byte = 0; byte < 8; byte++) {
+    uint32_t* count = counts[byte];
+    if (count[(from[0].descending >> (8 * byte)) & 0xff] == n) continue;  // one digit for all: the pass keeps the order
+    uint32_t offset = 0;
+    for (int digit = 0; digit < 256; digit++) offset += std::exchange(count[digit], offset);
+    for (size_t i = 0; i < n; i++) to[count[(from[i].descending >> (8 * byte)) & 0xff]++] = from[i];
+    std::swap(from, to);
+  }
+  if (from != v.data()) std::copy(from, from + n, v.data());
+}
+
+}  // namespace
 
 ScoreState score_to_state(double score) {
   if (score <= kMinScoreBeforeBan) return ScoreState::Banned;
@@ -49,13 +97,6 @@ void update_gossipsub_scores(PeerRpcScoreStore& peer_rpc_scores,
   bool has_nan = false;
   for (const auto& entry : gossipsub_scores) has_nan |= std::isnan(entry.second);
   if (!has_nan && n <= UINT32_MAX) {
-    struct Keyed {
-      uint64_t descending;  // ~js_sub_order_key(score): larger scores first
-      uint32_t position;    // in gossipsub_scores: the stable sort's tie-break
-    };
-    auto in_order = [](const Keyed& a, const Keyed& b) {
-      return a.descending != b.descending ? a.descending < b.descending : a.position < b.position;
-    };
     auto keyed = [&](size_t i) {
       return Keyed{~js_sub_order_key(gossipsub_scores[i].second), static_cast<uint32_t>(i)};
     };
@@ -82,7 +123,8 @@ void update_gossipsub_scores(PeerRpcScoreStore& peer_rpc_scores,
         created.push_back(keyed(i));
       }
     }
-    std::sort(created.begin(), created.end(), in_order);
+    std::vector<Keyed> scratch;
+    sort_in_position_order(created, scratch);
     for (const Keyed& k : created) {
       const auto& [peer_id, score] = gossipsub_scores[k.position];
       peer_rpc_scores.update_gossipsub_score(peer_id, score, ignore[k.position] != 0, now_ms);
