@@ -4,9 +4,11 @@
 // on the same inputs with the same Math.random() draws, checks that the
 // result is identical to what the real Lodestar returned (else exit 1), then
 // times it. Also times PeerRpcScoreStore::update over the same entry counts
-// as the TS side. Prints one line per case with the TS figure and the ratio.
+// as the TS side. Prints one line per case with the TS figure and the ratio;
+// --json F also writes them as an array of {bench, n, ts_mean_us,
+// ts_best_us, engine_mean_us, engine_best_us, output} (run.sh's rounds).
 //
-//   engine_bench <fixture-dir> [--min-ms 1000]
+//   engine_bench <fixture-dir> [--min-ms 1000] [--only N] [--json F]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -100,15 +102,17 @@ Timing time_batches(double min_ms, F&& fn) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: engine_bench <fixture-dir> [--min-ms N]\n");
+    std::fprintf(stderr, "usage: engine_bench <fixture-dir> [--min-ms N] [--only N] [--json F]\n");
     return 2;
   }
   const std::string dir = argv[1];
   double min_ms = 1000;
   int64_t only = 0;  // --only N: just prioritizePeers at N peers (for perf record)
+  std::string json_out;
   for (int i = 2; i + 1 < argc; i++) {
     if (!std::strcmp(argv[i], "--min-ms")) min_ms = std::atof(argv[i + 1]);
     if (!std::strcmp(argv[i], "--only")) only = std::atoll(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--json")) json_out = argv[i + 1];
   }
   std::ifstream ts_in(dir + "/ts-results.json");
   if (!ts_in) {
@@ -125,7 +129,15 @@ int main(int argc, char** argv) {
     return Timing{};
   };
   // One line per case: mean (throughput) and best batch, each with its ratio.
-  auto print = [](const char* bench, int64_t n, const Timing& t, const Timing& e, const char* output) {
+  json rows = json::array();
+  auto print = [&rows](const char* bench, int64_t n, const Timing& t, const Timing& e, const char* output) {
+    rows.push_back({{"bench", bench},
+                    {"n", n},
+                    {"ts_mean_us", t.mean_us},
+                    {"ts_best_us", t.best_us},
+                    {"engine_mean_us", e.mean_us},
+                    {"engine_best_us", e.best_us},
+                    {"output", output}});
     std::printf("%-26s %6lld %11.2f %10.2f %7.1fx %11.2f %10.2f %7.1fx  %s\n", bench, static_cast<long long>(n),
                 t.mean_us, e.mean_us, t.mean_us / e.mean_us, t.best_us, e.best_us, t.best_us / e.best_us, output);
   };
@@ -205,6 +217,14 @@ int main(int argc, char** argv) {
     });
     print("PeerRpcScoreStore.update", n, ts_timing("PeerRpcScoreStore.update", n), e,
           store.size() == static_cast<size_t>(n) ? "entries kept" : "ENTRIES LOST");
+  }
+  if (!json_out.empty()) {
+    std::ofstream out(json_out);
+    out << rows.dump(1) << "\n";
+    if (!out) {
+      std::fprintf(stderr, "%s: cannot write\n", json_out.c_str());
+      return 2;
+    }
   }
   return mismatches == 0 ? 0 : 1;
 }

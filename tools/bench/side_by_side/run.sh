@@ -3,7 +3,7 @@
 # (Node) and the engine (C++) on the same inputs; prints the ratios and fails
 # if the engine's output differs from Lodestar's.
 #
-#   bash tools/bench/side_by_side/run.sh [--min-ms 1000] [--events 100000] [--seed 7]
+#   bash tools/bench/side_by_side/run.sh [--rounds 5] [--min-ms 1000] [--events 100000] [--seed 7]
 #                                        [--heartbeat-peers "50 200 1000 5000"] [--keep DIR]
 #
 # 1. prioritizePeers at 50/200/1000/5000 peers and PeerRpcScoreStore.update
@@ -15,11 +15,22 @@
 #    engine conforms on it, under /usr/bin/time -v for its peak RSS.
 # 3. Heartbeat at N connected peers, the same way (a recorded trace of N
 #    handshakes and 20 heartbeats; the median heartbeat counts).
-# Default run: about 3 minutes after the build on the 2-core build machine. The 1M-event run:
-# --events 1000000 (about 15 minutes, mostly the TS side).
+#
+# Rounds. The build machine is shared and its speed drifts by tens of percent
+# over minutes, for both sides at once. A ratio of a TS figure taken at one
+# time and an engine figure taken at another measures that drift too, so
+# stages 1 and 2 run --rounds times, each round a fresh TS process and right
+# after it a fresh engine process on the same inputs. Each round gives its
+# own ratio; the headline is the median of the rounds' ratios, printed with
+# the lowest and every round's. (Each round of stage 2 records the trace
+# again: the recorder is deterministic, and the run fails if a round's trace
+# differs from the first's by one byte.)
+# Default run: about 5 minutes after the build on the 2-core build machine.
+# The 1M-event run: --events 1000000 --rounds 1 (about 15 minutes, mostly the TS side).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
+rounds=5
 min_ms=1000
 events=100000
 seed=7
@@ -27,6 +38,7 @@ hb_peers="50 200 1000 5000"
 keep=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
+    --rounds) rounds=$2; shift 2 ;;
     --min-ms) min_ms=$2; shift 2 ;;
     --events) events=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
@@ -35,6 +47,10 @@ while [[ $# -gt 0 ]]; do
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
+if ! [[ $rounds =~ ^[1-9][0-9]*$ ]]; then
+  echo "run.sh: --rounds wants a positive integer, not '$rounds'" >&2
+  exit 2
+fi
 
 bash tools/recorder/setup.sh >/dev/null
 bash scripts/build.sh release >/dev/null
@@ -49,15 +65,29 @@ fi
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "== 1. prioritizePeers and PeerRpcScoreStore.update (best of ~10 ms batches, wall time)"
-node tools/bench/side_by_side/ts_bench.mjs "$out" --min-ms "$min_ms"
-$bin/tools/bench/engine_bench "$out" --min-ms "$min_ms"
+echo "== 1. prioritizePeers and PeerRpcScoreStore.update (wall time per call over ~10 ms batches), $rounds rounds"
+for r in $(seq "$rounds"); do
+  echo "-- round $r of $rounds"
+  node tools/bench/side_by_side/ts_bench.mjs "$out" --min-ms "$min_ms" >/dev/null
+  cp "$out/ts-results.json" "$out/ts-results.r$r.json"
+  $bin/tools/bench/engine_bench "$out" --min-ms "$min_ms" --json "$out/engine-results.r$r.json"
+done
 
 echo
-echo "== 2. testnet-like trace: $events events, seed $seed"
-node tools/bench/side_by_side/ts_trace_bench.mjs generate --seed "$seed" --events "$events" \
-  --out "$out/trace.jsonl.zst" --json "$out/trace.ts.json"
-$bin/tools/bench/trace_bench "$out/trace.jsonl.zst" --json "$out/trace.engine.json"
+echo "== 2. testnet-like trace: $events events, seed $seed, $rounds rounds"
+for r in $(seq "$rounds"); do
+  node tools/bench/side_by_side/ts_trace_bench.mjs generate --seed "$seed" --events "$events" \
+    --out "$out/trace.r$r.jsonl.zst" --json "$out/trace.ts.r$r.json"
+  if [[ $r -eq 1 ]]; then
+    mv "$out/trace.r1.jsonl.zst" "$out/trace.jsonl.zst"
+  elif cmp -s "$out/trace.r$r.jsonl.zst" "$out/trace.jsonl.zst"; then
+    rm "$out/trace.r$r.jsonl.zst"
+  else
+    echo "run.sh: round $r recorded a trace that differs from round 1's: the recorder is not deterministic" >&2
+    exit 1
+  fi
+  $bin/tools/bench/trace_bench "$out/trace.jsonl.zst" --json "$out/trace.engine.r$r.json"
+done
 /usr/bin/time -v $bin/replay/peer-replay check "$out/trace.jsonl.zst" >"$out/check.txt" 2>&1 || {
   cat "$out/check.txt"
   echo "run.sh: the engine does not conform on the generated trace" >&2
@@ -81,28 +111,5 @@ for n in $hb_peers; do
 done
 
 echo
-node - "$out" "$events" "$rss_kb" "$check_s" "$hb_peers" <<'EOF'
-const fs = require("fs");
-const [dir, events, rssKb, checkS, hbPeers] = process.argv.slice(2);
-const j = (f) => JSON.parse(fs.readFileSync(`${dir}/${f}`, "utf8"));
-const ts = j("trace.ts.json");
-const en = j("trace.engine.json");
-const pad = (s, n) => String(s).padStart(n);
-console.log("== summary (same run; ratio = Lodestar time / engine time)");
-console.log(`full trace, ${events} events: Lodestar ${Math.round(ts.events_per_s)} events/s (peer code only), ` +
-  `engine ${Math.round(en.events_per_s)} events/s: ${(en.events_per_s / ts.events_per_s).toFixed(1)}x`);
-console.log(`  per event kind (median us, Lodestar vs engine):`);
-for (const [k, v] of Object.entries(ts.by_kind)) {
-  const e = en.by_kind[k];
-  if (!e) continue;
-  console.log(`    ${k.padEnd(28)} ${pad(v.events, 8)}  ${pad(v.median_us.toFixed(1), 9)} ${pad(e.median_us.toFixed(2), 9)}` +
-    `  ${pad((v.median_us / e.median_us).toFixed(0), 5)}x`);
-}
-console.log(`peer-replay check on it: ${checkS} wall, peak RSS ${(rssKb / 1024).toFixed(1)} MiB`);
-console.log("heartbeat at N connected peers (median of 20, us):");
-for (const n of hbPeers.split(/\s+/).filter(Boolean)) {
-  const t = j(`hb${n}.ts.json`).heartbeat_us;
-  const e = j(`hb${n}.engine.json`).by_kind.committee_subscriptions.median_us;
-  console.log(`  ${pad(n, 5)} peers: Lodestar ${pad(t.toFixed(0), 8)}  engine ${pad(e.toFixed(1), 8)}  ${pad((t / e).toFixed(0), 5)}x`);
-}
-EOF
+node tools/bench/side_by_side/summary.mjs "$out" --events "$events" --rounds "$rounds" --rss-kb "$rss_kb" \
+  --check-wall "$check_s" --heartbeat-peers "$hb_peers"
