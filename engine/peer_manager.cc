@@ -345,9 +345,11 @@ Status PeerManager::on_connection_close(const Event& event, const PeerIdStr& pee
 }
 
 Status PeerManager::on_response(const Event& event) {
-  const PendingRequest* found = pending_.find(event.req);
-  if (found == nullptr) return Status::invalid_argument("response for unknown req " + req_str(event.req));
-  const PendingRequest& pending = *found;
+  const size_t slot = pending_.slot_of(event.req);
+  if (slot == SequentialMap<PendingRequest>::kNoSlot) {
+    return Status::invalid_argument("response for unknown req " + req_str(event.req));
+  }
+  const PendingRequest& pending = pending_.at_slot(slot);
   if (!event.is_error) {
     // The value's shape must be the one the call resolves with.
     ResponseValue::Shape want = ResponseValue::Shape::kNull;
@@ -367,12 +369,12 @@ Status PeerManager::on_response(const Event& event) {
     // The goodbye's withTimeout already rejected on its timer; nothing awaits
     // this promise any more.
     assert(pending.continuation == Continuation::kGoodbyeSend);
-    pending_.erase(event.req);
+    pending_.erase_slot(slot);
     return Status::ok();
   }
   // The continuation runs as a microtask (run_microtasks, which also retires
   // the request; for a goodbye, withTimeout's finally clears its timer).
-  microtasks_.push_back(Microtask{event.req, Outcome{event.is_error, event.is_error ? nullptr : &event.ok}});
+  microtasks_.push_back(Microtask{event.req, slot, Outcome{event.is_error, event.is_error ? nullptr : &event.ok}});
   return Status::ok();
 }
 
@@ -399,7 +401,8 @@ Status PeerManager::on_timer(const Event& event) {
       update_gossipsub_scores();
       return Status::ok();
     case TimerKind::kGoodbyeTimeout: {
-      PendingRequest* goodbye = pending_.find(event.req);
+      const size_t slot = pending_.slot_of(event.req);
+      PendingRequest* goodbye = slot != SequentialMap<PendingRequest>::kNoSlot ? &pending_.at_slot(slot) : nullptr;
       if (goodbye == nullptr || goodbye->continuation != Continuation::kGoodbyeSend || goodbye->raced_out) {
         return Status::invalid_argument("timer goodbye_timeout for req " + req_str(event.req) +
                                         ", which is no pending goodbye");
@@ -411,7 +414,7 @@ Status PeerManager::on_timer(const Event& event) {
       // sleep() resolves, timeoutPromise throws TimeoutError, the race rejects.
       goodbye->raced_out = true;
       goodbye->timeout_due_ms = -1;
-      microtasks_.push_back(Microtask{event.req, Outcome{true, nullptr}});
+      microtasks_.push_back(Microtask{event.req, slot, Outcome{true, nullptr}});
       return Status::ok();
     }
   }
@@ -425,12 +428,15 @@ void PeerManager::run_microtasks() {
       microtasks_.clear();
       microtask_head_ = 0;
     }
-    PendingRequest* found = pending_.find(task.req);
-    assert(found != nullptr);
+    // The hint is the slot on_response or on_timer found; an earlier task's
+    // continuation may have sent a request since (an append may compact).
+    const size_t slot = pending_.slot_of(task.req, task.slot_hint);
+    assert(slot != SequentialMap<PendingRequest>::kNoSlot);
+    PendingRequest& found = pending_.at_slot(slot);
     // A goodbye raced out by its timeout stays in the table (a late response
     // is accepted and ignored); every other settled request leaves it.
-    const PendingRequest pending = found->raced_out ? *found : std::move(*found);
-    if (!pending.raced_out) pending_.erase(task.req);
+    const PendingRequest pending = found.raced_out ? found : std::move(found);
+    if (!pending.raced_out) pending_.erase_slot(slot);
     run_continuation(task.req, pending, task.outcome);
   }
 }

@@ -197,6 +197,7 @@ class PeerManager {
   };
   struct Microtask {
     int64_t req = 0;
+    size_t slot_hint = SIZE_MAX;  // where pending_ held req when the task was queued (see SequentialMap::slot_of)
     Outcome outcome;
   };
   // Per-step context: the event's inputs and where actions go.

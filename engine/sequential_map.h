@@ -70,10 +70,33 @@ class SequentialMap {
   bool erase(int64_t key) {
     const size_t slot = lookup(key);
     if (slot == kNone) return false;
+    erase_slot(slot);
+    return true;
+  }
+
+  // Slots: where a live entry sits, for a caller that finds an entry once and
+  // then reads and erases it (the engine's response path looked each request
+  // up three times). A slot names its entry until the next append, which may
+  // compact; after that it is stale, and slot_of(key, hint) notices.
+  static constexpr size_t kNoSlot = SIZE_MAX;
+  // The slot of the live entry for `key`, or kNoSlot.
+  size_t slot_of(int64_t key) const { return lookup(key); }
+  // The same, trying `hint` first: a slot that slot_of gave for `key`
+  // earlier, stale or not. keys_ holds each key once, erased ones included,
+  // so a hint that still holds `key` is its slot.
+  size_t slot_of(int64_t key, size_t hint) const {
+    if (hint < keys_.size() && keys_[hint] == key) return slots_[hint].has_value() ? hint : kNoSlot;
+    return lookup(key);
+  }
+  V& at_slot(size_t slot) {
+    assert(slot < slots_.size() && slots_[slot].has_value());
+    return slots_[slot]->second;
+  }
+  void erase_slot(size_t slot) {
+    assert(slot < slots_.size() && slots_[slot].has_value());
     slots_[slot].reset();
     live_--;
     tombstones_++;
-    return true;
   }
 
   iterator begin() { return iterator(&slots_, 0); }
@@ -85,7 +108,7 @@ class SequentialMap {
   size_t slot_count() const { return slots_.size(); }
 
  private:
-  static constexpr size_t kNone = SIZE_MAX;
+  static constexpr size_t kNone = kNoSlot;
 
   // The key's slot, or kNone. keys_ is sorted (keys only grow) and keeps the
   // keys of tombstones until compaction. When keys are handed out one by one

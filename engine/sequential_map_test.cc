@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <map>
 #include <random>
 #include <utility>
 #include <vector>
@@ -62,6 +63,7 @@ TEST_CASE("SequentialMap matches OrderedMap under random appends and erases", "[
     SequentialMap<int> map;
     OrderedMap<int64_t, int> model;
     int64_t next_key = 1;
+    std::map<int64_t, size_t> hints;  // per key: a slot slot_of gave for it, stale or not
     for (int step = 0; step < 5000; step++) {
       const int op = static_cast<int>(rng() % 3);
       if (op == 0) {
@@ -72,6 +74,25 @@ TEST_CASE("SequentialMap matches OrderedMap under random appends and erases", "[
         const int64_t key = static_cast<int64_t>(rng() % static_cast<uint64_t>(next_key + 2));
         if (op == 1) {
           REQUIRE(map.erase(key) == model.erase(key));
+        } else if (rng() % 2 == 0) {
+          // The slot API, as the response path uses it: a slot found earlier
+          // (kept in `hints`, stale once an append compacted), then erase.
+          const size_t fresh = map.slot_of(key);
+          REQUIRE((fresh != SequentialMap<int>::kNoSlot) == model.contains(key));
+          // A key's first hint is any slot (in range or not): a wrong one.
+          const size_t any_slot = rng() % 3 == 0 ? SIZE_MAX : static_cast<size_t>(rng() % (map.slot_count() + 2));
+          size_t& hint = hints.try_emplace(key, any_slot).first->second;
+          const size_t slot = map.slot_of(key, hint);
+          REQUIRE(slot == fresh);
+          if (slot != SequentialMap<int>::kNoSlot) {
+            REQUIRE(map.at_slot(slot) == *model.find(key));
+            if (rng() % 2 == 0) {
+              map.erase_slot(slot);
+              model.erase(key);
+            } else {
+              hint = slot;
+            }
+          }
         } else {
           const int* got = map.find(key);
           const int* want = model.find(key);
