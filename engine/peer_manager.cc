@@ -779,7 +779,9 @@ void PeerManager::heartbeat() {
   const ForkSeq fork_seq = config_.chain.fork_seq_at_slot(current_slot);
 
   // Every field of each entry is assigned: the vector is the last
-  // heartbeat's, kept so its sampling-group vectors keep their storage.
+  // heartbeat's, kept for its storage. The status and sampling groups point
+  // into connectedPeers, which nothing changes until prioritize_peers has
+  // returned (the goodbyes above only send).
   std::vector<ConnectedPeerInfo>& infos = heartbeat_infos_;
   infos.resize(connected_healthy_peers.size());
   for (size_t k = 0; k < connected_healthy_peers.size(); k++) {
@@ -788,21 +790,21 @@ void PeerManager::heartbeat() {
     ConnectedPeerInfo& info = infos[k];
     info.id = peer;
     info.direction.reset();
-    info.status.reset();
+    info.status = nullptr;
     const bool has_metadata = peer_data != nullptr && peer_data->metadata.has_value();
     if (peer_data != nullptr) {
       info.direction = peer_data->direction;
-      info.status = peer_data->status;
+      if (peer_data->status.has_value()) info.status = &*peer_data->status;
     }
     if (has_metadata) {
       info.attnets = peer_data->metadata->attnets;
       info.syncnets = peer_data->metadata->syncnets;
       // here we care samplingGroups not custodyGroups in order to know which column subnets peers subscribe to
-      info.sampling_groups = peer_data->metadata->sampling_groups;
+      info.sampling_groups = &peer_data->metadata->sampling_groups;
     } else {
       info.attnets.reset();
       info.syncnets.reset();
-      info.sampling_groups.reset();
+      info.sampling_groups = nullptr;
     }
     info.score = connected_healthy_scores[k];  // getScore(peer), read above
   }

@@ -314,9 +314,9 @@ class PeerManager {
 
   StepContext ctx_;
   // heartbeat()'s ConnectedPeerInfo list, kept between heartbeats for its
-  // storage only (each heartbeat assigns every field): copying each peer's
-  // sampling groups into a fresh vector was an allocation per peer per
-  // heartbeat. Not part of the TS state, not hashed.
+  // storage only (each heartbeat assigns every field before reading one; the
+  // status and sampling-group pointers left from the last heartbeat may
+  // dangle and are never read). Not part of the TS state, not hashed.
   std::vector<ConnectedPeerInfo> heartbeat_infos_;
   uint64_t invariant_checks_ = 0;  // check_invariants calls, to space out its O(n) scans
   std::map<std::string, uint64_t> prune_reason_counts_;  // coverage only; not part of the TS state

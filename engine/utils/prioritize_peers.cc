@@ -108,9 +108,9 @@ void for_each_bit(uint64_t bits, F&& f) {
 // computeStatusScore(ours, theirs, opts), with ours.finalizedEpoch and
 // `ours.headSlot + opts.starvationThresholdSlots` (the same int64 sum)
 // computed once by the caller for all peers.
-StatusScore compute_status_score(const std::optional<ChainStatus>& theirs, int64_t our_finalized_epoch,
+StatusScore compute_status_score(const ChainStatus* theirs, int64_t our_finalized_epoch,
                                  int64_t our_head_slot_plus_threshold) {
-  if (!theirs.has_value()) {
+  if (theirs == nullptr) {
     return StatusScore::CLOSE_TO_US;
   }
 
@@ -459,7 +459,7 @@ PEER_REPLAY_POPCNT_CLONES BuiltPeers build_peers(
     // To filter out peers containing enough attnets of interest from possible disconnection
     const int64_t duties = attnet_duties.add_peer(attnets) + syncnet_duties.add_peer(syncnets);
     // column subnets: samplingGroups ?? []
-    if (group_counts != nullptr && info.sampling_groups.has_value()) group_counts->add_peer(*info.sampling_groups);
+    if (group_counts != nullptr && info.sampling_groups != nullptr) group_counts->add_peer(*info.sampling_groups);
     const int32_t attnet_count = bit_count(attnets);
     const int32_t syncnet_count = bit_count(syncnets);
     const StatusScore status_score =

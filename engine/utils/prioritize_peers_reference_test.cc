@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <deque>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -496,10 +497,11 @@ std::optional<PrioritizePeersResult> prioritize_peers(const std::vector<Connecte
     connected_peers.push_back(PeerInfo{
         .id = peer.id,
         .direction = peer.direction,
-        .status_score = compute_status_score(opts.status, peer.status, opts),
+        .status_score = compute_status_score(
+            opts.status, peer.status != nullptr ? std::optional<ChainStatus>(*peer.status) : std::nullopt, opts),
         .attnets = peer.attnets.value_or(Attnets{}),
         .syncnets = peer.syncnets.value_or(Syncnets{}),
-        .sampling_groups = peer.sampling_groups.value_or(std::vector<CustodyIndex>{}),
+        .sampling_groups = peer.sampling_groups != nullptr ? *peer.sampling_groups : std::vector<CustodyIndex>{},
         .attnets_true_bit_indices =
             peer.attnets.has_value() ? true_bit_indexes(*peer.attnets) : std::vector<SubnetId>{},
         .syncnets_true_bit_indices =
@@ -599,6 +601,13 @@ json encode(const Result& r) {
 
 struct Input {
   std::vector<ConnectedPeerInfo> peers;
+  // What the peers' status and sampling_groups point at (a deque: elements
+  // stay where they are as it grows, and when the Input is moved).
+  std::deque<ChainStatus> statuses;
+  std::deque<std::vector<CustodyIndex>> groups;
+  Input() = default;
+  Input(Input&&) = default;
+  Input(const Input&) = delete;  // a copy's peers would point into the original
   std::vector<RequestedSubnet> active_attnets;
   std::vector<RequestedSubnet> active_syncnets;
   std::optional<std::vector<CustodyIndex>> sampling_groups;
@@ -626,7 +635,7 @@ Input random_input(std::mt19937_64& rng, size_t n, uint64_t id) {
       ChainStatus s;
       s.finalized_epoch = 30 + static_cast<int64_t>(pick(3)) - 1;
       s.head_slot = 1000 + (chance(0.1) ? 100 : 0) - static_cast<int64_t>(pick(3));
-      p.status = s;
+      p.status = &in.statuses.emplace_back(s);
     }
     if (!chance(0.1)) {
       Attnets a;
@@ -643,7 +652,7 @@ Input random_input(std::mt19937_64& rng, size_t n, uint64_t id) {
       const size_t count = pick(2) == 0 ? 4 : 8 + pick(24);
       for (size_t k = 0; k < count; k++) g.push_back(static_cast<CustodyIndex>(pick(static_cast<uint64_t>(groups) + 4)));
       if (chance(0.8)) std::sort(g.begin(), g.end());
-      p.sampling_groups = g;
+      p.sampling_groups = &in.groups.emplace_back(std::move(g));
     }
     switch (pick(specials && chance(0.01) ? 9 : 6)) {
       case 0: p.score = static_cast<double>(static_cast<int64_t>(pick(21)) - 10); break;

@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <deque>
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -57,6 +58,13 @@ std::vector<RequestedSubnet> subnets_from(const json& list) {
 struct Case {
   std::string name;
   std::vector<ConnectedPeerInfo> peers;
+  // What the peers' status and sampling_groups point at (a deque: elements
+  // stay where they are as it grows, and when the Case is moved).
+  std::deque<ChainStatus> statuses;
+  std::deque<std::vector<CustodyIndex>> groups;
+  Case() = default;
+  Case(Case&&) = default;
+  Case(const Case&) = delete;  // a copy's peers would point into the original
   std::vector<RequestedSubnet> active_attnets;
   std::vector<RequestedSubnet> active_syncnets;
   std::optional<std::vector<CustodyIndex>> sampling_groups;
@@ -72,10 +80,10 @@ Case case_from(const json& c) {
     ConnectedPeerInfo info;
     info.id = p[0].get<std::string>();
     if (!p[1].is_null()) info.direction = p[1] == "outbound" ? Direction::kOutbound : Direction::kInbound;
-    if (!p[2].is_null()) info.status = status_from(p[2]);
+    if (!p[2].is_null()) info.status = &out.statuses.emplace_back(status_from(p[2]));
     if (!p[3].is_null()) info.attnets = bits_from<Attnets>(p[3]);
     if (!p[4].is_null()) info.syncnets = bits_from<Syncnets>(p[4]);
-    if (!p[5].is_null()) info.sampling_groups = p[5].get<std::vector<CustodyIndex>>();
+    if (!p[5].is_null()) info.sampling_groups = &out.groups.emplace_back(p[5].get<std::vector<CustodyIndex>>());
     info.score = p[6].get<double>();
     out.peers.push_back(info);
   }
@@ -342,9 +350,11 @@ TEST_CASE("custody group queries are in group order and only post-fulu", "[prior
   config.number_of_custody_groups = 8;
   std::vector<ConnectedPeerInfo> peers(2);
   peers[0].id = "a";
-  peers[0].sampling_groups = std::vector<CustodyIndex>{5, 1};
+  const std::vector<CustodyIndex> groups_a{5, 1};
+  const std::vector<CustodyIndex> groups_b{1};
+  peers[0].sampling_groups = &groups_a;
   peers[1].id = "b";
-  peers[1].sampling_groups = std::vector<CustodyIndex>{1};
+  peers[1].sampling_groups = &groups_b;
   PrioritizePeersOpts opts;
   opts.target_peers = 2;
   opts.max_peers = 2;

@@ -154,18 +154,24 @@ int main(int argc, char** argv) {
     }
     const json f = json::parse(in);
     std::vector<peers::ConnectedPeerInfo> info;
+    // What the infos' status and sampling_groups point at: reserved up
+    // front, so they never move, and contiguous, as the peers' data is.
+    std::vector<peers::ChainStatus> statuses;
+    std::vector<std::vector<peers::CustodyIndex>> groups;
+    statuses.reserve(f["peers"].size());
+    groups.reserve(f["peers"].size());
     for (const json& p : f["peers"]) {
       peers::ConnectedPeerInfo c;
       c.id = p["id"].get<std::string>();
       c.direction = p["direction"] == "outbound" ? peers::Direction::kOutbound : peers::Direction::kInbound;
-      c.status = parse_status(p["status"]);
+      c.status = &statuses.emplace_back(parse_status(p["status"]));
       peers::Attnets a;
       for (const json& b : p["attnetBits"]) a.set(b.get<size_t>());
       c.attnets = a;
       peers::Syncnets s;
       for (const json& b : p["syncBits"]) s.set(b.get<size_t>());
       c.syncnets = s;
-      c.sampling_groups = p["samplingGroups"].get<std::vector<peers::CustodyIndex>>();
+      c.sampling_groups = &groups.emplace_back(p["samplingGroups"].get<std::vector<peers::CustodyIndex>>());
       c.score = p["score"].get<double>();
       info.push_back(std::move(c));
     }
