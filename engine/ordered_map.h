@@ -32,6 +32,7 @@
 #ifndef PEER_REPLAY_ENGINE_ORDERED_MAP_H_
 #define PEER_REPLAY_ENGINE_ORDERED_MAP_H_
 
+#include <algorithm>
 #include <cassert>
 #include <concepts>
 #include <cstddef>
@@ -407,12 +408,17 @@ class OrderedMap {
   // In place, keeping the vectors' capacity: a map that churns (pending
   // requests, score entries) compacts every few hundred erasures, and
   // fresh vectors made each of those an allocation, then regrowth.
+  //
+  // The index keeps its size too: a map that empties and refills (the score
+  // store: each heartbeat's decay prunes almost every entry, and the next
+  // gossip update creates them again) rebuilt it from 8 buckets up, six
+  // times over, on every refill.
   void compact() {
     const size_t out = compact_slots(slots_, hashes_);
     assert(out == live_);
     (void)out;
     tombstones_ = 0;
-    rebuild_index(live_);
+    rebuild_index(std::max(live_, buckets_.size() / 2));
     assert(live_ == slots_.size());
   }
 
