@@ -96,6 +96,39 @@ TEST_CASE("updateGossipsubScores processes peers in the TS sort's order", "[scor
   }
 }
 
+// Scores that differ only in their low bits, in clusters around a few bases,
+// with ties among them, in lists long enough (>= 64) for the radix sort:
+// every byte of the order key decides somewhere, the low ones included.
+TEST_CASE("updateGossipsubScores orders scores that differ only in their low bits", "[score]") {
+  XorShift64 next{0x5851f42d4c957f2dull};
+  const double bases[] = {1.0, -1.0, 37.125, -250.5, 1e-3, -7e5};
+  for (int round = 0; round < 300; round++) {
+    const size_t n = 64 + next() % 500;
+    // How far apart the scores of one cluster are (in units in the last
+    // place): all within 2^k of a base, so they share the top 32 bits of
+    // the key (k < 20) or straddle them (k up to 40).
+    const int spread_bits = static_cast<int>(next() % 41);
+    const size_t clusters = 1 + next() % 8;
+    std::vector<std::pair<PeerIdStr, double>> scores;
+    for (size_t i = 0; i < n; i++) {
+      const double base = bases[(next() % clusters) % std::size(bases)];
+      const uint64_t offset = spread_bits == 0 ? 0 : next() % (uint64_t{1} << spread_bits);
+      const double score = std::bit_cast<double>(std::bit_cast<uint64_t>(base) + (next() % 4 == 0 ? 0 : offset));
+      scores.emplace_back("peer-" + std::to_string(i), score);
+    }
+    std::vector<size_t> expected(n);
+    for (size_t i = 0; i < n; i++) expected[i] = i;
+    std::stable_sort(expected.begin(), expected.end(),
+                     [&](size_t a, size_t b) { return (scores[b].second - scores[a].second) < 0; });
+
+    PeerRpcScoreStore store;
+    update_gossipsub_scores(store, std::span<const std::pair<PeerIdStr, double>>(scores), 0, kT0);
+    const PeerScoreStats stats = store.dump_peer_score_stats(kT0);
+    REQUIRE(stats.size() == n);
+    for (size_t i = 0; i < n; i++) REQUIRE(stats[i].peer_id == scores[expected[i]].first);
+  }
+}
+
 TEST_CASE("updateGossipsubScores with a NaN score still updates every peer", "[score]") {
   const std::vector<std::pair<PeerIdStr, double>> scores = {{"a", 1}, {"b", NAN}, {"c", -2}, {"d", 3}};
   PeerRpcScoreStore store;
