@@ -72,6 +72,22 @@ TEST_CASE("updateGossipsubScores ignores the best negative peers only", "[score]
 // The integer sort must give the permutation of the TS sort, a stable sort
 // with (a, b) => b - a. Fresh store entries are created in processing order,
 // so the store's key order shows the permutation.
+// update_gossipsub_scores into an empty store creates one entry per peer, in
+// the order of the TS sort (a stable sort with the TS comparator).
+void require_ts_sort_order(const std::vector<std::pair<PeerIdStr, double>>& scores) {
+  const size_t n = scores.size();
+  std::vector<size_t> expected(n);
+  for (size_t i = 0; i < n; i++) expected[i] = i;
+  std::stable_sort(expected.begin(), expected.end(),
+                   [&](size_t a, size_t b) { return (scores[b].second - scores[a].second) < 0; });
+
+  PeerRpcScoreStore store;
+  update_gossipsub_scores(store, std::span<const std::pair<PeerIdStr, double>>(scores), 0, kT0);
+  const PeerScoreStats stats = store.dump_peer_score_stats(kT0);
+  REQUIRE(stats.size() == n);
+  for (size_t i = 0; i < n; i++) REQUIRE(stats[i].peer_id == scores[expected[i]].first);
+}
+
 TEST_CASE("updateGossipsubScores processes peers in the TS sort's order", "[score]") {
   const double tricky[] = {0.0, -0.0, 1.5, -1.5, 4.9e-324, -4.9e-324, 1e308, -1e308, INFINITY, -INFINITY, 7.25, -3};
   XorShift64 next{0x9e3779b97f4a7c15ull};
@@ -83,16 +99,7 @@ TEST_CASE("updateGossipsubScores processes peers in the TS sort's order", "[scor
                                            : tricky[next() % std::size(tricky)];
       scores.emplace_back("peer-" + std::to_string(i), score);
     }
-    std::vector<size_t> expected(n);
-    for (size_t i = 0; i < n; i++) expected[i] = i;
-    std::stable_sort(expected.begin(), expected.end(),
-                     [&](size_t a, size_t b) { return (scores[b].second - scores[a].second) < 0; });
-
-    PeerRpcScoreStore store;
-    update_gossipsub_scores(store, std::span<const std::pair<PeerIdStr, double>>(scores), 0, kT0);
-    const PeerScoreStats stats = store.dump_peer_score_stats(kT0);
-    REQUIRE(stats.size() == n);
-    for (size_t i = 0; i < n; i++) REQUIRE(stats[i].peer_id == scores[expected[i]].first);
+    require_ts_sort_order(scores);
   }
 }
 
@@ -104,9 +111,8 @@ TEST_CASE("updateGossipsubScores orders scores that differ only in their low bit
   const double bases[] = {1.0, -1.0, 37.125, -250.5, 1e-3, -7e5};
   for (int round = 0; round < 300; round++) {
     const size_t n = 64 + next() % 500;
-    // How far apart the scores of one cluster are (in units in the last
-    // place): all within 2^k of a base, so they share the top 32 bits of
-    // the key (k < 20) or straddle them (k up to 40).
+    // How far apart the scores of one cluster are: within 2^k units in the
+    // last place of a base (k from 0 to 40), so they differ in the low k bits.
     const int spread_bits = static_cast<int>(next() % 41);
     const size_t clusters = 1 + next() % 8;
     std::vector<std::pair<PeerIdStr, double>> scores;
@@ -116,16 +122,7 @@ TEST_CASE("updateGossipsubScores orders scores that differ only in their low bit
       const double score = std::bit_cast<double>(std::bit_cast<uint64_t>(base) + (next() % 4 == 0 ? 0 : offset));
       scores.emplace_back("peer-" + std::to_string(i), score);
     }
-    std::vector<size_t> expected(n);
-    for (size_t i = 0; i < n; i++) expected[i] = i;
-    std::stable_sort(expected.begin(), expected.end(),
-                     [&](size_t a, size_t b) { return (scores[b].second - scores[a].second) < 0; });
-
-    PeerRpcScoreStore store;
-    update_gossipsub_scores(store, std::span<const std::pair<PeerIdStr, double>>(scores), 0, kT0);
-    const PeerScoreStats stats = store.dump_peer_score_stats(kT0);
-    REQUIRE(stats.size() == n);
-    for (size_t i = 0; i < n; i++) REQUIRE(stats[i].peer_id == scores[expected[i]].first);
+    require_ts_sort_order(scores);
   }
 }
 
