@@ -69,9 +69,6 @@ TEST_CASE("updateGossipsubScores ignores the best negative peers only", "[score]
   }
 }
 
-// The integer sort must give the permutation of the TS sort, a stable sort
-// with (a, b) => b - a. Fresh store entries are created in processing order,
-// so the store's key order shows the permutation.
 // update_gossipsub_scores into an empty store creates one entry per peer, in
 // the order of the TS sort (a stable sort with the TS comparator).
 void require_ts_sort_order(const std::vector<std::pair<PeerIdStr, double>>& scores) {
@@ -88,6 +85,9 @@ void require_ts_sort_order(const std::vector<std::pair<PeerIdStr, double>>& scor
   for (size_t i = 0; i < n; i++) REQUIRE(stats[i].peer_id == scores[expected[i]].first);
 }
 
+// The integer sort must give the permutation of the TS sort, a stable sort
+// with (a, b) => b - a. Fresh store entries are created in processing order,
+// so the store's key order shows the permutation.
 TEST_CASE("updateGossipsubScores processes peers in the TS sort's order", "[score]") {
   const double tricky[] = {0.0, -0.0, 1.5, -1.5, 4.9e-324, -4.9e-324, 1e308, -1e308, INFINITY, -INFINITY, 7.25, -3};
   XorShift64 next{0x9e3779b97f4a7c15ull};
