@@ -263,12 +263,7 @@ class OrderedMap {
     if (live_ == 0) return false;
     const size_t bucket = find_bucket(key, hash_of(key));
     if (bucket == kNone) return false;
-    const size_t slot = buckets_[bucket].slot_plus_one - 1;
-    remove_bucket(bucket);
-    slots_[slot].reset();
-    live_--;
-    tombstones_++;
-    assert(live_ + tombstones_ == slots_.size());
+    erase_at(bucket);
     return true;
   }
 
@@ -283,11 +278,7 @@ class OrderedMap {
       assert(buckets_[bucket].slot_plus_one != 0);  // a live slot is in the index
       bucket = (bucket + 1) & mask();
     }
-    remove_bucket(bucket);
-    slots_[slot].reset();
-    live_--;
-    tombstones_++;
-    assert(live_ + tombstones_ == slots_.size());
+    erase_at(bucket);
   }
 
   void clear() {
@@ -353,6 +344,17 @@ class OrderedMap {
       if (b.hash == hash && slots_[b.slot_plus_one - 1]->first == key) return bucket;
       bucket = (bucket + 1) & mask();
     }
+  }
+
+  // Both erases, once they hold the entry's bucket: the slot becomes a
+  // tombstone.
+  void erase_at(size_t bucket) {
+    const size_t slot = buckets_[bucket].slot_plus_one - 1;
+    remove_bucket(bucket);
+    slots_[slot].reset();
+    live_--;
+    tombstones_++;
+    assert(live_ + tombstones_ == slots_.size());
   }
 
   void insert_bucket(size_t slot, uint32_t hash) {
