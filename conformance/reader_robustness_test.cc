@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "fuzz/trace_reader_check.h"
-#include "replay/trace_reader.h"
-#include "replay/testing/trace_fixtures.h"
+#include "trace/trace_reader.h"
+#include "trace/testing/trace_fixtures.h"
 
 namespace {
 

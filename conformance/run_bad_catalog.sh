@@ -5,8 +5,8 @@
 # within 10 s and 1 GiB of memory. Also two cases made at run time: a missing
 # file and a file without read permission.
 #
-#   conformance/run_bad_catalog.sh build/release/replay/peer-replay stats
-#   conformance/run_bad_catalog.sh build/release/replay/peer-replay check   # once check replays
+#   conformance/run_bad_catalog.sh build/release/bin/peer-replay stats
+#   conformance/run_bad_catalog.sh build/release/bin/peer-replay check   # once check replays
 #
 # The subcommand is a parameter so the gate can move from `stats` (validates
 # the whole trace today) to `check` without touching the catalog; a case may

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "replay/trace_reader.h"
+#include "trace/trace_reader.h"
 
 namespace replay {
 

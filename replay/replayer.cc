@@ -19,8 +19,8 @@
 #include "engine/score/utils.h"
 #include "replay/score_delta.h"
 #include "replay/trace_event.h"
-#include "replay/trace_writer.h"
-#include "replay/trace_reader.h"
+#include "trace/trace_writer.h"
+#include "trace/trace_reader.h"
 
 namespace replay {
 

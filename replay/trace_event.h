@@ -21,7 +21,7 @@
 #include "engine/peer_manager.h"
 #include "engine/score/interface.h"
 #include "engine/status.h"
-#include "replay/trace_reader.h"
+#include "trace/trace_reader.h"
 
 namespace replay {
 

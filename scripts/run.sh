@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 bash scripts/build.sh release >/dev/null
-exec build/release/replay/peer-replay check traces/ "$@"
+exec build/release/bin/peer-replay check traces/ "$@"

@@ -18,9 +18,9 @@
 #include <string>
 
 #include "engine/peer_manager.h"
-#include "replay/json_tape.h"
+#include "trace/json_tape.h"
 #include "replay/trace_event.h"
-#include "replay/trace_schema.h"
+#include "trace/trace_schema.h"
 
 namespace {
 

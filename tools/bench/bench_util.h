@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <string>
 
-#include "replay/trace_reader.h"
+#include "trace/trace_reader.h"
 
 namespace bench {
 

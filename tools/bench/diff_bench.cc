@@ -33,8 +33,8 @@
 #include <string>
 #include <vector>
 
-#include "replay/trace_diff.h"
-#include "replay/trace_reader.h"
+#include "diff/trace_diff.h"
+#include "trace/trace_reader.h"
 #include "engine/testing/split_mix64.h"
 #include "tools/bench/bench_util.h"
 #include "tools/bench/synthetic_trace.h"

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "replay/trace_reader.h"
+#include "trace/trace_reader.h"
 #include "tools/bench/bench_util.h"
 #include "tools/bench/synthetic_trace.h"
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "engine/testing/split_mix64.h"
-#include "replay/trace_writer.h"
+#include "trace/trace_writer.h"
 
 namespace bench {
 

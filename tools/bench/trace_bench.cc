@@ -33,7 +33,7 @@
 
 #include "engine/peer_manager.h"
 #include "replay/trace_event.h"
-#include "replay/trace_reader.h"
+#include "trace/trace_reader.h"
 
 namespace {
 

@@ -88,7 +88,7 @@ for r in $(seq "$rounds"); do
   fi
   $bin/tools/bench/trace_bench "$out/trace.jsonl.zst" --json "$out/trace.engine.r$r.json"
 done
-/usr/bin/time -v $bin/replay/peer-replay check "$out/trace.jsonl.zst" >"$out/check.txt" 2>&1 || {
+/usr/bin/time -v $bin/bin/peer-replay check "$out/trace.jsonl.zst" >"$out/check.txt" 2>&1 || {
   cat "$out/check.txt"
   echo "run.sh: the engine does not conform on the generated trace" >&2
   exit 1
@@ -102,7 +102,7 @@ echo "== 3. heartbeat at N connected peers"
 for n in $hb_peers; do
   node tools/bench/side_by_side/ts_trace_bench.mjs heartbeat --peers "$n" --heartbeats 20 \
     --out "$out/hb$n.jsonl.zst" --json "$out/hb$n.ts.json" >/dev/null
-  $bin/replay/peer-replay check "$out/hb$n.jsonl.zst" >"$out/hb$n.check.txt" 2>&1 || {
+  $bin/bin/peer-replay check "$out/hb$n.jsonl.zst" >"$out/hb$n.check.txt" 2>&1 || {
     tail -20 "$out/hb$n.check.txt"
     echo "run.sh: the engine does not conform on the heartbeat trace at $n peers" >&2
     exit 1

@@ -1,5 +1,5 @@
 // A JS checker of trace format v1 (traces/FORMAT.md), for the recorder's own tests. The reference
-// parser is replay/trace_reader.*; this one checks the same structure plus what a recording must
+// parser is trace/trace_reader.*; this one checks the same structure plus what a recording must
 // satisfy (request ids 1, 2, 3 in call order; every response answers an issued request once).
 const EVENT_KINDS = new Set([
   "init",

@@ -1,4 +1,4 @@
-#include "replay/commands.h"
+#include "cli/commands.h"
 
 #include <algorithm>
 #include <chrono>
@@ -11,10 +11,10 @@
 #include <sstream>
 
 #include "engine/utils/prioritize_peers.h"
-#include "replay/atomic_file.h"
+#include "trace/atomic_file.h"
 #include "replay/replayer.h"
-#include "replay/trace_reader.h"
-#include "replay/trace_schema.h"
+#include "trace/trace_reader.h"
+#include "trace/trace_schema.h"
 
 namespace replay {
 

@@ -21,8 +21,8 @@
 //
 // Owned by the reliability work (issue 6); depends on nothing but status.h, so
 // it lives in trace_io and every tool can use it without the engine.
-#ifndef PEER_REPLAY_REPLAY_ATOMIC_FILE_H_
-#define PEER_REPLAY_REPLAY_ATOMIC_FILE_H_
+#ifndef PEER_REPLAY_TRACE_ATOMIC_FILE_H_
+#define PEER_REPLAY_TRACE_ATOMIC_FILE_H_
 
 #include <memory>
 #include <ostream>
@@ -94,4 +94,4 @@ peers::Status write_file_atomically(const std::string& path, std::string_view co
 
 }  // namespace replay
 
-#endif  // PEER_REPLAY_REPLAY_ATOMIC_FILE_H_
+#endif  // PEER_REPLAY_TRACE_ATOMIC_FILE_H_

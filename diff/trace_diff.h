@@ -28,8 +28,8 @@
 // the report is the same.
 //
 // The JSON output is a stable, versioned schema: docs/DIFF_FORMAT.md.
-#ifndef PEER_REPLAY_REPLAY_TRACE_DIFF_H_
-#define PEER_REPLAY_REPLAY_TRACE_DIFF_H_
+#ifndef PEER_REPLAY_DIFF_TRACE_DIFF_H_
+#define PEER_REPLAY_DIFF_TRACE_DIFF_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -262,4 +262,4 @@ std::vector<Edit> align_keys(const std::vector<uint32_t>& a, const std::vector<u
 
 }  // namespace replay
 
-#endif  // PEER_REPLAY_REPLAY_TRACE_DIFF_H_
+#endif  // PEER_REPLAY_DIFF_TRACE_DIFF_H_

@@ -2,8 +2,8 @@
 // the exact report lines and the exit code (0 identical, 1 differs, 2 bad
 // input). Plus the building blocks: exact JSON equality, ULP distances, the
 // edit script.
-#include "replay/trace_diff.h"
-#include "replay/testing/trace_fixtures.h"
+#include "diff/trace_diff.h"
+#include "trace/testing/trace_fixtures.h"
 
 #include <unistd.h>
 

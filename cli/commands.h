@@ -4,8 +4,8 @@
 // Every command returns the process exit code: 0 conforms / identical / ok,
 // 1 diverges / differs, 2 bad input or usage. Errors go to `err` as one line
 // "<file>:<line>: <what was expected>".
-#ifndef PEER_REPLAY_REPLAY_COMMANDS_H_
-#define PEER_REPLAY_REPLAY_COMMANDS_H_
+#ifndef PEER_REPLAY_CLI_COMMANDS_H_
+#define PEER_REPLAY_CLI_COMMANDS_H_
 
 #include <cstdint>
 #include <iosfwd>
@@ -13,11 +13,9 @@
 #include <string>
 #include <vector>
 
-namespace replay {
+#include "trace/format.h"
 
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitDiverges = 1;
-inline constexpr int kExitBadInput = 2;
+namespace replay {
 
 // Expands files and directories (recursively, *.jsonl and *.jsonl.zst, sorted
 // by path) into the list of trace files. A directory with no trace is an error.
@@ -58,4 +56,4 @@ std::vector<std::string> required_coverage();
 
 }  // namespace replay
 
-#endif  // PEER_REPLAY_REPLAY_COMMANDS_H_
+#endif  // PEER_REPLAY_CLI_COMMANDS_H_

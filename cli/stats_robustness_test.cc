@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-#include "replay/commands.h"
+#include "cli/commands.h"
 
 TEST_CASE("stats: producer.packages with a non-string version does not throw", "[stats][robustness]") {
   // Before the fix, get<std::string>() on the number threw out of cmd_stats

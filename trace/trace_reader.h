@@ -9,8 +9,8 @@
 //
 // Ownership: the reader owns its file handle and buffers; a Record returned by
 // next() is the caller's (moved out), valid after the next call.
-#ifndef PEER_REPLAY_REPLAY_TRACE_READER_H_
-#define PEER_REPLAY_REPLAY_TRACE_READER_H_
+#ifndef PEER_REPLAY_TRACE_TRACE_READER_H_
+#define PEER_REPLAY_TRACE_TRACE_READER_H_
 
 #include <cstdint>
 #include <cstdio>
@@ -24,14 +24,10 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/status.h"
-#include "replay/json_tape.h"
+#include "trace/format.h"
+#include "trace/json_tape.h"
 
 namespace replay {
-
-inline constexpr int kFormatVersion = 1;              // the newest version this reader reads
-inline constexpr int kFormatVersionOldest = 1;        // the oldest
-inline constexpr const char* kFormatName = "peer-replay-trace";
-inline constexpr size_t kMaxLineBytes = 8u << 20;     // FORMAT.md §1: 8 MiB
 
 enum class RecordType { kHeader, kEvent, kExpect, kEnd };
 
@@ -125,4 +121,4 @@ peers::Status copy_decompressed(const std::string& path, std::ostream& out);
 
 }  // namespace replay
 
-#endif  // PEER_REPLAY_REPLAY_TRACE_READER_H_
+#endif  // PEER_REPLAY_TRACE_TRACE_READER_H_

@@ -1,4 +1,4 @@
-#include "replay/atomic_file.h"
+#include "trace/atomic_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -1,4 +1,4 @@
-#include "replay/json_tape.h"
+#include "trace/json_tape.h"
 
 #include <limits>
 #include <utility>

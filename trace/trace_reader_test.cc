@@ -1,8 +1,8 @@
 // The reader against every malformed case we could think of. Each case writes
 // a small file, reads it to the end and asserts the exact error (file, 1-based
 // line, message).
-#include "replay/trace_reader.h"
-#include "replay/testing/trace_fixtures.h"
+#include "trace/trace_reader.h"
+#include "trace/testing/trace_fixtures.h"
 
 #include <catch2/catch.hpp>
 #include <zstd.h>

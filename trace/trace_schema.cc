@@ -1,9 +1,9 @@
-#include "replay/trace_schema.h"
+#include "trace/trace_schema.h"
 
 #include <cmath>
 #include <initializer_list>
 
-#include "replay/trace_reader.h"
+#include "trace/format.h"
 
 namespace replay {
 

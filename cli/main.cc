@@ -8,9 +8,9 @@
 
 #include <iostream>
 
-#include "replay/commands.h"
-#include "replay/run_trace.h"
-#include "replay/trace_diff.h"
+#include "cli/commands.h"
+#include "cli/run_trace.h"
+#include "diff/trace_diff.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"peer-replay: replay Lodestar peer-manager traces through the C++ engine and compare"};

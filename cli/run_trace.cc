@@ -1,4 +1,4 @@
-#include "replay/run_trace.h"
+#include "cli/run_trace.h"
 
 #include <filesystem>
 #include <memory>
@@ -8,11 +8,11 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/peer_manager.h"
-#include "replay/commands.h"
+#include "cli/commands.h"
 #include "replay/score_delta.h"
 #include "replay/trace_event.h"
-#include "replay/trace_reader.h"
-#include "replay/trace_writer.h"
+#include "trace/trace_reader.h"
+#include "trace/trace_writer.h"
 
 #ifndef PEER_REPLAY_GIT_COMMIT
 #define PEER_REPLAY_GIT_COMMIT "unknown"

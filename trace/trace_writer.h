@@ -4,8 +4,8 @@
 //
 // Ownership: the writer owns its AtomicFile and zstd context; nothing is
 // published before commit().
-#ifndef PEER_REPLAY_REPLAY_TRACE_WRITER_H_
-#define PEER_REPLAY_REPLAY_TRACE_WRITER_H_
+#ifndef PEER_REPLAY_TRACE_TRACE_WRITER_H_
+#define PEER_REPLAY_TRACE_TRACE_WRITER_H_
 
 #include <memory>
 #include <string>
@@ -41,4 +41,4 @@ class TraceWriter {
 
 }  // namespace replay
 
-#endif  // PEER_REPLAY_REPLAY_TRACE_WRITER_H_
+#endif  // PEER_REPLAY_TRACE_TRACE_WRITER_H_

@@ -1,8 +1,8 @@
 // Test fixtures shared by the reader, diff and robustness tests: one small
 // valid header (FORMAT.md §2.1), so a change to the format's header changes
 // one place. Tests only.
-#ifndef PEER_REPLAY_REPLAY_TESTING_TRACE_FIXTURES_H_
-#define PEER_REPLAY_REPLAY_TESTING_TRACE_FIXTURES_H_
+#ifndef PEER_REPLAY_TRACE_TESTING_TRACE_FIXTURES_H_
+#define PEER_REPLAY_TRACE_TESTING_TRACE_FIXTURES_H_
 
 namespace replay::testing {
 
@@ -23,4 +23,4 @@ inline constexpr const char* kHeader =
 
 }  // namespace replay::testing
 
-#endif  // PEER_REPLAY_REPLAY_TESTING_TRACE_FIXTURES_H_
+#endif  // PEER_REPLAY_TRACE_TESTING_TRACE_FIXTURES_H_

@@ -1,4 +1,4 @@
-#include "replay/trace_reader.h"
+#include "trace/trace_reader.h"
 
 #include <zstd.h>
 
@@ -11,7 +11,7 @@
 #include <ostream>
 #include <sys/stat.h>
 
-#include "replay/trace_schema.h"
+#include "trace/trace_schema.h"
 
 namespace replay {
 

@@ -1,8 +1,8 @@
 // The member-level schema of trace format v1 (traces/FORMAT.md §2-§3): which
 // members each record, event kind and action kind has, and their JSON types.
 // The reader calls these after parsing a line; they never throw.
-#ifndef PEER_REPLAY_REPLAY_TRACE_SCHEMA_H_
-#define PEER_REPLAY_REPLAY_TRACE_SCHEMA_H_
+#ifndef PEER_REPLAY_TRACE_TRACE_SCHEMA_H_
+#define PEER_REPLAY_TRACE_TRACE_SCHEMA_H_
 
 #include <cstdint>
 #include <functional>
@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "replay/json_tape.h"
+#include "trace/json_tape.h"
 
 #include "engine/status.h"
 
@@ -38,4 +38,4 @@ peers::Status check_end(const JsonRef j, const SchemaContext& ctx, uint64_t* eve
 
 }  // namespace replay
 
-#endif  // PEER_REPLAY_REPLAY_TRACE_SCHEMA_H_
+#endif  // PEER_REPLAY_TRACE_TRACE_SCHEMA_H_

@@ -1,6 +1,6 @@
 // AtomicFile: the destination holds the old or the new complete content,
 // never a part, even when the writer is killed with SIGKILL midway.
-#include "replay/atomic_file.h"
+#include "trace/atomic_file.h"
 
 #include <catch2/catch.hpp>
 #include <signal.h>

@@ -1,11 +1,11 @@
-#include "replay/trace_writer.h"
+#include "trace/trace_writer.h"
 
 #include <zstd.h>
 
 #include <cassert>
 #include <vector>
 
-#include "replay/atomic_file.h"
+#include "trace/atomic_file.h"
 
 namespace replay {
 

@@ -19,8 +19,8 @@
 // Ownership: a JsonRef points to its JsonTape object (not to the buffers); it
 // is valid while that object lives and is neither parsed into again nor moved
 // from. Take refs from a record where it stays (Record::root()), after moving it.
-#ifndef PEER_REPLAY_REPLAY_JSON_TAPE_H_
-#define PEER_REPLAY_REPLAY_JSON_TAPE_H_
+#ifndef PEER_REPLAY_TRACE_JSON_TAPE_H_
+#define PEER_REPLAY_TRACE_JSON_TAPE_H_
 
 #include <cassert>
 #include <cstdint>
@@ -214,4 +214,4 @@ inline JsonRef::iterator& JsonRef::iterator::operator++() {
 
 }  // namespace replay
 
-#endif  // PEER_REPLAY_REPLAY_JSON_TAPE_H_
+#endif  // PEER_REPLAY_TRACE_JSON_TAPE_H_

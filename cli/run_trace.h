@@ -7,8 +7,8 @@
 // parsed values) to the source's: `peer-replay diff source.jsonl.zst out.jsonl.zst`
 // then reports no difference. That is how a baseline for a regression diff is
 // made: run the corpus once, change the engine, run again, diff.
-#ifndef PEER_REPLAY_REPLAY_RUN_TRACE_H_
-#define PEER_REPLAY_REPLAY_RUN_TRACE_H_
+#ifndef PEER_REPLAY_CLI_RUN_TRACE_H_
+#define PEER_REPLAY_CLI_RUN_TRACE_H_
 
 #include <iosfwd>
 #include <string>
@@ -29,4 +29,4 @@ int cmd_run(const RunOptions& opts, std::ostream& out, std::ostream& err);
 
 }  // namespace replay
 
-#endif  // PEER_REPLAY_REPLAY_RUN_TRACE_H_
+#endif  // PEER_REPLAY_CLI_RUN_TRACE_H_

@@ -1,7 +1,7 @@
 // trace_diff: see trace_diff.h for what and why; docs/DIFF_FORMAT.md for the
 // JSON schema. Sections: exact JSON helpers, the edit script, the streaming
 // sides, the differ, the three writers, directories and cmd_diff.
-#include "replay/trace_diff.h"
+#include "diff/trace_diff.h"
 
 #include <unistd.h>
 
@@ -23,8 +23,8 @@
 #include <unordered_set>
 
 #include "engine/goodbye.h"
-#include "replay/commands.h"
-#include "replay/trace_reader.h"
+#include "trace/format.h"
+#include "trace/trace_reader.h"
 
 namespace replay {
 

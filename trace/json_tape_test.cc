@@ -1,4 +1,4 @@
-#include "replay/json_tape.h"
+#include "trace/json_tape.h"
 
 #include <catch2/catch.hpp>
 
@@ -9,7 +9,7 @@
 #include <sstream>
 #include <string>
 
-#include "replay/trace_reader.h"
+#include "trace/trace_reader.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;

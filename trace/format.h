@@ -1,0 +1,25 @@
+// The facts of trace format v1 (traces/FORMAT.md) that more than one library
+// needs, and the exit codes every peer-replay command returns. One place:
+// the reader, the schema, the writers and the commands include this header
+// rather than each other.
+#ifndef PEER_REPLAY_TRACE_FORMAT_H_
+#define PEER_REPLAY_TRACE_FORMAT_H_
+
+#include <cstddef>
+
+namespace replay {
+
+inline constexpr int kFormatVersion = 1;              // the newest version this reader reads
+inline constexpr int kFormatVersionOldest = 1;        // the oldest
+inline constexpr const char* kFormatName = "peer-replay-trace";
+inline constexpr size_t kMaxLineBytes = 8u << 20;     // FORMAT.md §1: 8 MiB
+
+// Process exit codes (README, `--help`): 0 conforms / identical / ok,
+// 1 diverges / differs, 2 bad input or usage.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitDiverges = 1;
+inline constexpr int kExitBadInput = 2;
+
+}  // namespace replay
+
+#endif  // PEER_REPLAY_TRACE_FORMAT_H_
