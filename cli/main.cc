@@ -1,6 +1,6 @@
 // peer-replay: the command-line entry point. The only file that includes
-// CLI11 (its header costs ~3 s per translation unit); the commands themselves
-// live in commands.cc so tests can call them.
+// CLI11 (its header is slow to compile); the commands themselves are
+// cli/cmd_*.cc, declared in cli/commands.h, so tests can call them.
 //
 // Exit codes: 0 conforms / identical, 1 diverges / differs, 2 bad input or
 // usage. CLI11 parse errors are mapped to 2.
@@ -9,8 +9,6 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/run_trace.h"
-#include "diff/trace_diff.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"peer-replay: replay Lodestar peer-manager traces through the C++ engine and compare"};
@@ -55,7 +53,7 @@ int main(int argc, char** argv) {
   cat_cmd->add_flag("--strict", cat.strict, "Unknown members are errors");
   cat_cmd->add_flag("--no-check", cat.no_check, "Do not parse or validate lines (inspect a broken trace)");
 
-  // diff (issue 7): replay/trace_diff.h; JSON schema in docs/DIFF_FORMAT.md.
+  // diff: diff/trace_diff.h; JSON schema in docs/DIFF_FORMAT.md.
   replay::DiffOptions diff;
   std::string diff_format = "text";
   bool diff_no_color = false;

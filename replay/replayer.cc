@@ -19,8 +19,9 @@
 #include "engine/score/utils.h"
 #include "replay/score_delta.h"
 #include "replay/trace_event.h"
-#include "trace/trace_writer.h"
+#include "trace/json_compare.h"
 #include "trace/trace_reader.h"
+#include "trace/trace_writer.h"
 
 namespace replay {
 
@@ -59,161 +60,24 @@ std::string show(const json& v) {
   return cut(v.dump());
 }
 
-// Only on a difference: a DOM copy of one value is cheap enough there.
-std::string show(JsonRef v) { return show(v.to_json()); }
-
-// Distance in ulps between two finite doubles of the same sign (else max).
-uint64_t ulp_distance(double a, double b) {
-  int64_t ia = 0;
-  int64_t ib = 0;
-  std::memcpy(&ia, &a, sizeof a);
-  std::memcpy(&ib, &b, sizeof b);
-  if ((ia < 0) != (ib < 0)) return a == b ? 0 : UINT64_MAX;  // +0/-0 compare equal only under a tolerance
-  return ia > ib ? static_cast<uint64_t>(ia - ib) : static_cast<uint64_t>(ib - ia);
-}
-
-// A number as either side holds it: the expected side is the trace's tape,
-// the actual side the engine's output rendered as nlohmann::json.
-struct Number {
-  bool is_int = false;
-  bool is_unsigned = false;
-  int64_t i = 0;
-  uint64_t u = 0;
-  double d = 0;
-};
-
-Number number_of(JsonRef v) {
-  Number n;
-  n.is_int = v.is_number_integer();
-  n.is_unsigned = v.is_number_unsigned();
-  if (n.is_unsigned) n.u = v.as_uint64();
-  if (n.is_int && !n.is_unsigned) n.i = v.as_int64();
-  n.d = v.as_double();
-  return n;
-}
-
-Number number_of(const json& v) {
-  Number n;
-  n.is_int = v.is_number_integer();
-  n.is_unsigned = v.is_number_unsigned();
-  if (n.is_unsigned) n.u = v.get<uint64_t>();
-  if (n.is_int && !n.is_unsigned) n.i = v.get<int64_t>();
-  n.d = v.get<double>();
-  return n;
-}
-
-bool numbers_equal(const Number& a, const Number& b, uint64_t ulp) {
-  if (a.is_int && b.is_int) {
-    if (a.is_unsigned || b.is_unsigned) {
-      // Compare through int64 where both fit; unsigned values above INT64_MAX only equal each other.
-      if (a.is_unsigned && b.is_unsigned) return a.u == b.u;
-      const Number& u = a.is_unsigned ? a : b;
-      const Number& s = a.is_unsigned ? b : a;
-      return s.i >= 0 && static_cast<uint64_t>(s.i) == u.u;
-    }
-    return a.i == b.i;
-  }
-  uint64_t ba = 0;
-  uint64_t bb = 0;
-  std::memcpy(&ba, &a.d, sizeof a.d);
-  std::memcpy(&bb, &b.d, sizeof b.d);
-  if (ba == bb) return true;
-  if (ulp == 0) return false;
-  if (!std::isfinite(a.d) || !std::isfinite(b.d)) return false;
-  return ulp_distance(a.d, b.d) <= ulp;
-}
-
-json::value_t value_type(JsonRef v) {
-  switch (v.type()) {
-    case JsonRef::Type::kNull: return json::value_t::null;
-    case JsonRef::Type::kBool: return json::value_t::boolean;
-    case JsonRef::Type::kInteger: return json::value_t::number_integer;
-    case JsonRef::Type::kUnsigned: return json::value_t::number_unsigned;
-    case JsonRef::Type::kFloat: return json::value_t::number_float;
-    case JsonRef::Type::kString: return json::value_t::string;
-    case JsonRef::Type::kArray: return json::value_t::array;
-    case JsonRef::Type::kObject: return json::value_t::object;
-  }
-  return json::value_t::discarded;
-}
-
-bool scalars_equal(JsonRef exp, const json& act) {
-  switch (exp.type()) {
-    case JsonRef::Type::kNull: return act.is_null();
-    case JsonRef::Type::kBool: return act.is_boolean() && act.get<bool>() == exp.as_bool();
-    case JsonRef::Type::kString: return act.is_string() && act.get_ref<const std::string&>() == exp.str();
-    default: return false;
-  }
-}
-
-// The common case first: is the expected value (from the trace) equal to the
-// actual one, member for member and bit for bit (or within `ulp`)? Builds no
-// strings; diff_json below says where they differ.
-bool json_equal(JsonRef exp, const json& act, uint64_t ulp) {
-  if (exp.is_number() && act.is_number()) return numbers_equal(number_of(exp), number_of(act), ulp);
-  if (value_type(exp) != act.type()) return false;
-  if (exp.is_object()) {
-    if (exp.size() != act.size()) return false;  // keys are unique on both sides after the reader's checks
-    for (auto it = exp.begin(); it != exp.end(); ++it) {
-      auto a = act.find(it.key());
-      if (a == act.end() || !json_equal(*it, *a, ulp)) return false;
-    }
-    return true;
-  }
-  if (exp.is_array()) {
-    if (exp.size() != act.size()) return false;
-    size_t i = 0;
-    for (const JsonRef e : exp) {
-      if (!json_equal(e, act[i++], ulp)) return false;
-    }
-    return true;
-  }
-  return scalars_equal(exp, act);
-}
-
-struct FieldDiff {
-  std::string path;
-  std::string expected;
-  std::string actual;
-};
-
-// Member-by-member comparison; appends the differing leaves.
+// The members where the expected value (the trace's tape) and the actual one
+// (the engine's) differ, appended to *out (at most kMaxFieldDiffs in all).
+// The equality test runs on the tape; only a difference materializes a DOM.
 void diff_json(JsonRef exp, const json& act, const std::string& path, uint64_t ulp, std::vector<FieldDiff>* out) {
-  if (out->size() >= kMaxFieldDiffs) return;
-  if (json_equal(exp, act, ulp)) return;
-  if (exp.is_number() && act.is_number()) {
-    out->push_back({path, show(exp), show(act)});
-    return;
-  }
-  if (value_type(exp) != act.type()) {
-    out->push_back({path, show(exp), show(act)});
-    return;
-  }
-  if (exp.is_object()) {
-    for (auto it = exp.begin(); it != exp.end(); ++it) {
-      const std::string key(it.key());
-      auto a = act.find(key);
-      if (a == act.end()) {
-        out->push_back({path + "." + key, show(*it), "(absent)"});
-      } else {
-        diff_json(*it, *a, path + "." + key, ulp, out);
-      }
-    }
-    for (auto it = act.begin(); it != act.end(); ++it) {
-      if (!exp.contains(it.key())) out->push_back({path + "." + it.key(), "(absent)", show(*it)});
-    }
-    return;
-  }
-  if (exp.is_array()) {
-    if (exp.size() != act.size()) {
-      out->push_back({path + ".length", std::to_string(exp.size()), std::to_string(act.size())});
-    }
-    const size_t n = std::min(exp.size(), act.size());
-    size_t i = 0;
-    for (auto it = exp.begin(); i < n; ++it, ++i) diff_json(*it, act[i], path + "[" + std::to_string(i) + "]", ulp, out);
-    return;
-  }
-  out->push_back({path, show(exp), show(act)});
+  if (json_equal_exact(exp, act, ulp)) return;
+  CompareOptions o;
+  o.ulp = ulp;
+  o.arrays_by_element = true;
+  o.cap = kMaxFieldDiffs;
+  json_field_diffs(exp.to_json(), act, path, o, out, nullptr);
+}
+
+// "  path:\n    expected X\n    actual   Y\n", and the ULP distance when a
+// double is involved (the same number `peer-replay diff` prints).
+void write_field_diff(const FieldDiff& d, std::ostream& out) {
+  out << "  " << d.path << ":\n    expected " << (d.a_missing ? std::string("(absent)") : show(d.a))
+      << "\n    actual   " << (d.b_missing ? std::string("(absent)") : show(d.b)) << "\n";
+  if (d.has_ulp) out << "    distance " << d.ulp << " ulp\n";
 }
 
 // The engine's output for one event, kept until its expect is read.
@@ -225,8 +89,6 @@ struct EventResult {
   peers::PeerScoreStats scores_delta;  // added or changed entries, in dump order
   json scores_removed = json::array();
 };
-
-// Bit-for-bit equality of two score entries (-0 != 0, as FORMAT.md §4 says).
 
 json stats_to_json(const peers::PeerScoreStats& stats) {
   json out = json::array();
@@ -597,25 +459,20 @@ void Replayer::on_expect_record(const Record& rec) {
     if (!diffs.empty()) {
       differs = true;
       // Name the first differing action in the headline.
-      size_t first = std::min(exp_actions.size(), actual.actions.size());
+      const size_t common = std::min(exp_actions.size(), actual.actions.size());
+      size_t first = common;
       size_t i = 0;
-      for (auto ea = exp_actions.begin(); i < std::min(exp_actions.size(), actual.actions.size()); ++ea, ++i) {
-        if (!json_equal(*ea, actual.actions[i], 0)) {
-          std::vector<FieldDiff> d;
-          diff_json(*ea, actual.actions[i], "", 0, &d);
-          if (!d.empty()) {
-            first = i;
-            break;
-          }
+      for (auto ea = exp_actions.begin(); i < common; ++ea, ++i) {
+        if (!json_equal_exact(*ea, actual.actions[i])) {
+          first = i;
+          break;
         }
       }
       headline = "actions differ at actions[" + std::to_string(first) + "] (expected " +
                  std::to_string(exp_actions.size()) + " actions, the engine made " +
                  std::to_string(actual.actions.size()) + ")";
       details << "actions, expected vs actual (differing members only):\n";
-      for (const FieldDiff& d : diffs) {
-        details << "  " << d.path << ":\n    expected " << d.expected << "\n    actual   " << d.actual << "\n";
-      }
+      for (const FieldDiff& d : diffs) write_field_diff(d, details);
       details << "expected actions: " << cut(exp_actions.dump(), 2 * kValueCut) << "\n";
       details << "actual actions:   " << cut(actual.actions.dump(), 2 * kValueCut) << "\n";
       for (const JsonRef a : exp_actions) {
@@ -666,7 +523,7 @@ void Replayer::on_expect_record(const Record& rec) {
       differs = true;
       details << (full ? "scores (full dump)" : "scores (delta)") << ", expected vs actual (differing members only):\n";
       for (const FieldDiff& d : diffs) {
-        details << "  " << d.path << ":\n    expected " << d.expected << "\n    actual   " << d.actual << "\n";
+        write_field_diff(d, details);
         // Name the peer of a differing entry.
         const size_t lb = d.path.find('[');
         const size_t rb = d.path.find(']');

@@ -1,4 +1,4 @@
-// Diff benchmark (issue 7): MB/s of JSONL through `peer-replay diff` on two
+// Diff benchmark: MB/s of JSONL through `peer-replay diff` on two
 // generated traces of at least 100 MB each, next to the reader-only figure
 // measured in the same process on the same files. Not a test: run it by hand
 // (see docs/BENCHMARKS.md, section "Trace diff").
@@ -288,7 +288,7 @@ int main(int argc, char** argv) {
           std::fprintf(stderr, "%s\n", error.c_str());
           std::exit(2);
         }
-        replay::write_diff_text(report, false, opts.top, null_out);
+        replay::write_diff_report(report, opts, null_out);  // text, no colour
         return Timing{seconds_since(t0), cpu_seconds() - c0};
       });
       const uint64_t bytes = fa.jsonl_bytes + k.other_bytes;  // both traces
