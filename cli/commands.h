@@ -4,7 +4,7 @@
 //
 // Where a command goes (the one rule): a subcommand `peer-replay X` is the
 // function cmd_X declared here with its XOptions struct, defined in
-// cli/cmd_X.cc, and registered in main.cc (its flags and the call). A
+// cli/cmd_X.cc, and registered in main.cc by add_X (its flags and the call). A
 // cmd_X.cc holds that command's own steps only; what two commands share
 // (trace_paths.h) or what one command writes in a standard format
 // (junit.h, known_failures.h, coverage.h) is a small file of its own here;
