@@ -1,9 +1,19 @@
 // The peer-replay subcommands as plain functions: main.cc parses arguments
-// (CLI11 stays in that one file) and calls these; tests call them directly.
+// (the only file that includes CLI11) and calls these; tests call them
+// directly.
 //
-// Every command returns the process exit code: 0 conforms / identical / ok,
-// 1 diverges / differs, 2 bad input or usage. Errors go to `err` as one line
-// "<file>:<line>: <what was expected>".
+// Where a command goes (the one rule): a subcommand `peer-replay X` is the
+// function cmd_X declared here with its XOptions struct, defined in
+// cli/cmd_X.cc, and registered in main.cc by add_X (its flags and the call). A
+// cmd_X.cc holds that command's own steps only; what two commands share
+// (trace_paths.h) or what one command writes in a standard format
+// (junit.h, known_failures.h, coverage.h) is a small file of its own here;
+// work on traces that is not about the command line (reading, replaying,
+// comparing) belongs to trace/, replay/ or diff/, never to cli/.
+//
+// Every command returns the process exit code (trace/format.h): 0 conforms /
+// identical / ok, 1 diverges / differs, 2 bad input or usage. Errors go to
+// `err` as one line "<file>:<line>: <what was expected>".
 #ifndef PEER_REPLAY_CLI_COMMANDS_H_
 #define PEER_REPLAY_CLI_COMMANDS_H_
 
@@ -13,33 +23,18 @@
 #include <string>
 #include <vector>
 
+#include "diff/diff_report.h"
 #include "trace/format.h"
 
 namespace replay {
 
-// Expands files and directories (recursively, *.jsonl and *.jsonl.zst, sorted
-// by path) into the list of trace files. A directory with no trace is an error.
-bool expand_trace_paths(const std::vector<std::string>& inputs, std::vector<std::string>* out, std::string* error);
-
-struct StatsOptions {
-  std::string path;
-  bool strict = false;
-  bool json = false;  // machine-readable output
-};
-int cmd_stats(const StatsOptions& opts, std::ostream& out, std::ostream& err);
-
-struct CatOptions {
-  std::string path;
-  bool strict = false;
-  bool no_check = false;  // raw decompressed bytes, no validation
-};
-int cmd_cat(const CatOptions& opts, std::ostream& out, std::ostream& err);
-
+// check: replay traces through the engine and compare with what Lodestar did
+// (the conformance gate runs this over traces/).
 struct CheckOptions {
   std::vector<std::string> inputs;   // trace files and directories
   size_t context = 5;
   std::optional<uint64_t> stop_at_seq;
-  uint64_t ulp = 0;
+  uint64_t ulp = 0;                  // score tolerance (trace/json_compare.h); 0 = bit-exact
   bool strict = false;
   std::string emit_repro;            // path for the repro prefix (single trace)
   std::string junit;                 // JUnit XML output path
@@ -50,9 +45,45 @@ struct CheckOptions {
 };
 int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err);
 
-// What the engine declares and the corpus must exercise (--require-coverage):
-// "<family>:<name>" items, e.g. "event:timer:heartbeat", "goodbye:129".
-std::vector<std::string> required_coverage();
+// run: replays a trace's events through the engine and writes a trace of the
+// same format whose expect records are the engine's actions and scores. The
+// events are copied byte for byte; the header keeps the source's config and
+// local node and says who produced the new file. A conforming trace run
+// through the engine diffs as identical to its source: that is how a
+// baseline for a regression diff is made (run, change the engine, run, diff).
+struct RunOptions {
+  std::vector<std::string> inputs;  // trace files or directories
+  std::string output;               // a file (one input file) or a directory
+  bool strict = false;
+  int zstd_level = 3;               // for outputs named *.zst
+};
+// Exit code: 0 every trace ran, 1 the engine rejected an event of some trace
+// (nothing is written for it), 2 bad input or usage.
+int cmd_run(const RunOptions& opts, std::ostream& out, std::ostream& err);
+
+// stats: what is inside a trace (counts by kind, peers, time span, bytes).
+struct StatsOptions {
+  std::string path;
+  bool strict = false;
+  bool json = false;  // machine-readable output
+};
+int cmd_stats(const StatsOptions& opts, std::ostream& out, std::ostream& err);
+
+// cat: a trace as JSON Lines, decompressed (and validated unless no_check).
+struct CatOptions {
+  std::string path;
+  bool strict = false;
+  bool no_check = false;  // raw decompressed bytes, no validation
+};
+int cmd_cat(const CatOptions& opts, std::ostream& out, std::ostream& err);
+
+// diff: every difference between two traces' outputs (diff/trace_diff.h), or
+// between two directories of traces paired by relative path (a .jsonl with
+// its .jsonl.zst). Options: diff/diff_report.h.
+int cmd_diff(const DiffOptions& opts, std::ostream& out, std::ostream& err);
+// True when diff's text output to stdout should be coloured: a terminal,
+// NO_COLOR unset, and the user did not pass --no-color.
+bool stdout_wants_color(bool no_color);
 
 }  // namespace replay
 

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# CLI tests of `peer-replay diff` (issue 7): argument parsing, exit codes,
+# CLI tests of `peer-replay diff`: argument parsing, exit codes,
 # formats, colours, directories, compressed input. Registered with ctest by
-# replay/CMakeLists.txt; the report contents themselves are asserted line by
-# line in trace_diff_test.cc.
+# cli/CMakeLists.txt; the report contents themselves are asserted line by
+# line in diff/trace_diff_test.cc.
 #
-#   bash replay/diff_cli_test.sh path/to/peer-replay
+#   bash cli/diff_cli_test.sh path/to/peer-replay
 set -u
 BIN=${1:?usage: diff_cli_test.sh path/to/peer-replay}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/peer_replay_diff_cli.XXXXXX")

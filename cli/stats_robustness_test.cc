@@ -1,5 +1,5 @@
 // `peer-replay stats` on headers the schema lets through but whose optional
-// members have unexpected types (issue 6): stats must print, not throw.
+// members have unexpected types: stats must print, not throw.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -10,8 +10,8 @@
 #include "cli/commands.h"
 
 TEST_CASE("stats: producer.packages with a non-string version does not throw", "[stats][robustness]") {
-  // Before the fix, get<std::string>() on the number threw out of cmd_stats
-  // and the CLI aborted (exit 134).
+  // get<std::string>() on the number would throw out of cmd_stats and abort
+  // the CLI.
   std::ifstream seed(std::string(PEER_REPLAY_SOURCE_DIR) + "/fuzz/seeds/trace_reader/header_only.jsonl");
   std::string header;
   std::getline(seed, header);

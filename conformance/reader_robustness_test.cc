@@ -1,4 +1,4 @@
-// The reader against hostile input (issue 6), built without the engine:
+// The reader against hostile input, built without the engine:
 //  - every file in fuzz/regressions/ (inputs that once crashed the reader or
 //    the CLI) is read to the end through the fuzzer's own checks and through
 //    TraceReader::open with default and strict options: it must end in a

@@ -1,214 +1,44 @@
 // trace_diff: `peer-replay diff <a> <b>`, every difference between two traces'
-// outputs, with a summary (issue 7).
+// outputs, with a summary.
 //
-// Owner: the diff tool. It depends only on the trace reader (trace_io), never
+// Owner: the diff tool. It depends only on the trace library (trace/), never
 // on the engine, so it builds and runs while the engine does not compile.
 //
 // How it works. Both traces are read in lock-step by seq, each through its
 // own TraceReader; a side holds only the events whose expect may still come
 // (a window bounded by kMaxPendingEvents and kMaxPendingBytes). For each seq:
 //   - inputs: the two events are compared as parsed JSON with doubles compared
-//     bit for bit (text differences such as member order or "1.0" vs "1" are
-//     not differences); the header's inputs (scenario, seed, config, local)
-//     too. The producer is shown, never compared.
+//     bit for bit (trace/json_compare.h; text differences such as member
+//     order or "1.0" vs "1" are not differences); the header's inputs
+//     (scenario, seed, config, local) too. The producer is shown, never compared.
 //   - outputs: the two action lists are aligned (Myers' O(ND) shortest edit
 //     script on the key kind+peer); matched pairs are compared member by
 //     member; a removed and an added action with the same key are a move
 //     (reported as such), and within one hunk a removed and an added action
 //     of the same kind are one change (its peer changed). Score entries are
-//     matched by peer; doubles are
-//     compared bit for bit (-0 and 0 differ), with the delta and the ULP
+//     matched by peer; doubles are compared
+//     bit for bit (-0 and 0 differ), with the delta and the ULP
 //     distance. A `req` id that differs only because earlier actions were
 //     added or removed (the 1, 2, 3 numbering shifted) is counted as
 //     "renumbered", not listed (--exact-req lists it).
 // Everything the report keeps is bounded whatever the traces' size: counters,
 // a top-K heap of score deltas, the first `limit` detailed differences, the
 // first kMaxRanges divergent seq ranges, a capped set of affected peers.
-// With read_ahead, each trace is read on its own thread (ReadAhead in the .cc);
-// the report is the same.
+// With read_ahead, each trace is read on its own thread (read_ahead.h); the
+// report is the same.
 //
-// The JSON output is a stable, versioned schema: docs/DIFF_FORMAT.md.
+// Files: trace_side.h (one trace and its window), differ.h (the comparison),
+// edit_script.h (Myers' alignment), the writers text_report.h, json_report.h
+// and markdown_report.h. Directories and the command: cli/cmd_diff.cc.
 #ifndef PEER_REPLAY_DIFF_TRACE_DIFF_H_
 #define PEER_REPLAY_DIFF_TRACE_DIFF_H_
 
-#include <cstddef>
-#include <cstdint>
 #include <iosfwd>
-#include <map>
-#include <nlohmann/json.hpp>
 #include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
+
+#include "diff/diff_report.h"
 
 namespace replay {
-
-// docs/DIFF_FORMAT.md: bumped on every incompatible change of the JSON output.
-inline constexpr int kDiffFormatVersion = 1;
-
-// Explicit limits on everything that grows with the traces.
-inline constexpr size_t kMaxPendingEvents = 4096;      // events waiting for their expect, per side
-inline constexpr size_t kMaxPendingBytes = 64u << 20;  // their raw lines, per side
-inline constexpr size_t kMaxEditDistance = 1000;       // Myers' D; beyond it the middle is replaced whole
-inline constexpr size_t kMaxFieldDiffsPerItem = 16;    // member differences kept per difference
-inline constexpr size_t kMaxRanges = 1000;             // divergent seq ranges kept (all are counted)
-inline constexpr size_t kMaxPeersTracked = 100000;     // distinct affected peers counted exactly
-inline constexpr size_t kMaxReasonKeys = 256;          // distinct goodbye/prune reasons kept
-inline constexpr size_t kMaxHeaderDiffs = 16;          // header member differences kept
-
-enum class DiffOutputFormat { kText, kJson, kMarkdown };
-
-struct DiffOptions {
-  std::string a;  // trace file or directory ("before")
-  std::string b;  // trace file or directory ("after")
-  DiffOutputFormat format = DiffOutputFormat::kText;
-  bool color = false;              // ANSI colours in text output (main decides: a terminal and not --no-color)
-  bool inputs_must_match = false;  // differing inputs are an error (exit 2), not a difference
-  bool exact_req = false;          // list req ids that differ only by renumbering as changes
-  bool strict = false;             // reader: unknown members are errors
-  // Read and parse each trace on its own thread (the same report). Off by
-  // default: on the shared 2-core machines it cost 15-100% more CPU time for
-  // no wall-clock gain under load (docs/BENCHMARKS.md, "Trace diff").
-  bool read_ahead = false;
-  size_t limit = 50;  // detailed differences listed; the summary covers all
-  size_t top = 10;    // largest score deltas listed
-};
-
-// One member that differs, at a JSON path such as "reason" or "status.headSlot"
-// ("" for the value itself). A side where the member is absent has *_missing.
-struct FieldDiff {
-  std::string path;
-  nlohmann::json a, b;
-  bool a_missing = false;
-  bool b_missing = false;
-  bool has_delta = false;  // both are numbers: delta = b - a
-  double delta = 0;
-  bool has_ulp = false;  // a double (or a score member): ULP distance
-  uint64_t ulp = 0;
-};
-
-enum class DiffItemType {
-  kActionAdded,           // action in b only
-  kActionRemoved,         // action in a only
-  kActionChanged,         // same kind+peer at aligned positions, members differ
-  kActionMoved,           // same kind+peer at another position (maybe with member differences)
-  kScoreAdded,            // score entry in b only
-  kScoreRemoved,          // score entry in a only
-  kScoreChanged,          // score entry of the same peer, members differ
-  kScoresOrder,           // the common entries are in another order
-  kScoresFull,            // scores_full differs
-  kScoreDeletionAdded,    // peer in b's scores_removed only
-  kScoreDeletionRemoved,  // peer in a's scores_removed only
-  kExpectOnlyInA,         // the event has an expect in a, none in b
-  kExpectOnlyInB,
-};
-std::string_view diff_item_type_name(DiffItemType type);
-
-struct DiffItem {
-  DiffItemType type = DiffItemType::kActionAdded;
-  uint64_t seq = 0;
-  int64_t t_ms = 0;
-  std::string event_kind;  // context: the event that caused it
-  std::string event_peer;
-  uint64_t a_line = 0;  // the expect's line in each trace (0: none)
-  uint64_t b_line = 0;
-  std::string kind;  // action kind ("" for score items)
-  std::string peer;
-  int64_t a_index = -1;  // position in a's actions / scores (-1: none)
-  int64_t b_index = -1;
-  nlohmann::json a, b;  // the action / score entry / expect summary on each side (null: none)
-  std::vector<FieldDiff> fields;
-  size_t fields_omitted = 0;
-};
-
-struct KindCounts {
-  uint64_t added = 0, removed = 0, changed = 0, moved = 0;
-  uint64_t total() const { return added + removed + changed + moved; }
-};
-
-// Reasons (send_goodbye.reason, or an action's optional prune_reason):
-// added/removed counted by reason, changes by (a reason, b reason).
-struct ReasonCounts {
-  std::map<std::string, uint64_t> added, removed;
-  std::map<std::pair<std::string, std::string>, uint64_t> changed;
-  uint64_t other = 0;  // beyond kMaxReasonKeys distinct keys
-  bool empty() const { return added.empty() && removed.empty() && changed.empty() && other == 0; }
-};
-
-struct ScoreDelta {
-  double abs_delta = 0;
-  double delta = 0;
-  double a = 0, b = 0;
-  uint64_t ulp = 0;
-  uint64_t seq = 0;
-  std::string peer;
-  std::string field;  // score, lodestar or gossip: the member that moved most
-};
-
-struct SeqRange {
-  uint64_t first = 0, last = 0;
-};
-
-struct TraceSummary {
-  std::string path;
-  std::string scenario, seed;
-  nlohmann::json producer;
-  uint64_t events = 0, expects = 0, actions = 0;
-};
-
-struct FirstEventDiff {
-  uint64_t seq = 0, a_line = 0, b_line = 0;
-  std::string a_kind, b_kind;
-  std::vector<FieldDiff> fields;
-  size_t fields_omitted = 0;
-};
-
-// The result of one pair. Bounded: see the limits above.
-struct DiffReport {
-  TraceSummary a, b;
-  size_t limit = 0;
-
-  // Inputs.
-  std::vector<FieldDiff> header_diffs;  // scenario, seed, config, local (inputs)
-  size_t header_diffs_omitted = 0;
-  std::vector<FieldDiff> producer_diffs;  // information only
-  size_t producer_diffs_omitted = 0;
-  uint64_t events_compared = 0;
-  uint64_t events_differing = 0;
-  bool has_first_event_diff = false;
-  FirstEventDiff first_event_diff;
-  uint64_t last_event_diff_seq = 0;
-  uint64_t only_in_a_events = 0, only_in_b_events = 0;  // tail of the longer trace
-  SeqRange only_in_a_seqs, only_in_b_seqs;
-  uint64_t only_in_a_actions = 0, only_in_b_actions = 0;
-  uint64_t late_expects_a = 0, late_expects_b = 0;  // expects beyond the window: not compared
-
-  // Outputs.
-  uint64_t expects_compared = 0;
-  uint64_t expects_differing = 0;  // seqs with at least one difference
-  uint64_t differences = 0;        // every difference item, listed or not
-  std::vector<DiffItem> items;     // the first `limit`
-  KindCounts actions;
-  std::map<std::string, KindCounts> actions_by_kind;
-  uint64_t req_renumbered = 0;
-  ReasonCounts goodbye_reasons, prune_reasons;
-  uint64_t scores_changed = 0, scores_added = 0, scores_removed = 0, scores_order = 0, scores_full = 0;
-  uint64_t score_deletions_added = 0, score_deletions_removed = 0;
-  uint64_t expects_only_in_a = 0, expects_only_in_b = 0;
-  std::map<std::string, uint64_t> score_fields_changed;
-  uint64_t peers_affected = 0;
-  bool peers_affected_saturated = false;
-  std::vector<ScoreDelta> largest_deltas;  // sorted, largest |delta| first
-  std::vector<SeqRange> divergent_ranges;  // the first kMaxRanges
-  uint64_t divergent_ranges_total = 0;
-  uint64_t last_seq_compared = 0;
-
-  bool inputs_identical() const {
-    return header_diffs.empty() && events_differing == 0 && only_in_a_events == 0 && only_in_b_events == 0;
-  }
-  bool outputs_identical() const { return differences == 0; }
-  bool identical() const { return inputs_identical() && outputs_identical(); }
-};
 
 // Compares two trace files. Returns the exit code: 0 identical, 1 differs,
 // 2 bad input (then *error holds "<file>:<line>: ..." lines, and with
@@ -216,49 +46,8 @@ struct DiffReport {
 int diff_trace_files(const DiffOptions& opts, const std::string& a, const std::string& b, DiffReport* report,
                      std::string* error);
 
-// Writers of one pair's report.
-void write_diff_text(const DiffReport& report, bool color, size_t top, std::ostream& out);
-nlohmann::json diff_report_json(const DiffReport& report, size_t top);
-void write_diff_markdown(const DiffReport& report, size_t top, std::ostream& out);
-
-// The whole command: files or directories (paired by relative path).
-int cmd_diff(const DiffOptions& opts, std::ostream& out, std::ostream& err);
-
-// True when text output to stdout should be coloured: a terminal, NO_COLOR
-// unset, and the user did not pass --no-color.
-bool stdout_wants_color(bool no_color);
-
-// ---- Building blocks, exposed for tests. ----
-
-// Exact equality of parsed JSON: objects by member (order ignored), arrays by
-// element, numbers by value with doubles compared bit for bit (an integer is
-// its exact double: 0 is +0).
-bool json_equal_exact(const nlohmann::json& a, const nlohmann::json& b);
-
-// The member differences between a and b, depth first, at most `cap` (the
-// rest counted in *omitted). `ulp_members` get a ULP distance even when both
-// sides print as integers (JS prints 0.0 as 0).
-void json_field_diffs(const nlohmann::json& a, const nlohmann::json& b, std::vector<FieldDiff>* out, size_t cap,
-                      size_t* omitted, bool ulp_members = false);
-
-// Steps between two finite doubles in the total order of doubles, where -0
-// and +0 are neighbours (so ulp_distance(-0.0, 0.0) == 1).
-uint64_t ulp_distance(double a, double b);
-
-// Parses a JSON line exactly: like nlohmann::json::parse, except that an
-// integer "-0" keeps its sign (nlohmann reads it as the integer 0).
-nlohmann::json parse_json_exact(std::string_view line);
-
-enum class EditOp { kKeep, kDelete, kInsert };
-struct Edit {
-  EditOp op;
-  size_t ia, ib;  // kKeep: both; kDelete: ia; kInsert: ib
-};
-// A shortest edit script from a to b (Myers), after trimming the common prefix
-// and suffix; when more than max_d edits are needed, the middle is deleted and
-// inserted whole.
-std::vector<Edit> align_keys(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b,
-                             size_t max_d = kMaxEditDistance);
+// Writes one pair's report in opts.format (opts.color, opts.top).
+void write_diff_report(const DiffReport& report, const DiffOptions& opts, std::ostream& out);
 
 }  // namespace replay
 

@@ -1,8 +1,12 @@
 // `peer-replay diff` on small traces written by each test: every case asserts
 // the exact report lines and the exit code (0 identical, 1 differs, 2 bad
-// input). Plus the building blocks: exact JSON equality, ULP distances, the
-// edit script.
+// input). Plus the building blocks: exact parsing and the edit script (the
+// comparer itself is trace/json_compare_test.cc; directories and the command
+// line are cli/cmd_diff_test.cc and cli/diff_cli_test.sh).
 #include "diff/trace_diff.h"
+#include "diff/edit_script.h"
+#include "diff/trace_side.h"
+#include "trace/format.h"
 #include "trace/testing/trace_fixtures.h"
 
 #include <unistd.h>
@@ -96,12 +100,19 @@ struct Run {
   bool has(const std::string& line) const { return std::find(lines.begin(), lines.end(), line) != lines.end(); }
 };
 
+// One pair of files, as `peer-replay diff a b` prints it.
 Run run_diff(replay::DiffOptions opts) {
-  std::ostringstream out, err;
+  std::ostringstream out;
   Run r;
-  r.code = replay::cmd_diff(opts, out, err);
+  replay::DiffReport report;
+  std::string error;
+  r.code = replay::diff_trace_files(opts, opts.a, opts.b, &report, &error);
+  if (r.code == replay::kExitBadInput) {
+    r.err = error + "\n";
+  } else {
+    replay::write_diff_report(report, opts, out);
+  }
   r.out = out.str();
-  r.err = err.str();
   std::istringstream in(r.out);
   for (std::string l; std::getline(in, l);) r.lines.push_back(l);
   return r;
@@ -445,55 +456,6 @@ TEST_CASE("bad input: reader errors name the file and line, exit 2") {
   REQUIRE(r.code == 2);
   const std::string b_path = (temp_dir() / "bad" / "b.jsonl").string();
   REQUIRE(r.err.rfind(b_path + ":6: expected event seq 3, got 4", 0) == 0);
-
-  replay::DiffOptions missing;
-  missing.a = (temp_dir() / "nonexistent.jsonl").string();
-  missing.b = b_path;
-  const Run m = run_diff(missing);
-  REQUIRE(m.code == 2);
-  REQUIRE(m.err == missing.a + ": no such file or directory\n");
-
-  replay::DiffOptions mixed;
-  mixed.a = temp_dir().string();
-  mixed.b = b_path;
-  REQUIRE(run_diff(mixed).code == 2);
-}
-
-TEST_CASE("directories: paired by relative path, unmatched files listed, a total") {
-  const fs::path root = temp_dir() / "dirs";
-  fs::remove_all(root);
-  std::vector<std::string> changed = base_lines();
-  changed[6] = ex(3, ping("P2", 3));
-  write_lines(root / "a" / "same.jsonl", base_lines());
-  write_lines(root / "b" / "same.jsonl", base_lines());
-  write_lines(root / "a" / "sub" / "changed.jsonl", base_lines());
-  write_lines(root / "b" / "sub" / "changed.jsonl", changed);
-  write_lines(root / "a" / "only_a.jsonl", base_lines());
-  write_lines(root / "b" / "only_b.jsonl", base_lines());
-  replay::DiffOptions opts;
-  opts.a = (root / "a").string();
-  opts.b = (root / "b").string();
-  const Run r = run_diff(opts);
-  REQUIRE(r.code == 1);
-  REQUIRE(r.lines == std::vector<std::string>{
-                         "only in a  only_a.jsonl",
-                         "only in b  only_b.jsonl",
-                         "identical  same.jsonl  3 events",
-                         "differs    sub/changed.jsonl  1 differences in 1 of 3 events; inputs identical",
-                         "total: 2 pairs: 1 identical, 1 differ, 0 errors; 1 only in a, 1 only in b",
-                     });
-
-  fs::remove(root / "a" / "only_a.jsonl");
-  fs::remove(root / "b" / "only_b.jsonl");
-  write_lines(root / "b" / "sub" / "changed.jsonl", base_lines());
-  const Run same = run_diff(opts);
-  REQUIRE(same.code == 0);
-  REQUIRE_LINE(same, "total: 2 pairs: 2 identical, 0 differ, 0 errors; 0 only in a, 0 only in b");
-
-  opts.format = replay::DiffOutputFormat::kJson;
-  const json j = json::parse(run_diff(opts).out);
-  REQUIRE(j["mode"] == "directories");
-  REQUIRE(j["totals"]["identical"] == 2);
 }
 
 TEST_CASE("traces without expects stream through the bounded window") {
@@ -504,16 +466,7 @@ TEST_CASE("traces without expects stream through the bounded window") {
   REQUIRE_LINE(r, "outputs: identical (0 expects compared)");
 }
 
-TEST_CASE("building blocks: exact equality, ULPs, exact parsing") {
-  REQUIRE(replay::json_equal_exact(json::parse("1"), json::parse("1.0")));
-  REQUIRE_FALSE(replay::json_equal_exact(json::parse("0"), json::parse("-0.0")));
-  REQUIRE_FALSE(replay::json_equal_exact(json::parse("0.1"), json(std::nextafter(0.1, 1.0))));
-  REQUIRE(replay::json_equal_exact(json::parse(R"({"a":1,"b":[1,2]})"), json::parse(R"({"b":[1,2],"a":1})")));
-  REQUIRE(replay::ulp_distance(-0.0, 0.0) == 1);
-  REQUIRE(replay::ulp_distance(1.0, std::nextafter(1.0, 2.0)) == 1);
-  REQUIRE(replay::ulp_distance(-1.0, -1.0) == 0);
-  REQUIRE(replay::ulp_distance(-std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::denorm_min()) ==
-          3);
+TEST_CASE("building blocks: exact parsing") {
   const json j = replay::parse_json_exact(R"({"x":-0,"y":[-0],"s":"-0","e":1e-0,"z":-0.5})");
   REQUIRE(std::signbit(j["x"].get<double>()));
   REQUIRE(j["x"].is_number_float());

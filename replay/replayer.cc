@@ -19,8 +19,9 @@
 #include "engine/score/utils.h"
 #include "replay/score_delta.h"
 #include "replay/trace_event.h"
-#include "trace/trace_writer.h"
+#include "trace/json_compare.h"
 #include "trace/trace_reader.h"
+#include "trace/trace_writer.h"
 
 namespace replay {
 
@@ -59,161 +60,37 @@ std::string show(const json& v) {
   return cut(v.dump());
 }
 
-// Only on a difference: a DOM copy of one value is cheap enough there.
-std::string show(JsonRef v) { return show(v.to_json()); }
-
-// Distance in ulps between two finite doubles of the same sign (else max).
-uint64_t ulp_distance(double a, double b) {
-  int64_t ia = 0;
-  int64_t ib = 0;
-  std::memcpy(&ia, &a, sizeof a);
-  std::memcpy(&ib, &b, sizeof b);
-  if ((ia < 0) != (ib < 0)) return a == b ? 0 : UINT64_MAX;  // +0/-0 compare equal only under a tolerance
-  return ia > ib ? static_cast<uint64_t>(ia - ib) : static_cast<uint64_t>(ib - ia);
-}
-
-// A number as either side holds it: the expected side is the trace's tape,
-// the actual side the engine's output rendered as nlohmann::json.
-struct Number {
-  bool is_int = false;
-  bool is_unsigned = false;
-  int64_t i = 0;
-  uint64_t u = 0;
-  double d = 0;
-};
-
-Number number_of(JsonRef v) {
-  Number n;
-  n.is_int = v.is_number_integer();
-  n.is_unsigned = v.is_number_unsigned();
-  if (n.is_unsigned) n.u = v.as_uint64();
-  if (n.is_int && !n.is_unsigned) n.i = v.as_int64();
-  n.d = v.as_double();
-  return n;
-}
-
-Number number_of(const json& v) {
-  Number n;
-  n.is_int = v.is_number_integer();
-  n.is_unsigned = v.is_number_unsigned();
-  if (n.is_unsigned) n.u = v.get<uint64_t>();
-  if (n.is_int && !n.is_unsigned) n.i = v.get<int64_t>();
-  n.d = v.get<double>();
-  return n;
-}
-
-bool numbers_equal(const Number& a, const Number& b, uint64_t ulp) {
-  if (a.is_int && b.is_int) {
-    if (a.is_unsigned || b.is_unsigned) {
-      // Compare through int64 where both fit; unsigned values above INT64_MAX only equal each other.
-      if (a.is_unsigned && b.is_unsigned) return a.u == b.u;
-      const Number& u = a.is_unsigned ? a : b;
-      const Number& s = a.is_unsigned ? b : a;
-      return s.i >= 0 && static_cast<uint64_t>(s.i) == u.u;
-    }
-    return a.i == b.i;
-  }
-  uint64_t ba = 0;
-  uint64_t bb = 0;
-  std::memcpy(&ba, &a.d, sizeof a.d);
-  std::memcpy(&bb, &b.d, sizeof b.d);
-  if (ba == bb) return true;
-  if (ulp == 0) return false;
-  if (!std::isfinite(a.d) || !std::isfinite(b.d)) return false;
-  return ulp_distance(a.d, b.d) <= ulp;
-}
-
-json::value_t value_type(JsonRef v) {
-  switch (v.type()) {
-    case JsonRef::Type::kNull: return json::value_t::null;
-    case JsonRef::Type::kBool: return json::value_t::boolean;
-    case JsonRef::Type::kInteger: return json::value_t::number_integer;
-    case JsonRef::Type::kUnsigned: return json::value_t::number_unsigned;
-    case JsonRef::Type::kFloat: return json::value_t::number_float;
-    case JsonRef::Type::kString: return json::value_t::string;
-    case JsonRef::Type::kArray: return json::value_t::array;
-    case JsonRef::Type::kObject: return json::value_t::object;
-  }
-  return json::value_t::discarded;
-}
-
-bool scalars_equal(JsonRef exp, const json& act) {
-  switch (exp.type()) {
-    case JsonRef::Type::kNull: return act.is_null();
-    case JsonRef::Type::kBool: return act.is_boolean() && act.get<bool>() == exp.as_bool();
-    case JsonRef::Type::kString: return act.is_string() && act.get_ref<const std::string&>() == exp.str();
-    default: return false;
-  }
-}
-
-// The common case first: is the expected value (from the trace) equal to the
-// actual one, member for member and bit for bit (or within `ulp`)? Builds no
-// strings; diff_json below says where they differ.
-bool json_equal(JsonRef exp, const json& act, uint64_t ulp) {
-  if (exp.is_number() && act.is_number()) return numbers_equal(number_of(exp), number_of(act), ulp);
-  if (value_type(exp) != act.type()) return false;
-  if (exp.is_object()) {
-    if (exp.size() != act.size()) return false;  // keys are unique on both sides after the reader's checks
-    for (auto it = exp.begin(); it != exp.end(); ++it) {
-      auto a = act.find(it.key());
-      if (a == act.end() || !json_equal(*it, *a, ulp)) return false;
-    }
-    return true;
-  }
-  if (exp.is_array()) {
-    if (exp.size() != act.size()) return false;
-    size_t i = 0;
-    for (const JsonRef e : exp) {
-      if (!json_equal(e, act[i++], ulp)) return false;
-    }
-    return true;
-  }
-  return scalars_equal(exp, act);
-}
-
-struct FieldDiff {
-  std::string path;
-  std::string expected;
-  std::string actual;
-};
-
-// Member-by-member comparison; appends the differing leaves.
+// The members where the expected value (the trace's tape) and the actual one
+// (the engine's) differ, appended to *out (at most kMaxFieldDiffs in all).
+// The equality test runs on the tape; only a difference materializes a DOM.
 void diff_json(JsonRef exp, const json& act, const std::string& path, uint64_t ulp, std::vector<FieldDiff>* out) {
-  if (out->size() >= kMaxFieldDiffs) return;
-  if (json_equal(exp, act, ulp)) return;
-  if (exp.is_number() && act.is_number()) {
-    out->push_back({path, show(exp), show(act)});
-    return;
-  }
-  if (value_type(exp) != act.type()) {
-    out->push_back({path, show(exp), show(act)});
-    return;
-  }
-  if (exp.is_object()) {
-    for (auto it = exp.begin(); it != exp.end(); ++it) {
-      const std::string key(it.key());
-      auto a = act.find(key);
-      if (a == act.end()) {
-        out->push_back({path + "." + key, show(*it), "(absent)"});
-      } else {
-        diff_json(*it, *a, path + "." + key, ulp, out);
-      }
-    }
-    for (auto it = act.begin(); it != act.end(); ++it) {
-      if (!exp.contains(it.key())) out->push_back({path + "." + it.key(), "(absent)", show(*it)});
-    }
-    return;
-  }
-  if (exp.is_array()) {
-    if (exp.size() != act.size()) {
-      out->push_back({path + ".length", std::to_string(exp.size()), std::to_string(act.size())});
-    }
-    const size_t n = std::min(exp.size(), act.size());
-    size_t i = 0;
-    for (auto it = exp.begin(); i < n; ++it, ++i) diff_json(*it, act[i], path + "[" + std::to_string(i) + "]", ulp, out);
-    return;
-  }
-  out->push_back({path, show(exp), show(act)});
+  if (json_equal_exact(exp, act, ulp)) return;
+  CompareOptions o;
+  o.ulp = ulp;
+  o.arrays_by_element = true;
+  o.cap = kMaxFieldDiffs;
+  json_field_diffs(exp.to_json(), act, path, o, out, nullptr);
+}
+
+// "  path:\n    expected X\n    actual   Y\n", and the ULP distance when a
+// double is involved (the same number `peer-replay diff` prints).
+void write_field_diff(const FieldDiff& d, std::ostream& out) {
+  out << "  " << d.path << ":\n    expected " << (d.a_missing ? std::string("(absent)") : show(d.a))
+      << "\n    actual   " << (d.b_missing ? std::string("(absent)") : show(d.b)) << "\n";
+  if (d.has_ulp) out << "    distance " << d.ulp << " ulp\n";
+}
+
+// An empty JSON array on a tape: what an absent "scores" member reads as.
+JsonRef empty_array() {
+  static const JsonTape tape = [] {
+    JsonTape t;
+    std::string why;
+    const bool ok = t.parse("[]", &why);
+    assert(ok);
+    (void)ok;
+    return t;
+  }();
+  return tape.root();
 }
 
 // The engine's output for one event, kept until its expect is read.
@@ -225,8 +102,6 @@ struct EventResult {
   peers::PeerScoreStats scores_delta;  // added or changed entries, in dump order
   json scores_removed = json::array();
 };
-
-// Bit-for-bit equality of two score entries (-0 != 0, as FORMAT.md §4 says).
 
 json stats_to_json(const peers::PeerScoreStats& stats) {
   json out = json::array();
@@ -260,7 +135,18 @@ class Replayer {
                const std::vector<std::string>& peers_involved);
   void remember_context(const Record& rec);
   void on_event_record(const Record& rec);
+  bool timers_agree(const Record& rec, const peers::Event& ev);
   void on_expect_record(const Record& rec);
+  // What differs at one expect, gathered for the report.
+  struct Mismatch {
+    bool differs = false;
+    std::string headline;  // the first difference
+    std::ostringstream details;
+    std::vector<std::string> involved;  // peers whose score history is shown
+  };
+  void compare_actions(JsonRef exp_actions, const EventResult& actual, Mismatch* m);
+  void compare_scores(const Record& rec, const EventResult& actual, Mismatch* m);
+  void note_expected_history(uint64_t seq, JsonRef exp_scores, JsonRef exp_removed);
   void record_scores(peers::PeerScoreStats dump_after, uint64_t seq, EventResult* out);
   void record_score_changes(const std::vector<peers::PeerIdStr>& touched, uint64_t seq, EventResult* out);
   void note_score_change(const peers::PeerScoreStatEntry& e, const peers::PeerScoreStat* old, uint64_t seq,
@@ -488,19 +374,9 @@ std::string Replayer::write_repro(uint64_t seq, uint64_t cut_line) {
   return out_path;
 }
 
-void Replayer::on_event_record(const Record& rec) {
-  remember_context(rec);
-  auto parsed = parse_event(rec, where(rec.line), &peer_ids_);
-  if (!parsed.is_ok()) {
-    bad_input(parsed.status().message());
-    stop_ = true;
-    return;
-  }
-  const peers::Event& ev = parsed.value();
-  last_event_seq_ = ev.seq;
-  last_event_peer_ = ev.peer;
-
-  // Timers: the engine must have this one due now, and none overdue.
+// Timers: the engine must have this one due now, and none overdue. False
+// (after diverge) when they do not.
+bool Replayer::timers_agree(const Record& rec, const peers::Event& ev) {
   if (pm_->initialized()) {
     std::optional<peers::TimerDue> overdue = pm_->overdue_timer(ev.t_ms);
     if (overdue.has_value()) {
@@ -510,7 +386,7 @@ void Replayer::on_event_record(const Record& rec) {
               "the engine has " + what + " due at t_ms " + std::to_string(overdue->due_ms) +
                   ", but the trace fires no such timer before this event at t_ms " + std::to_string(ev.t_ms),
               "", {ev.peer});
-      return;
+      return false;
     }
   }
   if (ev.kind == peers::EventKind::kTimer) {
@@ -529,9 +405,25 @@ void Replayer::on_event_record(const Record& rec) {
               "the trace fires " + what + " at t_ms " + std::to_string(ev.t_ms) + ", which the engine has " +
                   (armed.empty() ? std::string("not armed") : "due at " + armed),
               "", {});
-      return;
+      return false;
     }
   }
+  return true;
+}
+
+void Replayer::on_event_record(const Record& rec) {
+  remember_context(rec);
+  auto parsed = parse_event(rec, where(rec.line), &peer_ids_);
+  if (!parsed.is_ok()) {
+    bad_input(parsed.status().message());
+    stop_ = true;
+    return;
+  }
+  const peers::Event& ev = parsed.value();
+  last_event_seq_ = ev.seq;
+  last_event_peer_ = ev.peer;
+
+  if (!timers_agree(rec, ev)) return;
 
   // An expect still awaited keeps the full dump of its event's state, which
   // this step is about to change (the change-note path takes none).
@@ -578,117 +470,106 @@ void Replayer::on_expect_record(const Record& rec) {
   awaiting_.erase(it);
   result_.expects++;
 
-  const JsonRef exp_actions = j["actions"];
-  if (!exp_actions.is_array()) {
+  if (!j["actions"].is_array()) {
     bad_input(where(rec.line) + "actions: expected an array");
     stop_ = true;
     return;
   }
-  std::vector<std::string> involved{last_event_peer_};
-  std::ostringstream details;
-  bool differs = false;
-  std::string headline;
+  Mismatch m;
+  m.involved.push_back(last_event_peer_);
+  compare_actions(j["actions"], actual, &m);
+  compare_scores(rec, actual, &m);
+  if (m.differs) {
+    diverge(rec.line, rec.seq, m.headline, m.details.str(), m.involved);
+    return;
+  }
+  if (options_.stop_at_seq.has_value() && rec.seq >= *options_.stop_at_seq) stop_ = true;
+}
 
-  // Actions: exact, in order.
-  {
-    std::vector<FieldDiff> diffs;
-    diff_json(exp_actions, actual.actions, "actions", 0, &diffs);
-    result_.actions_compared += exp_actions.size();
-    if (!diffs.empty()) {
-      differs = true;
-      // Name the first differing action in the headline.
-      size_t first = std::min(exp_actions.size(), actual.actions.size());
-      size_t i = 0;
-      for (auto ea = exp_actions.begin(); i < std::min(exp_actions.size(), actual.actions.size()); ++ea, ++i) {
-        if (!json_equal(*ea, actual.actions[i], 0)) {
-          std::vector<FieldDiff> d;
-          diff_json(*ea, actual.actions[i], "", 0, &d);
-          if (!d.empty()) {
-            first = i;
-            break;
-          }
-        }
-      }
-      headline = "actions differ at actions[" + std::to_string(first) + "] (expected " +
-                 std::to_string(exp_actions.size()) + " actions, the engine made " +
-                 std::to_string(actual.actions.size()) + ")";
-      details << "actions, expected vs actual (differing members only):\n";
-      for (const FieldDiff& d : diffs) {
-        details << "  " << d.path << ":\n    expected " << d.expected << "\n    actual   " << d.actual << "\n";
-      }
-      details << "expected actions: " << cut(exp_actions.dump(), 2 * kValueCut) << "\n";
-      details << "actual actions:   " << cut(actual.actions.dump(), 2 * kValueCut) << "\n";
-      for (const JsonRef a : exp_actions) {
-        if (a["peer"].is_string()) involved.emplace_back(a["peer"].str());
-      }
-      for (const json& a : actual.actions) {
-        if (a.contains("peer") && a["peer"].is_string()) involved.push_back(a["peer"].get<std::string>());
-      }
+// Actions: exact, in order.
+void Replayer::compare_actions(JsonRef exp_actions, const EventResult& actual, Mismatch* m) {
+  std::vector<FieldDiff> diffs;
+  diff_json(exp_actions, actual.actions, "actions", 0, &diffs);
+  result_.actions_compared += exp_actions.size();
+  if (diffs.empty()) return;
+  m->differs = true;
+  // Name the first differing action in the headline.
+  const size_t common = std::min(exp_actions.size(), actual.actions.size());
+  size_t first = common;
+  size_t i = 0;
+  for (auto ea = exp_actions.begin(); i < common; ++ea, ++i) {
+    if (!json_equal_exact(*ea, actual.actions[i])) {
+      first = i;
+      break;
     }
   }
+  m->headline = "actions differ at actions[" + std::to_string(first) + "] (expected " +
+                std::to_string(exp_actions.size()) + " actions, the engine made " +
+                std::to_string(actual.actions.size()) + ")";
+  m->details << "actions, expected vs actual (differing members only):\n";
+  for (const FieldDiff& d : diffs) write_field_diff(d, m->details);
+  m->details << "expected actions: " << cut(exp_actions.dump(), 2 * kValueCut) << "\n";
+  m->details << "actual actions:   " << cut(actual.actions.dump(), 2 * kValueCut) << "\n";
+  for (const JsonRef a : exp_actions) {
+    if (a["peer"].is_string()) m->involved.emplace_back(a["peer"].str());
+  }
+  for (const json& a : actual.actions) {
+    if (a.contains("peer") && a["peer"].is_string()) m->involved.push_back(a["peer"].get<std::string>());
+  }
+}
 
-  // Scores: bit for bit unless options_.ulp.
+// Scores: bit for bit unless options_.ulp; the delta (entries and removed
+// peers) or the full dump, as the expect says.
+void Replayer::compare_scores(const Record& rec, const EventResult& actual, Mismatch* m) {
+  const JsonRef j = rec.root();
   const bool full = j["scores_full"].is_boolean() && j["scores_full"].as_bool();
   // An absent member reads as an empty array (the reader checked the types).
-  static const std::string kEmptyArray = "[]";
-  static const JsonTape empty_tape = [] {
-    JsonTape t;
-    std::string why;
-    const bool ok = t.parse(kEmptyArray, &why);
-    assert(ok);
-    (void)ok;
-    return t;
-  }();
-  const JsonRef exp_scores = j["scores"].is_array() ? j["scores"] : empty_tape.root();
-  const JsonRef exp_removed = j["scores_removed"].is_array() ? j["scores_removed"] : empty_tape.root();
-  for (const JsonRef e : exp_scores) {
-    if (e["peer"].is_string()) {
-      note_history(&expected_history_, std::string(e["peer"].str()), "seq " + std::to_string(rec.seq) + ": " + e.dump());
-    }
-  }
-  for (const JsonRef p : exp_removed) {
-    if (p.is_string()) note_history(&expected_history_, std::string(p.str()), "seq " + std::to_string(rec.seq) + ": removed");
-  }
+  const JsonRef exp_scores = j["scores"].is_array() ? j["scores"] : empty_array();
+  const JsonRef exp_removed = j["scores_removed"].is_array() ? j["scores_removed"] : empty_array();
+  note_expected_history(rec.seq, exp_scores, exp_removed);
   std::shared_ptr<const peers::PeerScoreStats> full_dump = actual.scores_full;
   if (full && full_dump == nullptr) {
     // A change-note event: no step ran since (else the dump would have been
     // kept), so the engine's state is still the one after this event.
     full_dump = std::make_shared<peers::PeerScoreStats>(pm_->dump_peer_score_stats());
   }
-  {
-    const json act_scores = stats_to_json(full ? *full_dump : actual.scores_delta);
-    std::vector<FieldDiff> diffs;
-    diff_json(exp_scores, act_scores, full ? "scores(full)" : "scores", options_.ulp, &diffs);
-    if (!full) diff_json(exp_removed, actual.scores_removed, "scores_removed", 0, &diffs);
-    result_.scores_compared += exp_scores.size();
-    if (!diffs.empty()) {
-      if (!differs) headline = std::string("scores differ") + (full ? " (full dump)" : " (delta)");
-      differs = true;
-      details << (full ? "scores (full dump)" : "scores (delta)") << ", expected vs actual (differing members only):\n";
-      for (const FieldDiff& d : diffs) {
-        details << "  " << d.path << ":\n    expected " << d.expected << "\n    actual   " << d.actual << "\n";
-        // Name the peer of a differing entry.
-        const size_t lb = d.path.find('[');
-        const size_t rb = d.path.find(']');
-        if (lb != std::string::npos && rb != std::string::npos && d.path.rfind("scores_removed", 0) != 0) {
-          const size_t index = std::strtoull(d.path.c_str() + lb + 1, nullptr, 10);
-          if (const JsonRef e = exp_scores.at(index); e["peer"].is_string()) involved.emplace_back(e["peer"].str());
-          if (index < act_scores.size()) involved.push_back(act_scores[index]["peer"].get<std::string>());
-        }
-      }
-      details << "expected scores: " << cut(exp_scores.dump(), 2 * kValueCut) << "\n";
-      details << "actual scores:   " << cut(act_scores.dump(), 2 * kValueCut) << "\n";
-      if (!full) {
-        details << "expected scores_removed: " << cut(exp_removed.dump()) << "\n";
-        details << "actual scores_removed:   " << cut(actual.scores_removed.dump()) << "\n";
-      }
+  const json act_scores = stats_to_json(full ? *full_dump : actual.scores_delta);
+  std::vector<FieldDiff> diffs;
+  diff_json(exp_scores, act_scores, full ? "scores(full)" : "scores", options_.ulp, &diffs);
+  if (!full) diff_json(exp_removed, actual.scores_removed, "scores_removed", 0, &diffs);
+  result_.scores_compared += exp_scores.size();
+  if (diffs.empty()) return;
+  if (!m->differs) m->headline = std::string("scores differ") + (full ? " (full dump)" : " (delta)");
+  m->differs = true;
+  m->details << (full ? "scores (full dump)" : "scores (delta)") << ", expected vs actual (differing members only):\n";
+  for (const FieldDiff& d : diffs) {
+    write_field_diff(d, m->details);
+    // Name the peer of a differing entry.
+    const size_t lb = d.path.find('[');
+    const size_t rb = d.path.find(']');
+    if (lb != std::string::npos && rb != std::string::npos && d.path.rfind("scores_removed", 0) != 0) {
+      const size_t index = std::strtoull(d.path.c_str() + lb + 1, nullptr, 10);
+      if (const JsonRef e = exp_scores.at(index); e["peer"].is_string()) m->involved.emplace_back(e["peer"].str());
+      if (index < act_scores.size()) m->involved.push_back(act_scores[index]["peer"].get<std::string>());
     }
   }
-  if (differs) {
-    diverge(rec.line, rec.seq, headline, details.str(), involved);
-    return;
+  m->details << "expected scores: " << cut(exp_scores.dump(), 2 * kValueCut) << "\n";
+  m->details << "actual scores:   " << cut(act_scores.dump(), 2 * kValueCut) << "\n";
+  if (!full) {
+    m->details << "expected scores_removed: " << cut(exp_removed.dump()) << "\n";
+    m->details << "actual scores_removed:   " << cut(actual.scores_removed.dump()) << "\n";
   }
-  if (options_.stop_at_seq.has_value() && rec.seq >= *options_.stop_at_seq) stop_ = true;
+}
+
+void Replayer::note_expected_history(uint64_t seq, JsonRef exp_scores, JsonRef exp_removed) {
+  for (const JsonRef e : exp_scores) {
+    if (e["peer"].is_string()) {
+      note_history(&expected_history_, std::string(e["peer"].str()), "seq " + std::to_string(seq) + ": " + e.dump());
+    }
+  }
+  for (const JsonRef p : exp_removed) {
+    if (p.is_string()) note_history(&expected_history_, std::string(p.str()), "seq " + std::to_string(seq) + ": removed");
+  }
 }
 
 ReplayResult Replayer::run() {

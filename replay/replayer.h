@@ -1,10 +1,11 @@
-// The replay driver and comparer (issue 5 §4): feeds a trace's events to the
-// engine and compares every expect record with what the engine did.
+// The replay driver: feeds a trace's events to the engine and compares every
+// expect record with what the engine did, through the one JSON comparer
+// (trace/json_compare.h, shared with `peer-replay diff`):
 //
 //   - actions must match exactly: order, kind, peer, every member;
 //   - scores must match bit for bit (doubles compared by their bits, so -0 and
-//     0 differ); ReplayOptions::ulp relaxes that to N units in the last place
-//     and is 0 (off) by default;
+//     0 differ); ReplayOptions::ulp relaxes that to N ULP (ulp_distance,
+//     traces/FORMAT.md §4) and is 0 (off) by default;
 //   - the engine's score delta is derived from its full dump after each event
 //     exactly as FORMAT.md §2.3 defines the recorder's: entries added or
 //     changed, in dump order, and the peers whose entry was removed; the full
@@ -14,7 +15,8 @@
 //
 // The first divergence stops the replay and produces a report: trace path,
 // line, seq, the event's raw line, the K events before it, expected vs actual
-// member by member (only the differing ones, values cut at ~500 chars), the
+// member by member (only the differing ones, values cut at ~500 chars, with
+// the ULP distance of differing doubles), the
 // score history of the peers involved, and one command that reproduces it.
 // Memory is bounded: the reader streams, and the comparer keeps only the last
 // K events, the engine's pending results and a few score entries per peer.

@@ -1,4 +1,4 @@
-// Diff benchmark (issue 7): MB/s of JSONL through `peer-replay diff` on two
+// Diff benchmark: MB/s of JSONL through `peer-replay diff` on two
 // generated traces of at least 100 MB each, next to the reader-only figure
 // measured in the same process on the same files. Not a test: run it by hand
 // (see docs/BENCHMARKS.md, section "Trace diff").
@@ -205,6 +205,81 @@ bool ensure(const std::string& path, uint64_t seed, uint64_t mb, bool plain) {
   return true;
 }
 
+// The three files, generated (or reused) as the header says.
+bool prepare_files(uint64_t mb, bool plain, std::string* a, std::string* b, std::string* c) {
+  const std::string ext = plain ? ".jsonl" : ".jsonl.zst";
+  const std::string stem = "bench-diff-" + std::to_string(mb) + "mb-";
+  *a = stem + "a" + ext;
+  *b = stem + "b" + ext;
+  *c = stem + "c" + ext;
+  if (!ensure(*a, 1, mb, plain) || !ensure(*c, 2, mb, plain)) return false;
+  if (!std::filesystem::exists(*b)) {
+    uint64_t perturbed = 0;
+    std::fprintf(stderr, "writing %s (perturbed copy of %s)...\n", b->c_str(), a->c_str());
+    if (!write_perturbed_copy(*a, *b, !plain, &perturbed)) return false;
+    std::fprintf(stderr, "  %llu expects perturbed\n", static_cast<unsigned long long>(perturbed));
+  }
+  return true;
+}
+
+// fn() -> Timing, `repeat` times; the best wall and the best CPU time.
+template <typename Fn>
+Timing best_of(int repeat, Fn&& fn) {
+  Timing best;
+  for (int r = 0; r < repeat; r++) {
+    const Timing t = fn();
+    best.wall_s = std::min(best.wall_s, t.wall_s);
+    best.cpu_s = std::min(best.cpu_s, t.cpu_s);
+  }
+  return best;
+}
+
+double megabytes(uint64_t bytes) { return static_cast<double>(bytes) / 1e6; }
+
+void print_reader_line(const char* name, const Timing& t, uint64_t bytes, const char* suffix) {
+  std::printf("%-28s %9.3f %9.3f %12.1f %12.1f   (%.1f MB%s)\n", name, t.wall_s, t.cpu_s, megabytes(bytes) / t.wall_s,
+              megabytes(bytes) / t.cpu_s, megabytes(bytes), suffix);
+}
+
+struct Case {
+  const char* name;
+  std::string other;
+  uint64_t other_bytes;
+};
+
+// One diff of a against k.other, timed, and its line; `reader` is a's
+// reader-only figure the line compares with.
+void run_case(const std::string& a, uint64_t a_bytes, const Case& k, bool read_ahead, int repeat, const Timing& reader) {
+  NullBuf null_buf;
+  std::ostream null_out(&null_buf);
+  replay::DiffReport report;
+  int code = 0;
+  const Timing t = best_of(repeat, [&] {
+    replay::DiffOptions opts;
+    opts.read_ahead = read_ahead;
+    std::string error;
+    const auto t0 = std::chrono::steady_clock::now();
+    const double c0 = cpu_seconds();
+    code = replay::diff_trace_files(opts, a, k.other, &report, &error);
+    if (code == 2) {
+      std::fprintf(stderr, "%s\n", error.c_str());
+      std::exit(2);
+    }
+    replay::write_diff_report(report, opts, null_out);  // text, no colour
+    return Timing{seconds_since(t0), cpu_seconds() - c0};
+  });
+  const uint64_t bytes = a_bytes + k.other_bytes;  // both traces
+  const double cpu_mbs = megabytes(bytes) / t.cpu_s;
+  const double reader_cpu_mbs = megabytes(a_bytes) / reader.cpu_s;
+  const double reader_wall_mbs = megabytes(a_bytes) / reader.wall_s;
+  std::printf(
+      "%-28s %9.3f %9.3f %12.1f %12.1f   = %.0f%% of reader-only (cpu), %.0f%% (wall); exit %d, "
+      "%llu differences, %llu events differ\n",
+      k.name, t.wall_s, t.cpu_s, megabytes(bytes) / t.wall_s, cpu_mbs, 100.0 * cpu_mbs / reader_cpu_mbs,
+      100.0 * (megabytes(bytes) / t.wall_s) / reader_wall_mbs, code, static_cast<unsigned long long>(report.differences),
+      static_cast<unsigned long long>(report.events_differing));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -223,83 +298,26 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  const std::string ext = plain ? ".jsonl" : ".jsonl.zst";
-  const std::string stem = "bench-diff-" + std::to_string(mb) + "mb-";
-  const std::string a = stem + "a" + ext, b = stem + "b" + ext, c = stem + "c" + ext;
-  if (!ensure(a, 1, mb, plain) || !ensure(c, 2, mb, plain)) return 2;
-  if (!std::filesystem::exists(b)) {
-    uint64_t perturbed = 0;
-    std::fprintf(stderr, "writing %s (perturbed copy of %s)...\n", b.c_str(), a.c_str());
-    if (!write_perturbed_copy(a, b, !plain, &perturbed)) return 2;
-    std::fprintf(stderr, "  %llu expects perturbed\n", static_cast<unsigned long long>(perturbed));
-  }
-
-  NullBuf null_buf;
-  std::ostream null_out(&null_buf);
-  auto best_of = [&](auto&& fn) {  // fn() -> Timing; the best wall and the best CPU time
-    Timing best;
-    for (int r = 0; r < repeat; r++) {
-      const Timing t = fn();
-      best.wall_s = std::min(best.wall_s, t.wall_s);
-      best.cpu_s = std::min(best.cpu_s, t.cpu_s);
-    }
-    return best;
-  };
-  auto megabytes = [](uint64_t bytes) { return static_cast<double>(bytes) / 1e6; };
+  std::string a, b, c;
+  if (!prepare_files(mb, plain, &a, &b, &c)) return 2;
 
   ReadFigures fa, fb, fc;
-  const Timing read_a = best_of([&] { return read_only(a, &fa) ? fa.t : Timing{}; });
-  const Timing read_b = best_of([&] { return read_only(b, &fb) ? fb.t : Timing{}; });
-  const Timing read_c = best_of([&] { return read_only(c, &fc) ? fc.t : Timing{}; });
-  const double reader_cpu_mbs = megabytes(fa.jsonl_bytes) / read_a.cpu_s;
-  const double reader_wall_mbs = megabytes(fa.jsonl_bytes) / read_a.wall_s;
+  const Timing read_a = best_of(repeat, [&] { return read_only(a, &fa) ? fa.t : Timing{}; });
+  const Timing read_b = best_of(repeat, [&] { return read_only(b, &fb) ? fb.t : Timing{}; });
+  const Timing read_c = best_of(repeat, [&] { return read_only(c, &fc) ? fc.t : Timing{}; });
   std::printf("files  %s %s %s (%s)\n", a.c_str(), b.c_str(), c.c_str(), plain ? "plain" : "zstd");
   std::printf("%-28s %9s %9s %12s %12s\n", "", "wall s", "cpu s", "MB/s wall", "MB/s cpu");
-  std::printf("%-28s %9.3f %9.3f %12.1f %12.1f   (%.1f MB of JSONL)\n", "reader only: a", read_a.wall_s, read_a.cpu_s,
-              reader_wall_mbs, reader_cpu_mbs, megabytes(fa.jsonl_bytes));
-  std::printf("%-28s %9.3f %9.3f %12.1f %12.1f   (%.1f MB)\n", "reader only: b", read_b.wall_s, read_b.cpu_s,
-              megabytes(fb.jsonl_bytes) / read_b.wall_s, megabytes(fb.jsonl_bytes) / read_b.cpu_s,
-              megabytes(fb.jsonl_bytes));
-  std::printf("%-28s %9.3f %9.3f %12.1f %12.1f   (%.1f MB)\n", "reader only: c", read_c.wall_s, read_c.cpu_s,
-              megabytes(fc.jsonl_bytes) / read_c.wall_s, megabytes(fc.jsonl_bytes) / read_c.cpu_s,
-              megabytes(fc.jsonl_bytes));
+  print_reader_line("reader only: a", read_a, fa.jsonl_bytes, " of JSONL");
+  print_reader_line("reader only: b", read_b, fb.jsonl_bytes, "");
+  print_reader_line("reader only: c", read_c, fc.jsonl_bytes, "");
 
-  struct Case {
-    const char* name;
-    std::string other;
-    uint64_t other_bytes;
-  };
   for (const bool read_ahead : {false, true}) {
     std::printf("%s\n",
                 read_ahead ? "diff --read-ahead (a reader thread per trace):" : "diff (one thread, the default):");
     for (const Case& k :
          {Case{"diff a a (identical)", a, fa.jsonl_bytes}, Case{"diff a b (1% perturbed)", b, fb.jsonl_bytes},
           Case{"diff a c (other seed)", c, fc.jsonl_bytes}}) {
-      replay::DiffReport report;
-      int code = 0;
-      const Timing t = best_of([&] {
-        replay::DiffOptions opts;
-        opts.read_ahead = read_ahead;
-        std::string error;
-        const auto t0 = std::chrono::steady_clock::now();
-        const double c0 = cpu_seconds();
-        code = replay::diff_trace_files(opts, a, k.other, &report, &error);
-        if (code == 2) {
-          std::fprintf(stderr, "%s\n", error.c_str());
-          std::exit(2);
-        }
-        replay::write_diff_text(report, false, opts.top, null_out);
-        return Timing{seconds_since(t0), cpu_seconds() - c0};
-      });
-      const uint64_t bytes = fa.jsonl_bytes + k.other_bytes;  // both traces
-      const double cpu_mbs = megabytes(bytes) / t.cpu_s;
-      std::printf(
-          "%-28s %9.3f %9.3f %12.1f %12.1f   = %.0f%% of reader-only (cpu), %.0f%% (wall); exit %d, "
-          "%llu differences, %llu events differ\n",
-          k.name, t.wall_s, t.cpu_s, megabytes(bytes) / t.wall_s, cpu_mbs, 100.0 * cpu_mbs / reader_cpu_mbs,
-          100.0 * (megabytes(bytes) / t.wall_s) / reader_wall_mbs, code,
-          static_cast<unsigned long long>(report.differences),
-          static_cast<unsigned long long>(report.events_differing));
+      run_case(a, fa.jsonl_bytes, k, read_ahead, repeat, read_a);
     }
   }
   struct rusage ru {};

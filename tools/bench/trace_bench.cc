@@ -110,6 +110,70 @@ void for_each_batch(const std::string& path, size_t batch, F&& fn) {
   fn(std::span<const peers::Event>(all_events(path)));
 }
 
+struct StepLoop {
+  double best_ms = 1e300;  // the fastest run's step() time
+  double parse_ms = 0;     // the slowest run's untimed parse (the first, for --batch 0)
+  size_t events = 0;
+};
+
+// Timed: step() over every event, on a fresh engine per run.
+StepLoop time_step_loop(const std::string& path, size_t batch, int repeat, const replay::TraceSetup& setup) {
+  StepLoop loop;
+  std::vector<peers::Action> actions;
+  actions.reserve(1024);
+  for (int run = 0; run < repeat; run++) {
+    peers::PeerManager pm(setup.config, setup.local);
+    double step_ms = 0;
+    loop.events = 0;
+    const double t_run = now_ms();
+    for_each_batch(path, batch, [&](std::span<const peers::Event> events) {
+      const double t0 = now_ms();
+      for (const peers::Event& ev : events) {
+        actions.clear();
+        const peers::Status s = pm.step(ev, &actions);
+        if (!s.is_ok()) {
+          std::fprintf(stderr, "%s: seq %llu: the engine refused the event: %s\n", path.c_str(),
+                       static_cast<unsigned long long>(ev.seq), s.message().c_str());
+          std::exit(1);
+        }
+      }
+      step_ms += now_ms() - t0;
+      loop.events += events.size();
+    });
+    loop.parse_ms = std::max(loop.parse_ms, now_ms() - t_run - step_ms);
+    loop.best_ms = std::min(loop.best_ms, step_ms);
+  }
+  return loop;
+}
+
+// Per kind: every event clocked on its own (the clock reads add a little).
+// {"<kind>": {"events", "ms", "median_us"}}.
+nlohmann::json time_by_kind(const std::string& path, size_t batch, const replay::TraceSetup& setup) {
+  std::map<std::string, std::pair<uint64_t, std::vector<double>>> by_kind;
+  std::vector<peers::Action> actions;
+  peers::PeerManager pm(setup.config, setup.local);
+  for_each_batch(path, batch, [&](std::span<const peers::Event> events) {
+    for (const peers::Event& ev : events) {
+      actions.clear();
+      const double t0 = now_ms();
+      (void)pm.step(ev, &actions);
+      const double us = (now_ms() - t0) * 1000.0;
+      auto& k = by_kind[kind_of(ev)];
+      k.first++;
+      k.second.push_back(us);
+    }
+  });
+  nlohmann::json kinds = nlohmann::json::object();
+  for (auto& [kind, entry] : by_kind) {
+    std::vector<double>& us = entry.second;
+    double total = 0;
+    for (double u : us) total += u;
+    std::sort(us.begin(), us.end());
+    kinds[kind] = {{"events", entry.first}, {"ms", total / 1000.0}, {"median_us", us[us.size() / 2]}};
+  }
+  return kinds;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -137,70 +201,18 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", setup.status().message().c_str());
     return 2;
   }
+  const StepLoop loop = time_step_loop(path, batch, repeat, setup.value());
+  const nlohmann::json kinds = time_by_kind(path, batch, setup.value());
 
-  // Timed: step() over every event, on a fresh engine per run.
-  double best_ms = 1e300;
-  double parse_ms = 0;
-  size_t event_count = 0;
-  std::vector<peers::Action> actions;
-  actions.reserve(1024);
-  for (int run = 0; run < repeat; run++) {
-    peers::PeerManager pm(setup.value().config, setup.value().local);
-    double step_ms = 0;
-    event_count = 0;
-    const double t_run = now_ms();
-    for_each_batch(path, batch, [&](std::span<const peers::Event> events) {
-      const double t0 = now_ms();
-      for (const peers::Event& ev : events) {
-        actions.clear();
-        const peers::Status s = pm.step(ev, &actions);
-        if (!s.is_ok()) {
-          std::fprintf(stderr, "%s: seq %llu: the engine refused the event: %s\n", path.c_str(),
-                       static_cast<unsigned long long>(ev.seq), s.message().c_str());
-          std::exit(1);
-        }
-      }
-      step_ms += now_ms() - t0;
-      event_count += events.size();
-    });
-    parse_ms = std::max(parse_ms, now_ms() - t_run - step_ms);  // the first run parses, for --batch 0
-    best_ms = std::min(best_ms, step_ms);
-  }
-
-  // Per kind: every event clocked on its own (the clock reads add a little).
-  std::map<std::string, std::pair<uint64_t, std::vector<double>>> by_kind;
-  {
-    peers::PeerManager pm(setup.value().config, setup.value().local);
-    for_each_batch(path, batch, [&](std::span<const peers::Event> events) {
-      for (const peers::Event& ev : events) {
-        actions.clear();
-        const double t0 = now_ms();
-        (void)pm.step(ev, &actions);
-        const double us = (now_ms() - t0) * 1000.0;
-        auto& k = by_kind[kind_of(ev)];
-        k.first++;
-        k.second.push_back(us);
-      }
-    });
-  }
-
-  const double events_per_s = static_cast<double>(event_count) / (best_ms / 1000.0);
+  const double events_per_s = static_cast<double>(loop.events) / (loop.best_ms / 1000.0);
   std::printf("engine trace %s: %zu events, step loop %.1f ms (best of %d, %s) = %.0f events/s (parse %.0f ms, untimed)\n",
-              path.c_str(), event_count, best_ms, repeat,
+              path.c_str(), loop.events, loop.best_ms, repeat,
               batch == 0 ? "all events parsed first" : ("streamed in batches of " + std::to_string(batch)).c_str(),
-              events_per_s, parse_ms);
-  nlohmann::json kinds = nlohmann::json::object();
-  for (auto& [kind, entry] : by_kind) {
-    std::vector<double>& us = entry.second;
-    double total = 0;
-    for (double u : us) total += u;
-    std::sort(us.begin(), us.end());
-    kinds[kind] = {{"events", entry.first}, {"ms", total / 1000.0}, {"median_us", us[us.size() / 2]}};
-  }
+              events_per_s, loop.parse_ms);
   if (!json_out.empty()) {
     std::ofstream out(json_out);
-    out << nlohmann::json{{"events", event_count},
-                          {"step_loop_ms", best_ms},
+    out << nlohmann::json{{"events", loop.events},
+                          {"step_loop_ms", loop.best_ms},
                           {"events_per_s", events_per_s},
                           {"repeat", repeat},
                           {"batch", batch},

@@ -1,5 +1,6 @@
-#include "cli/run_trace.h"
-
+// `peer-replay run`: the engine's outputs for a trace's events, written as a
+// trace of the same format (cli/commands.h says what for).
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <ostream>
@@ -7,8 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/peer_manager.h"
 #include "cli/commands.h"
+#include "cli/trace_paths.h"
+#include "engine/peer_manager.h"
 #include "replay/score_delta.h"
 #include "replay/trace_event.h"
 #include "trace/trace_reader.h"
@@ -38,6 +40,47 @@ struct Outcome {
   std::string message;
 };
 
+// The source's header with the producer replaced by peer-replay (the
+// source's producer kept inside); member order kept, so the raw line is parsed
+// as ordered_json.
+ordered_json run_header(const Record& source_header) {
+  ordered_json header = ordered_json::parse(source_header.raw);
+  const ordered_json source_producer = header["producer"];
+  header["producer"] = ordered_json{{"name", "peer-replay"},
+                                    {"version", PEER_REPLAY_VERSION},
+                                    {"mode", "engine"},
+                                    {"peer_replay_version", PEER_REPLAY_VERSION},
+                                    {"git_commit", PEER_REPLAY_GIT_COMMIT},
+                                    {"source", source_producer}};
+  return header;
+}
+
+// The expect record of one event: its actions and the score dump or delta
+// against `previous` (FORMAT.md §2.3).
+ordered_json run_expect(const Record& rec, const std::vector<peers::Action>& actions,
+                        const peers::PeerScoreStats& previous, const peers::PeerScoreStats& dump) {
+  ordered_json expect{{"type", "expect"}, {"seq", rec.seq}, {"actions", actions_to_json(actions)}};
+  if (writes_full_dump(rec)) {
+    json full = json::array();
+    for (const peers::PeerScoreStatEntry& e : dump) full.push_back(score_entry_to_json(e));
+    expect["scores"] = std::move(full);
+    expect["scores_full"] = true;
+    return expect;
+  }
+  json delta = json::array();
+  json removed = json::array();
+  score_delta(
+      previous, dump,
+      [&delta](const peers::PeerScoreStatEntry& e, const peers::PeerScoreStat*) {
+        delta.push_back(score_entry_to_json(e));
+      },
+      [&removed](const peers::PeerScoreStatEntry& e) { removed.push_back(e.peer_id); });
+  expect["scores"] = std::move(delta);
+  expect["scores_removed"] = std::move(removed);
+  expect["scores_full"] = false;
+  return expect;
+}
+
 Outcome run_one(const std::string& in_path, const std::string& out_path, const RunOptions& opts) {
   ReaderOptions ro;
   ro.keep_raw = true;
@@ -50,20 +93,10 @@ Outcome run_one(const std::string& in_path, const std::string& out_path, const R
   if (!setup.is_ok()) return {kExitBadInput, setup.status().message()};
   peers::PeerManager pm(setup.value().config, setup.value().local);
 
-  // The header keeps its member order: parse the raw line as ordered_json.
-  ordered_json header = ordered_json::parse(reader.header().raw);
-  const ordered_json source_producer = header["producer"];
-  header["producer"] = ordered_json{{"name", "peer-replay"},
-                                    {"version", PEER_REPLAY_VERSION},
-                                    {"mode", "engine"},
-                                    {"peer_replay_version", PEER_REPLAY_VERSION},
-                                    {"git_commit", PEER_REPLAY_GIT_COMMIT},
-                                    {"source", source_producer}};
-
   auto created = TraceWriter::create(out_path, opts.zstd_level);
   if (!created.is_ok()) return {kExitBadInput, created.status().message()};
   TraceWriter& writer = *created.value();
-  peers::Status s = writer.write_line(header.dump());
+  peers::Status s = writer.write_line(run_header(reader.header()).dump());
 
   peers::PeerScoreStats previous;  // the engine's last full dump
   uint64_t events = 0;
@@ -85,25 +118,7 @@ Outcome run_one(const std::string& in_path, const std::string& out_path, const R
     }
     events++;
     peers::PeerScoreStats dump = pm.dump_peer_score_stats();
-    ordered_json expect{{"type", "expect"}, {"seq", rec.seq}, {"actions", actions_to_json(actions)}};
-    if (writes_full_dump(rec)) {
-      json full = json::array();
-      for (const peers::PeerScoreStatEntry& e : dump) full.push_back(score_entry_to_json(e));
-      expect["scores"] = std::move(full);
-      expect["scores_full"] = true;
-    } else {
-      json delta = json::array();
-      json removed = json::array();
-      score_delta(
-          previous, dump,
-          [&delta](const peers::PeerScoreStatEntry& e, const peers::PeerScoreStat*) {
-            delta.push_back(score_entry_to_json(e));
-          },
-          [&removed](const peers::PeerScoreStatEntry& e) { removed.push_back(e.peer_id); });
-      expect["scores"] = std::move(delta);
-      expect["scores_removed"] = std::move(removed);
-      expect["scores_full"] = false;
-    }
+    const ordered_json expect = run_expect(rec, actions, previous, dump);
     previous = std::move(dump);
     s = writer.write_line(rec.raw);
     if (s.is_ok()) s = writer.write_line(expect.dump());

@@ -1,0 +1,68 @@
+// trace_paths: see trace_paths.h.
+#include "cli/trace_paths.h"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace replay {
+
+namespace fs = std::filesystem;
+
+bool is_trace_file_name(const std::string& name) {
+  auto ends_with = [&](const char* suffix) {
+    const std::string s(suffix);
+    return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
+  };
+  return ends_with(".jsonl") || ends_with(".jsonl.zst");
+}
+
+bool expand_trace_paths(const std::vector<std::string>& inputs, std::vector<std::string>* out, std::string* error) {
+  for (const std::string& input : inputs) {
+    std::error_code ec;
+    const fs::file_status st = fs::status(input, ec);
+    if (ec || !fs::exists(st)) {
+      *error = input + ": no such file or directory";
+      return false;
+    }
+    if (!fs::is_directory(st)) {
+      out->push_back(input);
+      continue;
+    }
+    std::vector<std::string> found;
+    for (auto it = fs::recursive_directory_iterator(input, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->is_regular_file(ec) && is_trace_file_name(it->path().filename().string())) {
+        found.push_back(it->path().string());
+      }
+    }
+    if (ec) {
+      *error = input + ": cannot list directory: " + ec.message();
+      return false;
+    }
+    if (found.empty()) {
+      *error = input + ": no trace (*.jsonl, *.jsonl.zst) in this directory";
+      return false;
+    }
+    std::sort(found.begin(), found.end());
+    out->insert(out->end(), found.begin(), found.end());
+  }
+  return true;
+}
+
+bool list_traces_by_relative_path(const std::string& dir, std::map<std::string, std::string>* out,
+                                  std::string* error) {
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec) && is_trace_file_name(it->path().filename().string())) {
+      (*out)[fs::relative(it->path(), dir, ec).generic_string()] = it->path().string();
+    }
+  }
+  if (ec) {
+    *error = dir + ": cannot list directory: " + ec.message();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace replay

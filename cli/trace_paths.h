@@ -1,0 +1,26 @@
+// trace_paths: which files are traces, and the two ways commands find them:
+// a sorted list under files and directories (check, run), and a map by
+// relative path under one directory (diff pairs two of them).
+#ifndef PEER_REPLAY_CLI_TRACE_PATHS_H_
+#define PEER_REPLAY_CLI_TRACE_PATHS_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace replay {
+
+// *.jsonl or *.jsonl.zst.
+bool is_trace_file_name(const std::string& name);
+
+// Expands files and directories (recursively, traces only, sorted by path)
+// into the list of trace files. A directory with no trace is an error.
+bool expand_trace_paths(const std::vector<std::string>& inputs, std::vector<std::string>* out, std::string* error);
+
+// Relative path -> file, for every trace under `dir` (recursively).
+bool list_traces_by_relative_path(const std::string& dir, std::map<std::string, std::string>* out,
+                                  std::string* error);
+
+}  // namespace replay
+
+#endif  // PEER_REPLAY_CLI_TRACE_PATHS_H_
