@@ -113,6 +113,32 @@ bool is_decimal(JsonRef v) {
   return true;
 }
 
+// FORMAT.md §3.3: a uint64 (BigInt) is 1 to 20 decimal digits of a value below 2^64.
+bool is_uint64_decimal(JsonRef v) {
+  if (!v.is_string()) return false;
+  const std::string_view s = v.str();
+  if (s.empty() || s.size() > 20) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return s.size() < 20 || s <= "18446744073709551615";
+}
+
+// FORMAT.md §3.3: an SSZ bitvector of `bits` bits as exactly `digits`
+// lowercase hex digits, the padding bits above `bits` zero.
+bool is_bitvector(JsonRef v, size_t digits, size_t bits) {
+  if (!is_hex(v, digits)) return false;
+  const std::string_view s = v.str();
+  for (size_t i = 0; i < digits / 2; i++) {
+    const auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+    const unsigned byte = static_cast<unsigned>(nibble(s[2 * i]) << 4 | nibble(s[2 * i + 1]));
+    for (size_t b = 0; b < 8; b++) {
+      if ((byte >> b & 1u) != 0 && i * 8 + b >= bits) return false;
+    }
+  }
+  return true;
+}
+
 bool is_finite_number(JsonRef v) { return v.is_number() && std::isfinite(v.as_double()); }
 
 Status check_type(JsonRef v, T t, const std::string& at, const std::string& name);
@@ -181,6 +207,36 @@ Status check_status(JsonRef v, const std::string& at, const std::string& name) {
     for (const char* k : kMembers) known = known || it.key() == k;
     if (!known) return Status::corruption(at + name + ": unknown Status member \"" + std::string(it.key()) + "\"");
   }
+  return Status::ok();
+}
+
+// A response's `ok` value, told apart by its shape as replay/trace_event.cc
+// does (FORMAT.md §3.2): null, a ping's sequence number, a Status, a Metadata
+// or an identify result.
+Status check_response_value(JsonRef v, const std::string& at, const std::string& name) {
+  if (v.is_null()) return Status::ok();
+  if (v.is_string()) {
+    if (is_uint64_decimal(v)) return Status::ok();
+    return Status::corruption(at + name + ": expected a ping sequence number (a uint64 decimal string)");
+  }
+  if (!v.is_object()) return Status::corruption(at + name + ": expected null, a decimal string or an object");
+  if (v.contains("forkDigest")) return check_status(v, at, name);
+  if (v.contains("seqNumber")) {
+    if (!is_uint64_decimal(v["seqNumber"]))
+      return Status::corruption(at + name + ".seqNumber: expected a uint64 decimal string");
+    JsonRef attnets = v.find("attnets");
+    if (!attnets || !is_bitvector(attnets, 16, 64))
+      return Status::corruption(at + name + ".attnets: expected 16 lowercase hex digits");
+    JsonRef syncnets = v.find("syncnets");
+    if (syncnets.valid() && !is_bitvector(syncnets, 2, 4))
+      return Status::corruption(at + name + ".syncnets: expected 2 lowercase hex digits, the padding bits 4..7 zero");
+    JsonRef cgc = v.find("custodyGroupCount");
+    if (cgc.valid() && !is_uint64_decimal(cgc))
+      return Status::corruption(at + name + ".custodyGroupCount: expected a uint64 decimal string");
+    return Status::ok();
+  }
+  JsonRef agent = v.find("agentVersion");
+  if (agent.valid() && !agent.is_string()) return Status::corruption(at + name + ".agentVersion: expected a string");
   return Status::ok();
 }
 
@@ -506,8 +562,8 @@ Status check_event(JsonRef j, const SchemaContext& ctx, uint64_t* seq, int64_t* 
       if (s.is_ok()) {
         const std::string_view m = j["method"].str();
         JsonRef body = j.find("body");
-        if ((m == "ping" || m == "goodbye") && (!body || !is_decimal(body)))
-          s = Status::corruption(ctx.at() + w + " member \"body\": expected a decimal integer string for " + std::string(m));
+        if ((m == "ping" || m == "goodbye") && (!body || !is_uint64_decimal(body)))
+          s = Status::corruption(ctx.at() + w + " member \"body\": expected a uint64 decimal string for " + std::string(m));
         else if (m == "status" && !j.contains("body"))
           s = Status::corruption(ctx.at() + w + ": expected member \"body\" (a Status) for status");
         else if (m == "status")
@@ -520,6 +576,7 @@ Status check_event(JsonRef j, const SchemaContext& ctx, uint64_t* seq, int64_t* 
                         ctx, w);
       if (s.is_ok() && j.contains("ok") == j.contains("error"))
         s = Status::corruption(ctx.at() + w + ": expected exactly one of \"ok\" or \"error\"");
+      if (s.is_ok() && j.contains("ok")) s = check_response_value(j["ok"], ctx.at(), w + " member \"ok\"");
       break;
     case EventKind::kTimer:
       s = check_members(j, {PEER_REPLAY_EVENT_COMMON, {"timer", T::kString, true}, {"req", T::kUint, false}}, ctx, w);
