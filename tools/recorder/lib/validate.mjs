@@ -3,65 +3,17 @@
 // satisfy (request ids 1, 2, 3 in call order; every response answers an issued request once).
 import fs from "node:fs";
 import {spawnSync} from "node:child_process";
+import {ENGINE_NAMES} from "./vocabulary.mjs";
 import {ZSTD} from "./writer.mjs";
 
-// VOCABULARY is the JS side of the engine's enum <-> name tables (engine/enum_names.h): its lists
-// must equal what `peer-replay-vocabulary` prints, in order (test/vocabulary.test.mjs checks it).
-// The value rules (uint64 decimals, bitvector padding) are FORMAT.md §3.3's, which the C++ reader
-// enforces too; test/validators-agree.test.mjs holds both to the same verdict on every file.
+// VOCABULARY: the engine's enum <-> name tables, read from the C++ headers (vocabulary.mjs), plus
+// the action kinds that carry a request id (action_has_req in engine/peer_manager.cc; checked by
+// test/vocabulary.test.mjs). The value rules (uint64 decimals, bitvector padding) are FORMAT.md
+// §3.3's, which the C++ reader enforces too; test/validators-agree.test.mjs holds both to the same
+// verdict on every file.
 export const VOCABULARY = {
-  event_kinds: [
-    "init",
-    "connection_open",
-    "connection_close",
-    "request",
-    "response",
-    "timer",
-    "report_peer",
-    "committee_subscriptions",
-    "restatus_peers",
-    "local_status",
-    "goodbye_all",
-  ],
-  timer_kinds: ["startup_ping_status", "ping_status", "heartbeat", "gossip_scores", "goodbye_timeout"],
-  action_kinds: [
-    "send_ping",
-    "send_status",
-    "send_metadata",
-    "send_goodbye",
-    "disconnect",
-    "identify",
-    "tag_relevant",
-    "untag_relevant",
-    "peer_connected",
-    "peer_disconnected",
-    "discover_peers",
-  ],
+  ...ENGINE_NAMES,
   req_action_kinds: ["send_ping", "send_status", "send_metadata", "send_goodbye", "disconnect", "identify"],
-  peer_actions: ["Fatal", "LowToleranceError", "MidToleranceError", "HighToleranceError"],
-  req_resp_methods: [
-    "status",
-    "goodbye",
-    "ping",
-    "metadata",
-    "beacon_blocks_by_range",
-    "beacon_blocks_by_root",
-    "beacon_blocks_by_head",
-    "blob_sidecars_by_range",
-    "blob_sidecars_by_root",
-    "data_column_sidecars_by_range",
-    "data_column_sidecars_by_root",
-    "execution_payload_envelopes_by_root",
-    "execution_payload_envelopes_by_range",
-    "light_client_bootstrap",
-    "light_client_updates_by_range",
-    "light_client_finality_update",
-    "light_client_optimistic_update",
-  ],
-  connection_statuses: ["open", "closing", "closed"],
-  directions: ["inbound", "outbound"],
-  subnet_types: ["attnets", "syncnets"],
-  producer_modes: ["scripted", "live", "engine"],
 };
 const EVENT_KINDS = new Set(VOCABULARY.event_kinds);
 const TIMERS = new Set(VOCABULARY.timer_kinds);
