@@ -4,12 +4,14 @@
 #ifndef PEER_REPLAY_ENGINE_ACTION_H_
 #define PEER_REPLAY_ENGINE_ACTION_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "engine/enum_names.h"
 #include "engine/types.h"
 
 namespace peers {
@@ -28,15 +30,24 @@ enum class ActionKind {
   kDiscoverPeers,
 };
 inline constexpr int kActionKindCount = 11;
-const char* action_kind_name(ActionKind kind);  // the FORMAT.md string ("send_ping")
+// The FORMAT.md §3.2 names, by enumerator.
+inline constexpr std::array<const char*, kActionKindCount> kActionKindNames = {
+    "send_ping",    "send_status",    "send_metadata",  "send_goodbye",      "disconnect",    "identify",
+    "tag_relevant", "untag_relevant", "peer_connected", "peer_disconnected", "discover_peers"};
+inline const char* action_kind_name(ActionKind kind) { return enum_name(kActionKindNames, kind); }
 
 // Awaited calls carry a request id (FORMAT.md §3.2); the others do not.
 bool action_has_req(ActionKind kind);
 
+// export enum SubnetType (metadata.ts): the type of a subnet query.
+enum class SubnetType : uint8_t { attnets, syncnets };
+inline constexpr std::array<const char*, 2> kSubnetTypeNames = {"attnets", "syncnets"};
+inline const char* subnet_type_name(SubnetType type) { return enum_name(kSubnetTypeNames, type); }
+
 // SubnetDiscvQueryMs as heartbeat() builds it.
 struct SubnetQuery {
   int64_t subnet = 0;
-  std::string type;  // "attnets" | "syncnets"
+  SubnetType type = SubnetType::attnets;
   int64_t max_peers_to_discover = 0;
   double to_unix_ms = 0;  // computeTimeAtSlot(...) * 1000, a double in TS
   bool operator==(const SubnetQuery&) const = default;

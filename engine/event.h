@@ -7,6 +7,7 @@
 #ifndef PEER_REPLAY_ENGINE_EVENT_H_
 #define PEER_REPLAY_ENGINE_EVENT_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,6 +15,8 @@
 #include <vector>
 
 #include "engine/boxed.h"
+#include "engine/enum_names.h"
+#include "engine/score/interface.h"
 #include "engine/types.h"
 
 namespace peers {
@@ -32,12 +35,65 @@ enum class EventKind : uint8_t {
   kGoodbyeAll,
 };
 inline constexpr int kEventKindCount = 11;
-const char* event_kind_name(EventKind kind);  // the FORMAT.md string ("connection_open")
+// The FORMAT.md §3.1 names, by enumerator.
+inline constexpr std::array<const char*, kEventKindCount> kEventKindNames = {
+    "init",           "connection_open", "connection_close", "request",
+    "response",       "timer",           "report_peer",      "committee_subscriptions",
+    "restatus_peers", "local_status",    "goodbye_all"};
+inline const char* event_kind_name(EventKind kind) { return enum_name(kEventKindNames, kind); }
 
 // FORMAT.md §3.1 timers, in that table's order.
 enum class TimerKind : uint8_t { kStartupPingStatus, kPingStatus, kHeartbeat, kGossipScores, kGoodbyeTimeout };
 inline constexpr int kTimerKindCount = 5;
-const char* timer_kind_name(TimerKind kind);
+inline constexpr std::array<const char*, kTimerKindCount> kTimerKindNames = {
+    "startup_ping_status", "ping_status", "heartbeat", "gossip_scores", "goodbye_timeout"};
+inline const char* timer_kind_name(TimerKind kind) { return enum_name(kTimerKindNames, kind); }
+
+// libp2p's ConnectionStatus ("open" | "closing" | "closed").
+enum class ConnectionStatus : uint8_t { kOpen, kClosing, kClosed };
+inline constexpr std::array<const char*, 3> kConnectionStatusNames = {"open", "closing", "closed"};
+inline const char* connection_status_name(ConnectionStatus status) { return enum_name(kConnectionStatusNames, status); }
+
+// export enum ReqRespMethod (network/reqresp/types.ts), members in source
+// order under their TS names; the names are the TS values.
+enum class ReqRespMethod : uint8_t {
+  Status,
+  Goodbye,
+  Ping,
+  Metadata,
+  BeaconBlocksByRange,
+  BeaconBlocksByRoot,
+  BeaconBlocksByHead,
+  BlobSidecarsByRange,
+  BlobSidecarsByRoot,
+  DataColumnSidecarsByRange,
+  DataColumnSidecarsByRoot,
+  ExecutionPayloadEnvelopesByRoot,
+  ExecutionPayloadEnvelopesByRange,
+  LightClientBootstrap,
+  LightClientUpdatesByRange,
+  LightClientFinalityUpdate,
+  LightClientOptimisticUpdate,
+};
+inline constexpr std::array<const char*, 17> kReqRespMethodNames = {
+    "status",
+    "goodbye",
+    "ping",
+    "metadata",
+    "beacon_blocks_by_range",
+    "beacon_blocks_by_root",
+    "beacon_blocks_by_head",
+    "blob_sidecars_by_range",
+    "blob_sidecars_by_root",
+    "data_column_sidecars_by_range",
+    "data_column_sidecars_by_root",
+    "execution_payload_envelopes_by_root",
+    "execution_payload_envelopes_by_range",
+    "light_client_bootstrap",
+    "light_client_updates_by_range",
+    "light_client_finality_update",
+    "light_client_optimistic_update"};
+inline const char* req_resp_method_name(ReqRespMethod method) { return enum_name(kReqRespMethodNames, method); }
 
 // A libp2p Connection as PeerManager reads it: remotePeer, direction, status,
 // timeline.open, plus what computeNodeId(remotePeer) and remotePeer.type give.
@@ -47,7 +103,7 @@ struct ConnectionSpec {
   Direction direction = Direction::kInbound;
   std::optional<NodeId> node_id;  // computeNodeId(remotePeer); absent when the trace omits it
   std::string key_type = "secp256k1";
-  std::string status = "open";  // "open" | "closing" | "closed"
+  ConnectionStatus status = ConnectionStatus::kOpen;
 };
 
 // { subnet, toSlot } as SubnetsService.getActiveSubnets() returns it.
@@ -101,7 +157,7 @@ struct EventExtra {
   std::optional<ChainStatus> body_status;  // status
 
   // report_peer
-  std::string action;       // "Fatal", "LowToleranceError", "MidToleranceError", "HighToleranceError"
+  PeerAction action = PeerAction::Fatal;
   std::string action_name;
 
   // restatus_peers
@@ -141,7 +197,7 @@ struct alignas(64) Event {
   ResponseValue ok;
 
   // request
-  std::string method;                   // ReqRespMethod value: "status", "goodbye", "ping", "metadata", ...
+  ReqRespMethod method = ReqRespMethod::Status;
   uint64_t body_uint = 0;               // ping: sequence number; goodbye: reason code (both BigInt)
 };
 

@@ -27,54 +27,6 @@ std::string req_str(int64_t req) { return std::to_string(req); }
 
 }  // namespace
 
-const char* event_kind_name(EventKind kind) {
-  switch (kind) {
-    case EventKind::kInit: return "init";
-    case EventKind::kConnectionOpen: return "connection_open";
-    case EventKind::kConnectionClose: return "connection_close";
-    case EventKind::kRequest: return "request";
-    case EventKind::kResponse: return "response";
-    case EventKind::kTimer: return "timer";
-    case EventKind::kReportPeer: return "report_peer";
-    case EventKind::kCommitteeSubscriptions: return "committee_subscriptions";
-    case EventKind::kRestatusPeers: return "restatus_peers";
-    case EventKind::kLocalStatus: return "local_status";
-    case EventKind::kGoodbyeAll: return "goodbye_all";
-  }
-  assert(false && "unknown EventKind");
-  return "?";
-}
-
-const char* timer_kind_name(TimerKind kind) {
-  switch (kind) {
-    case TimerKind::kStartupPingStatus: return "startup_ping_status";
-    case TimerKind::kPingStatus: return "ping_status";
-    case TimerKind::kHeartbeat: return "heartbeat";
-    case TimerKind::kGossipScores: return "gossip_scores";
-    case TimerKind::kGoodbyeTimeout: return "goodbye_timeout";
-  }
-  assert(false && "unknown TimerKind");
-  return "?";
-}
-
-const char* action_kind_name(ActionKind kind) {
-  switch (kind) {
-    case ActionKind::kSendPing: return "send_ping";
-    case ActionKind::kSendStatus: return "send_status";
-    case ActionKind::kSendMetadata: return "send_metadata";
-    case ActionKind::kSendGoodbye: return "send_goodbye";
-    case ActionKind::kDisconnect: return "disconnect";
-    case ActionKind::kIdentify: return "identify";
-    case ActionKind::kTagRelevant: return "tag_relevant";
-    case ActionKind::kUntagRelevant: return "untag_relevant";
-    case ActionKind::kPeerConnected: return "peer_connected";
-    case ActionKind::kPeerDisconnected: return "peer_disconnected";
-    case ActionKind::kDiscoverPeers: return "discover_peers";
-  }
-  assert(false && "unknown ActionKind");
-  return "?";
-}
-
 bool action_has_req(ActionKind kind) {
   switch (kind) {
     case ActionKind::kSendPing:
@@ -326,7 +278,7 @@ Status PeerManager::on_connection_close(const Event& event, const PeerIdStr& pee
     unknown.conn = extra.connection.conn;
     unknown.remote_peer = peer;
     unknown.direction = *extra.close_direction;
-    unknown.status = "closed";
+    unknown.status = ConnectionStatus::kClosed;
     on_libp2p_peer_disconnect(unknown);
     return Status::ok();
   }
@@ -339,7 +291,7 @@ Status PeerManager::on_connection_close(const Event& event, const PeerIdStr& pee
   const bool indexed = connection_ids_.erase(closed.conn);
   assert(indexed);
   (void)indexed;
-  closed.status = "closed";
+  closed.status = ConnectionStatus::kClosed;
   on_libp2p_peer_disconnect(closed);
   return Status::ok();
 }
@@ -534,17 +486,12 @@ void PeerManager::on_committee_subscriptions() {
   heartbeat();
 }
 
-void PeerManager::report_peer(const PeerIdStr& peer, const std::string& action, const std::string& action_name) {
-  const std::optional<PeerAction> parsed = parse_peer_action(action);
-  if (!parsed.has_value()) {
-    fail(Status::invalid_argument("unknown PeerAction " + action));
-    return;
-  }
+void PeerManager::report_peer(const PeerIdStr& peer, PeerAction action, const std::string& action_name) {
   if (peer_rpc_scores_->size() >= kMaxScoreEntries && !peer_rpc_scores_->has_entry(peer)) {
     fail(Status::invalid_argument("more than " + std::to_string(kMaxScoreEntries) + " score entries"));
     return;
   }
-  peer_rpc_scores_->apply_action(peer, *parsed, action_name, now_ms_);
+  peer_rpc_scores_->apply_action(peer, action, action_name, now_ms_);
 }
 
 void PeerManager::re_status_peers(const std::vector<PeerIdStr>& peers) {
@@ -565,11 +512,11 @@ void PeerManager::on_request(const PeerIdStr& peer, const Event& event) {
     peer_data->last_received_msg_unix_ts_ms = now_ms_;
   }
 
-  if (event.method == "ping") {
+  if (event.method == ReqRespMethod::Ping) {
     on_ping(peer, peer_data, event.body_uint);
-  } else if (event.method == "goodbye") {
+  } else if (event.method == ReqRespMethod::Goodbye) {
     on_goodbye(peer, event.body_uint);
-  } else if (event.method == "status") {
+  } else if (event.method == ReqRespMethod::Status) {
     if (!event.extra->body_status.has_value()) {
       fail(Status::invalid_argument("status request without a body"));
       return;
@@ -846,8 +793,8 @@ void PeerManager::heartbeat() {
   const PrioritizePeersResult& result = *prioritized;
 
   std::vector<SubnetQuery> queries_merged;
-  const std::pair<const char*, const std::vector<SubnetDiscvQuery>*> typed_queries[] = {
-      {"attnets", &result.attnet_queries}, {"syncnets", &result.syncnet_queries}};
+  const std::pair<SubnetType, const std::vector<SubnetDiscvQuery>*> typed_queries[] = {
+      {SubnetType::attnets, &result.attnet_queries}, {SubnetType::syncnets, &result.syncnet_queries}};
   for (const auto& [type, queries] : typed_queries) {
     if (!queries->empty()) {
       for (const SubnetDiscvQuery& query : *queries) {
@@ -1241,7 +1188,7 @@ uint64_t PeerManager::state_digest() const {
       h.str(c.conn);
       h.str(c.remote_peer);
       h.u64(c.direction == Direction::kOutbound);
-      h.str(c.status);
+      h.str(connection_status_name(c.status));
       h.i64(c.open_ms);
       h.u64(c.node_id.has_value());
       if (c.node_id.has_value()) h.arr(*c.node_id);

@@ -106,14 +106,13 @@ struct Connection {
   std::string conn;
   PeerIdStr remote_peer;
   Direction direction = Direction::kInbound;
-  std::string status = "open";
+  ConnectionStatus status = ConnectionStatus::kOpen;
   UnixMs open_ms = 0;  // timeline.open
   std::optional<NodeId> node_id;  // computeNodeId(remotePeer), as the trace gives it
   std::string key_type = "secp256k1";
 
-  // status === "open". A 4-byte compare of known length, inlined: the
-  // heartbeat asks it of every connection of every peer.
-  bool is_open() const { return status.size() == 4 && std::memcmp(status.data(), "open", 4) == 0; }
+  // status === "open"
+  bool is_open() const { return status == ConnectionStatus::kOpen; }
 };
 
 // A timer the engine has armed, with the time it is next due.
@@ -237,7 +236,7 @@ class PeerManager {
   // ---- peerManager.ts, in file order ----
   void goodbye_and_disconnect_all_peers();
   void on_committee_subscriptions();
-  void report_peer(const PeerIdStr& peer, const std::string& action, const std::string& action_name);
+  void report_peer(const PeerIdStr& peer, PeerAction action, const std::string& action_name);
   void re_status_peers(const std::vector<PeerIdStr>& peers);
   void on_request(const PeerIdStr& peer, const Event& event);
   // onPing, with the peer's connectedPeers entry already looked up (nullptr:

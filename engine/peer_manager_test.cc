@@ -96,7 +96,7 @@ class Harness {
     Event ev;
     ev.kind = EventKind::kRequest;
     ev.peer = peer_id(n);
-    ev.method = "ping";
+    ev.method = ReqRespMethod::Ping;
     ev.body_uint = seq_number;
     return step(ev);
   }
@@ -104,7 +104,7 @@ class Harness {
     Event ev;
     ev.kind = EventKind::kRequest;
     ev.peer = peer_id(n);
-    ev.method = "status";
+    ev.method = ReqRespMethod::Status;
     ev.extra.mut().body_status = status;
     return step(ev);
   }
@@ -123,7 +123,7 @@ class Harness {
     ev.extra.mut().error = "timeout";
     return step(ev);
   }
-  std::vector<Action> report(int n, const char* action) {
+  std::vector<Action> report(int n, PeerAction action) {
     Event ev;
     ev.kind = EventKind::kReportPeer;
     ev.peer = peer_id(n);
@@ -444,7 +444,7 @@ TEST_CASE("reportPeer Fatal bans; heartbeat sends goodbye BANNED", "[peer_manage
   Harness h;
   h.init();
   h.open(1, Direction::kInbound);
-  h.report(1, "Fatal");
+  h.report(1, PeerAction::Fatal);
   std::vector<Action> a = h.timer(TimerKind::kHeartbeat, kT0 + 30000);
   REQUIRE(!a.empty());
   CHECK(a[0].kind == ActionKind::kSendGoodbye);
@@ -458,7 +458,7 @@ TEST_CASE("events the engine cannot accept are errors, not crashes", "[peer_mana
   Event early;
   early.kind = EventKind::kReportPeer;
   early.peer = peer_id(1);
-  early.extra.mut().action = "Fatal";
+  early.extra.mut().action = PeerAction::Fatal;
   CHECK_FALSE(h.step_status(early, &out).is_ok());  // before init
   h.init();
   Event unknown_req;
@@ -477,7 +477,7 @@ TEST_CASE("events the engine cannot accept are errors, not crashes", "[peer_mana
   Event leftover;
   leftover.kind = EventKind::kReportPeer;
   leftover.peer = peer_id(1);
-  leftover.extra.mut().action = "LowToleranceError";
+  leftover.extra.mut().action = PeerAction::LowToleranceError;
   leftover.extra.mut().rand = std::vector<double>{0.5};
   CHECK_FALSE(h2.step_status(leftover, &out).is_ok());  // a draw left over
   Event bad_close;
@@ -524,7 +524,8 @@ TEST_CASE("invariants: known peers, scores in [-100, 100], no status to a discon
   UnixMs t = kT0;
   int64_t oldest = 1;   // the oldest request that may still be pending
   int64_t max_req = 0;  // the highest request id any action carried
-  const char* reports[] = {"Fatal", "LowToleranceError", "MidToleranceError", "HighToleranceError"};
+  const PeerAction reports[] = {PeerAction::Fatal, PeerAction::LowToleranceError, PeerAction::MidToleranceError,
+                                PeerAction::HighToleranceError};
   for (int i = 0; i < 3000; i++) {
     std::vector<Action> actions;
     // Fire every due timer first (in due order), as the recorder would.

@@ -59,6 +59,7 @@ struct Metadata {
 };
 
 enum class Direction { kInbound, kOutbound };
+inline constexpr std::array<const char*, 2> kDirectionNames = {"inbound", "outbound"};  // libp2p's Direction
 
 // ForkSeq from @lodestar/params.
 enum class ForkSeq : int { phase0 = 0, altair = 1, bellatrix = 2, capella = 3, deneb = 4, electra = 5, fulu = 6, gloas = 7 };

@@ -177,10 +177,11 @@ class Decoder {
       case 3: {
         ev.kind = EventKind::kRequest;
         ev.peer = pick_peer();
-        static const char* kMethods[] = {"ping", "status", "goodbye", "metadata"};
+        static const peers::ReqRespMethod kMethods[] = {peers::ReqRespMethod::Ping, peers::ReqRespMethod::Status,
+                                                       peers::ReqRespMethod::Goodbye, peers::ReqRespMethod::Metadata};
         ev.method = kMethods[in_.ConsumeIntegralInRange(0, 3)];
         ev.body_uint = in_.ConsumeIntegralInRange<uint64_t>(0, 300);
-        if (ev.method == "status") ev.extra.mut().body_status = status(false);
+        if (ev.method == peers::ReqRespMethod::Status) ev.extra.mut().body_status = status(false);
         break;
       }
       case 4:
@@ -208,7 +209,8 @@ class Decoder {
       case 7: {
         ev.kind = EventKind::kReportPeer;
         ev.peer = pick_peer();
-        static const char* kActions[] = {"Fatal", "LowToleranceError", "MidToleranceError", "HighToleranceError"};
+        static const peers::PeerAction kActions[] = {peers::PeerAction::Fatal, peers::PeerAction::LowToleranceError,
+                                                    peers::PeerAction::MidToleranceError, peers::PeerAction::HighToleranceError};
         ev.extra.mut().action = kActions[in_.ConsumeIntegralInRange(0, 3)];
         ev.extra.mut().action_name = "fuzz";
         break;

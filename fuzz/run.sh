@@ -24,6 +24,9 @@ fi
 fuzzers=(trace_reader_fuzz engine_fuzz)
 cmake --build build/fuzz --target "${fuzzers[@]}" -j 2
 
+# The trace tokens: fuzz/trace.dict plus the engine's name tables, read from its headers.
+{ cat fuzz/trace.dict; node tools/recorder/lib/vocabulary.mjs --dict; } > build/fuzz/trace.dict
+
 for fuzzer in "${fuzzers[@]}"; do
   name=${fuzzer%_fuzz}
   corpus=build/fuzz/corpus/$name
@@ -32,7 +35,7 @@ for fuzzer in "${fuzzers[@]}"; do
   # The reader reads trace files: real ones, broken ones, the regressions.
   # The engine fuzzer's bytes are decoder input, not traces: its own seeds only.
   case $fuzzer in
-    trace_reader_fuzz) seed_dirs=(fuzz/seeds/$name fuzz/regressions traces conformance/bad); dict=(-dict=fuzz/trace.dict) ;;
+    trace_reader_fuzz) seed_dirs=(fuzz/seeds/$name fuzz/regressions traces conformance/bad); dict=(-dict=build/fuzz/trace.dict) ;;
     *) seed_dirs=(fuzz/seeds/$name); dict=() ;;
   esac
   seeds=()

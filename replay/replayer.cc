@@ -269,7 +269,7 @@ void Replayer::record_scores(peers::PeerScoreStats after_value, uint64_t seq, Ev
 void Replayer::count_coverage(const peers::Event& ev, const std::vector<peers::Action>& actions) {
   std::string kind = peers::event_kind_name(ev.kind);
   if (ev.kind == peers::EventKind::kTimer) kind += std::string(":") + peers::timer_kind_name(ev.timer);
-  if (ev.kind == peers::EventKind::kRequest) kind += ":" + ev.method;
+  if (ev.kind == peers::EventKind::kRequest) kind += ":" + std::string(peers::req_resp_method_name(ev.method));
   if (ev.kind == peers::EventKind::kResponse) kind += ev.is_error ? ":error" : ":ok";
   result_.coverage.event_kinds[kind]++;
   for (const peers::Action& a : actions) {

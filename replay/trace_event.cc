@@ -1,10 +1,12 @@
 #include "replay/trace_event.h"
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <optional>
 
 namespace replay {
 
@@ -71,6 +73,20 @@ class Getter {
     if (!v || !v.is_string()) return error(member, "a string");
     *out = Out(v.str());
     return Status::ok();
+  }
+  // A string member naming an enumerator of `names` (engine/enum_names.h).
+  template <typename E, size_t N>
+  Status name(const char* member, const std::array<const char*, N>& names, E* out) const {
+    JsonRef v = find(member);
+    std::optional<E> parsed;
+    if (v.valid() && v.is_string()) parsed = peers::enum_from_name<E>(names, v.str());
+    if (parsed.has_value()) {
+      *out = *parsed;
+      return Status::ok();
+    }
+    std::string list;
+    for (const char* n : names) list += (list.empty() ? "one of \"" : ", \"") + std::string(n) + "\"";
+    return error(member, list);
   }
   // A peer id member, from `ids` when given (see peers::PeerIdTable).
   Status peer_id(const char* member, peers::PeerIdTable* ids, peers::PeerIdStr* out) const {
@@ -243,7 +259,7 @@ Status parse_connection(JsonRef v, const std::string& where, const std::string& 
     out->node_id = node_id;
   }
   if (s.is_ok() && g.has("key_type")) s = g.string("key_type", &out->key_type);
-  if (s.is_ok() && g.has("status")) s = g.string("status", &out->status);
+  if (s.is_ok() && g.has("status")) s = g.name("status", peers::kConnectionStatusNames, &out->status);
   return s;
 }
 
@@ -311,14 +327,13 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
   ev.seq = record.seq;
   ev.t_ms = record.t_ms;
   Getter g(j, where, "");
-  std::string kind;
-  Status s = g.string("kind", &kind);
+  Status s = g.name("kind", peers::kEventKindNames, &ev.kind);
   if (!s.is_ok()) return s;
   s = parse_inputs(j, where, ids, &ev);
   if (!s.is_ok()) return s;
 
-  if (kind == "init") {
-    ev.kind = peers::EventKind::kInit;
+  using peers::EventKind;
+  if (ev.kind == EventKind::kInit) {
     if (j.contains("connections")) {
       JsonRef cs = j["connections"];
       if (!cs.is_array()) return g.error("connections", "an array");
@@ -330,13 +345,11 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
         ev.extra.mut().connections.push_back(std::move(c));
       }
     }
-  } else if (kind == "connection_open") {
-    ev.kind = peers::EventKind::kConnectionOpen;
+  } else if (ev.kind == EventKind::kConnectionOpen) {
     s = parse_connection(j, where, "", ids, &ev.extra.mut().connection);
     if (!s.is_ok()) return s;
     ev.peer = ev.extra->connection.peer;
-  } else if (kind == "connection_close") {
-    ev.kind = peers::EventKind::kConnectionClose;
+  } else if (ev.kind == EventKind::kConnectionClose) {
     s = g.peer_id("peer", ids, &ev.peer);
     if (s.is_ok()) s = g.string("conn", &ev.extra.mut().connection.conn);
     if (!s.is_ok()) return s;
@@ -353,15 +366,14 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
         return g.error("direction", "\"inbound\" or \"outbound\"");
       }
     }
-  } else if (kind == "request") {
-    ev.kind = peers::EventKind::kRequest;
+  } else if (ev.kind == EventKind::kRequest) {
     s = g.peer_id("peer", ids, &ev.peer);
-    if (s.is_ok()) s = g.string("method", &ev.method);
+    if (s.is_ok()) s = g.name("method", peers::kReqRespMethodNames, &ev.method);
     if (!s.is_ok()) return s;
-    if (ev.method == "ping" || ev.method == "goodbye") {
+    if (ev.method == peers::ReqRespMethod::Ping || ev.method == peers::ReqRespMethod::Goodbye) {
       s = g.decimal_u64("body", &ev.body_uint);
       if (!s.is_ok()) return s;
-    } else if (ev.method == "status") {
+    } else if (ev.method == peers::ReqRespMethod::Status) {
       JsonRef body = g.find("body");
       if (!body) return g.error("body", "a Status");
       peers::ChainStatus st;
@@ -369,8 +381,7 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
       if (!s.is_ok()) return s;
       ev.extra.mut().body_status = st;
     }
-  } else if (kind == "response") {
-    ev.kind = peers::EventKind::kResponse;
+  } else if (ev.kind == EventKind::kResponse) {
     s = g.integer("req", 1, kMaxSafeInteger, &ev.req);
     if (!s.is_ok()) return s;
     JsonRef ok = g.find("ok");
@@ -403,52 +414,31 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
       return g.error("ok", "a response value (null, a decimal string, a Status, a Metadata or an identify result)");
     }
     if (!s.is_ok()) return s;
-  } else if (kind == "timer") {
-    ev.kind = peers::EventKind::kTimer;
-    std::string timer;
-    s = g.string("timer", &timer);
+  } else if (ev.kind == EventKind::kTimer) {
+    s = g.name("timer", peers::kTimerKindNames, &ev.timer);
     if (!s.is_ok()) return s;
-    if (timer == "startup_ping_status") {
-      ev.timer = peers::TimerKind::kStartupPingStatus;
-    } else if (timer == "ping_status") {
-      ev.timer = peers::TimerKind::kPingStatus;
-    } else if (timer == "heartbeat") {
-      ev.timer = peers::TimerKind::kHeartbeat;
-    } else if (timer == "gossip_scores") {
-      ev.timer = peers::TimerKind::kGossipScores;
-    } else if (timer == "goodbye_timeout") {
-      ev.timer = peers::TimerKind::kGoodbyeTimeout;
+    if (ev.timer == peers::TimerKind::kGoodbyeTimeout) {
       s = g.integer("req", 1, kMaxSafeInteger, &ev.req);
       if (!s.is_ok()) return s;
-    } else {
-      return g.error("timer", "a known timer kind");
     }
-  } else if (kind == "report_peer") {
-    ev.kind = peers::EventKind::kReportPeer;
+  } else if (ev.kind == EventKind::kReportPeer) {
     s = g.peer_id("peer", ids, &ev.peer);
-    if (s.is_ok()) s = g.string("action", &ev.extra.mut().action);
+    if (s.is_ok()) s = g.name("action", peers::kPeerActionNames, &ev.extra.mut().action);
     if (s.is_ok()) s = g.string("action_name", &ev.extra.mut().action_name);
     if (!s.is_ok()) return s;
-  } else if (kind == "committee_subscriptions") {
-    ev.kind = peers::EventKind::kCommitteeSubscriptions;
-  } else if (kind == "restatus_peers") {
-    ev.kind = peers::EventKind::kRestatusPeers;
+  } else if (ev.kind == EventKind::kCommitteeSubscriptions) {
+  } else if (ev.kind == EventKind::kRestatusPeers) {
     JsonRef ps = g.find("peers");
     if (!ps || !ps.is_array()) return g.error("peers", "an array of peer ids");
     for (JsonRef p : ps) {
       if (!p.is_string()) return g.error("peers", "an array of peer ids");
       ev.extra.mut().peers.push_back(Getter::make_peer_id(ids, p.str()));
     }
-  } else if (kind == "local_status") {
-    ev.kind = peers::EventKind::kLocalStatus;
+  } else if (ev.kind == EventKind::kLocalStatus) {
     JsonRef st = g.find("status");
     if (!st) return g.error("status", "a Status");
     s = parse_status(st, where, "status", &ev.extra.mut().status);
     if (!s.is_ok()) return s;
-  } else if (kind == "goodbye_all") {
-    ev.kind = peers::EventKind::kGoodbyeAll;
-  } else {
-    return g.error("kind", "a known event kind, got \"" + kind.substr(0, 40) + "\"");
   }
   return ev;
 }
@@ -612,7 +602,7 @@ json action_to_json(const peers::Action& a) {
       json subnets = json::array();
       for (const peers::SubnetQuery& q : a.subnet_queries) {
         subnets.push_back(json{{"subnet", q.subnet},
-                               {"type", q.type},
+                               {"type", peers::subnet_type_name(q.type)},
                                {"max_peers_to_discover", q.max_peers_to_discover},
                                {"to_unix_ms", js_value(q.to_unix_ms)}});
       }

@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh --fuzz
-# The recorder's npm packages (real Lodestar 1.44.0): the recorder tests need them.
+# The recorder's npm packages (the real Lodestar that tools/recorder/package.json pins): the recorder tests need them.
 # Exit 3 means the npm registry is unreachable: those tests then report SKIPPED.
 bash tools/recorder/setup.sh || [[ $? -eq 3 ]]
 

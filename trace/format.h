@@ -5,6 +5,7 @@
 #ifndef PEER_REPLAY_TRACE_FORMAT_H_
 #define PEER_REPLAY_TRACE_FORMAT_H_
 
+#include <array>
 #include <cstddef>
 
 namespace replay {
@@ -12,6 +13,8 @@ namespace replay {
 inline constexpr int kFormatVersion = 1;              // the newest version this reader reads
 inline constexpr int kFormatVersionOldest = 1;        // the oldest
 inline constexpr const char* kFormatName = "peer-replay-trace";
+// FORMAT.md §2.1 header.producer.mode: who wrote the trace.
+inline constexpr std::array<const char*, 3> kProducerModeNames = {"scripted", "live", "engine"};
 inline constexpr size_t kMaxLineBytes = 8u << 20;     // FORMAT.md §1: 8 MiB
 
 // Process exit codes (README, `--help`): 0 conforms / identical / ok,

@@ -1,9 +1,15 @@
 #include "trace/trace_schema.h"
 
+#include <array>
 #include <cmath>
 #include <initializer_list>
+#include <optional>
 
 #include "trace/format.h"
+
+#include "engine/action.h"
+#include "engine/event.h"
+#include "engine/score/interface.h"
 
 namespace replay {
 
@@ -107,6 +113,32 @@ bool is_decimal(JsonRef v) {
   return true;
 }
 
+// FORMAT.md §3.3: a uint64 (BigInt) is 1 to 20 decimal digits of a value below 2^64.
+bool is_uint64_decimal(JsonRef v) {
+  if (!v.is_string()) return false;
+  const std::string_view s = v.str();
+  if (s.empty() || s.size() > 20) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return s.size() < 20 || s <= "18446744073709551615";
+}
+
+// FORMAT.md §3.3: an SSZ bitvector of `bits` bits as exactly `digits`
+// lowercase hex digits, the padding bits above `bits` zero.
+bool is_bitvector(JsonRef v, size_t digits, size_t bits) {
+  if (!is_hex(v, digits)) return false;
+  const std::string_view s = v.str();
+  for (size_t i = 0; i < digits / 2; i++) {
+    const auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+    const unsigned byte = static_cast<unsigned>(nibble(s[2 * i]) << 4 | nibble(s[2 * i + 1]));
+    for (size_t b = 0; b < 8; b++) {
+      if ((byte >> b & 1u) != 0 && i * 8 + b >= bits) return false;
+    }
+  }
+  return true;
+}
+
 bool is_finite_number(JsonRef v) { return v.is_number() && std::isfinite(v.as_double()); }
 
 Status check_type(JsonRef v, T t, const std::string& at, const std::string& name);
@@ -178,6 +210,36 @@ Status check_status(JsonRef v, const std::string& at, const std::string& name) {
   return Status::ok();
 }
 
+// A response's `ok` value, told apart by its shape as replay/trace_event.cc
+// does (FORMAT.md §3.2): null, a ping's sequence number, a Status, a Metadata
+// or an identify result.
+Status check_response_value(JsonRef v, const std::string& at, const std::string& name) {
+  if (v.is_null()) return Status::ok();
+  if (v.is_string()) {
+    if (is_uint64_decimal(v)) return Status::ok();
+    return Status::corruption(at + name + ": expected a ping sequence number (a uint64 decimal string)");
+  }
+  if (!v.is_object()) return Status::corruption(at + name + ": expected null, a decimal string or an object");
+  if (v.contains("forkDigest")) return check_status(v, at, name);
+  if (v.contains("seqNumber")) {
+    if (!is_uint64_decimal(v["seqNumber"]))
+      return Status::corruption(at + name + ".seqNumber: expected a uint64 decimal string");
+    JsonRef attnets = v.find("attnets");
+    if (!attnets || !is_bitvector(attnets, 16, 64))
+      return Status::corruption(at + name + ".attnets: expected 16 lowercase hex digits");
+    JsonRef syncnets = v.find("syncnets");
+    if (syncnets.valid() && !is_bitvector(syncnets, 2, 4))
+      return Status::corruption(at + name + ".syncnets: expected 2 lowercase hex digits, the padding bits 4..7 zero");
+    JsonRef cgc = v.find("custodyGroupCount");
+    if (cgc.valid() && !is_uint64_decimal(cgc))
+      return Status::corruption(at + name + ".custodyGroupCount: expected a uint64 decimal string");
+    return Status::ok();
+  }
+  JsonRef agent = v.find("agentVersion");
+  if (agent.valid() && !agent.is_string()) return Status::corruption(at + name + ".agentVersion: expected a string");
+  return Status::ok();
+}
+
 Status check_type(JsonRef v, T t, const std::string& at, const std::string& name) {
   bool ok = true;
   switch (t) {
@@ -235,19 +297,46 @@ Status check_type(JsonRef v, T t, const std::string& at, const std::string& name
       {"kind", T::kString, true}, {"rand", T::kRand, false}, {"active_attnets", T::kSubnets, false}, \
       {"active_syncnets", T::kSubnets, false}, {"gossip_scores", T::kGossipScores, false}
 
-Status check_enum(JsonRef obj, const char* member, std::initializer_list<const char*> values,
-                  const std::string& at, const std::string& what) {
+template <size_t N>
+Status check_name(JsonRef obj, const char* member, const std::array<const char*, N>& names, const std::string& at,
+                  const std::string& what) {
   JsonRef it = obj.find(member);
-  if (!it) return Status::ok();
-  const std::string_view s = it.str();
+  if (!it || peers::enum_from_name<int>(names, it.str()).has_value()) return Status::ok();
   std::string list;
-  for (const char* v : values) {
-    if (s == v) return Status::ok();
+  for (const char* v : names) {
     list += list.empty() ? "" : ", ";
     list += v;
   }
   return Status::corruption(at + what + " member \"" + member + "\": expected one of " + list + ", got \"" +
-                            std::string(s.substr(0, 40)) + "\"");
+                            std::string(it.str().substr(0, 40)) + "\"");
+}
+
+// discover_peers: its members, then each query's.
+Status check_discover_peers(JsonRef a, const SchemaContext& ctx, const std::string& w) {
+  Status s = check_members(a,
+                           {{"kind", T::kString, true},
+                            {"peers_to_connect", T::kInt, true},
+                            {"custody_group_queries", T::kArray, true},
+                            {"subnet_queries", T::kArray, true}},
+                           ctx, w);
+  if (!s.is_ok()) return s;
+  for (JsonRef q : a["custody_group_queries"]) {
+    if (!q.is_array() || q.size() != 2 || !is_int_in(q.at(0), 0, 1 << 20) || !is_int_in(q.at(1), -kMaxSafeInteger, kMaxSafeInteger))
+      return Status::corruption(ctx.at() + w + " custody_group_queries: expected [group, count] integer pairs");
+  }
+  for (JsonRef q : a["subnet_queries"]) {
+    if (!q.is_object()) return Status::corruption(ctx.at() + w + " subnet_queries: expected objects");
+    s = check_members(q,
+                      {{"subnet", T::kUint, true},
+                       {"type", T::kString, true},
+                       {"max_peers_to_discover", T::kInt, true},
+                       {"to_unix_ms", T::kNumber, true}},
+                      ctx, w + " subnet query");
+    if (!s.is_ok()) return s;
+    s = check_name(q, "type", peers::kSubnetTypeNames, ctx.at(), w + " subnet query");
+    if (!s.is_ok()) return s;
+  }
+  return Status::ok();
 }
 
 Status check_action(JsonRef a, const SchemaContext& ctx, size_t index) {
@@ -256,60 +345,43 @@ Status check_action(JsonRef a, const SchemaContext& ctx, size_t index) {
   JsonRef k = a.find("kind");
   if (!k || !k.is_string()) return Status::corruption(ctx.at() + what + ": expected a string member \"kind\"");
   const std::string_view kind = k.str();
+  const std::optional<peers::ActionKind> parsed = peers::enum_from_name<peers::ActionKind>(peers::kActionKindNames, kind);
+  if (!parsed.has_value()) {
+    return Status::corruption(ctx.at() + what + ": unknown action kind \"" + std::string(kind.substr(0, 40)) +
+                              "\" (FORMAT.md §3.2 lists the known kinds)");
+  }
   const std::string w = what + " (" + std::string(kind) + ")";
-  if (kind == "send_ping" || kind == "send_metadata" || kind == "disconnect" || kind == "identify") {
-    return check_members(a, {{"kind", T::kString, true}, {"peer", T::kString, true}, {"req", T::kUint, true}}, ctx, w);
+  using peers::ActionKind;
+  switch (*parsed) {
+    case ActionKind::kSendPing:
+    case ActionKind::kSendMetadata:
+    case ActionKind::kDisconnect:
+    case ActionKind::kIdentify:
+      return check_members(a, {{"kind", T::kString, true}, {"peer", T::kString, true}, {"req", T::kUint, true}}, ctx, w);
+    case ActionKind::kSendStatus:
+      return check_members(
+          a, {{"kind", T::kString, true}, {"peer", T::kString, true}, {"req", T::kUint, true}, {"status", T::kStatus, true}},
+          ctx, w);
+    case ActionKind::kSendGoodbye:
+      return check_members(
+          a, {{"kind", T::kString, true}, {"peer", T::kString, true}, {"req", T::kUint, true}, {"reason", T::kDecimal, true}},
+          ctx, w);
+    case ActionKind::kTagRelevant:
+    case ActionKind::kUntagRelevant:
+    case ActionKind::kPeerDisconnected:
+      return check_members(a, {{"kind", T::kString, true}, {"peer", T::kString, true}}, ctx, w);
+    case ActionKind::kPeerConnected:
+      return check_members(a,
+                           {{"kind", T::kString, true},
+                            {"peer", T::kString, true},
+                            {"client", T::kString, true},
+                            {"custody_columns", T::kInts, true},
+                            {"status", T::kStatus, true}},
+                           ctx, w);
+    case ActionKind::kDiscoverPeers:
+      return check_discover_peers(a, ctx, w);
   }
-  if (kind == "send_status") {
-    return check_members(
-        a, {{"kind", T::kString, true}, {"peer", T::kString, true}, {"req", T::kUint, true}, {"status", T::kStatus, true}},
-        ctx, w);
-  }
-  if (kind == "send_goodbye") {
-    return check_members(
-        a, {{"kind", T::kString, true}, {"peer", T::kString, true}, {"req", T::kUint, true}, {"reason", T::kDecimal, true}},
-        ctx, w);
-  }
-  if (kind == "tag_relevant" || kind == "untag_relevant" || kind == "peer_disconnected") {
-    return check_members(a, {{"kind", T::kString, true}, {"peer", T::kString, true}}, ctx, w);
-  }
-  if (kind == "peer_connected") {
-    return check_members(a,
-                         {{"kind", T::kString, true},
-                          {"peer", T::kString, true},
-                          {"client", T::kString, true},
-                          {"custody_columns", T::kInts, true},
-                          {"status", T::kStatus, true}},
-                         ctx, w);
-  }
-  if (kind == "discover_peers") {
-    Status s = check_members(a,
-                             {{"kind", T::kString, true},
-                              {"peers_to_connect", T::kInt, true},
-                              {"custody_group_queries", T::kArray, true},
-                              {"subnet_queries", T::kArray, true}},
-                             ctx, w);
-    if (!s.is_ok()) return s;
-    for (JsonRef q : a["custody_group_queries"]) {
-      if (!q.is_array() || q.size() != 2 || !is_int_in(q.at(0), 0, 1 << 20) || !is_int_in(q.at(1), -kMaxSafeInteger, kMaxSafeInteger))
-        return Status::corruption(ctx.at() + w + " custody_group_queries: expected [group, count] integer pairs");
-    }
-    for (JsonRef q : a["subnet_queries"]) {
-      if (!q.is_object()) return Status::corruption(ctx.at() + w + " subnet_queries: expected objects");
-      s = check_members(q,
-                        {{"subnet", T::kUint, true},
-                         {"type", T::kString, true},
-                         {"max_peers_to_discover", T::kInt, true},
-                         {"to_unix_ms", T::kNumber, true}},
-                        ctx, w + " subnet query");
-      if (!s.is_ok()) return s;
-      s = check_enum(q, "type", {"attnets", "syncnets"}, ctx.at(), w + " subnet query");
-      if (!s.is_ok()) return s;
-    }
-    return Status::ok();
-  }
-  return Status::corruption(ctx.at() + what + ": unknown action kind \"" + std::string(kind.substr(0, 40)) +
-                            "\" (FORMAT.md §3.2 lists the known kinds)");
+  return Status::corruption(ctx.at() + w + ": no schema for this action kind");
 }
 
 // FORMAT.md §3.4, checked without building any string; on false the caller
@@ -328,24 +400,27 @@ bool score_entry_ok(JsonRef e) {
 
 }  // namespace
 
+namespace {
+
+template <size_t N>
+std::vector<std::string_view> names_of(const std::array<const char*, N>& names) {
+  return std::vector<std::string_view>(names.begin(), names.end());
+}
+
+}  // namespace
+
 const std::vector<std::string_view>& event_kinds() {
-  static const std::vector<std::string_view> kKinds = {
-      "init",           "connection_open",         "connection_close", "request",
-      "response",       "timer",                   "report_peer",      "committee_subscriptions",
-      "restatus_peers", "local_status",            "goodbye_all"};
+  static const std::vector<std::string_view> kKinds = names_of(peers::kEventKindNames);
   return kKinds;
 }
 
 const std::vector<std::string_view>& action_kinds() {
-  static const std::vector<std::string_view> kKinds = {
-      "send_ping",    "send_status",    "send_metadata",  "send_goodbye",      "disconnect",    "identify",
-      "tag_relevant", "untag_relevant", "peer_connected", "peer_disconnected", "discover_peers"};
+  static const std::vector<std::string_view> kKinds = names_of(peers::kActionKindNames);
   return kKinds;
 }
 
 const std::vector<std::string_view>& timer_kinds() {
-  static const std::vector<std::string_view> kKinds = {"startup_ping_status", "ping_status", "heartbeat",
-                                                       "gossip_scores", "goodbye_timeout"};
+  static const std::vector<std::string_view> kKinds = names_of(peers::kTimerKindNames);
   return kKinds;
 }
 
@@ -390,7 +465,7 @@ Status check_header(JsonRef j, const SchemaContext& ctx) {
                     ctx, "header.producer",
                     {"packages", "node", "peer_replay_version", "git_commit", "source", "seed", "note"});
   if (!s.is_ok()) return s;
-  s = check_enum(producer, "mode", {"scripted", "live", "engine"}, ctx.at(), "header.producer");
+  s = check_name(producer, "mode", kProducerModeNames, ctx.at(), "header.producer");
   if (!s.is_ok()) return s;
   JsonRef config = j["config"];
   s = check_members(config,
@@ -440,80 +515,94 @@ Status check_event(JsonRef j, const SchemaContext& ctx, uint64_t* seq, int64_t* 
   JsonRef k = j.find("kind");
   if (!k || !k.is_string()) return Status::corruption(ctx.at() + "event: expected a string member \"kind\"");
   *kind = std::string(k.str());
-  const std::string w = "event (" + kind->substr(0, 40) + ")";
-  Status s;
-  if (*kind == "init") {
-    s = check_members(j, {PEER_REPLAY_EVENT_COMMON, {"connections", T::kArray, false}}, ctx, w);
-  } else if (*kind == "connection_open") {
-    s = check_members(j,
-                      {PEER_REPLAY_EVENT_COMMON,
-                       {"peer", T::kString, true},
-                       {"conn", T::kString, true},
-                       {"direction", T::kString, true},
-                       {"node_id", T::kHex64, false},
-                       {"key_type", T::kString, false},
-                       {"status", T::kString, false}},
-                      ctx, w);
-    if (s.is_ok()) s = check_enum(j, "direction", {"inbound", "outbound"}, ctx.at(), w);
-    if (s.is_ok()) s = check_enum(j, "status", {"open", "closing", "closed"}, ctx.at(), w);
-    if (s.is_ok() && (!j.contains("key_type") || j["key_type"] == "secp256k1") && !j.contains("node_id"))
-      s = Status::corruption(ctx.at() + w + ": expected member \"node_id\" for a secp256k1 peer");
-  } else if (*kind == "connection_close") {
-    s = check_members(j,
-                      {PEER_REPLAY_EVENT_COMMON,
-                       {"peer", T::kString, true},
-                       {"conn", T::kString, true},
-                       {"direction", T::kString, false}},
-                      ctx, w);
-    if (s.is_ok()) s = check_enum(j, "direction", {"inbound", "outbound"}, ctx.at(), w);
-  } else if (*kind == "request") {
-    s = check_members(j,
-                      {PEER_REPLAY_EVENT_COMMON,
-                       {"peer", T::kString, true},
-                       {"method", T::kString, true},
-                       {"body", T::kAny, false}},
-                      ctx, w);
-    if (s.is_ok()) {
-      const std::string_view m = j["method"].str();
-      JsonRef body = j.find("body");
-      if ((m == "ping" || m == "goodbye") && (!body || !is_decimal(body)))
-        s = Status::corruption(ctx.at() + w + " member \"body\": expected a decimal integer string for " + std::string(m));
-      else if (m == "status" && !j.contains("body"))
-        s = Status::corruption(ctx.at() + w + ": expected member \"body\" (a Status) for status");
-      else if (m == "status")
-        s = check_status(j["body"], ctx.at(), w + " member \"body\"");
-    }
-  } else if (*kind == "response") {
-    s = check_members(j,
-                      {PEER_REPLAY_EVENT_COMMON, {"req", T::kUint, true}, {"ok", T::kAny, false}, {"error", T::kString, false}},
-                      ctx, w);
-    if (s.is_ok() && j.contains("ok") == j.contains("error"))
-      s = Status::corruption(ctx.at() + w + ": expected exactly one of \"ok\" or \"error\"");
-  } else if (*kind == "timer") {
-    s = check_members(j, {PEER_REPLAY_EVENT_COMMON, {"timer", T::kString, true}, {"req", T::kUint, false}}, ctx, w);
-    if (s.is_ok())
-      s = check_enum(j, "timer", {"startup_ping_status", "ping_status", "heartbeat", "gossip_scores", "goodbye_timeout"},
-                     ctx.at(), w);
-    if (s.is_ok() && (j["timer"] == "goodbye_timeout") != j.contains("req"))
-      s = Status::corruption(ctx.at() + w + ": member \"req\" is required for goodbye_timeout and only there");
-  } else if (*kind == "report_peer") {
-    s = check_members(j,
-                      {PEER_REPLAY_EVENT_COMMON,
-                       {"peer", T::kString, true},
-                       {"action", T::kString, true},
-                       {"action_name", T::kString, true}},
-                      ctx, w);
-    if (s.is_ok())
-      s = check_enum(j, "action", {"Fatal", "LowToleranceError", "MidToleranceError", "HighToleranceError"}, ctx.at(), w);
-  } else if (*kind == "committee_subscriptions" || *kind == "goodbye_all") {
-    s = check_members(j, {PEER_REPLAY_EVENT_COMMON}, ctx, w);
-  } else if (*kind == "restatus_peers") {
-    s = check_members(j, {PEER_REPLAY_EVENT_COMMON, {"peers", T::kPeers, true}}, ctx, w);
-  } else if (*kind == "local_status") {
-    s = check_members(j, {PEER_REPLAY_EVENT_COMMON, {"status", T::kStatus, true}}, ctx, w);
-  } else {
+  const std::optional<peers::EventKind> parsed = peers::enum_from_name<peers::EventKind>(peers::kEventKindNames, *kind);
+  if (!parsed.has_value()) {
     return Status::corruption(ctx.at() + "unknown event kind \"" + kind->substr(0, 40) +
                               "\" (FORMAT.md §3.1 lists the known kinds)");
+  }
+  const std::string w = "event (" + *kind + ")";
+  Status s;
+  using peers::EventKind;
+  switch (*parsed) {
+    case EventKind::kInit:
+      s = check_members(j, {PEER_REPLAY_EVENT_COMMON, {"connections", T::kArray, false}}, ctx, w);
+      break;
+    case EventKind::kConnectionOpen:
+      s = check_members(j,
+                        {PEER_REPLAY_EVENT_COMMON,
+                         {"peer", T::kString, true},
+                         {"conn", T::kString, true},
+                         {"direction", T::kString, true},
+                         {"node_id", T::kHex64, false},
+                         {"key_type", T::kString, false},
+                         {"status", T::kString, false}},
+                        ctx, w);
+      if (s.is_ok()) s = check_name(j, "direction", peers::kDirectionNames, ctx.at(), w);
+      if (s.is_ok()) s = check_name(j, "status", peers::kConnectionStatusNames, ctx.at(), w);
+      if (s.is_ok() && (!j.contains("key_type") || j["key_type"] == "secp256k1") && !j.contains("node_id"))
+        s = Status::corruption(ctx.at() + w + ": expected member \"node_id\" for a secp256k1 peer");
+      break;
+    case EventKind::kConnectionClose:
+      s = check_members(j,
+                        {PEER_REPLAY_EVENT_COMMON,
+                         {"peer", T::kString, true},
+                         {"conn", T::kString, true},
+                         {"direction", T::kString, false}},
+                        ctx, w);
+      if (s.is_ok()) s = check_name(j, "direction", peers::kDirectionNames, ctx.at(), w);
+      break;
+    case EventKind::kRequest:
+      s = check_members(j,
+                        {PEER_REPLAY_EVENT_COMMON,
+                         {"peer", T::kString, true},
+                         {"method", T::kString, true},
+                         {"body", T::kAny, false}},
+                        ctx, w);
+      if (s.is_ok()) s = check_name(j, "method", peers::kReqRespMethodNames, ctx.at(), w);
+      if (s.is_ok()) {
+        const std::string_view m = j["method"].str();
+        JsonRef body = j.find("body");
+        if ((m == "ping" || m == "goodbye") && (!body || !is_uint64_decimal(body)))
+          s = Status::corruption(ctx.at() + w + " member \"body\": expected a uint64 decimal string for " + std::string(m));
+        else if (m == "status" && !j.contains("body"))
+          s = Status::corruption(ctx.at() + w + ": expected member \"body\" (a Status) for status");
+        else if (m == "status")
+          s = check_status(j["body"], ctx.at(), w + " member \"body\"");
+      }
+      break;
+    case EventKind::kResponse:
+      s = check_members(j,
+                        {PEER_REPLAY_EVENT_COMMON, {"req", T::kUint, true}, {"ok", T::kAny, false}, {"error", T::kString, false}},
+                        ctx, w);
+      if (s.is_ok() && j.contains("ok") == j.contains("error"))
+        s = Status::corruption(ctx.at() + w + ": expected exactly one of \"ok\" or \"error\"");
+      if (s.is_ok() && j.contains("ok")) s = check_response_value(j["ok"], ctx.at(), w + " member \"ok\"");
+      break;
+    case EventKind::kTimer:
+      s = check_members(j, {PEER_REPLAY_EVENT_COMMON, {"timer", T::kString, true}, {"req", T::kUint, false}}, ctx, w);
+      if (s.is_ok()) s = check_name(j, "timer", peers::kTimerKindNames, ctx.at(), w);
+      if (s.is_ok() && (j["timer"] == "goodbye_timeout") != j.contains("req"))
+        s = Status::corruption(ctx.at() + w + ": member \"req\" is required for goodbye_timeout and only there");
+      break;
+    case EventKind::kReportPeer:
+      s = check_members(j,
+                        {PEER_REPLAY_EVENT_COMMON,
+                         {"peer", T::kString, true},
+                         {"action", T::kString, true},
+                         {"action_name", T::kString, true}},
+                        ctx, w);
+      if (s.is_ok()) s = check_name(j, "action", peers::kPeerActionNames, ctx.at(), w);
+      break;
+    case EventKind::kCommitteeSubscriptions:
+    case EventKind::kGoodbyeAll:
+      s = check_members(j, {PEER_REPLAY_EVENT_COMMON}, ctx, w);
+      break;
+    case EventKind::kRestatusPeers:
+      s = check_members(j, {PEER_REPLAY_EVENT_COMMON, {"peers", T::kPeers, true}}, ctx, w);
+      break;
+    case EventKind::kLocalStatus:
+      s = check_members(j, {PEER_REPLAY_EVENT_COMMON, {"status", T::kStatus, true}}, ctx, w);
+      break;
   }
   if (!s.is_ok()) return s;
   *seq = j["seq"].as_uint64();

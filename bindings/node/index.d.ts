@@ -12,12 +12,16 @@ export interface Status {
   earliestAvailableSlot?: number;
 }
 
+// The names below are the engine's tables (engine/enum_names.h, printed by peer-replay-vocabulary);
+// tools/recorder/test/vocabulary.test.mjs fails when a union here lists a different set.
+export type ProducerMode = "scripted" | "live" | "engine";
+
 /** FORMAT.md §2.1: the first line of a trace. */
 export interface HeaderRecord {
   type: "header";
   format: "peer-replay-trace";
   format_version: 1;
-  producer: {name: string; version: string; mode: "scripted" | "live" | "engine"; [k: string]: unknown};
+  producer: {name: string; version: string; mode: ProducerMode; [k: string]: unknown};
   scenario: string;
   seed: string;
   config: {
@@ -46,6 +50,35 @@ export type EventKind =
   | "local_status"
   | "goodbye_all";
 
+export type TimerKind = "startup_ping_status" | "ping_status" | "heartbeat" | "gossip_scores" | "goodbye_timeout";
+
+/** `report_peer` action: the PeerAction names. */
+export type PeerAction = "Fatal" | "LowToleranceError" | "MidToleranceError" | "HighToleranceError";
+
+/** `request` method: the ReqRespMethod values. */
+export type ReqRespMethod =
+  | "status"
+  | "goodbye"
+  | "ping"
+  | "metadata"
+  | "beacon_blocks_by_range"
+  | "beacon_blocks_by_root"
+  | "beacon_blocks_by_head"
+  | "blob_sidecars_by_range"
+  | "blob_sidecars_by_root"
+  | "data_column_sidecars_by_range"
+  | "data_column_sidecars_by_root"
+  | "execution_payload_envelopes_by_root"
+  | "execution_payload_envelopes_by_range"
+  | "light_client_bootstrap"
+  | "light_client_updates_by_range"
+  | "light_client_finality_update"
+  | "light_client_optimistic_update";
+
+/** `connection_open` status and direction. */
+export type ConnectionStatus = "open" | "closing" | "closed";
+export type Direction = "inbound" | "outbound";
+
 /** FORMAT.md §2.2 and §3.1: members beyond these depend on the kind. */
 export interface EventRecord {
   type: "event";
@@ -69,6 +102,8 @@ export type ActionKind =
   | "peer_disconnected"
   | "discover_peers";
 
+export type SubnetType = "attnets" | "syncnets";
+
 /** FORMAT.md §3.2. */
 export interface Action {
   kind: ActionKind;
@@ -80,7 +115,7 @@ export interface Action {
   custody_columns?: number[];
   peers_to_connect?: number;
   custody_group_queries?: [number, number][];
-  subnet_queries?: {subnet: number; type: "attnets" | "syncnets"; max_peers_to_discover: number; to_unix_ms: number}[];
+  subnet_queries?: {subnet: number; type: SubnetType; max_peers_to_discover: number; to_unix_ms: number}[];
 }
 
 /** FORMAT.md §3.4. */

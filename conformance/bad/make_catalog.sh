@@ -81,7 +81,7 @@ hd_sub '"format_version":1' '"format_version":"1"' | case_ format_version_string
 # (copying or dumping such a value recursed until the reader was fixed).
 { hd; printf '{"type":"event","seq":1,"t_ms":10,"kind":"request","peer":"a","method":"ping","body":'
   head -c 100000 /dev/zero | tr '\0' '['; head -c 100000 /dev/zero | tr '\0' ']'; printf '}\n'; } | $ZSTD | case_ deep_nesting.jsonl.zst \
-  '{file}:2: event (request) member "body": expected a decimal integer string for ping'
+  '{file}:2: invalid JSON: nested deeper than 128 levels (traces/FORMAT.md §1)'
 
 # ---- zstd framing ------------------------------------------------------------
 { hd; init1; ex 1; } | $ZSTD | head -c -2 | case_ truncated_zstd_frame.jsonl.zst \
@@ -156,7 +156,33 @@ hd_sub '"headSlot":1000}}}' '"headSlot":-1}}}' | case_ local_head_slot_negative.
   | case_ status_epoch_negative.jsonl \
   '{file}:2: event (request) member "body".finalizedEpoch: expected an integer in [0, 2^53-1]'
 { hd; ev 1 10 request ',"peer":"a","method":"ping","body":7'; } | case_ ping_body_not_string.jsonl \
-  '{file}:2: event (request) member "body": expected a decimal integer string for ping'
+  '{file}:2: event (request) member "body": expected a uint64 decimal string for ping'
+
+# ---- value rules (FORMAT.md §3.3: uint64 decimals, bitvectors, names) -----------
+{ hd; ev 1 10 request ',"peer":"a","method":"ping","body":"-1"'; } | case_ ping_body_negative.jsonl \
+  '{file}:2: event (request) member "body": expected a uint64 decimal string for ping'
+{ hd; ev 1 10 request ',"peer":"a","method":"goodbye","body":"18446744073709551616"'; } \
+  | case_ goodbye_body_past_uint64.jsonl \
+  '{file}:2: event (request) member "body": expected a uint64 decimal string for goodbye'
+{ hd; ev 1 10 response ',"req":1,"ok":"18446744073709551616"'; } | case_ ping_seq_past_uint64.jsonl \
+  '{file}:2: event (response) member "ok": expected a ping sequence number (a uint64 decimal string)'
+{ hd; ev 1 10 response ',"req":1,"ok":{"seqNumber":"99999999999999999999","attnets":"0000000000000000"}'; } \
+  | case_ metadata_seq_past_uint64.jsonl \
+  '{file}:2: event (response) member "ok".seqNumber: expected a uint64 decimal string'
+{ hd; ev 1 10 response ',"req":1,"ok":{"seqNumber":"1","attnets":"0000000000000000","syncnets":"1f"}'; } \
+  | case_ syncnets_padding_bits.jsonl \
+  '{file}:2: event (response) member "ok".syncnets: expected 2 lowercase hex digits, the padding bits 4..7 zero'
+{ hd; ev 1 10 response ',"req":1,"ok":{"seqNumber":"1","attnets":"00000000000000FF"}'; } \
+  | case_ attnets_uppercase.jsonl \
+  '{file}:2: event (response) member "ok".attnets: expected 16 lowercase hex digits'
+{ hd; ev 1 10 response ',"req":1,"ok":{"seqNumber":"1","attnets":"0000000000000000","custodyGroupCount":4}'; } \
+  | case_ custody_group_count_number.jsonl \
+  '{file}:2: event (response) member "ok".custodyGroupCount: expected a uint64 decimal string'
+{ hd; ev 1 10 request ',"peer":"a","method":"teleport"'; } | case_ unknown_method.jsonl \
+  '{file}:2: event (request) member "method": expected one of status, goodbye, ping, metadata, beacon_blocks_by_range, beacon_blocks_by_root, beacon_blocks_by_head, blob_sidecars_by_range, blob_sidecars_by_root, data_column_sidecars_by_range, data_column_sidecars_by_root, execution_payload_envelopes_by_root, execution_payload_envelopes_by_range, light_client_bootstrap, light_client_updates_by_range, light_client_finality_update, light_client_optimistic_update, got "teleport"'
+{ hd; ev 1 10 connection_open ',"peer":"a","conn":"c1","direction":"inbound","key_type":"Ed25519","status":"half_open"'; } \
+  | case_ connection_status_unknown.jsonl \
+  '{file}:2: event (connection_open) member "status": expected one of open, closing, closed, got "half_open"'
 
 # ---- header members ------------------------------------------------------------
 hd_sub '"maxPeers":6,' '' | case_ config_missing_max_peers.jsonl \

@@ -4,27 +4,6 @@
 
 namespace peers {
 
-std::string_view score_state_name(ScoreState state) {
-  switch (state) {
-    case ScoreState::Healthy: return "Healthy";
-    case ScoreState::Disconnected: return "Disconnected";
-    case ScoreState::Banned: return "Banned";
-  }
-  assert(false && "unknown ScoreState");
-  return "";
-}
-
-std::string_view peer_action_name(PeerAction action) {
-  switch (action) {
-    case PeerAction::Fatal: return "Fatal";
-    case PeerAction::LowToleranceError: return "LowToleranceError";
-    case PeerAction::MidToleranceError: return "MidToleranceError";
-    case PeerAction::HighToleranceError: return "HighToleranceError";
-  }
-  assert(false && "unknown PeerAction");
-  return "";
-}
-
 std::optional<PeerAction> parse_peer_action(std::string_view text) {
   constexpr std::string_view kQualifier = "PeerAction.";
   const bool qualified = text.substr(0, kQualifier.size()) == kQualifier;

@@ -8,10 +8,12 @@
 #ifndef PEER_REPLAY_ENGINE_SCORE_INTERFACE_H_
 #define PEER_REPLAY_ENGINE_SCORE_INTERFACE_H_
 
+#include <array>
 #include <optional>
 #include <string_view>
 #include <vector>
 
+#include "engine/enum_names.h"
 #include "engine/types.h"
 
 namespace peers {
@@ -29,7 +31,8 @@ enum class ScoreState {
   // The peer is banned. We disallow new connections until its score has decayed.
   Banned,
 };
-std::string_view score_state_name(ScoreState state);
+inline constexpr std::array<const char*, 3> kScoreStateNames = {"Healthy", "Disconnected", "Banned"};
+inline std::string_view score_state_name(ScoreState state) { return enum_name(kScoreStateNames, state); }
 
 // export type PeerScoreStat. lastUpdate is a JS number holding a Date.now()
 // value (possibly in the future while banned or cooling down): int64 ms here.
@@ -63,8 +66,10 @@ enum class PeerAction {
 };
 inline constexpr int kPeerActionCount = 4;
 
-// The TS name, which is also the TS enum value: "Fatal", "LowToleranceError", ...
-std::string_view peer_action_name(PeerAction action);
+// The TS names, which are also the TS enum values, by enumerator.
+inline constexpr std::array<const char*, kPeerActionCount> kPeerActionNames = {"Fatal", "LowToleranceError",
+                                                                              "MidToleranceError", "HighToleranceError"};
+inline std::string_view peer_action_name(PeerAction action) { return enum_name(kPeerActionNames, action); }
 
 // Parses a PeerAction as traces and callers spell it. Accepted: the TS member
 // name, which in TS is also the enum's value ("MidToleranceError"), the

@@ -1,7 +1,8 @@
 // Shared helpers for the fixture generators in engine/testdata (gen_*.mjs).
 //
-// The generators run the REAL Lodestar 1.44.0 code (npm @lodestar/beacon-node
-// 1.44.0 with the overrides of lodestar-peers-1.44.md section 1.2). By default
+// The generators run the REAL Lodestar code (npm @lodestar/beacon-node at the
+// version tools/recorder/package.json pins, with the overrides of
+// lodestar-peers-1.44.md section 1.2). By default
 // they use the recorder's pinned install (package-lock.json):
 //   tools/recorder/setup.sh
 //   node engine/testdata/gen_<name>.mjs
@@ -22,8 +23,9 @@ if (!existsSync(join(NM, "@lodestar/beacon-node/package.json"))) {
 }
 {
   const {version} = JSON.parse(readFileSync(join(NM, "@lodestar/beacon-node/package.json"), "utf8"));
-  if (version !== "1.44.0") {
-    console.error(`${DRIVER}: @lodestar/beacon-node is ${version}, the port targets 1.44.0`);
+  const {LODESTAR_VERSION} = await import(pathToFileURL(join(HERE, "../../tools/recorder/lib/constants.mjs")).href);
+  if (version !== LODESTAR_VERSION) {
+    console.error(`${DRIVER}: @lodestar/beacon-node is ${version}, the port targets ${LODESTAR_VERSION}`);
     process.exit(2);
   }
 }

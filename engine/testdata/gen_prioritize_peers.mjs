@@ -1,5 +1,5 @@
 // Generates prioritize_peers_cases.json: inputs and outputs of the REAL
-// Lodestar 1.44.0 prioritizePeers(), including every Math.random() value its
+// Lodestar prioritizePeers() (the version driver.mjs checks), including every Math.random() value its
 // shuffle consumed, for engine/utils/prioritize_peers_test.cc.
 //
 // Run: node engine/testdata/gen_prioritize_peers.mjs [with LODESTAR_DRIVER=<install dir>]

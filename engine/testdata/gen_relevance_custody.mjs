@@ -1,4 +1,4 @@
-// Generates two fixtures from the REAL Lodestar 1.44.0 code:
+// Generates two fixtures from the REAL Lodestar code (the version driver.mjs checks):
 //   assert_peer_relevance_cases.json  assertPeerRelevance + renderIrrelevantPeerType
 //                                     (for engine/utils/assert_peer_relevance_test.cc)
 //   custody_groups_cases.json         getCustodyGroups + computeColumnsForCustodyGroup

@@ -1,5 +1,5 @@
 // Generates score_store_cases.json: operation sequences run on the REAL
-// Lodestar 1.44.0 PeerRpcScoreStore (score/store.ts, score.ts, utils.ts) under a
+// Lodestar PeerRpcScoreStore (the version driver.mjs checks) (score/store.ts, score.ts, utils.ts) under a
 // fake Date.now, with the results it returned, for engine/score/store_test.cc.
 //
 // Run: node engine/testdata/gen_score_store.mjs [with LODESTAR_DRIVER=<install dir>]

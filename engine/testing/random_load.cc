@@ -149,7 +149,8 @@ class Load {
       return true;
     }
     if (what < 36 && open_[p] > 0) {
-      static const char* kActions[] = {"Fatal", "LowToleranceError", "MidToleranceError", "HighToleranceError"};
+      static const PeerAction kActions[] = {PeerAction::Fatal, PeerAction::LowToleranceError,
+                                            PeerAction::MidToleranceError, PeerAction::HighToleranceError};
       ev->kind = EventKind::kReportPeer;
       ev->peer = peer;
       ev->extra.mut().action = kActions[rng_.below(40) == 0 ? 0 : 1 + rng_.below(3)];
@@ -161,16 +162,16 @@ class Load {
       ev->peer = peer;
       switch (rng_.below(4)) {
         case 0:
-          ev->method = "ping";
+          ev->method = ReqRespMethod::Ping;
           ev->body_uint = rng_.below(4);
           break;
         case 1:
-          ev->method = "status";
+          ev->method = ReqRespMethod::Status;
           ev->extra.mut().body_status = make_status(1000 + static_cast<Slot>(rng_.below(8)));
           break;
-        case 2: ev->method = "metadata"; break;
+        case 2: ev->method = ReqRespMethod::Metadata; break;
         default:
-          ev->method = "goodbye";
+          ev->method = ReqRespMethod::Goodbye;
           ev->body_uint = rng_.below(2) ? 1 : 129;
           break;
       }

@@ -45,7 +45,7 @@ double now_ms() {
 std::string kind_of(const peers::Event& ev) {
   std::string kind = peers::event_kind_name(ev.kind);
   if (ev.kind == peers::EventKind::kTimer) kind += std::string(":") + peers::timer_kind_name(ev.timer);
-  if (ev.kind == peers::EventKind::kRequest) kind += ":" + ev.method;
+  if (ev.kind == peers::EventKind::kRequest) kind += ":" + std::string(peers::req_resp_method_name(ev.method));
   return kind;
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Measures the line and branch coverage of Lodestar's network/peers code (beacon-node 1.44.0,
-# lib/network/peers/**/*.js, reported on its shipped TypeScript sources through the source maps)
+# Measures the line and branch coverage of Lodestar's network/peers code (the beacon-node
+# tools/recorder/package.json pins, lib/network/peers/**/*.js, reported on its shipped TypeScript sources through the source maps)
 # reached by the corpus: re-records every catalog scenario and the small generated trace under
 # NODE_V8_COVERAGE, then `c8 report`, then writes traces/COVERAGE.md.
 # Usage: bash tools/recorder/coverage.sh [-j N]

@@ -1,6 +1,6 @@
 // The addon against Lodestar itself: every trace of the corpus is fed to
 // PeerManager through the addon, event by event, and every action list and
-// score the real Lodestar 1.44.0 recorded must come back identical (doubles
+// score the real Lodestar recorded must come back identical (doubles
 // compared with Object.is, so bit for bit). Run by ctest ("node addon: replays
 // the corpus") with PEER_REPLAY_ADDON, PEER_REPLAY_CLI and PEER_REPLAY_TRACES set.
 import assert from "node:assert/strict";

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark, one command, one run: the real Lodestar 1.44.0
+# Side-by-side benchmark, one command, one run: the real Lodestar (tools/recorder/package.json)
 # (Node) and the engine (C++) on the same inputs; prints the ratios and fails
 # if the engine's output differs from Lodestar's.
 #

@@ -1,6 +1,6 @@
 // TS side of the side-by-side benchmark (tools/bench/side_by_side/run.sh).
 //
-// Runs the REAL Lodestar 1.44.0 prioritizePeers and PeerRpcScoreStore.update()
+// Runs the REAL Lodestar (tools/recorder/package.json) prioritizePeers and PeerRpcScoreStore.update()
 // (installed by tools/recorder/setup.sh) on seeded inputs at several peer
 // counts, times them, and writes one fixture per case: the inputs, the
 // Math.random() draws the first call consumed and the result, so the C++

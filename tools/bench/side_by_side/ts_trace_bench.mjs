@@ -1,6 +1,6 @@
 // TS side of the full-trace benchmark (tools/bench/side_by_side/run.sh).
 //
-// Drives the REAL Lodestar 1.44.0 PeerManager through a recorder session and
+// Drives the REAL Lodestar (tools/recorder/package.json) PeerManager through a recorder session and
 // times only the peer code, while the session writes the trace the engine
 // then replays (same events, same draws):
 //

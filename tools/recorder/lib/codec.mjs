@@ -131,3 +131,57 @@ export function seed32(seed) {
   const n = BigInt(seed);
   return Number(((n % 4294967296n) + 4294967296n) % 4294967296n);
 }
+
+/** The recorder's own version, in every header it writes (`producer.version`). */
+export const RECORDER_VERSION = "0.1.0";
+const FORKS = ["ALTAIR", "BELLATRIX", "CAPELLA", "DENEB", "ELECTRA", "FULU", "GLOAS"];
+
+/**
+ * The header record (FORMAT.md §2.1), built here for both recorders (session.mjs, scripted, and
+ * live-recorder.mjs, live) so that its members and their order are written once.
+ * chainConfig: the ChainConfig (fork epochs, SLOT_DURATION_MS, custody constants); params: the
+ * preset's SLOTS_PER_EPOCH and NUMBER_OF_COLUMNS; config: the PeerManager options and clock;
+ * custodyConfig: networkConfig.custodyConfig; status: the local Status as trace JSON.
+ */
+export function traceHeader({mode, packages, note, scenario, seed, chainConfig: c, params, config, nodeId, custodyConfig, status}) {
+  const chain = {
+    SLOTS_PER_EPOCH: params.SLOTS_PER_EPOCH,
+    SLOT_DURATION_MS: c.SLOT_DURATION_MS,
+    CUSTODY_REQUIREMENT: c.CUSTODY_REQUIREMENT,
+    SAMPLES_PER_SLOT: c.SAMPLES_PER_SLOT,
+    NUMBER_OF_CUSTODY_GROUPS: c.NUMBER_OF_CUSTODY_GROUPS,
+    NUMBER_OF_COLUMNS: params.NUMBER_OF_COLUMNS,
+    DATA_COLUMN_SIDECAR_SUBNET_COUNT: c.DATA_COLUMN_SIDECAR_SUBNET_COUNT,
+  };
+  for (const f of FORKS) {
+    const v = c[`${f}_FORK_EPOCH`];
+    chain[`${f}_FORK_EPOCH`] = Number.isFinite(v) ? v : null;
+  }
+  const producer = {name: "peer-replay-recorder", version: RECORDER_VERSION, mode, packages, node: process.version};
+  if (note) producer.note = note;
+  return {
+    type: "header",
+    format: "peer-replay-trace",
+    format_version: 1,
+    producer,
+    scenario,
+    seed,
+    config: {
+      targetPeers: config.targetPeers,
+      maxPeers: config.maxPeers,
+      targetGroupPeers: config.targetGroupPeers,
+      gossipDecayIntervalMs: config.gossipDecayIntervalMs,
+      disablePeerScoring: config.disablePeerScoring,
+      genesisTime: config.genesisTime,
+      discovery: config.discovery,
+      chain,
+    },
+    local: {
+      nodeId: toHex(nodeId),
+      custodyGroupCount: custodyConfig.targetCustodyGroupCount,
+      sampleGroups: [...custodyConfig.sampleGroups],
+      sampledSubnets: [...custodyConfig.sampledSubnets],
+      status,
+    },
+  };
+}

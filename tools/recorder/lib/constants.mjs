@@ -1,5 +1,14 @@
 // Values scenarios share with the session, importable without loading Lodestar (record.mjs --list/--all).
 import {createHash} from "node:crypto";
+import fs from "node:fs";
+
+/**
+ * The Lodestar version the port targets and the recorder runs: the one place it is written is the
+ * pinned dependency in tools/recorder/package.json; code and scripts read it from there.
+ */
+export const LODESTAR_VERSION = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")).dependencies[
+  "@lodestar/beacon-node"
+];
 
 const sha256hex = (s) => createHash("sha256").update(s).digest("hex");
 

@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import {fileURLToPath} from "node:url";
+import {LODESTAR_VERSION} from "./constants.mjs";
 
 const [input, output, command, seconds] = process.argv.slice(2);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -62,7 +63,7 @@ with a statement (c8's statement map through the source maps).
 const pct = (a, b) => (b === 0 ? "100.0" : ((100 * a) / b).toFixed(1));
 let md = `# Coverage of Lodestar's network/peers by the trace corpus\n\n`;
 md += `Measured with V8 coverage (\`NODE_V8_COVERAGE\`) while recording every catalog scenario and the\n`;
-md += `committed generated trace, reported by c8 on \`@lodestar/beacon-node\` 1.44.0's \`lib/network/peers/**/*.js\`,\n`;
+md += `committed generated trace, reported by c8 on \`@lodestar/beacon-node\` ${LODESTAR_VERSION}'s \`lib/network/peers/**/*.js\`,\n`;
 md += `mapped through the shipped source maps onto \`src/network/peers/**/*.ts\` (line numbers are the TypeScript's).\n\n`;
 md += `Command: \`${command}\` (${seconds} s on the 2-core build machine).\n\n`;
 md += `| file | lines | line % | branches | branch % |\n|---|---:|---:|---:|---:|\n`;

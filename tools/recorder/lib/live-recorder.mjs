@@ -11,11 +11,8 @@
 import {threadId} from "node:worker_threads";
 import path from "node:path";
 import fs from "node:fs";
-import {encMetadata, encScore, encStatus, encSubnets, sameScore, stringifyRecord, toHex} from "./codec.mjs";
+import {encMetadata, encScore, encStatus, encSubnets, sameScore, stringifyRecord, toHex, traceHeader} from "./codec.mjs";
 import {TraceWriter} from "./writer.mjs";
-
-export const RECORDER_VERSION = "0.1.0";
-const FORKS = ["ALTAIR", "BELLATRIX", "CAPELLA", "DENEB", "ELECTRA", "FULU", "GLOAS"];
 
 function lodestarPackagesNear(url) {
   // .../node_modules/@lodestar/beacon-node/lib/network/peers/peerManager.js -> .../node_modules/@lodestar
@@ -187,55 +184,27 @@ class LiveRecorder {
   // ---------------------------------------------------------------- header
   header() {
     const pm = this.pm;
-    const c = pm.config;
-    const params = this.extra.params ?? {};
-    const chain = {
-      SLOTS_PER_EPOCH: params.SLOTS_PER_EPOCH,
-      SLOT_DURATION_MS: c.SLOT_DURATION_MS,
-      CUSTODY_REQUIREMENT: c.CUSTODY_REQUIREMENT,
-      SAMPLES_PER_SLOT: c.SAMPLES_PER_SLOT,
-      NUMBER_OF_CUSTODY_GROUPS: c.NUMBER_OF_CUSTODY_GROUPS,
-      NUMBER_OF_COLUMNS: params.NUMBER_OF_COLUMNS,
-      DATA_COLUMN_SIDECAR_SUBNET_COUNT: c.DATA_COLUMN_SIDECAR_SUBNET_COUNT,
-    };
-    for (const f of FORKS) {
-      const v = c[`${f}_FORK_EPOCH`];
-      chain[`${f}_FORK_EPOCH`] = Number.isFinite(v) ? v : null;
-    }
     const store = pm.peerRpcScores;
-    const disablePeerScoring = store.scores?.getDefault?.()?.constructor?.name === "MaxScore";
-    const cc = pm.networkConfig.custodyConfig;
-    return {
-      type: "header",
-      format: "peer-replay-trace",
-      format_version: 1,
-      producer: {
-        name: "peer-replay-recorder",
-        version: RECORDER_VERSION,
-        mode: "live",
-        packages: lodestarPackagesNear(this.extra.url),
-        node: process.version,
-      },
+    return traceHeader({
+      mode: "live",
+      packages: lodestarPackagesNear(this.extra.url),
       scenario: process.env.PEER_REPLAY_SCENARIO ?? "live",
       seed: "0",
+      chainConfig: pm.config,
+      params: this.extra.params ?? {},
       config: {
         targetPeers: pm.opts.targetPeers,
         maxPeers: pm.opts.maxPeers,
         targetGroupPeers: pm.opts.targetGroupPeers,
         gossipDecayIntervalMs: pm.gossipsub.scoreParams?.decayInterval ?? 30_000,
-        disablePeerScoring,
+        disablePeerScoring: store.scores?.getDefault?.()?.constructor?.name === "MaxScore",
         genesisTime: pm.clock.genesisTime,
         discovery: pm.discovery != null,
-        chain,
       },
-      local: {
-        nodeId: toHex(pm.nodeId),
-        custodyGroupCount: cc.targetCustodyGroupCount,
-        sampleGroups: [...cc.sampleGroups],
-        sampledSubnets: [...cc.sampledSubnets],
-        status: encStatus(pm.statusCache.get()),
-      },
-    };
+      nodeId: pm.nodeId,
+      custodyConfig: pm.networkConfig.custodyConfig,
+      status: encStatus(pm.statusCache.get()),
+    });
   }
 
   // ---------------------------------------------------------------- wrapping (called from bootstrapAlreadyOpenConnections)

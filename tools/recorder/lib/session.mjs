@@ -43,10 +43,8 @@ import {
   sameScore,
   stringifyRecord,
   toHex,
+  traceHeader,
 } from "./codec.mjs";
-
-export const RECORDER_VERSION = "0.1.0";
-const FORKS = ["ALTAIR", "BELLATRIX", "CAPELLA", "DENEB", "ELECTRA", "FULU", "GLOAS"];
 
 const sha256 = (s) => createHash("sha256").update(s).digest();
 const flush = () => new Promise((r) => setImmediate(r));
@@ -182,53 +180,19 @@ export class Session {
   }
 
   header() {
-    const c = this.config;
-    const chain = {
-      SLOTS_PER_EPOCH: params.SLOTS_PER_EPOCH,
-      SLOT_DURATION_MS: c.SLOT_DURATION_MS,
-      CUSTODY_REQUIREMENT: c.CUSTODY_REQUIREMENT,
-      SAMPLES_PER_SLOT: c.SAMPLES_PER_SLOT,
-      NUMBER_OF_CUSTODY_GROUPS: c.NUMBER_OF_CUSTODY_GROUPS,
-      NUMBER_OF_COLUMNS: params.NUMBER_OF_COLUMNS,
-      DATA_COLUMN_SIDECAR_SUBNET_COUNT: c.DATA_COLUMN_SIDECAR_SUBNET_COUNT,
-    };
-    for (const f of FORKS) {
-      const v = c[`${f}_FORK_EPOCH`];
-      chain[`${f}_FORK_EPOCH`] = Number.isFinite(v) ? v : null;
-    }
-    const producer = {
-      name: "peer-replay-recorder",
-      version: RECORDER_VERSION,
+    return traceHeader({
       mode: this.mode,
       packages: lodestarPackages(),
-      node: process.version,
-    };
-    if (this.note) producer.note = this.note;
-    return {
-      type: "header",
-      format: "peer-replay-trace",
-      format_version: 1,
-      producer,
+      note: this.note,
       scenario: this.scenario,
       seed: this.seed,
-      config: {
-        targetPeers: this.cfg.targetPeers,
-        maxPeers: this.cfg.maxPeers,
-        targetGroupPeers: this.cfg.targetGroupPeers,
-        gossipDecayIntervalMs: this.gossipDecayIntervalMs,
-        disablePeerScoring: this.cfg.disablePeerScoring,
-        genesisTime: this.genesisTime,
-        discovery: this.cfg.discovery,
-        chain,
-      },
-      local: {
-        nodeId: toHex(this.nodeId),
-        custodyGroupCount: this.custodyConfig.targetCustodyGroupCount,
-        sampleGroups: [...this.custodyConfig.sampleGroups],
-        sampledSubnets: [...this.custodyConfig.sampledSubnets],
-        status: this.localStatusJson,
-      },
-    };
+      chainConfig: this.config,
+      params,
+      config: {...this.cfg, gossipDecayIntervalMs: this.gossipDecayIntervalMs, genesisTime: this.genesisTime},
+      nodeId: this.nodeId,
+      custodyConfig: this.custodyConfig,
+      status: this.localStatusJson,
+    });
   }
 
   // ------------------------------------------------------------------ peers

@@ -1,27 +1,63 @@
 // A JS checker of trace format v1 (traces/FORMAT.md), for the recorder's own tests. The reference
 // parser is trace/trace_reader.*; this one checks the same structure plus what a recording must
 // satisfy (request ids 1, 2, 3 in call order; every response answers an issued request once).
-const EVENT_KINDS = new Set([
-  "init",
-  "connection_open",
-  "connection_close",
-  "request",
-  "response",
-  "timer",
-  "report_peer",
-  "committee_subscriptions",
-  "restatus_peers",
-  "local_status",
-  "goodbye_all",
-]);
-const TIMERS = new Set(["startup_ping_status", "ping_status", "heartbeat", "gossip_scores", "goodbye_timeout"]);
-const REQ_ACTIONS = new Set(["send_ping", "send_status", "send_metadata", "send_goodbye", "disconnect", "identify"]);
-const ACTIONS = new Set([...REQ_ACTIONS, "tag_relevant", "untag_relevant", "peer_connected", "peer_disconnected", "discover_peers"]);
-const PEER_ACTIONS = new Set(["Fatal", "LowToleranceError", "MidToleranceError", "HighToleranceError"]);
+import fs from "node:fs";
+import {spawnSync} from "node:child_process";
+import {ENGINE_NAMES} from "./vocabulary.mjs";
+import {ZSTD} from "./writer.mjs";
+
+// VOCABULARY: the engine's enum <-> name tables, read from the C++ headers (vocabulary.mjs), plus
+// the action kinds that carry a request id (action_has_req in engine/peer_manager.cc; checked by
+// test/vocabulary.test.mjs). The value rules (uint64 decimals, bitvector padding) are FORMAT.md
+// §3.3's, which the C++ reader enforces too; test/validators-agree.test.mjs holds both to the same
+// verdict on every file.
+export const VOCABULARY = {
+  ...ENGINE_NAMES,
+  req_action_kinds: ["send_ping", "send_status", "send_metadata", "send_goodbye", "disconnect", "identify"],
+};
+const EVENT_KINDS = new Set(VOCABULARY.event_kinds);
+const TIMERS = new Set(VOCABULARY.timer_kinds);
+const REQ_ACTIONS = new Set(VOCABULARY.req_action_kinds);
+const ACTIONS = new Set(VOCABULARY.action_kinds);
+const PEER_ACTIONS = new Set(VOCABULARY.peer_actions);
+const METHODS = new Set(VOCABULARY.req_resp_methods);
 
 const isHex = (v, n) => typeof v === "string" && v.length === n && /^[0-9a-f]*$/.test(v);
 const isUint = (v) => Number.isSafeInteger(v) && v >= 0;
 const isDec = (v) => typeof v === "string" && /^-?[0-9]+$/.test(v);
+// FORMAT.md §3.3: [{"subnet", "toSlot"}], the subnet below 2^20 as the C++ reader bounds it.
+const isSubnets = (v) =>
+  Array.isArray(v) &&
+  v.every((e) => e && typeof e === "object" && Object.keys(e).length === 2 && isUint(e.subnet) && e.subnet <= 2 ** 20 && isUint(e.toSlot));
+const isGossipScores = (v) =>
+  Array.isArray(v) && v.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === "string" && typeof e[1] === "number" && Number.isFinite(e[1]));
+// FORMAT.md §3.3: a uint64 (BigInt) is 1 to 20 decimal digits of a value below 2^64.
+const isU64 = (v) => typeof v === "string" && /^[0-9]{1,20}$/.test(v) && BigInt(v) <= 0xffffffffffffffffn;
+// FORMAT.md §3.3: attnets 16 and syncnets 2 lowercase hex digits; syncnets has 4 bits, the rest is
+// padding and MUST be zero.
+const isBitvector = (v, digits, bits) => isHex(v, digits) && BigInt(`0x${v}`) >> BigInt(bits) === 0n;
+
+// A response's `ok` value, by its shape (FORMAT.md §3.2 table): the C++ reader tells them apart
+// the same way.
+function checkResponseValue(ok, where) {
+  if (ok === null) return;
+  if (typeof ok === "string") {
+    if (!isU64(ok)) throw new Error(`${where}: a ping sequence number must be a uint64 decimal string`);
+    return;
+  }
+  if (typeof ok !== "object" || Array.isArray(ok)) throw new Error(`${where}: not a response value`);
+  if ("forkDigest" in ok) return checkStatus(ok, where);
+  if ("seqNumber" in ok) {
+    if (!isU64(ok.seqNumber)) throw new Error(`${where}: seqNumber must be a uint64 decimal string`);
+    if (!isBitvector(ok.attnets, 16, 64)) throw new Error(`${where}: attnets must be 16 lowercase hex digits`);
+    if (ok.syncnets !== undefined && !isBitvector(ok.syncnets, 2, 4))
+      throw new Error(`${where}: syncnets must be 2 lowercase hex digits with the padding bits 4..7 zero`);
+    if (ok.custodyGroupCount !== undefined && !isU64(ok.custodyGroupCount))
+      throw new Error(`${where}: custodyGroupCount must be a uint64 decimal string`);
+    return;
+  }
+  if (ok.agentVersion !== undefined && typeof ok.agentVersion !== "string") throw new Error(`${where}: agentVersion`);
+}
 
 function checkStatus(s, where) {
   if (!s || typeof s !== "object") throw new Error(`${where}: expected a Status`);
@@ -66,13 +102,17 @@ export function validateTrace(text, {requireExpects = true} = {}) {
       if (r.format !== "peer-replay-trace") fail("format");
       if (r.format_version !== 1) fail("format_version");
       for (const k of ["name", "version", "mode"]) if (typeof r.producer?.[k] !== "string") fail(`producer.${k}`);
-      if (!["scripted", "live", "engine"].includes(r.producer.mode)) fail("producer.mode");
+      if (!VOCABULARY.producer_modes.includes(r.producer.mode)) fail("producer.mode");
       if (typeof r.scenario !== "string" || typeof r.seed !== "string") fail("scenario/seed");
       const c = r.config;
       for (const k of ["targetPeers", "maxPeers", "targetGroupPeers", "gossipDecayIntervalMs", "genesisTime"]) if (!isUint(c?.[k])) fail(`config.${k}`);
       for (const k of ["disablePeerScoring", "discovery"]) if (typeof c[k] !== "boolean") fail(`config.${k}`);
       for (const k of ["SLOTS_PER_EPOCH", "SLOT_DURATION_MS", "CUSTODY_REQUIREMENT", "SAMPLES_PER_SLOT", "NUMBER_OF_CUSTODY_GROUPS", "NUMBER_OF_COLUMNS", "DATA_COLUMN_SIDECAR_SUBNET_COUNT"])
         if (!isUint(c.chain?.[k])) fail(`config.chain.${k}`);
+      // Periods and sizes the engine divides by.
+      if (c.gossipDecayIntervalMs <= 0) fail("config.gossipDecayIntervalMs: expected a positive interval");
+      for (const k of ["SLOTS_PER_EPOCH", "SLOT_DURATION_MS", "NUMBER_OF_CUSTODY_GROUPS", "NUMBER_OF_COLUMNS"])
+        if (c.chain[k] <= 0) fail(`config.chain.${k}: expected a positive integer`);
       for (const f of ["ALTAIR", "BELLATRIX", "CAPELLA", "DENEB", "ELECTRA", "FULU", "GLOAS"]) {
         const v = c.chain[`${f}_FORK_EPOCH`];
         if (v !== null && !isUint(v)) fail(`config.chain.${f}_FORK_EPOCH`);
@@ -90,19 +130,23 @@ export function validateTrace(text, {requireExpects = true} = {}) {
       if (!isUint(r.t_ms) || r.t_ms < lastT) fail(`t_ms ${r.t_ms} goes back from ${lastT}`);
       lastT = r.t_ms;
       if (!EVENT_KINDS.has(r.kind)) fail(`unknown event kind ${r.kind}`);
-      if (r.rand && !r.rand.every((x) => typeof x === "number" && x >= 0 && x < 1)) fail("rand");
+      if (r.rand !== undefined && !(Array.isArray(r.rand) && r.rand.every((x) => typeof x === "number" && x >= 0 && x < 1))) fail("rand");
+      for (const k of ["active_attnets", "active_syncnets"])
+        if (r[k] !== undefined && !isSubnets(r[k])) fail(`${k}: expected an array of {"subnet":int,"toSlot":int}`);
+      if (r.gossip_scores !== undefined && !isGossipScores(r.gossip_scores)) fail("gossip_scores: expected [peer, score] pairs");
       switch (r.kind) {
         case "connection_open":
-          if (typeof r.peer !== "string" || typeof r.conn !== "string" || !["inbound", "outbound"].includes(r.direction)) fail("connection_open members");
+          if (typeof r.peer !== "string" || typeof r.conn !== "string" || !VOCABULARY.directions.includes(r.direction)) fail("connection_open members");
+          if (r.status !== undefined && !VOCABULARY.connection_statuses.includes(r.status)) fail("connection_open status");
           if ((r.key_type ?? "secp256k1") === "secp256k1" && !isHex(r.node_id, 64)) fail("node_id");
           break;
         case "connection_close":
           if (typeof r.peer !== "string" || typeof r.conn !== "string") fail("connection_close members");
-          if (r.direction !== undefined && !["inbound", "outbound"].includes(r.direction)) fail("connection_close direction");
+          if (r.direction !== undefined && !VOCABULARY.directions.includes(r.direction)) fail("connection_close direction");
           break;
         case "request":
-          if (typeof r.peer !== "string" || typeof r.method !== "string") fail("request members");
-          if ((r.method === "ping" || r.method === "goodbye") && !isDec(r.body)) fail("request body");
+          if (typeof r.peer !== "string" || !METHODS.has(r.method)) fail("request members");
+          if ((r.method === "ping" || r.method === "goodbye") && !isU64(r.body)) fail("request body: a uint64 decimal string");
           if (r.method === "status") checkStatus(r.body, `line ${ln}: body`);
           break;
         case "response":
@@ -110,6 +154,8 @@ export function validateTrace(text, {requireExpects = true} = {}) {
           if (!reqKinds.has(r.req)) fail(`response to request ${r.req} never made`);
           if (answered.has(r.req)) fail(`request ${r.req} answered twice`);
           answered.add(r.req);
+          if ("ok" in r) checkResponseValue(r.ok, `line ${ln}: ok`);
+          else if (typeof r.error !== "string") fail("response error");
           break;
         case "timer":
           if (!TIMERS.has(r.timer)) fail(`unknown timer ${r.timer}`);
@@ -161,4 +207,59 @@ export function validateTrace(text, {requireExpects = true} = {}) {
   if (!header) throw new Error("no header");
   if (requireExpects && lastExpect !== seq) throw new Error(`event ${seq} has no expect`);
   return {header, events: seq, expects, actions, end: ended, requests: nextReq - 1};
+}
+
+const MAX_LINE_BYTES = 8 * 2 ** 20; // FORMAT.md §1
+const MAX_NESTING = 128; // FORMAT.md §1, the record object is level 1
+
+/** The deepest [ or { nesting of one JSON line, strings skipped. */
+function nesting(line) {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return deepest;
+}
+
+/** A file's bytes, decompressed when it starts with a zstd or skippable-frame magic (FORMAT.md §1). */
+function readFileBytes(file) {
+  const buf = fs.readFileSync(file);
+  const zst = buf.length >= 4 && buf[1] === 0x2a && buf[2] === 0x4d && buf[3] === 0x18 && (buf[0] & 0xf0) === 0x50;
+  if (!zst && !(buf.length >= 4 && buf[0] === 0x28 && buf[1] === 0xb5 && buf[2] === 0x2f && buf[3] === 0xfd)) return buf;
+  // A bounded decompression: a zip bomb's first long line is an error long before it is all out.
+  const r = spawnSync(ZSTD, ["-d", "-q", "-c"], {input: buf, maxBuffer: 4 * MAX_LINE_BYTES});
+  if (r.error?.code === "ENOBUFS") {
+    const nl = r.stdout.indexOf(0x0a);
+    if (nl < 0 || nl > MAX_LINE_BYTES) throw new Error(`a line longer than the limit of ${MAX_LINE_BYTES} bytes`);
+    throw new Error(`more than ${4 * MAX_LINE_BYTES} decompressed bytes in the first lines`);
+  }
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`not a complete zstd stream: ${r.stderr.toString().trim()}`);
+  return r.stdout;
+}
+
+/**
+ * Checks a trace file as a reader reads it (FORMAT.md §1: zstd or plain, UTF-8, an optional BOM,
+ * CRLF, the line and nesting limits), then its records as validateTrace does. Throws on the first
+ * problem.
+ */
+export function validateTraceFile(file, opts = {}) {
+  const bytes = readFileBytes(file);
+  let text = new TextDecoder("utf-8", {fatal: true, ignoreBOM: false}).decode(bytes);
+  const lines = text.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  lines.forEach((line, i) => {
+    if (Buffer.byteLength(line) > MAX_LINE_BYTES) throw new Error(`line ${i + 1}: longer than the limit of ${MAX_LINE_BYTES} bytes`);
+    if (nesting(line) > MAX_NESTING) throw new Error(`line ${i + 1}: nested deeper than ${MAX_NESTING} levels`);
+  });
+  text = lines.map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l)).join("\n") + "\n";
+  return validateTrace(text, opts);
 }

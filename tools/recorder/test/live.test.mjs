@@ -9,6 +9,7 @@ import path from "node:path";
 import {test} from "node:test";
 import {fileURLToPath} from "node:url";
 import {encScore} from "../lib/codec.mjs";
+import {LODESTAR_VERSION} from "../lib/constants.mjs";
 import {validateTrace} from "../lib/validate.mjs";
 import {readTraceText} from "../lib/writer.mjs";
 
@@ -28,7 +29,7 @@ test("live capture of a PeerManager built like NetworkCore.init", () => {
   const v = validateTrace(text);
   assert.equal(v.header.producer.mode, "live");
   assert.equal(v.header.scenario, "live-test");
-  assert.equal(v.header.producer.packages["@lodestar/beacon-node"], "1.44.0");
+  assert.equal(v.header.producer.packages["@lodestar/beacon-node"], LODESTAR_VERSION);
   assert.ok(v.end, "end record");
 
   const kinds = {};
