@@ -131,7 +131,7 @@ TEST_CASE("a changed action is reported at its expect's line and seq", "[replaye
   CHECK(r.report.find("\"kind\":\"connection_open\"") != std::string::npos);  // the event's raw line
 }
 
-TEST_CASE("a score one ulp off diverges; --ulp 1 accepts it; -0 differs from 0", "[replayer]") {
+TEST_CASE("a score one ulp off diverges, --ulp 1 accepts it, -0 differs from 0", "[replayer]") {
   std::vector<std::string> lines = base_lines();
   std::string& e = lines[8];
   e.replace(e.find("\"score\":-10"), std::string("\"score\":-10").size(), "\"score\":-10.000000000000002");

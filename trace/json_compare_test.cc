@@ -152,7 +152,7 @@ TEST_CASE("json_field_diffs: paths, absent members, delta and ULP", "[json_compa
   CHECK(omitted == 3);
 }
 
-TEST_CASE("json_field_diffs: within the tolerance is no difference; ulp_members", "[json_compare]") {
+TEST_CASE("json_field_diffs: within the tolerance is no difference, and ulp_members", "[json_compare]") {
   const json a = json::parse(R"({"lodestar":0,"score":-10})");
   const json b = json::parse(R"({"lodestar":-0.0,"score":-10.000000000000002})");
   std::vector<FieldDiff> out;
