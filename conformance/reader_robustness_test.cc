@@ -86,12 +86,14 @@ TEST_CASE("values nested 100,000 deep are errors, not stack overflows", "[robust
   CHECK(read_bytes(std::string(kHeader) + "\n" +
                    R"({"type":"event","seq":1,"t_ms":10,"kind":"request","peer":"a","method":"ping","body":)" + d +
                    "}\n") == "mem:2" + too_deep);
-  // Deep where any value is allowed ("ok" of a response): up to the limit it
-  // is read (the record object is level 1), one level more is an error.
-  const std::string ok_prefix = std::string(kHeader) + "\n" + R"({"type":"event","seq":1,"t_ms":10,"kind":"response","req":1,"ok":)";
-  CHECK(read_bytes(ok_prefix + deep(replay::kMaxJsonDepth - 1) + "}\n") == "");
-  CHECK(read_bytes(ok_prefix + deep(replay::kMaxJsonDepth) + "}\n") == "mem:2" + too_deep);
-  CHECK(read_bytes(ok_prefix + d + "}\n") == "mem:2" + too_deep);
+  // Deep where any value is allowed (a member of an identify result, the "ok"
+  // of a response): up to the limit it is read (the record object is level 1,
+  // the result level 2), one level more is an error.
+  const std::string ok_prefix =
+      std::string(kHeader) + "\n" + R"({"type":"event","seq":1,"t_ms":10,"kind":"response","req":1,"ok":{"x":)";
+  CHECK(read_bytes(ok_prefix + deep(replay::kMaxJsonDepth - 2) + "}}\n") == "");
+  CHECK(read_bytes(ok_prefix + deep(replay::kMaxJsonDepth - 1) + "}}\n") == "mem:2" + too_deep);
+  CHECK(read_bytes(ok_prefix + d + "}}\n") == "mem:2" + too_deep);
 }
 
 TEST_CASE("a number beyond the double range is invalid JSON, not an abort", "[robustness]") {

@@ -58,22 +58,19 @@ constexpr std::string_view goodbye_known_code_name(std::string_view decimal) {
   return "";
 }
 
-// The same lookup for a code held as an integer (decimal without leading zeros,
-// as BigInt.prototype.toString prints it).
+// The same lookup for a code held as an integer: its decimal, as
+// BigInt.prototype.toString prints it, looked up in kGoodbyeKnownCodes.
 constexpr std::string_view goodbye_known_code_name(GoodByeReasonCode code) {
-  switch (code) {
-    case GoodByeReasonCode::INBOUND_DISCONNECT: return "InboundDisconnect";
-    case GoodByeReasonCode::CLIENT_SHUTDOWN: return "Client shutdown";
-    case GoodByeReasonCode::IRRELEVANT_NETWORK: return "Irrelevant network";
-    case GoodByeReasonCode::ERROR: return "Internal fault/error";
-    case GoodByeReasonCode::TOO_MANY_PEERS: return "Client has too many peers";
-    case GoodByeReasonCode::SCORE_TOO_LOW: return "Peer score too low";
-    case GoodByeReasonCode::BANNED: return "Peer banned this node";
-  }
   const int64_t value = static_cast<int64_t>(code);
-  if (value == 0) return "Unknown";
-  if (value == 128) return "Unable to verify network";
-  return "";
+  uint64_t magnitude = value < 0 ? uint64_t{0} - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
+  std::array<char, 21> text{};  // "-" and the 19 digits of INT64_MIN
+  size_t start = text.size();
+  do {
+    text[--start] = static_cast<char>('0' + magnitude % 10);
+    magnitude /= 10;
+  } while (magnitude != 0);
+  if (value < 0) text[--start] = '-';
+  return goodbye_known_code_name(std::string_view(text.data() + start, text.size() - start));
 }
 
 // The TS enum member name of a listed code ("TOO_MANY_PEERS"), or nullopt.

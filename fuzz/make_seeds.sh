@@ -23,7 +23,7 @@ $H
 {"type":"expect","seq":2,"actions":[{"kind":"send_ping","peer":"$Q","req":1},{"kind":"send_status","peer":"$Q","req":2,"status":$S}]}
 {"type":"event","seq":3,"t_ms":1600012001000,"kind":"connection_open","peer":"$P","conn":"c1","direction":"outbound","node_id":"$N"}
 {"type":"expect","seq":3,"actions":[{"kind":"send_metadata","peer":"$P","req":3},{"kind":"identify","peer":"$P","req":4},{"kind":"tag_relevant","peer":"$P"}],"scores":[$E],"scores_removed":[],"scores_full":false}
-{"type":"event","seq":4,"t_ms":1600012001500,"kind":"response","req":3,"ok":{"seqNumber":"3","attnets":"0000000000000000","syncnets":"0","custodyGroupCount":"4"}}
+{"type":"event","seq":4,"t_ms":1600012001500,"kind":"response","req":3,"ok":{"seqNumber":"3","attnets":"0000000000000000","syncnets":"00","custodyGroupCount":"4"}}
 {"type":"expect","seq":4,"actions":[{"kind":"peer_connected","peer":"$P","client":"Lighthouse","custody_columns":[1,2,3],"status":$S}]}
 {"type":"event","seq":5,"t_ms":1600012002000,"kind":"response","req":4,"error":"timeout"}
 {"type":"expect","seq":5,"actions":[]}
