@@ -172,14 +172,18 @@ Status PeerManager::step(const Event& event, std::vector<Action>* actions) {
   // Every input the event carries must have been read, and only those.
   const size_t rand_given = extra.rand.has_value() ? extra.rand->size() : 0;
   if (ctx_.rand_used != rand_given) {
-    return Status::invalid_argument("the event carries " + std::to_string(rand_given) + " rand draws, the engine used " +
-                                    std::to_string(ctx_.rand_used));
+    return Status::refused(Refusal::kUnreadInputs,
+                           "the event carries " + std::to_string(rand_given) + " rand draws, the engine used " +
+                               std::to_string(ctx_.rand_used),
+                           inputs_read());
   }
   if (!ctx_.read_active_subnets && (extra.active_attnets.has_value() || extra.active_syncnets.has_value())) {
-    return Status::invalid_argument("the event carries active subnets but the engine ran no heartbeat");
+    return Status::refused(Refusal::kUnreadInputs, "the event carries active subnets but the engine ran no heartbeat",
+                           inputs_read());
   }
   if (!ctx_.read_gossip_scores && extra.gossip_scores.has_value() && !extra.gossip_scores->empty()) {
-    return Status::invalid_argument("the event carries gossip_scores but the engine read none");
+    return Status::refused(Refusal::kUnreadInputs, "the event carries gossip_scores but the engine read none",
+                           inputs_read());
   }
   if (actions->size() - actions_before > kMaxActionsPerEvent) {
     return Status::invalid_argument("more than " + std::to_string(kMaxActionsPerEvent) + " actions in one event");
@@ -812,7 +816,8 @@ void PeerManager::heartbeat() {
   const EventExtra& extra = *ctx_.event->extra;
   ctx_.read_active_subnets = true;
   if (!extra.active_attnets.has_value() || !extra.active_syncnets.has_value()) {
-    fail(Status::invalid_argument("heartbeat reads the active subnets; the event carries no active_attnets/active_syncnets"));
+    fail(Status::refused(Refusal::kActiveSubnetsMissing,
+                         "heartbeat reads the active subnets; the event carries no active_attnets/active_syncnets"));
     return;
   }
   std::vector<RequestedSubnet> active_attnets;
@@ -838,9 +843,10 @@ void PeerManager::heartbeat() {
       config_.chain, random);
   ctx_.rand_used += random.used();
   if (!prioritized.has_value()) {
-    fail(Status::invalid_argument(random.error() == RandomDraws::Error::kExhausted
-                                      ? "prioritizePeers drew Math.random() more often than the event's rand holds"
-                                      : "a rand draw is outside [0, 1)"));
+    fail(random.error() == RandomDraws::Error::kExhausted
+             ? Status::refused(Refusal::kRandExhausted,
+                               "prioritizePeers drew Math.random() more often than the event's rand holds")
+             : Status::refused(Refusal::kRandOutOfRange, "a rand draw is outside [0, 1)"));
     return;
   }
   const PrioritizePeersResult& result = *prioritized;
@@ -907,22 +913,25 @@ void PeerManager::update_gossipsub_scores() {
   size_t i = 0;
   for (const auto& [peer_id_str, data] : peers_data_.connected_peers) {
     if (i >= given.size()) {
-      fail(Status::invalid_argument("gossip_scores has " + std::to_string(given.size()) +
-                                    " entries; the engine reads one per connected peer (" +
-                                    std::to_string(peers_data_.connected_peers.size()) + ")"));
+      fail(Status::refused(Refusal::kGossipScoresMismatch,
+                           "gossip_scores has " + std::to_string(given.size()) +
+                               " entries; the engine reads one per connected peer (" +
+                               std::to_string(peers_data_.connected_peers.size()) + ")"));
       return;
     }
     if (given[i].first != peer_id_str) {
-      fail(Status::invalid_argument("gossip_scores[" + std::to_string(i) + "] is for " + given[i].first +
-                                    "; the engine reads " + peer_id_str + " there"));
+      fail(Status::refused(Refusal::kGossipScoresMismatch, "gossip_scores[" + std::to_string(i) + "] is for " +
+                                                               given[i].first + "; the engine reads " + peer_id_str +
+                                                               " there"));
       return;
     }
     given_ids_are_ours &= given[i].first.shares_text_with(peer_id_str);
     i++;
   }
   if (i != given.size()) {
-    fail(Status::invalid_argument("gossip_scores has " + std::to_string(given.size()) + " entries, the engine read " +
-                                  std::to_string(i)));
+    fail(Status::refused(Refusal::kGossipScoresMismatch,
+                         "gossip_scores has " + std::to_string(given.size()) + " entries, the engine read " +
+                             std::to_string(i)));
     return;
   }
   std::vector<std::pair<PeerIdStr, double>> with_our_ids;
@@ -1126,6 +1135,10 @@ Action& PeerManager::emit(ActionKind kind, const PeerIdStr& peer) {
   action.kind = kind;
   action.peer = std::move(id);
   return action;
+}
+
+InputsRead PeerManager::inputs_read() const {
+  return InputsRead{ctx_.rand_used, ctx_.read_active_subnets, ctx_.read_gossip_scores};
 }
 
 void PeerManager::fail(Status status) {

@@ -274,6 +274,7 @@ class PeerManager {
   // fills the kind's fields before anything else is emitted.
   Action& emit(ActionKind kind, const PeerIdStr& peer);
   void fail(Status status);  // records the first error of the step
+  InputsRead inputs_read() const;  // what this step read of the event's inputs so far
   std::optional<NodeId> compute_node_id(const PeerIdStr& peer) const;
   const ChainStatus& status_cache_get() const { return status_cache_; }
 
