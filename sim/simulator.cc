@@ -131,6 +131,11 @@ SimReport Simulator::report() const {
   return r;
 }
 
+// The clock's slot at the stream's time (the engine's clock starts at init).
+peers::Slot Simulator::slot_now() const {
+  return (now_ms_ - config_.chain.genesis_time_s * 1000) / config_.chain.slot_duration_ms;
+}
+
 // Every request ends (libp2p fails those of closed connections): while many
 // are open, inputs are responses, so pending requests stay bounded as in a node.
 bool Simulator::draining() const { return pm_->pending_request_count() > 2 * pm_->connected_peers().size() + 32; }
@@ -145,10 +150,10 @@ void Simulator::add_heartbeat_inputs(Event* ev) {
   for (size_t i = 0; i < n; i++) rand.push_back(draws_.unit());
   std::vector<peers::ActiveSubnet>& attnets = extra.active_attnets.emplace();
   for (uint64_t k = 0, m = choices_.below(4); k < m; k++) {
-    attnets.push_back({static_cast<int64_t>(choices_.below(64)), pm_->current_slot() + 1 + static_cast<peers::Slot>(choices_.below(64))});
+    attnets.push_back({static_cast<int64_t>(choices_.below(64)), slot_now() + 1 + static_cast<peers::Slot>(choices_.below(64))});
   }
   std::vector<peers::ActiveSubnet>& syncnets = extra.active_syncnets.emplace();
-  if (choices_.one_in(3)) syncnets.push_back({static_cast<int64_t>(choices_.below(4)), pm_->current_slot() + 1});
+  if (choices_.one_in(3)) syncnets.push_back({static_cast<int64_t>(choices_.below(4)), slot_now() + 1});
 }
 
 // One score per connected peer, in connectedPeers order (what gossipsub
@@ -187,7 +192,7 @@ Event Simulator::next_input(bool* made) {
     add_heartbeat_inputs(&ev);
     return ev;
   }
-  if (what < 96) return local_status(now_ms_, choose_status(pm_->current_slot()));
+  if (what < 96) return local_status(now_ms_, choose_status(slot_now()));
   if (what < 99) {
     std::vector<peers::PeerIdStr> peer_ids;
     for (uint64_t k = 0, n = choices_.below(4); k < n; k++) peer_ids.push_back(ids_[choices_.below(ids_.size())]);
@@ -310,8 +315,8 @@ bool Simulator::step(Event ev) {
   actions_.clear();
   const peers::Status s = pm_->step(ev, &actions_);
   if (!invariants_.accepted(ev, s)) return false;
-  if (!s.is_ok() && options_.keep_events) {
-    // Kept as it ran: with exactly the inputs the engine read.
+  if (!s.is_ok()) {
+    // As it ran: with exactly the inputs the engine read (kept, observed).
     const peers::InputsRead& read = s.inputs_read();
     peers::EventExtra& extra = ev.extra.mut();
     if (extra.rand.has_value()) extra.rand->resize(read.rand_draws);
@@ -323,6 +328,7 @@ bool Simulator::step(Event ev) {
   }
   now_ms_ = ev.t_ms;
   invariants_.after_event(*pm_, ev, actions_);
+  if (observer_) observer_(ev, actions_);
   if (options_.keep_events) {
     kept_events_.push_back(std::move(ev));
     kept_actions_.push_back(actions_);

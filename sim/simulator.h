@@ -2,7 +2,8 @@
 // a source of choices (sim/choices.h), steps the engine through them and
 // checks every invariant after every event (sim/invariants.h). One generator
 // for the random-load test (sim/simulator_test.cc), the 10M-event soak
-// (tools/bench/engine_soak.cc) and the engine fuzzer (fuzz/engine_fuzz.cc).
+// (tools/bench/engine_soak.cc), the engine fuzzer (fuzz/engine_fuzz.cc) and
+// the synthetic benchmark traces (tools/bench/synthetic_trace.cc).
 //
 // The stream is what a node sees: connections open and close (now and then a
 // second one for a connected peer), connected peers send requests and are
@@ -23,6 +24,7 @@
 #define PEER_REPLAY_SIM_SIMULATOR_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -68,6 +70,14 @@ class Simulator {
 
   SimReport report() const;
   const peers::PeerManager& engine() const { return *pm_; }
+  const peers::PeerManagerConfig& config() const { return config_; }
+  const peers::LocalNode& local() const { return local_; }
+
+  // Called after every accepted event (init and timers included), with the
+  // event as it ran (exactly the inputs the engine read) and its actions: a
+  // trace of the run (tools/bench/synthetic_trace.cc). Set before start().
+  using Observer = std::function<void(const peers::Event&, const std::vector<peers::Action>&)>;
+  void set_observer(Observer observer) { observer_ = std::move(observer); }
 
  private:
   void choose_setup();
@@ -80,6 +90,7 @@ class Simulator {
   void add_gossip_scores(peers::Event* ev);
   bool fire_due_timers(peers::UnixMs target_ms);
   bool draining() const;
+  peers::Slot slot_now() const;
   bool step(peers::Event ev);
 
   SimOptions options_;
@@ -94,6 +105,7 @@ class Simulator {
   std::vector<peers::Action> actions_;
   std::vector<peers::Event> kept_events_;
   std::vector<std::vector<peers::Action>> kept_actions_;
+  Observer observer_;
   peers::UnixMs now_ms_ = 0;
   uint64_t seq_ = 0;
   uint64_t conn_counter_ = 0;
