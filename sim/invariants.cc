@@ -31,7 +31,8 @@ bool Invariants::accepted(const Event& ev, const peers::Status& status) {
     counts_.unread_inputs++;
     return true;
   }
-  violate(ev, "event " + std::to_string(ev.seq) + " (" + peers::event_kind_name(ev.kind) + ") refused: " + status.message());
+  violate(ev, "event " + std::to_string(ev.seq) + " (" + peers::event_kind_name(ev.kind) +
+                  ") refused: " + status.message());
   return false;
 }
 
@@ -51,7 +52,9 @@ void Invariants::after_event(PeerManager& pm, const Event& ev, std::span<const A
   }
   for (const Action& a : actions) {
     if (a.req != 0) {
-      if (a.req != next_req_) violate(ev, "action req " + std::to_string(a.req) + ", expected " + std::to_string(next_req_));
+      if (a.req != next_req_) {
+        violate(ev, "action req " + std::to_string(a.req) + ", expected " + std::to_string(next_req_));
+      }
       next_req_ = a.req + 1;
     }
     if (a.kind == ActionKind::kDiscoverPeers) continue;
@@ -122,8 +125,9 @@ void Invariants::check_replay(const peers::PeerManagerConfig& config, const peer
   for (size_t i = 0; i < events.size() && ok(); i++) {
     out.clear();
     const peers::Status s = fresh.step(events[i], &out);
-    if (!s.is_ok()) violate(events[i], "replaying accepted event " + std::to_string(events[i].seq) + " failed: " + s.message());
-    if (out != actions[i]) violate(events[i], "replaying accepted event " + std::to_string(events[i].seq) + " made other actions");
+    const std::string which = "replaying accepted event " + std::to_string(events[i].seq);
+    if (!s.is_ok()) violate(events[i], which + " failed: " + s.message());
+    if (out != actions[i]) violate(events[i], which + " made other actions");
   }
   if (ok() && fresh.state_digest() != digest) {
     Event at;

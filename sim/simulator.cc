@@ -80,7 +80,9 @@ peers::ChainStatus Simulator::choose_status(peers::Slot head_slot) {
   s.finalized_root.fill(static_cast<uint8_t>(choices_.below(3)));
   s.finalized_epoch = static_cast<peers::Epoch>(choices_.below(101));
   s.head_slot = s.finalized_epoch * 32 + static_cast<peers::Slot>(choices_.below(201));
-  if (choices_.one_in(2)) s.earliest_available_slot = static_cast<peers::Slot>(choices_.below(static_cast<uint64_t>(s.head_slot) + 1));
+  if (choices_.one_in(2)) {
+    s.earliest_available_slot = static_cast<peers::Slot>(choices_.below(static_cast<uint64_t>(s.head_slot) + 1));
+  }
   return s;
 }
 
@@ -93,7 +95,7 @@ bool Simulator::start() {
     if (opened[p]) continue;  // one each
     opened[p] = true;
     Event open = connection_open(now_ms_, ids_[p], "c" + std::to_string(p) + "." + std::to_string(conn_counter_++),
-                                 choices_.one_in(2) ? peers::Direction::kInbound : peers::Direction::kOutbound, node_ids_[p]);
+                                 choose_direction(), node_ids_[p]);
     init.extra.mut().connections.push_back(open.extra->connection);
   }
   add_heartbeat_inputs(&init);
@@ -131,6 +133,10 @@ SimReport Simulator::report() const {
   return r;
 }
 
+peers::Direction Simulator::choose_direction() {
+  return choices_.one_in(2) ? peers::Direction::kInbound : peers::Direction::kOutbound;
+}
+
 // The clock's slot at the stream's time (the engine's clock starts at init).
 peers::Slot Simulator::slot_now() const {
   return (now_ms_ - config_.chain.genesis_time_s * 1000) / config_.chain.slot_duration_ms;
@@ -150,7 +156,8 @@ void Simulator::add_heartbeat_inputs(Event* ev) {
   for (size_t i = 0; i < n; i++) rand.push_back(draws_.unit());
   std::vector<peers::ActiveSubnet>& attnets = extra.active_attnets.emplace();
   for (uint64_t k = 0, m = choices_.below(4); k < m; k++) {
-    attnets.push_back({static_cast<int64_t>(choices_.below(64)), slot_now() + 1 + static_cast<peers::Slot>(choices_.below(64))});
+    const auto subnet = static_cast<int64_t>(choices_.below(64));
+    attnets.push_back({subnet, slot_now() + 1 + static_cast<peers::Slot>(choices_.below(64))});
   }
   std::vector<peers::ActiveSubnet>& syncnets = extra.active_syncnets.emplace();
   if (choices_.one_in(3)) syncnets.push_back({static_cast<int64_t>(choices_.below(4)), slot_now() + 1});
@@ -215,22 +222,17 @@ Event Simulator::peer_input(int p, uint64_t what, bool* made) {
       return Event{};
     }
     return connection_open(now_ms_, peer, "c" + std::to_string(p) + "." + std::to_string(conn_counter_++),
-                           choices_.one_in(2) ? peers::Direction::kInbound : peers::Direction::kOutbound, node_ids_[p]);
+                           choose_direction(), node_ids_[p]);
   }
-  if (open == 0) {
-      *made = false;
-      return Event{};
-    }
+  if (open == 0) return response(made);  // nothing else for a peer without a connection
   if (what < 30) {
     const peers::Connection* c = pm_->get_connection(peer);
     if (c == nullptr) {
       Event at;
       at.seq = seq_;
       invariants_.violate(at, std::string(peer) + ": the stream holds a connection the engine does not");
-      {
       *made = false;
       return Event{};
-    }
     }
     return connection_close(now_ms_, peer, c->conn);
   }
@@ -243,7 +245,11 @@ Event Simulator::peer_input(int p, uint64_t what, bool* made) {
     case 0: return ping_request(now_ms_, peer, choices_.below(4));
     case 1: return status_request(now_ms_, peer, choose_status(1000 + static_cast<peers::Slot>(choices_.below(8))));
     case 2: return metadata_request(now_ms_, peer);
-    default: return goodbye_request(now_ms_, peer, choices_.one_in(4) ? choices_.below(301) : choices_.one_in(2) ? 1 : 129);
+    default: {
+      // Mostly CLIENT_SHUTDOWN (1) or TOO_MANY_PEERS (129); now and then any code.
+      const uint64_t reason = choices_.one_in(4) ? choices_.below(301) : choices_.one_in(2) ? 1 : 129;
+      return goodbye_request(now_ms_, peer, reason);
+    }
   }
 }
 
@@ -252,9 +258,9 @@ Event Simulator::response(bool* made) {
   const int64_t last_req = invariants_.last_req();
   while (oldest_req_ <= last_req && !pm_->pending_request_kind(oldest_req_).has_value()) oldest_req_++;
   if (oldest_req_ > last_req) {
-      *made = false;
-      return Event{};
-    }
+    *made = false;
+    return Event{};
+  }
   int64_t req = oldest_req_;
   for (int64_t k = req + static_cast<int64_t>(choices_.below(4)); k > req; k--) {
     if (k <= last_req && pm_->pending_request_kind(k).has_value()) {

@@ -91,6 +91,7 @@ class Simulator {
   bool fire_due_timers(peers::UnixMs target_ms);
   bool draining() const;
   peers::Slot slot_now() const;
+  peers::Direction choose_direction();
   bool step(peers::Event ev);
 
   SimOptions options_;

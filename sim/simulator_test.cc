@@ -95,8 +95,8 @@ TEST_CASE("byte choices: each choice takes the bytes its range needs, zeros past
 TEST_CASE("refusals are typed: unread draws name the count read", "[sim]") {
   peers::Status ok = peers::Status::ok();
   CHECK(ok.is_ok());
-  const peers::Status s =
-      peers::Status::refused(peers::Refusal::kUnreadInputs, "the event carries 5 rand draws, the engine used 2", {2, true, false});
+  const peers::Status s = peers::Status::refused(peers::Refusal::kUnreadInputs,
+                                                 "the event carries 5 rand draws, the engine used 2", {2, true, false});
   CHECK(s.code() == peers::Status::Code::kInvalidArgument);
   CHECK(s.refusal() == peers::Refusal::kUnreadInputs);
   CHECK(s.inputs_read().rand_draws == 2);

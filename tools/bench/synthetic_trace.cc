@@ -196,10 +196,11 @@ json expect_json(const peers::Event& ev, const std::vector<peers::Action>& actio
   if (full) {
     for (const peers::PeerScoreStatEntry& e : after) scores.push_back(replay::score_entry_to_json(e));
   } else {
-    replay::score_delta(
-        before, after,
-        [&](const peers::PeerScoreStatEntry& e, const peers::PeerScoreStat*) { scores.push_back(replay::score_entry_to_json(e)); },
-        [&](const peers::PeerScoreStatEntry& e) { removed.push_back(e.peer_id.str()); });
+    auto changed = [&](const peers::PeerScoreStatEntry& e, const peers::PeerScoreStat*) {
+      scores.push_back(replay::score_entry_to_json(e));
+    };
+    auto gone = [&](const peers::PeerScoreStatEntry& e) { removed.push_back(e.peer_id.str()); };
+    replay::score_delta(before, after, changed, gone);
   }
   return {{"type", "expect"},       {"seq", ev.seq},          {"actions", replay::actions_to_json(actions)},
           {"scores", std::move(scores)}, {"scores_removed", std::move(removed)}, {"scores_full", full}};
