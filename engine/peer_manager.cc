@@ -172,18 +172,13 @@ Status PeerManager::step(const Event& event, std::vector<Action>* actions) {
   // Every input the event carries must have been read, and only those.
   const size_t rand_given = extra.rand.has_value() ? extra.rand->size() : 0;
   if (ctx_.rand_used != rand_given) {
-    return Status::refused(Refusal::kUnreadInputs,
-                           "the event carries " + std::to_string(rand_given) + " rand draws, the engine used " +
-                               std::to_string(ctx_.rand_used),
-                           inputs_read());
+    return unread_inputs(std::to_string(rand_given) + " rand draws, the engine used " + std::to_string(ctx_.rand_used));
   }
   if (!ctx_.read_active_subnets && (extra.active_attnets.has_value() || extra.active_syncnets.has_value())) {
-    return Status::refused(Refusal::kUnreadInputs, "the event carries active subnets but the engine ran no heartbeat",
-                           inputs_read());
+    return unread_inputs("active subnets but the engine ran no heartbeat");
   }
   if (!ctx_.read_gossip_scores && extra.gossip_scores.has_value() && !extra.gossip_scores->empty()) {
-    return Status::refused(Refusal::kUnreadInputs, "the event carries gossip_scores but the engine read none",
-                           inputs_read());
+    return unread_inputs("gossip_scores but the engine read none");
   }
   if (actions->size() - actions_before > kMaxActionsPerEvent) {
     return Status::invalid_argument("more than " + std::to_string(kMaxActionsPerEvent) + " actions in one event");
@@ -1153,8 +1148,10 @@ Action& PeerManager::emit(ActionKind kind, const PeerIdStr& peer) {
   return action;
 }
 
-InputsRead PeerManager::inputs_read() const {
-  return InputsRead{ctx_.rand_used, ctx_.read_active_subnets, ctx_.read_gossip_scores};
+// Out of line and cold: step() only tests for the refusal.
+Status PeerManager::unread_inputs(const std::string& what) const {
+  return Status::refused(Refusal::kUnreadInputs, "the event carries " + what,
+                         InputsRead{ctx_.rand_used, ctx_.read_active_subnets, ctx_.read_gossip_scores});
 }
 
 void PeerManager::fail(Status status) {

@@ -277,7 +277,9 @@ class PeerManager {
   // fills the kind's fields before anything else is emitted.
   Action& emit(ActionKind kind, const PeerIdStr& peer);
   void fail(Status status);  // records the first error of the step
-  InputsRead inputs_read() const;  // what this step read of the event's inputs so far
+  // The refusal of an event that carries inputs the step did not read ("the
+  // event carries " + what), with what it read.
+  [[gnu::cold, gnu::noinline]] Status unread_inputs(const std::string& what) const;
   std::optional<NodeId> compute_node_id(const PeerIdStr& peer) const;
   const ChainStatus& status_cache_get() const { return status_cache_; }
 
