@@ -54,9 +54,8 @@ namespace peers {
 // bucket) depend on every input bit. Strings are read 8 bytes at a time and
 // mixed once at the end; integers and enums (request ids, subnets) go
 // through MurmurHash3's fmix64 so that consecutive keys do not cluster. A key
-// with a hash() member (PeerIdStr) gives its own, computed once, which is
-// what made peer-id lookups cheap (hashing ~53 bytes per lookup was 7% of the
-// step loop with std::hash; docs/BENCHMARKS.md, side by side, 2026-12-03).
+// with a hash() member (PeerIdStr) gives its own, computed once, so a
+// peer-id lookup does not hash ~53 bytes each time (docs/BENCHMARKS.md).
 constexpr uint64_t ordered_map_mix64(uint64_t h) {
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdULL;

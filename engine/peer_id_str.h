@@ -4,8 +4,8 @@
 // Why not std::string: a peer id is ~53 bytes, past the small-string buffer,
 // so every copy was an allocation and every map lookup hashed all its bytes.
 // The engine copies peer ids into requests, actions, score entries and
-// per-heartbeat lists, and looks them up several times per event; those
-// copies and hashes were a third of the step loop (docs/BENCHMARKS.md). A
+// per-heartbeat lists, and looks them up several times per event, so those
+// copies and hashes would dominate the step loop (docs/BENCHMARKS.md). A
 // PeerIdStr is immutable and shared, like a V8 string: copying it copies a
 // pointer and bumps a count, and its hash is computed once, when it is made
 // from text.

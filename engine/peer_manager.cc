@@ -124,14 +124,13 @@ Status PeerManager::step(const Event& event, std::vector<Action>* actions) {
   // Every input the event carries must have been read, and only those.
   const size_t rand_given = extra.rand.has_value() ? extra.rand->size() : 0;
   if (ctx_.rand_used != rand_given) {
-    return Status::invalid_argument("the event carries " + std::to_string(rand_given) + " rand draws, the engine used " +
-                                    std::to_string(ctx_.rand_used));
+    return unread_inputs(std::to_string(rand_given) + " rand draws, the engine used " + std::to_string(ctx_.rand_used));
   }
   if (!ctx_.read_active_subnets && (extra.active_attnets.has_value() || extra.active_syncnets.has_value())) {
-    return Status::invalid_argument("the event carries active subnets but the engine ran no heartbeat");
+    return unread_inputs("active subnets but the engine ran no heartbeat");
   }
   if (!ctx_.read_gossip_scores && extra.gossip_scores.has_value() && !extra.gossip_scores->empty()) {
-    return Status::invalid_argument("the event carries gossip_scores but the engine read none");
+    return unread_inputs("gossip_scores but the engine read none");
   }
   if (actions->size() - actions_before > kMaxActionsPerEvent) {
     return Status::invalid_argument("more than " + std::to_string(kMaxActionsPerEvent) + " actions in one event");
@@ -167,14 +166,12 @@ void PeerManager::check_invariants() {
   assert(microtasks_.empty() && microtask_head_ == 0);
   // Interval timers are armed from init on.
   assert(ping_status_due_ms_ > 0 && heartbeat_due_ms_ > 0 && gossip_scores_due_ms_ > 0);
-  // The scans below are O(pending requests + peers), over tombstones too.
-  // Asserts stay on in release builds, where a scan per event cost a third
-  // of the step loop on a testnet-like trace (tools/bench/trace_bench), and
-  // one per 64 events still 7% of its instructions and 14% of its D1 misses
-  // (callgrind): run them on every 1024th accepted event, so a broken
-  // invariant that persists is still caught, at most 1023 events late, at
-  // O(1) cost per event. The point assertions where requests and
-  // connections are added and removed run on every one.
+  // The scans below are O(pending requests + peers), over tombstones too,
+  // and asserts stay on in release builds, where a scan per event would cost
+  // as much as the step itself: they run on every 1024th accepted event, so
+  // a broken invariant that persists is still caught, at most 1023 events
+  // late, at O(1) amortized cost per event. The point assertions where
+  // requests and connections are added and removed run on every one.
   if (++invariant_checks_ % 1024 != 0) return;
   // Request ids are handed out in order; a pending one was handed out.
   for (const auto& [req, pending] : pending_) {
@@ -686,6 +683,60 @@ void PeerManager::request_status_many(const std::vector<PeerIdStr>& peers) {
   for (const PeerIdStr& peer : peers) request_status(peer, local_status);
 }
 
+// The PeerInfo list heartbeat() passes to prioritizePeers: TS's
+// connectedHealthyPeers.map((peer) => ...) in its call. Every field of each
+// entry is assigned: the vector is the last heartbeat's, kept for its
+// storage. The status and sampling groups point into connectedPeers, which
+// nothing changes until prioritize_peers has returned (the goodbyes before
+// it only send).
+const std::vector<ConnectedPeerInfo>& PeerManager::connected_peer_infos(
+    const std::vector<PeerIdStr>& connected_healthy_peers, const std::vector<double>& connected_healthy_scores) {
+  std::vector<ConnectedPeerInfo>& infos = heartbeat_infos_;
+  infos.resize(connected_healthy_peers.size());
+  for (size_t k = 0; k < connected_healthy_peers.size(); k++) {
+    const PeerIdStr& peer = connected_healthy_peers[k];
+    const PeerData* peer_data = peers_data_.connected_peers.find(peer);
+    ConnectedPeerInfo& info = infos[k];
+    info.id = peer;
+    info.direction.reset();
+    info.status = nullptr;
+    const bool has_metadata = peer_data != nullptr && peer_data->metadata.has_value();
+    if (peer_data != nullptr) {
+      info.direction = peer_data->direction;
+      if (peer_data->status.has_value()) info.status = &*peer_data->status;
+    }
+    if (has_metadata) {
+      info.attnets = peer_data->metadata->attnets;
+      info.syncnets = peer_data->metadata->syncnets;
+      // here we care samplingGroups not custodyGroups in order to know which column subnets peers subscribe to
+      info.sampling_groups = &peer_data->metadata->sampling_groups;
+    } else {
+      info.attnets.reset();
+      info.syncnets.reset();
+      info.sampling_groups = nullptr;
+    }
+    info.score = connected_healthy_scores[k];  // getScore(peer), read above
+  }
+  return infos;
+}
+
+// attnetsService.getActiveSubnets() and syncnetsService.getActiveSubnets():
+// the event's active_attnets and active_syncnets. False (and the step fails)
+// when the event carries none.
+bool PeerManager::get_active_subnets(std::vector<RequestedSubnet>* attnets, std::vector<RequestedSubnet>* syncnets) {
+  const EventExtra& extra = *ctx_.event->extra;
+  ctx_.read_active_subnets = true;
+  if (!extra.active_attnets.has_value() || !extra.active_syncnets.has_value()) {
+    fail(Status::refused(Refusal::kActiveSubnetsMissing,
+                         "heartbeat reads the active subnets; the event carries no active_attnets/active_syncnets"));
+    return false;
+  }
+  for (const ActiveSubnet& a : *extra.active_attnets) attnets->push_back(RequestedSubnet{a.subnet, a.to_slot});
+  for (const ActiveSubnet& a : *extra.active_syncnets) syncnets->push_back(RequestedSubnet{a.subnet, a.to_slot});
+  return true;
+}
+
+// A statement-by-statement port of PeerManager.heartbeat (peerManager.ts), kept whole to read beside it.
 void PeerManager::heartbeat() {
   const std::vector<PeerIdStr> connected_peers = get_connected_peer_ids();
 
@@ -725,47 +776,11 @@ void PeerManager::heartbeat() {
   last_status_ = status;
   const ForkSeq fork_seq = config_.chain.fork_seq_at_slot(current_slot);
 
-  // Every field of each entry is assigned: the vector is the last
-  // heartbeat's, kept for its storage. The status and sampling groups point
-  // into connectedPeers, which nothing changes until prioritize_peers has
-  // returned (the goodbyes above only send).
-  std::vector<ConnectedPeerInfo>& infos = heartbeat_infos_;
-  infos.resize(connected_healthy_peers.size());
-  for (size_t k = 0; k < connected_healthy_peers.size(); k++) {
-    const PeerIdStr& peer = connected_healthy_peers[k];
-    const PeerData* peer_data = peers_data_.connected_peers.find(peer);
-    ConnectedPeerInfo& info = infos[k];
-    info.id = peer;
-    info.direction.reset();
-    info.status = nullptr;
-    const bool has_metadata = peer_data != nullptr && peer_data->metadata.has_value();
-    if (peer_data != nullptr) {
-      info.direction = peer_data->direction;
-      if (peer_data->status.has_value()) info.status = &*peer_data->status;
-    }
-    if (has_metadata) {
-      info.attnets = peer_data->metadata->attnets;
-      info.syncnets = peer_data->metadata->syncnets;
-      // here we care samplingGroups not custodyGroups in order to know which column subnets peers subscribe to
-      info.sampling_groups = &peer_data->metadata->sampling_groups;
-    } else {
-      info.attnets.reset();
-      info.syncnets.reset();
-      info.sampling_groups = nullptr;
-    }
-    info.score = connected_healthy_scores[k];  // getScore(peer), read above
-  }
+  const std::vector<ConnectedPeerInfo>& infos = connected_peer_infos(connected_healthy_peers, connected_healthy_scores);
   // Collect subnets which we need peers for in the current slot
-  const EventExtra& extra = *ctx_.event->extra;
-  ctx_.read_active_subnets = true;
-  if (!extra.active_attnets.has_value() || !extra.active_syncnets.has_value()) {
-    fail(Status::invalid_argument("heartbeat reads the active subnets; the event carries no active_attnets/active_syncnets"));
-    return;
-  }
   std::vector<RequestedSubnet> active_attnets;
-  for (const ActiveSubnet& a : *extra.active_attnets) active_attnets.push_back(RequestedSubnet{a.subnet, a.to_slot});
   std::vector<RequestedSubnet> active_syncnets;
-  for (const ActiveSubnet& a : *extra.active_syncnets) active_syncnets.push_back(RequestedSubnet{a.subnet, a.to_slot});
+  if (!get_active_subnets(&active_attnets, &active_syncnets)) return;
   PrioritizePeersOpts opts;
   opts.target_peers = config_.target_peers;
   opts.max_peers = config_.max_peers;
@@ -775,6 +790,7 @@ void PeerManager::heartbeat() {
   opts.starvation_prune_ratio = kStarvationPruneRatio;
   opts.starvation_threshold_slots = starvation_threshold_slots;
   // The event's Math.random() draws not used yet.
+  const EventExtra& extra = *ctx_.event->extra;
   std::span<const double> draws;
   if (extra.rand.has_value()) draws = std::span<const double>(*extra.rand).subspan(ctx_.rand_used);
   RandomDraws random(draws);
@@ -785,9 +801,10 @@ void PeerManager::heartbeat() {
       config_.chain, random);
   ctx_.rand_used += random.used();
   if (!prioritized.has_value()) {
-    fail(Status::invalid_argument(random.error() == RandomDraws::Error::kExhausted
-                                      ? "prioritizePeers drew Math.random() more often than the event's rand holds"
-                                      : "a rand draw is outside [0, 1)"));
+    fail(random.error() == RandomDraws::Error::kExhausted
+             ? Status::refused(Refusal::kRandExhausted,
+                               "prioritizePeers drew Math.random() more often than the event's rand holds")
+             : Status::refused(Refusal::kRandOutOfRange, "a rand draw is outside [0, 1)"));
     return;
   }
   const PrioritizePeersResult& result = *prioritized;
@@ -854,22 +871,25 @@ void PeerManager::update_gossipsub_scores() {
   size_t i = 0;
   for (const auto& [peer_id_str, data] : peers_data_.connected_peers) {
     if (i >= given.size()) {
-      fail(Status::invalid_argument("gossip_scores has " + std::to_string(given.size()) +
-                                    " entries; the engine reads one per connected peer (" +
-                                    std::to_string(peers_data_.connected_peers.size()) + ")"));
+      fail(Status::refused(Refusal::kGossipScoresMismatch,
+                           "gossip_scores has " + std::to_string(given.size()) +
+                               " entries; the engine reads one per connected peer (" +
+                               std::to_string(peers_data_.connected_peers.size()) + ")"));
       return;
     }
     if (given[i].first != peer_id_str) {
-      fail(Status::invalid_argument("gossip_scores[" + std::to_string(i) + "] is for " + given[i].first +
-                                    "; the engine reads " + peer_id_str + " there"));
+      fail(Status::refused(Refusal::kGossipScoresMismatch, "gossip_scores[" + std::to_string(i) + "] is for " +
+                                                               given[i].first + "; the engine reads " + peer_id_str +
+                                                               " there"));
       return;
     }
     given_ids_are_ours &= given[i].first.shares_text_with(peer_id_str);
     i++;
   }
   if (i != given.size()) {
-    fail(Status::invalid_argument("gossip_scores has " + std::to_string(given.size()) + " entries, the engine read " +
-                                  std::to_string(i)));
+    fail(Status::refused(Refusal::kGossipScoresMismatch,
+                         "gossip_scores has " + std::to_string(given.size()) + " entries, the engine read " +
+                             std::to_string(i)));
     return;
   }
   std::vector<std::pair<PeerIdStr, double>> with_our_ids;
@@ -1073,6 +1093,12 @@ Action& PeerManager::emit(ActionKind kind, const PeerIdStr& peer) {
   action.kind = kind;
   action.peer = std::move(id);
   return action;
+}
+
+// Out of line and cold: step() only tests for the refusal.
+Status PeerManager::unread_inputs(const std::string& what) const {
+  return Status::refused(Refusal::kUnreadInputs, "the event carries " + what,
+                         InputsRead{ctx_.rand_used, ctx_.read_active_subnets, ctx_.read_gossip_scores});
 }
 
 void PeerManager::fail(Status status) {

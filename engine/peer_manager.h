@@ -58,7 +58,7 @@ namespace peers {
 
 // Explicit bounds on everything that grows (TigerBeetle style). An event that
 // would exceed one is refused with an error Status.
-inline constexpr size_t kMaxPeers = 8192;                 // keys of the connection mirror and connectedPeers (issue 5 benches 5000)
+inline constexpr size_t kMaxPeers = 8192;                 // keys of the connection mirror and connectedPeers (benchmarks run 5000)
 inline constexpr size_t kMaxConnectionsPerPeer = 64;
 inline constexpr size_t kMaxPendingRequests = 1u << 16;
 inline constexpr size_t kMaxActionsPerEvent = 1u << 16;
@@ -252,6 +252,9 @@ class PeerManager {
   void request_status(const PeerIdStr& peer, const ChainStatus& local_status);
   void request_status_many(const std::vector<PeerIdStr>& peers);
   void heartbeat();
+  bool get_active_subnets(std::vector<RequestedSubnet>* attnets, std::vector<RequestedSubnet>* syncnets);
+  const std::vector<ConnectedPeerInfo>& connected_peer_infos(const std::vector<PeerIdStr>& connected_healthy_peers,
+                                                             const std::vector<double>& connected_healthy_scores);
   void update_gossipsub_scores();
   void ping_and_status_timeouts();
   void bootstrap_already_open_connections();
@@ -273,6 +276,9 @@ class PeerManager {
   // fills the kind's fields before anything else is emitted.
   Action& emit(ActionKind kind, const PeerIdStr& peer);
   void fail(Status status);  // records the first error of the step
+  // The refusal of an event that carries inputs the step did not read ("the
+  // event carries " + what), with what it read.
+  [[gnu::cold, gnu::noinline]] Status unread_inputs(const std::string& what) const;
   std::optional<NodeId> compute_node_id(const PeerIdStr& peer) const;
   const ChainStatus& status_cache_get() const { return status_cache_; }
 

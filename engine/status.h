@@ -3,12 +3,15 @@
 // Modelled on LevelDB's Status and abseil's StatusOr: a Result either holds a
 // value (success) or an error, never both. Errors are operating errors (a bad
 // trace, an event the engine cannot accept); broken invariants are programmer
-// errors and abort through assert instead. std::expected is avoided on purpose:
+// errors and abort through assert instead. The message is for people; a
+// caller that acts on an error switches on code() and refusal() and reads
+// the typed fields, never the message. std::expected is avoided on purpose:
 // clang 14 cannot compile libstdc++ 12's <expected>.
 #ifndef PEER_REPLAY_ENGINE_STATUS_H_
 #define PEER_REPLAY_ENGINE_STATUS_H_
 
 #include <cassert>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -16,6 +19,27 @@
 #include "engine/boxed.h"
 
 namespace peers {
+
+// Why PeerManager::step refused an event's inputs, for the callers that build
+// events and correct them (the simulator in sim/). Every other error is
+// kNone: its message says what was wrong, and no caller acts on it.
+enum class Refusal : uint8_t {
+  kNone = 0,
+  // The event ran to its end but carries inputs it did not read; the state
+  // is that of the event with exactly the inputs in InputsRead.
+  kUnreadInputs,
+  kRandExhausted,          // a heartbeat drew more Math.random() values than the event carries
+  kRandOutOfRange,         // a recorded draw is outside [0, 1)
+  kActiveSubnetsMissing,   // a heartbeat ran on an event without active_attnets/active_syncnets
+  kGossipScoresMismatch,   // gossip_scores does not hold one entry per connected peer, in order
+};
+
+// What an event's run read of the inputs it carries (kUnreadInputs).
+struct InputsRead {
+  uint64_t rand_draws = 0;
+  bool active_subnets = false;
+  bool gossip_scores = false;
+};
 
 class [[nodiscard]] Status {
  public:
@@ -28,10 +52,19 @@ class [[nodiscard]] Status {
   static Status corruption(std::string msg) { return Status(Code::kCorruption, std::move(msg)); }
   static Status not_supported(std::string msg) { return Status(Code::kNotSupported, std::move(msg)); }
   static Status io_error(std::string msg) { return Status(Code::kIoError, std::move(msg)); }
+  // An event the engine refuses for its inputs (kInvalidArgument).
+  static Status refused(Refusal refusal, std::string msg, InputsRead read = {}) {
+    Status s(Code::kInvalidArgument, std::move(msg));
+    s.state_.mut().refusal = refusal;
+    s.state_.mut().inputs_read = read;
+    return s;
+  }
 
   bool is_ok() const { return !state_.has_value(); }
   Code code() const { return state_->code; }
   const std::string& message() const { return state_->message; }
+  Refusal refusal() const { return state_->refusal; }
+  const InputsRead& inputs_read() const { return state_->inputs_read; }
 
  private:
   // As in LevelDB, an OK status is a null pointer: the engine returns one
@@ -41,10 +74,14 @@ class [[nodiscard]] Status {
   struct State {
     Code code = Code::kOk;
     std::string message;
+    Refusal refusal = Refusal::kNone;
+    InputsRead inputs_read;
   };
   Status(Code code, std::string message) {
     assert(code != Code::kOk);
-    state_.mut() = State{code, std::move(message)};
+    State& state = state_.mut();
+    state.code = code;
+    state.message = std::move(message);
   }
   Boxed<State> state_;  // unmade: OK
 };

@@ -33,7 +33,7 @@ for fuzzer in "${fuzzers[@]}"; do
   artifacts=build/fuzz/artifacts/$name
   mkdir -p "$corpus" "$artifacts"
   # The reader reads trace files: real ones, broken ones, the regressions.
-  # The engine fuzzer's bytes are decoder input, not traces: its own seeds only.
+  # The engine fuzzer's bytes are the simulator's choices, not traces: its own seeds only.
   case $fuzzer in
     trace_reader_fuzz) seed_dirs=(fuzz/seeds/$name fuzz/regressions traces conformance/bad); dict=(-dict=build/fuzz/trace.dict) ;;
     *) seed_dirs=(fuzz/seeds/$name); dict=() ;;

@@ -2,8 +2,7 @@
 // fuzz/regressions/ in the normal test suite (conformance/CMakeLists.txt), so
 // a regression file goes through exactly the paths the fuzzer found it on.
 //
-// Owned by the reliability work (issue 6); the reader itself
-// (replay/trace_reader.*) is the lead's.
+// The reader itself is trace/trace_reader.*.
 #ifndef PEER_REPLAY_FUZZ_TRACE_READER_CHECK_H_
 #define PEER_REPLAY_FUZZ_TRACE_READER_CHECK_H_
 

@@ -1,4 +1,4 @@
-// libFuzzer target for the trace reader (issue 6). Bytes in, read to the end
+// libFuzzer target for the trace reader. Bytes in, read to the end
 // as plain, as zstd and through the zstd decoder (see trace_reader_check.h);
 // must never crash, hang or leak, and every error must be a Status.
 //

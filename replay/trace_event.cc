@@ -320,6 +320,157 @@ Status parse_inputs(JsonRef j, const std::string& where, peers::PeerIdTable* ids
   return Status::ok();
 }
 
+// One function per event kind below: each reads the members its kind
+// defines (FORMAT.md) into *ev, whose kind, seq, t_ms and inputs are set.
+Status parse_init(JsonRef j, const Getter& g, const std::string& where, peers::PeerIdTable* ids, peers::Event* ev) {
+  if (!j.contains("connections")) return Status::ok();
+  JsonRef cs = j["connections"];
+  if (!cs.is_array()) return g.error("connections", "an array");
+  size_t i = 0;
+  for (const JsonRef e : cs) {
+    peers::ConnectionSpec c;
+    Status s = parse_connection(e, where, "connections[" + std::to_string(i++) + "].", ids, &c);
+    if (!s.is_ok()) return s;
+    ev->extra.mut().connections.push_back(std::move(c));
+  }
+  return Status::ok();
+}
+
+Status parse_connection_close(const Getter& g, peers::PeerIdTable* ids, peers::Event* ev) {
+  Status s = g.peer_id("peer", ids, &ev->peer);
+  if (s.is_ok()) s = g.string("conn", &ev->extra.mut().connection.conn);
+  if (!s.is_ok()) return s;
+  ev->extra.mut().connection.peer = ev->peer;
+  if (!g.has("direction")) return Status::ok();
+  std::string direction;
+  s = g.string("direction", &direction);
+  if (!s.is_ok()) return s;
+  if (direction == "inbound") {
+    ev->extra.mut().close_direction = peers::Direction::kInbound;
+  } else if (direction == "outbound") {
+    ev->extra.mut().close_direction = peers::Direction::kOutbound;
+  } else {
+    return g.error("direction", "\"inbound\" or \"outbound\"");
+  }
+  return Status::ok();
+}
+
+Status parse_request(const Getter& g, const std::string& where, peers::PeerIdTable* ids, peers::Event* ev) {
+  Status s = g.peer_id("peer", ids, &ev->peer);
+  if (s.is_ok()) s = g.name("method", peers::kReqRespMethodNames, &ev->method);
+  if (!s.is_ok()) return s;
+  if (ev->method == peers::ReqRespMethod::Ping || ev->method == peers::ReqRespMethod::Goodbye) {
+    return g.decimal_u64("body", &ev->body_uint);
+  }
+  if (ev->method == peers::ReqRespMethod::Status) {
+    JsonRef body = g.find("body");
+    if (!body) return g.error("body", "a Status");
+    peers::ChainStatus st;
+    s = parse_status(body, where, "body", &st);
+    if (!s.is_ok()) return s;
+    ev->extra.mut().body_status = st;
+  }
+  return Status::ok();
+}
+
+// A response's value: its shape is told by the JSON type and, for objects, by
+// a member only that shape has.
+Status parse_response_value(JsonRef ok, const Getter& g, const std::string& where, peers::Event* ev) {
+  if (ok.is_null()) {
+    ev->ok.shape = peers::ResponseValue::Shape::kNull;
+    return Status::ok();
+  }
+  if (ok.is_string()) {
+    ev->ok.shape = peers::ResponseValue::Shape::kSeqNumber;
+    return g.decimal_u64("ok", &ev->ok.seq_number);
+  }
+  if (ok.is_object() && ok.contains("forkDigest")) {
+    ev->ok.shape = peers::ResponseValue::Shape::kStatus;
+    return parse_status(ok, where, "ok", &ev->ok.detail.mut().status);
+  }
+  if (ok.is_object() && ok.contains("seqNumber")) {
+    ev->ok.shape = peers::ResponseValue::Shape::kMetadata;
+    return parse_metadata(ok, where, "ok", &ev->ok.detail.mut().metadata);
+  }
+  if (ok.is_object()) {
+    ev->ok.shape = peers::ResponseValue::Shape::kIdentify;
+    Getter og(ok, where, "ok.");
+    if (!og.has("agentVersion")) return Status::ok();
+    std::string agent;
+    Status s = og.string("agentVersion", &agent);
+    ev->ok.detail.mut().agent_version = agent;
+    return s;
+  }
+  return g.error("ok", "a response value (null, a decimal string, a Status, a Metadata or an identify result)");
+}
+
+Status parse_response(const Getter& g, const std::string& where, peers::Event* ev) {
+  Status s = g.integer("req", 1, kMaxSafeInteger, &ev->req);
+  if (!s.is_ok()) return s;
+  JsonRef ok = g.find("ok");
+  JsonRef err = g.find("error");
+  if ((!ok) == (!err)) return g.error("ok", "exactly one of \"ok\" and \"error\"");
+  if (!err.valid()) return parse_response_value(ok, g, where, ev);
+  ev->is_error = true;
+  if (!err.is_string()) return g.error("error", "a string");
+  ev->extra.mut().error = std::string(err.str());
+  return Status::ok();
+}
+
+Status parse_timer(const Getter& g, peers::Event* ev) {
+  Status s = g.name("timer", peers::kTimerKindNames, &ev->timer);
+  if (!s.is_ok()) return s;
+  if (ev->timer == peers::TimerKind::kGoodbyeTimeout) return g.integer("req", 1, kMaxSafeInteger, &ev->req);
+  return Status::ok();
+}
+
+Status parse_report_peer(const Getter& g, peers::PeerIdTable* ids, peers::Event* ev) {
+  Status s = g.peer_id("peer", ids, &ev->peer);
+  if (s.is_ok()) s = g.name("action", peers::kPeerActionNames, &ev->extra.mut().action);
+  if (s.is_ok()) s = g.string("action_name", &ev->extra.mut().action_name);
+  return s;
+}
+
+Status parse_restatus_peers(const Getter& g, peers::PeerIdTable* ids, peers::Event* ev) {
+  JsonRef ps = g.find("peers");
+  if (!ps || !ps.is_array()) return g.error("peers", "an array of peer ids");
+  for (JsonRef p : ps) {
+    if (!p.is_string()) return g.error("peers", "an array of peer ids");
+    ev->extra.mut().peers.push_back(Getter::make_peer_id(ids, p.str()));
+  }
+  return Status::ok();
+}
+
+Status parse_local_status(const Getter& g, const std::string& where, peers::Event* ev) {
+  JsonRef st = g.find("status");
+  if (!st) return g.error("status", "a Status");
+  return parse_status(st, where, "status", &ev->extra.mut().status);
+}
+
+// The members of the event's kind (ev->kind, read from its name).
+Status parse_event_kind(JsonRef j, const Getter& g, const std::string& where, peers::PeerIdTable* ids,
+                        peers::Event* ev) {
+  using peers::EventKind;
+  switch (ev->kind) {
+    case EventKind::kInit: return parse_init(j, g, where, ids, ev);
+    case EventKind::kConnectionOpen: {
+      Status s = parse_connection(j, where, "", ids, &ev->extra.mut().connection);
+      if (s.is_ok()) ev->peer = ev->extra->connection.peer;
+      return s;
+    }
+    case EventKind::kConnectionClose: return parse_connection_close(g, ids, ev);
+    case EventKind::kRequest: return parse_request(g, where, ids, ev);
+    case EventKind::kResponse: return parse_response(g, where, ev);
+    case EventKind::kTimer: return parse_timer(g, ev);
+    case EventKind::kReportPeer: return parse_report_peer(g, ids, ev);
+    case EventKind::kRestatusPeers: return parse_restatus_peers(g, ids, ev);
+    case EventKind::kLocalStatus: return parse_local_status(g, where, ev);
+    case EventKind::kCommitteeSubscriptions:
+    case EventKind::kGoodbyeAll: return Status::ok();
+  }
+  return g.error("kind", "a known event kind");
+}
+
 Result<peers::Event> parse_event_inner(const Record& record, const std::string& where, peers::PeerIdTable* ids) {
   const JsonRef j = record.root();
   if (!j.is_object()) return Status::corruption(where + "expected an event object");
@@ -331,115 +482,8 @@ Result<peers::Event> parse_event_inner(const Record& record, const std::string& 
   if (!s.is_ok()) return s;
   s = parse_inputs(j, where, ids, &ev);
   if (!s.is_ok()) return s;
-
-  using peers::EventKind;
-  if (ev.kind == EventKind::kInit) {
-    if (j.contains("connections")) {
-      JsonRef cs = j["connections"];
-      if (!cs.is_array()) return g.error("connections", "an array");
-      size_t i = 0;
-      for (const JsonRef e : cs) {
-        peers::ConnectionSpec c;
-        s = parse_connection(e, where, "connections[" + std::to_string(i++) + "].", ids, &c);
-        if (!s.is_ok()) return s;
-        ev.extra.mut().connections.push_back(std::move(c));
-      }
-    }
-  } else if (ev.kind == EventKind::kConnectionOpen) {
-    s = parse_connection(j, where, "", ids, &ev.extra.mut().connection);
-    if (!s.is_ok()) return s;
-    ev.peer = ev.extra->connection.peer;
-  } else if (ev.kind == EventKind::kConnectionClose) {
-    s = g.peer_id("peer", ids, &ev.peer);
-    if (s.is_ok()) s = g.string("conn", &ev.extra.mut().connection.conn);
-    if (!s.is_ok()) return s;
-    ev.extra.mut().connection.peer = ev.peer;
-    if (g.has("direction")) {
-      std::string direction;
-      s = g.string("direction", &direction);
-      if (!s.is_ok()) return s;
-      if (direction == "inbound") {
-        ev.extra.mut().close_direction = peers::Direction::kInbound;
-      } else if (direction == "outbound") {
-        ev.extra.mut().close_direction = peers::Direction::kOutbound;
-      } else {
-        return g.error("direction", "\"inbound\" or \"outbound\"");
-      }
-    }
-  } else if (ev.kind == EventKind::kRequest) {
-    s = g.peer_id("peer", ids, &ev.peer);
-    if (s.is_ok()) s = g.name("method", peers::kReqRespMethodNames, &ev.method);
-    if (!s.is_ok()) return s;
-    if (ev.method == peers::ReqRespMethod::Ping || ev.method == peers::ReqRespMethod::Goodbye) {
-      s = g.decimal_u64("body", &ev.body_uint);
-      if (!s.is_ok()) return s;
-    } else if (ev.method == peers::ReqRespMethod::Status) {
-      JsonRef body = g.find("body");
-      if (!body) return g.error("body", "a Status");
-      peers::ChainStatus st;
-      s = parse_status(body, where, "body", &st);
-      if (!s.is_ok()) return s;
-      ev.extra.mut().body_status = st;
-    }
-  } else if (ev.kind == EventKind::kResponse) {
-    s = g.integer("req", 1, kMaxSafeInteger, &ev.req);
-    if (!s.is_ok()) return s;
-    JsonRef ok = g.find("ok");
-    JsonRef err = g.find("error");
-    if ((!ok) == (!err)) return g.error("ok", "exactly one of \"ok\" and \"error\"");
-    if (err.valid()) {
-      ev.is_error = true;
-      if (!err.is_string()) return g.error("error", "a string");
-      ev.extra.mut().error = std::string(err.str());
-    } else if (ok.is_null()) {
-      ev.ok.shape = peers::ResponseValue::Shape::kNull;
-    } else if (ok.is_string()) {
-      ev.ok.shape = peers::ResponseValue::Shape::kSeqNumber;
-      s = g.decimal_u64("ok", &ev.ok.seq_number);
-    } else if (ok.is_object() && ok.contains("forkDigest")) {
-      ev.ok.shape = peers::ResponseValue::Shape::kStatus;
-      s = parse_status(ok, where, "ok", &ev.ok.detail.mut().status);
-    } else if (ok.is_object() && ok.contains("seqNumber")) {
-      ev.ok.shape = peers::ResponseValue::Shape::kMetadata;
-      s = parse_metadata(ok, where, "ok", &ev.ok.detail.mut().metadata);
-    } else if (ok.is_object()) {
-      ev.ok.shape = peers::ResponseValue::Shape::kIdentify;
-      Getter og(ok, where, "ok.");
-      if (og.has("agentVersion")) {
-        std::string agent;
-        s = og.string("agentVersion", &agent);
-        ev.ok.detail.mut().agent_version = agent;
-      }
-    } else {
-      return g.error("ok", "a response value (null, a decimal string, a Status, a Metadata or an identify result)");
-    }
-    if (!s.is_ok()) return s;
-  } else if (ev.kind == EventKind::kTimer) {
-    s = g.name("timer", peers::kTimerKindNames, &ev.timer);
-    if (!s.is_ok()) return s;
-    if (ev.timer == peers::TimerKind::kGoodbyeTimeout) {
-      s = g.integer("req", 1, kMaxSafeInteger, &ev.req);
-      if (!s.is_ok()) return s;
-    }
-  } else if (ev.kind == EventKind::kReportPeer) {
-    s = g.peer_id("peer", ids, &ev.peer);
-    if (s.is_ok()) s = g.name("action", peers::kPeerActionNames, &ev.extra.mut().action);
-    if (s.is_ok()) s = g.string("action_name", &ev.extra.mut().action_name);
-    if (!s.is_ok()) return s;
-  } else if (ev.kind == EventKind::kCommitteeSubscriptions) {
-  } else if (ev.kind == EventKind::kRestatusPeers) {
-    JsonRef ps = g.find("peers");
-    if (!ps || !ps.is_array()) return g.error("peers", "an array of peer ids");
-    for (JsonRef p : ps) {
-      if (!p.is_string()) return g.error("peers", "an array of peer ids");
-      ev.extra.mut().peers.push_back(Getter::make_peer_id(ids, p.str()));
-    }
-  } else if (ev.kind == EventKind::kLocalStatus) {
-    JsonRef st = g.find("status");
-    if (!st) return g.error("status", "a Status");
-    s = parse_status(st, where, "status", &ev.extra.mut().status);
-    if (!s.is_ok()) return s;
-  }
+  s = parse_event_kind(j, g, where, ids, &ev);
+  if (!s.is_ok()) return s;
   return ev;
 }
 

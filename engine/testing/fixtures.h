@@ -1,5 +1,5 @@
 // Engine test fixtures shared by the unit tests (peer_manager_test.cc) and the
-// random-load generator (random_load.cc): one chain, one local node and one
+// simulator (sim/simulator.cc): one chain, one local node and one
 // status, so a change to what a valid engine set-up needs changes one place.
 // Tests only; not part of the engine library.
 #ifndef PEER_REPLAY_ENGINE_TESTING_FIXTURES_H_

@@ -3,8 +3,8 @@
 // compares them by identity, which for distinct entries is index equality.
 //
 // Representation. The statements are the TS ones, but the data they touch is
-// laid out for a heartbeat at thousands of peers (issue 5 §6 asks for 100x
-// the TS there). Each substitution below is exact, and the line-by-line port
+// laid out for a heartbeat at thousands of peers, the engine's heaviest call
+// (docs/BENCHMARKS.md compares it with the TS). Each substitution below is exact, and the line-by-line port
 // it replaced is kept as the oracle of a differential test
 // (prioritize_peers_reference_test.cc, random inputs up to 5000 peers):
 //  - attnetsTrueBitIndices / syncnetsTrueBitIndices are the set bits of one
@@ -425,8 +425,7 @@ class KeyBuckets {
 // the caller puts them in their buckets afterwards (KeyBuckets::assign). (A
 // bucket lookup here, dependent loads and a branch per peer, sat at the end
 // of a long loop body where the out-of-order window could not overlap it
-// with the next peer's; in a loop of its own it does, ~2% of the call's
-// time.) Two clones: the popcnt one (one instruction per bit_count) runs
+// with the next peer's; in a loop of its own it does.) Two clones: the popcnt one (one instruction per bit_count) runs
 // where the CPU has it; the build does not assume it.
 struct BuiltPeers {
   int64_t outbound_peers = 0;
@@ -927,7 +926,7 @@ bool sort_peers_by_keys(size_t n, bool integer_keys, KeyBuckets* buckets, const 
   // const _arr = [...arr], shuffled: the peer indices.
   const std::unique_ptr<PeerIndex[]> shuffled(new PeerIndex[n]);  // uninitialized: every slot is written
   size_t filled = 0;
-  for (; filled + 4 <= n; filled += 4) {  // unrolled: half of the loop's instructions were its control
+  for (; filled + 4 <= n; filled += 4) {  // unrolled by four: the body is one store, its control would dominate
     shuffled[filled] = static_cast<PeerIndex>(filled);
     shuffled[filled + 1] = static_cast<PeerIndex>(filled + 1);
     shuffled[filled + 2] = static_cast<PeerIndex>(filled + 2);
@@ -975,6 +974,7 @@ std::vector<PeerIdStr> peer_ids(std::span<const Peer> connected_peers, const Pee
 // 4. Remove peers in prune order until the target is reached
 // Returns false when the shuffle ran out of random draws. Marks the peers it
 // picks in their disconnected_for.
+// A statement-by-statement port of pruneExcessPeers (prioritizePeers.ts, 166 lines), kept whole to read beside it.
 bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
                         bool integer_keys, KeyBuckets* buckets, const uint16_t* key_of,
                         const std::vector<RequestedSubnet>& active_attnets,

@@ -74,8 +74,8 @@ std::string_view excess_peer_disconnect_reason_value(ExcessPeerDisconnectReason 
 // One element of prioritizePeers' first argument (connectedPeersInfo). null
 // fields are nullopt or nullptr. The status and the sampling groups are
 // borrowed: the caller keeps them alive for the call. (The heartbeat points
-// them at each peer's PeerData: copying ~150 bytes a peer into the infos, and
-// the vector behind it, was about 3% of the step loop on a testnet-like trace.)
+// them at each peer's PeerData rather than copying ~150 bytes a peer, and the
+// vector behind them, into the infos on every heartbeat.)
 struct ConnectedPeerInfo {
   PeerIdStr id;
   std::optional<Direction> direction;

@@ -1,5 +1,5 @@
 // Differential test: prioritize_peers against the line-by-line port it was
-// optimized from (issue 5 §6).
+// optimized from.
 //
 // The reference below is engine/utils/prioritize_peers.cc as it stood before
 // the optimization: the TS statements over the TS data shapes (true-bit index

@@ -1,9 +1,10 @@
-// Engine soak (issue 6 §4): drives a PeerManager with a seeded random stream
-// of valid events (engine/testing/random_load.h) and checks its invariants
-// after every event. Not a test: the test suite runs 100,000 events
-// (engine/testing/random_load_test.cc); this runs 10,000,000 by default.
+// Engine soak: drives a PeerManager with a seeded random stream of valid
+// events from the shared simulator (sim/simulator.h) and checks every
+// invariant (sim/invariants.h) after every event. Not a test: the test suite
+// runs 100,000 inputs (sim/simulator_test.cc); this runs 10,000,000 by
+// default. The last result and its command are in docs/SOAK.md.
 //
-//   build/release/tools/bench/engine_soak [--events 10000000] [--seed 1] [--max-peers 200]
+//   build/release/tools/bench/engine_soak [--events 10000000] [--seed 1] [--max-peers 1000]
 //
 // Exit code 0 when every invariant held, 1 at the first violation (printed
 // with its event number), 2 on bad usage.
@@ -13,45 +14,47 @@
 #include <cstring>
 #include <string>
 
-#include "engine/testing/random_load.h"
+#include "sim/simulator.h"
+
+namespace {
+
+unsigned long long ull(uint64_t v) { return static_cast<unsigned long long>(v); }
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  peers::testing::RandomLoadOptions options;
-  options.events = 10'000'000;
-  options.max_peers = 200;
+  uint64_t inputs = 10'000'000;
+  uint64_t seed = 1;
+  int pool = 1000;
   for (int i = 1; i < argc; i++) {
     if (!std::strcmp(argv[i], "--events") && i + 1 < argc) {
-      options.events = std::strtoull(argv[++i], nullptr, 10);
+      inputs = std::strtoull(argv[++i], nullptr, 10);
     } else if (!std::strcmp(argv[i], "--seed") && i + 1 < argc) {
-      options.seed = std::strtoull(argv[++i], nullptr, 10);
+      seed = std::strtoull(argv[++i], nullptr, 10);
     } else if (!std::strcmp(argv[i], "--max-peers") && i + 1 < argc) {
-      options.max_peers = std::atoi(argv[++i]);
+      pool = std::atoi(argv[++i]);
     } else {
-      std::fprintf(stderr, "usage: engine_soak [--events N] [--seed S] [--max-peers 1..%d]\n",
-                   peers::testing::kMaxLoadPeers);
+      std::fprintf(stderr, "usage: engine_soak [--events N] [--seed S] [--max-peers 1..%d]\n", sim::kMaxSimPeers);
       return 2;
     }
   }
-  if (options.max_peers < 1 || options.max_peers > peers::testing::kMaxLoadPeers) {
-    std::fprintf(stderr, "engine_soak: --max-peers must be in 1..%d\n", peers::testing::kMaxLoadPeers);
+  if (pool < 1 || pool > sim::kMaxSimPeers) {
+    std::fprintf(stderr, "engine_soak: --max-peers must be in 1..%d\n", sim::kMaxSimPeers);
     return 2;
   }
   const auto t0 = std::chrono::steady_clock::now();
-  const peers::testing::RandomLoadReport r = peers::testing::run_random_load(options);
+  const sim::SimReport r = sim::run_seeded(seed, inputs, pool);
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("inputs %llu, seed %llu, pool %d peers\n", static_cast<unsigned long long>(options.events),
-              static_cast<unsigned long long>(options.seed), options.max_peers);
-  std::printf("events stepped %llu (timers %llu, heartbeats %llu), actions %llu, score checks %llu\n",
-              static_cast<unsigned long long>(r.events_stepped), static_cast<unsigned long long>(r.timers),
-              static_cast<unsigned long long>(r.heartbeats), static_cast<unsigned long long>(r.actions),
-              static_cast<unsigned long long>(r.score_checks));
-  std::printf("max connected %zu, max score entries %zu, max pending requests %zu\n", r.max_connected,
-              r.max_score_entries, r.max_pending_requests);
-  std::printf("%.2f s, %.0f events/s (generation and checks included)\n", s,
-              static_cast<double>(r.events_stepped) / s);
+  const sim::Counts& c = r.counts;
+  std::printf("inputs %llu, seed %llu, pool %d peers\n", ull(r.inputs), ull(seed), pool);
+  std::printf("events stepped %llu (timers %llu, heartbeats %llu; %llu with unread inputs), actions %llu\n",
+              ull(c.events_stepped), ull(r.timers), ull(r.heartbeats), ull(c.unread_inputs), ull(c.actions));
+  std::printf("invariant checks after every event; score checks %llu\n", ull(c.score_checks));
+  std::printf("max connected %zu, max score entries %zu, max pending requests %zu\n", c.max_connected,
+              c.max_score_entries, c.max_pending_requests);
+  std::printf("%.2f s, %.0f events/s (generation and checks included)\n", s, static_cast<double>(c.events_stepped) / s);
   if (!r.violation.empty()) {
-    std::printf("VIOLATION at event %llu: %s\n", static_cast<unsigned long long>(r.violation_event),
-                r.violation.c_str());
+    std::printf("VIOLATION at event %llu: %s\n", ull(r.violation_event), r.violation.c_str());
     return 1;
   }
   std::printf("every invariant held after every event\n");

@@ -1,70 +1,216 @@
 #include "tools/bench/synthetic_trace.h"
 
-#include <cinttypes>
-#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include <cctype>
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
-#include "engine/testing/split_mix64.h"
+#include "engine/action.h"
+#include "engine/event.h"
+#include "engine/peer_manager.h"
+#include "replay/score_delta.h"
+#include "replay/trace_event.h"
+#include "sim/choices.h"
+#include "sim/simulator.h"
 #include "trace/trace_writer.h"
 
 namespace bench {
 
 namespace {
 
-using peers::testing::SplitMix64;
+using nlohmann::json;
 
-const char* kStatus =
-    R"({"forkDigest":"aabbccdd","finalizedRoot":"0101010101010101010101010101010101010101010101010101010101010101",)"
-    R"("finalizedEpoch":30,"headRoot":"0202020202020202020202020202020202020202020202020202020202020202","headSlot":1000,)"
-    R"("earliestAvailableSlot":0})";
-
-std::string header(uint64_t seed) {
-  return std::string(R"({"type":"header","format":"peer-replay-trace","format_version":1,)") +
-         R"("producer":{"name":"peer-replay-synthetic","version":"0.1.0","mode":"scripted"},)" +
-         R"("scenario":"synthetic-bench","seed":")" + std::to_string(seed) + R"(",)" +
-         R"("config":{"targetPeers":200,"maxPeers":210,"targetGroupPeers":6,"gossipDecayIntervalMs":12000,)" +
-         R"("disablePeerScoring":false,"genesisTime":1600000000,"discovery":true,)" +
-         R"("chain":{"SLOTS_PER_EPOCH":32,"SLOT_DURATION_MS":12000,"CUSTODY_REQUIREMENT":4,"SAMPLES_PER_SLOT":8,)" +
-         R"("NUMBER_OF_CUSTODY_GROUPS":128,"NUMBER_OF_COLUMNS":128,"DATA_COLUMN_SIDECAR_SUBNET_COUNT":128,)" +
-         R"("ALTAIR_FORK_EPOCH":0,"BELLATRIX_FORK_EPOCH":0,"CAPELLA_FORK_EPOCH":0,"DENEB_FORK_EPOCH":0,)" +
-         R"("ELECTRA_FORK_EPOCH":0,"FULU_FORK_EPOCH":0,"GLOAS_FORK_EPOCH":null}},)" +
-         R"("local":{"nodeId":"00000000000000000000000000000000000000000000000000000000000000aa",)" +
-         R"("custodyGroupCount":4,"sampleGroups":[3,17,40,77,90,101,110,127],"sampledSubnets":[3,17,40,77,90,101,110,127],)" +
-         R"("status":)" + kStatus + "}}\n";
-}
-
-std::string peer_id(uint64_t i) {
-  // libp2p secp256k1 ids are 53 characters starting with 16Uiu2HAm.
-  static const char* kAlphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-  std::string s = "16Uiu2HAm";
-  uint64_t x = i * 0x9E3779B97F4A7C15ull + 12345;
-  while (s.size() < 53) {
-    s.push_back(kAlphabet[x % 58]);
-    x = x * 6364136223846793005ull + 1442695040888963407ull;
+// FORMAT.md §2.1 from the simulator's setup.
+json header_json(uint64_t seed, const peers::PeerManagerConfig& c, const peers::LocalNode& local) {
+  json chain = {{"SLOTS_PER_EPOCH", c.chain.slots_per_epoch},
+                {"SLOT_DURATION_MS", c.chain.slot_duration_ms},
+                {"CUSTODY_REQUIREMENT", c.chain.custody_requirement},
+                {"SAMPLES_PER_SLOT", c.chain.samples_per_slot},
+                {"NUMBER_OF_CUSTODY_GROUPS", c.chain.number_of_custody_groups},
+                {"NUMBER_OF_COLUMNS", c.chain.number_of_columns},
+                {"DATA_COLUMN_SIDECAR_SUBNET_COUNT", c.chain.data_column_sidecar_subnet_count}};
+  for (int i = 1; i < peers::kForkCount; i++) {
+    std::string member = peers::fork_name(static_cast<peers::ForkSeq>(i));
+    for (char& ch : member) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    const peers::Epoch epoch = c.chain.fork_epoch[i];
+    chain[member + "_FORK_EPOCH"] = epoch == peers::kFarFutureEpoch ? json(nullptr) : json(epoch);
   }
-  return s;
+  json config = {{"targetPeers", c.target_peers},
+                 {"maxPeers", c.max_peers},
+                 {"targetGroupPeers", c.target_group_peers},
+                 {"gossipDecayIntervalMs", c.gossip_decay_interval_ms},
+                 {"disablePeerScoring", c.disable_peer_scoring},
+                 {"genesisTime", c.chain.genesis_time_s},
+                 {"discovery", c.discovery},
+                 {"chain", std::move(chain)}};
+  json local_json = {{"nodeId", replay::to_hex(local.node_id.data(), local.node_id.size())},
+                     {"custodyGroupCount", local.custody_group_count},
+                     {"sampleGroups", local.sample_groups},
+                     {"sampledSubnets", local.sampled_subnets},
+                     {"status", replay::status_to_json(local.status)}};
+  return {{"type", "header"},
+          {"format", "peer-replay-trace"},
+          {"format_version", 1},
+          {"producer", {{"name", "peer-replay-synthetic"}, {"version", "0.2.0"}, {"mode", "scripted"}}},
+          {"scenario", "synthetic-bench"},
+          {"seed", std::to_string(seed)},
+          {"config", std::move(config)},
+          {"local", std::move(local_json)}};
 }
 
-std::string num(double d) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.17g", d);
-  return buf;
+const char* direction_name(peers::Direction d) { return d == peers::Direction::kInbound ? "inbound" : "outbound"; }
+
+json connection_json(const peers::ConnectionSpec& c) {
+  json j = {{"peer", c.peer.str()}, {"conn", c.conn}, {"direction", direction_name(c.direction)}};
+  if (c.node_id.has_value()) j["node_id"] = replay::to_hex(c.node_id->data(), c.node_id->size());
+  return j;
 }
 
-std::string score_entry(const std::string& peer, double lodestar, double gossip, int64_t t_ms) {
-  return R"({"peer":")" + peer + R"(","lodestar":)" + num(lodestar) + R"(,"gossip":)" + num(gossip) +
-         R"(,"ignore_negative":false,"score":)" + num(lodestar + gossip * 0.0011875) + R"(,"last_update_ms":)" +
-         std::to_string(t_ms) + "}";
+// An SSZ bitvector in hex: bit i is bit i % 8 of byte i / 8.
+template <size_t N>
+std::string bitvector_hex(const std::bitset<N>& bits) {
+  uint8_t bytes[(N + 7) / 8] = {};
+  for (size_t i = 0; i < N; i++) {
+    if (bits.test(i)) bytes[i / 8] = static_cast<uint8_t>(bytes[i / 8] | (1u << (i % 8)));
+  }
+  return replay::to_hex(bytes, sizeof bytes);
+}
+
+json metadata_json(const peers::Metadata& m) {
+  json j = {{"seqNumber", std::to_string(m.seq_number)}, {"attnets", bitvector_hex(m.attnets)}};
+  if (m.syncnets.has_value()) j["syncnets"] = bitvector_hex(*m.syncnets);
+  if (m.custody_group_count.has_value()) j["custodyGroupCount"] = std::to_string(*m.custody_group_count);
+  return j;
+}
+
+json response_value_json(const peers::ResponseValue& ok) {
+  using Shape = peers::ResponseValue::Shape;
+  switch (ok.shape) {
+    case Shape::kNull: return nullptr;
+    case Shape::kSeqNumber: return std::to_string(ok.seq_number);
+    case Shape::kStatus: return replay::status_to_json(ok.detail->status);
+    case Shape::kMetadata: return metadata_json(ok.detail->metadata);
+    case Shape::kIdentify: {
+      json j = json::object();
+      if (ok.detail->agent_version.has_value()) j["agentVersion"] = *ok.detail->agent_version;
+      return j;
+    }
+  }
+  return nullptr;
+}
+
+json subnets_json(const std::vector<peers::ActiveSubnet>& subnets) {
+  json out = json::array();
+  for (const peers::ActiveSubnet& a : subnets) out.push_back({{"subnet", a.subnet}, {"toSlot", a.to_slot}});
+  return out;
+}
+
+// The inputs an event carries (FORMAT.md §2.2): present when the engine read them.
+void add_inputs(const peers::EventExtra& extra, json* j) {
+  if (extra.rand.has_value() && !extra.rand->empty()) (*j)["rand"] = *extra.rand;
+  if (extra.active_attnets.has_value()) (*j)["active_attnets"] = subnets_json(*extra.active_attnets);
+  if (extra.active_syncnets.has_value()) (*j)["active_syncnets"] = subnets_json(*extra.active_syncnets);
+  if (extra.gossip_scores.has_value()) {
+    json scores = json::array();
+    for (const auto& [peer, score] : *extra.gossip_scores) scores.push_back(json::array({peer.str(), score}));
+    (*j)["gossip_scores"] = std::move(scores);
+  }
+}
+
+// The members of each kind (FORMAT.md §3.1).
+void add_kind_members(const peers::Event& ev, json* j) {
+  using peers::EventKind;
+  const peers::EventExtra& extra = *ev.extra;
+  switch (ev.kind) {
+    case EventKind::kInit: {
+      if (extra.connections.empty()) break;
+      json cs = json::array();
+      for (const peers::ConnectionSpec& c : extra.connections) cs.push_back(connection_json(c));
+      (*j)["connections"] = std::move(cs);
+      break;
+    }
+    case EventKind::kConnectionOpen: j->update(connection_json(extra.connection)); break;
+    case EventKind::kConnectionClose:
+      (*j)["peer"] = ev.peer.str();
+      (*j)["conn"] = extra.connection.conn;
+      break;
+    case EventKind::kRequest:
+      (*j)["peer"] = ev.peer.str();
+      (*j)["method"] = peers::req_resp_method_name(ev.method);
+      if (ev.method == peers::ReqRespMethod::Ping || ev.method == peers::ReqRespMethod::Goodbye) (*j)["body"] = std::to_string(ev.body_uint);
+      if (extra.body_status.has_value()) (*j)["body"] = replay::status_to_json(*extra.body_status);
+      break;
+    case EventKind::kResponse:
+      (*j)["req"] = ev.req;
+      if (ev.is_error) {
+        (*j)["error"] = extra.error;
+      } else {
+        (*j)["ok"] = response_value_json(ev.ok);
+      }
+      break;
+    case EventKind::kTimer:
+      (*j)["timer"] = peers::timer_kind_name(ev.timer);
+      if (ev.timer == peers::TimerKind::kGoodbyeTimeout) (*j)["req"] = ev.req;
+      break;
+    case EventKind::kReportPeer:
+      (*j)["peer"] = ev.peer.str();
+      (*j)["action"] = peers::peer_action_name(extra.action);
+      (*j)["action_name"] = extra.action_name;
+      break;
+    case EventKind::kRestatusPeers: {
+      json ids = json::array();
+      for (const peers::PeerIdStr& peer : extra.peers) ids.push_back(peer.str());
+      (*j)["peers"] = std::move(ids);
+      break;
+    }
+    case EventKind::kLocalStatus: (*j)["status"] = replay::status_to_json(extra.status); break;
+    case EventKind::kCommitteeSubscriptions:
+    case EventKind::kGoodbyeAll: break;
+  }
+}
+
+json event_json(const peers::Event& ev) {
+  json j = {{"type", "event"}, {"seq", ev.seq}, {"t_ms", ev.t_ms}, {"kind", peers::event_kind_name(ev.kind)}};
+  add_kind_members(ev, &j);
+  add_inputs(*ev.extra, &j);
+  return j;
+}
+
+// FORMAT.md §2.3: the full dump after init, heartbeat and
+// committee_subscriptions; the entries added or changed, and the removed,
+// after every other event.
+bool full_dump_after(const peers::Event& ev) {
+  return ev.kind == peers::EventKind::kInit || ev.kind == peers::EventKind::kCommitteeSubscriptions ||
+         (ev.kind == peers::EventKind::kTimer && ev.timer == peers::TimerKind::kHeartbeat);
+}
+
+json expect_json(const peers::Event& ev, const std::vector<peers::Action>& actions, const peers::PeerScoreStats& before,
+                 const peers::PeerScoreStats& after) {
+  json scores = json::array();
+  json removed = json::array();
+  const bool full = full_dump_after(ev);
+  if (full) {
+    for (const peers::PeerScoreStatEntry& e : after) scores.push_back(replay::score_entry_to_json(e));
+  } else {
+    auto changed = [&](const peers::PeerScoreStatEntry& e, const peers::PeerScoreStat*) {
+      scores.push_back(replay::score_entry_to_json(e));
+    };
+    auto gone = [&](const peers::PeerScoreStatEntry& e) { removed.push_back(e.peer_id.str()); };
+    replay::score_delta(before, after, changed, gone);
+  }
+  return {{"type", "expect"},       {"seq", ev.seq},          {"actions", replay::actions_to_json(actions)},
+          {"scores", std::move(scores)}, {"scores_removed", std::move(removed)}, {"scores_full", full}};
 }
 
 }  // namespace
 
 bool write_synthetic_trace(const std::string& path, const SyntheticOptions& opts, SyntheticResult* result,
                            std::string* error) {
-  // TraceWriter (replay/trace_writer.h) writes through an AtomicFile and picks
+  // TraceWriter (trace/trace_writer.h) writes through an AtomicFile and picks
   // zstd by the name, so the name must agree with opts.zstd.
   const bool zst_name = path.size() >= 4 && path.compare(path.size() - 4, 4, ".zst") == 0;
   if (zst_name != opts.zstd) {
@@ -77,74 +223,34 @@ bool write_synthetic_trace(const std::string& path, const SyntheticOptions& opts
     return false;
   }
   replay::TraceWriter& writer = *created.value();
-  // The generator builds records with their "\n"; the writer adds its own.
-  peers::Status status;
-  auto write = [&writer, &status](const std::string& line) {
-    if (status.is_ok()) status = writer.write_line(std::string_view(line).substr(0, line.size() - 1));
-    return status.is_ok();
-  };
-  SplitMix64 rng{opts.seed};
-  std::vector<std::string> peers;
-  for (int i = 0; i < opts.peers; i++) peers.push_back(peer_id(static_cast<uint64_t>(i)));
-  int64_t t_ms = 1600012000500;
-  uint64_t seq = 0, req = 0;
-  bool ok = write(header(opts.seed));
-  std::string ev, ex;
-  while (ok && writer.text_bytes() < opts.target_jsonl_bytes) {
-    seq++;
-    t_ms += static_cast<int64_t>(rng.below(40));
-    const std::string& peer = peers[rng.below(peers.size())];
-    const std::string head = R"({"type":"event","seq":)" + std::to_string(seq) + R"(,"t_ms":)" + std::to_string(t_ms);
-    const std::string ex_head = R"({"type":"expect","seq":)" + std::to_string(seq) + R"(,"actions":[)";
-    const uint64_t pick = rng.below(1000);
-    if (pick < 5) {  // heartbeat: full score dump, rand draws
-      ev = head + R"(,"kind":"timer","timer":"heartbeat","active_attnets":[{"subnet":5,"toSlot":1100}],"active_syncnets":[],"rand":[)";
-      for (int i = 0; i < 20; i++) ev += (i ? "," : "") + num(rng.unit());
-      ev += "]}\n";
-      ex = ex_head + R"({"kind":"discover_peers","peers_to_connect":3,"custody_group_queries":[[4,2]],"subnet_queries":[]}],"scores":[)";
-      for (size_t i = 0; i < peers.size(); i++) {
-        ex += (i ? "," : "") + score_entry(peers[i], -rng.unit() * 30, rng.unit() * 10 - 5, t_ms);
-      }
-      ex += R"(],"scores_full":true})" "\n";
-    } else if (pick < 250) {
-      ev = head + R"(,"kind":"response","req":)" + std::to_string(req > 0 ? req - rng.below(req < 5 ? req : 5) : 1) +
-           R"(,"ok":)" + kStatus + "}\n";
-      ex = ex_head + R"({"kind":"peer_connected","peer":")" + peer +
-           R"(","client":"Lighthouse","custody_columns":[3,17,40,77],"status":)" + kStatus + "}]}\n";
-    } else if (pick < 450) {
-      ev = head + R"(,"kind":"request","peer":")" + peer + R"(","method":"ping","body":")" +
-           std::to_string(rng.below(10)) + "\"}\n";
-      ex = ex_head + R"({"kind":"send_metadata","peer":")" + peer + R"(","req":)" + std::to_string(++req) + "}]}\n";
-    } else if (pick < 650) {
-      ev = head + R"(,"kind":"timer","timer":"ping_status"})" "\n";
-      ex = ex_head + R"({"kind":"send_ping","peer":")" + peer + R"(","req":)" + std::to_string(++req) + "}]}\n";
-    } else if (pick < 800) {
-      ev = head + R"(,"kind":"connection_open","peer":")" + peer + R"(","conn":"c)" + std::to_string(seq) +
-           R"(","direction":"outbound","node_id":"9a0c00000000000000000000000000000000000000000000000000000000ff01"})" "\n";
-      const uint64_t ping_req = ++req;
-      const uint64_t status_req = ++req;
-      ex = ex_head + R"({"kind":"send_ping","peer":")" + peer + R"(","req":)" + std::to_string(ping_req) +
-           R"(},{"kind":"send_status","peer":")" + peer + R"(","req":)" + std::to_string(status_req) + R"(,"status":)" +
-           kStatus + "}]}\n";
-    } else if (pick < 900) {
-      ev = head + R"(,"kind":"timer","timer":"gossip_scores","gossip_scores":[)";
-      for (size_t i = 0; i < 20; i++) ev += (i ? "," : "") + std::string("[\"") + peers[i] + "\"," + num(rng.unit() * 4 - 2) + "]";
-      ev += "]}\n";
-      ex = ex_head + R"(],"scores":[)" + score_entry(peer, -3.5, 1.25, t_ms) + "]}\n";
-    } else {
-      ev = head + R"(,"kind":"report_peer","peer":")" + peer +
-           R"(","action":"LowToleranceError","action_name":"bench"})" "\n";
-      ex = ex_head + R"(],"scores":[)" + score_entry(peer, -10 * rng.unit(), 0, t_ms) + "]}\n";
-    }
-    ok = write(ev) && write(ex);
+  sim::SeededChoices choices(opts.seed);
+  sim::SimOptions sim_options;
+  sim_options.peers = opts.peers;
+  sim::Simulator simulator(sim_options, &choices);
+  peers::Status status = writer.write_line(header_json(opts.seed, simulator.config(), simulator.local()).dump());
+  peers::PeerScoreStats before;
+  uint64_t events = 0;
+  simulator.set_observer([&](const peers::Event& ev, const std::vector<peers::Action>& actions) {
+    peers::PeerScoreStats after = simulator.engine().dump_peer_score_stats();
+    if (status.is_ok()) status = writer.write_line(event_json(ev).dump());
+    if (status.is_ok()) status = writer.write_line(expect_json(ev, actions, before, after).dump());
+    before = std::move(after);
+    events = ev.seq;
+  });
+  bool ran = simulator.start();
+  while (ran && status.is_ok() && writer.text_bytes() < opts.target_jsonl_bytes) ran = simulator.step_input();
+  if (!ran) {
+    const sim::SimReport r = simulator.report();
+    *error = path + ": the simulator stopped at event " + std::to_string(r.violation_event) + ": " + r.violation;
+    return false;
   }
-  ok = ok && write(R"({"type":"end","events":)" + std::to_string(seq) + "}\n");
-  if (ok) status = writer.commit();
+  if (status.is_ok()) status = writer.write_line(json{{"type", "end"}, {"events", events}}.dump());
+  if (status.is_ok()) status = writer.commit();
   if (!status.is_ok()) {
     *error = path + ": " + status.message();
     return false;
   }
-  result->events = seq;
+  result->events = events;
   result->jsonl_bytes = writer.text_bytes();
   result->file_bytes = std::filesystem::file_size(path);
   return true;

@@ -1,7 +1,11 @@
-// A synthetic trace writer for benchmarks and fuzz seeds: structurally valid
-// format-v1 records with realistic shapes and sizes (peer ids, statuses,
-// score dumps), generated from a seed. It is NOT behaviourally meaningful:
-// conformance traces come only from the recorder (real Lodestar).
+// Synthetic traces for benchmarks: the shared simulator (sim/simulator.h),
+// seeded, drives the engine over a pool of peers, and every event it steps is
+// written with the engine's own actions and scores as its expect. The result
+// is a valid format-v1 trace that `peer-replay check` passes (the replay of
+// an engine run by the same engine) with realistic shapes and sizes: score
+// dumps after heartbeats, statuses, metadata, gossip scores. It is NOT
+// evidence of conformance: expected values come only from the recorder (real
+// Lodestar).
 #ifndef PEER_REPLAY_TOOLS_BENCH_SYNTHETIC_TRACE_H_
 #define PEER_REPLAY_TOOLS_BENCH_SYNTHETIC_TRACE_H_
 
@@ -13,7 +17,7 @@ namespace bench {
 struct SyntheticOptions {
   uint64_t seed = 1;
   uint64_t target_jsonl_bytes = 100u << 20;  // stop after this much JSONL text
-  int peers = 200;
+  int peers = 200;                           // the simulator's pool
   bool zstd = true;
   int zstd_level = 3;
 };
@@ -25,7 +29,7 @@ struct SyntheticResult {
 };
 
 // Writes the trace to `path` (via a temporary file renamed into place).
-// Returns false and sets *error on I/O failure.
+// Returns false and sets *error on I/O failure or a broken engine invariant.
 bool write_synthetic_trace(const std::string& path, const SyntheticOptions& opts, SyntheticResult* result,
                            std::string* error);
 
