@@ -1,5 +1,5 @@
 // SplitMix64: the seeded generator of every generated input in the project
-// (random load, synthetic bench traces, perturbed diff copies). Tiny and the
+// (the simulator's seeded choices and draws, perturbed diff copies). Tiny and the
 // same on every platform: never std::rand or std::*_distribution, whose
 // outputs are implementation-defined. Test and benchmark support only: the
 // engine itself draws nothing (its randomness comes from the trace).
