@@ -139,4 +139,18 @@ export default [
       await s.run(3 * 60_000, {latency: 45});
     },
   },
+  {
+    name: "metrics-mid-handshake",
+    seed: 69,
+    note: "real NetworkCoreMetrics scraped while one peer's status is unanswered (client unknown, not yet relevant) and another has only a closing connection",
+    config: {targetPeers: 4, maxPeers: 6, metrics: true},
+    async run(s) {
+      await s.init();
+      await fill(s, 2, (i) => ({dir: i ? "inbound" : "outbound", attnets: [i]}));
+      await s.connect(s.peer("closing"), "inbound", {status: "closing"});
+      await s.connect(s.peer("unanswered"), "outbound");
+      await s.scrapeMetrics();
+      await s.run(31_000);
+    },
+  },
 ];

@@ -155,4 +155,17 @@ export default [
       await s.run(65_000);
     },
   },
+  {
+    name: "prune-syncnet-crowd",
+    seed: 71,
+    note: "a requested syncnet with 7 peers (>= 6: no syncnet query); too_grouped_subnet pruning removes sync-committee peers when their syncnet keeps more than 2 (7 on syncnet 0, 5 on syncnet 1)",
+    config: {targetPeers: 6, maxPeers: 16},
+    async run(s) {
+      await s.init();
+      s.setActiveSyncnets([{subnet: 0, toSlot: 1200}]);
+      await s.committeeSubscriptions();
+      await fill(s, 12, (i) => ({dir: i % 4 === 0 ? "outbound" : "inbound", attnets: [5], syncnets: i < 7 ? [0] : [1]}));
+      await s.run(65_000);
+    },
+  },
 ];

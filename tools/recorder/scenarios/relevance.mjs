@@ -134,4 +134,19 @@ export default [
       await s.run(6 * 60_000);
     },
   },
+  {
+    name: "irrelevant-status-unknown-peer",
+    seed: 70,
+    note: "a peer with no connection and no peer data sends an irrelevant status: goodbye IRRELEVANT_NETWORK to a peer without a connection",
+    config: {targetPeers: 4, maxPeers: 6},
+    async run(s) {
+      await s.init();
+      const u = s.peer("unknown-other-root");
+      u.profile.status = {...u.profile.status, finalizedRoot: OTHER_ROOT};
+      await s.wait(2_000);
+      await s.request(u, "status", u.profile.status);
+      await s.settle({latency: 25});
+      await s.run(31_000);
+    },
+  },
 ];
