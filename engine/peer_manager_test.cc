@@ -193,7 +193,7 @@ std::vector<ActionKind> kinds(const std::vector<Action>& actions) {
 // event.h's layout: an Event is two cache lines, and all that step() reads
 // of every event (its header, the extra's pointer) and a response of a ping
 // (its shape and number) is in the first.
-TEST_CASE("Event: two cache lines; what a response reads is in the first", "[event]") {
+TEST_CASE("Event: two cache lines, what a response reads is in the first", "[event]") {
   static_assert(alignof(Event) == 64);
   static_assert(sizeof(Event) == 2 * 64);
   Event ev;
@@ -209,7 +209,7 @@ TEST_CASE("Event: two cache lines; what a response reads is in the first", "[eve
 
 // An Event without extra reads as one with an empty extra, and a copy owns
 // its own extra.
-TEST_CASE("Event: extra reads as empty until written; copies are deep", "[event]") {
+TEST_CASE("Event: extra reads as empty until written, copies are deep", "[event]") {
   Event a;
   CHECK_FALSE(a.extra.has_value());
   CHECK_FALSE(a.extra->rand.has_value());
@@ -379,7 +379,7 @@ TEST_CASE("timers: a timer that is not due is refused, overdue ones are reported
   CHECK(!h2.pm().overdue_timer(kT0).has_value());
 }
 
-TEST_CASE("goodbye: response, then hangUp, then cool-down; timeout path", "[peer_manager]") {
+TEST_CASE("goodbye: response, then hangUp, then cool-down, and the timeout path", "[peer_manager]") {
   Harness h;
   h.init();
   std::vector<Action> open = h.open(1, Direction::kOutbound);
@@ -429,7 +429,7 @@ TEST_CASE("inbound disconnect applies the 5 min cool-down, then emits peer_disco
   CHECK(stats[0].stat.last_update_ms == h.now() + 5 * 60000);
 }
 
-TEST_CASE("a second connection keeps the peer; closing one of two is ignored", "[peer_manager]") {
+TEST_CASE("a second connection keeps the peer, closing one of two is ignored", "[peer_manager]") {
   Harness h;
   h.init();
   h.open(1, Direction::kInbound, 0);
@@ -440,7 +440,7 @@ TEST_CASE("a second connection keeps the peer; closing one of two is ignored", "
   CHECK(kinds(h.close(1, 1)) == std::vector<ActionKind>{ActionKind::kPeerDisconnected, ActionKind::kUntagRelevant});
 }
 
-TEST_CASE("reportPeer Fatal bans; heartbeat sends goodbye BANNED", "[peer_manager]") {
+TEST_CASE("reportPeer Fatal bans, heartbeat sends goodbye BANNED", "[peer_manager]") {
   Harness h;
   h.init();
   h.open(1, Direction::kInbound);

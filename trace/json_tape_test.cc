@@ -93,7 +93,7 @@ TEST_CASE("tape: objects, lookups, iteration and duplicates", "[json_tape]") {
   CHECK(r["b"]["c"].dump() == R"([1,{"d":2}])");
 }
 
-TEST_CASE("tape: errors carry nlohmann's message; a failed parse leaves nothing", "[json_tape]") {
+TEST_CASE("tape: errors carry nlohmann's message, and a failed parse leaves nothing", "[json_tape]") {
   CHECK(error_of("").rfind("invalid JSON: [json.exception.parse_error.101]", 0) == 0);
   CHECK(error_of("{\"a\":1} x").rfind("invalid JSON: [json.exception.parse_error.101]", 0) == 0);
   CHECK(error_of("{\"a\":}").find("column 6") != std::string::npos);
