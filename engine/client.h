@@ -1,5 +1,5 @@
 // ClientKind and getKnownClientFromAgentVersion: a port of
-// network/peers/client.ts (Lodestar 1.44.0).
+// network/peers/client.ts.
 #ifndef PEER_REPLAY_ENGINE_CLIENT_H_
 #define PEER_REPLAY_ENGINE_CLIENT_H_
 

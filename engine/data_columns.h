@@ -1,6 +1,6 @@
 // PeerDAS custody helpers: a port of getCustodyGroups, computeColumnsForCustodyGroup
 // and getDataColumns from packages/beacon-node/src/util/dataColumns.ts
-// (@lodestar/beacon-node 1.44.0; consensus-specs fulu das-core.md).
+// (consensus-specs fulu das-core.md).
 //
 // Owner: engine pure layers; used by the peer manager (onMetadata, onStatus).
 // SHA-256 comes from OpenSSL's libcrypto. Node ids are 32 bytes big-endian, as

@@ -1,6 +1,6 @@
 // Tests of get_custody_groups / compute_columns_for_custody_group / get_data_columns.
 //
-// Expected values come from the REAL Lodestar 1.44.0 getCustodyGroups and
+// Expected values come from the REAL Lodestar (the version tools/recorder/package.json pins) getCustodyGroups and
 // computeColumnsForCustodyGroup, in engine/testdata/custody_groups_cases.json,
 // made by engine/testdata/gen_relevance_custody.mjs (encoding documented there).
 #include "engine/data_columns.h"
@@ -22,7 +22,7 @@ NodeId node_id_from_hex(const std::string& hex) {
   return out;
 }
 
-TEST_CASE("custody groups and columns match Lodestar 1.44.0", "[data_columns][fixture]") {
+TEST_CASE("custody groups and columns match the pinned Lodestar", "[data_columns][fixture]") {
   std::ifstream in(std::string(PEER_REPLAY_SOURCE_DIR) + "/engine/testdata/custody_groups_cases.json");
   REQUIRE(in.good());
   const json fixture = json::parse(in);

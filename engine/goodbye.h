@@ -1,5 +1,5 @@
 // Goodbye reason codes: a port of GoodByeReasonCode and GOODBYE_KNOWN_CODES from
-// packages/beacon-node/src/constants/network.ts (@lodestar/beacon-node 1.44.0).
+// packages/beacon-node/src/constants/network.ts.
 //
 // Owner: engine pure layers. Used by the score store (reconnection cool-downs)
 // and the peer manager (goodbyes sent and received). Enumerator names are the

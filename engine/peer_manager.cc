@@ -1,4 +1,4 @@
-// A port of network/peers/peerManager.ts (Lodestar 1.44.0). Read it side by
+// A port of network/peers/peerManager.ts. Read it side by
 // side with the TS: methods are in the TS file order, under the TS names in
 // snake_case, with their statements in the TS order. Metrics and logging are
 // left out (metrics are null in every recording; logs make no call into the

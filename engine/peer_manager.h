@@ -1,4 +1,4 @@
-// PeerManager: a port of network/peers/peerManager.ts (Lodestar 1.44.0) as a
+// PeerManager: a port of network/peers/peerManager.ts as a
 // tick-driven state machine.
 //
 //   step(event) -> actions

@@ -1,5 +1,5 @@
 // PeerData, RelevantPeerStatus and PeersData: a port of
-// network/peers/peersData.ts (Lodestar 1.44.0).
+// network/peers/peersData.ts.
 //
 // Ownership: PeersData owns the connected-peer records; PeerManager is the only
 // writer (TS: "The pruning and bounding of this class is handled by the

@@ -1,5 +1,5 @@
 // Random shuffle with injected draws: a port of shuffle() from
-// packages/beacon-node/src/util/shuffle.ts (@lodestar/beacon-node 1.44.0).
+// packages/beacon-node/src/util/shuffle.ts.
 //
 // Owner: engine pure layers (prioritize). The TS calls Math.random(); the
 // engine has no hidden randomness, so the caller supplies the exact values the

@@ -1,5 +1,5 @@
 // Constants of the RPC peer score: a line-by-line port of
-// packages/beacon-node/src/network/peers/score/constants.ts (@lodestar/beacon-node 1.44.0),
+// packages/beacon-node/src/network/peers/score/constants.ts,
 // plus the two gossipsub thresholds it imports from gossip/scoringParameters.ts.
 //
 // Owner: engine pure layers (score). Names: TS `UPPER_CASE` becomes `kPascalCase`;

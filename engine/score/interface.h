@@ -1,5 +1,5 @@
-// Score types: a port of packages/beacon-node/src/network/peers/score/interface.ts
-// (@lodestar/beacon-node 1.44.0): ScoreState, PeerScoreStat(s), PeerAction and
+// Score types: a port of packages/beacon-node/src/network/peers/score/interface.ts:
+// ScoreState, PeerScoreStat(s), PeerAction and
 // PeerRpcScoreOpts. IPeerRpcScoreStore and IPeerScore are interfaces in TS; the
 // port has one concrete store (store.h) and one closed set of scores (score.h),
 // so no abstract classes are declared here.

@@ -1,5 +1,5 @@
 // The score of one peer: a line-by-line port of
-// packages/beacon-node/src/network/peers/score/score.ts (@lodestar/beacon-node 1.44.0).
+// packages/beacon-node/src/network/peers/score/score.ts.
 //
 // Owner: engine pure layers (score). The store (store.h) owns one PeerScore per
 // peer id.

@@ -1,5 +1,5 @@
 // The RPC score store: a line-by-line port of
-// packages/beacon-node/src/network/peers/score/store.ts (@lodestar/beacon-node 1.44.0).
+// packages/beacon-node/src/network/peers/score/store.ts.
 //
 // Owner: engine pure layers (score); the peer manager owns one store.
 //

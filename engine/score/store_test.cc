@@ -1,7 +1,7 @@
 // Tests of PeerRpcScoreStore (store.cc) and, through it, RealScore/MaxScore.
 // score_test.cc, utils_test.cc and interface_test.cc test the other files.
 //
-// Bit-exact expectations come from the REAL Lodestar 1.44.0 score code, run
+// Bit-exact expectations come from the REAL Lodestar (the version tools/recorder/package.json pins) score code, run
 // under a fake Date.now by engine/testdata/gen_score_store.mjs, recorded in
 // engine/testdata/score_store_cases.json (the op encoding is documented in the
 // generator). The other cases port Lodestar's score.test.ts and check the
@@ -63,7 +63,7 @@ PeerAction action_from(const json& name) {
   return *action;
 }
 
-TEST_CASE("PeerRpcScoreStore matches Lodestar 1.44.0 on recorded op sequences", "[score][fixture]") {
+TEST_CASE("PeerRpcScoreStore matches the pinned Lodestar on recorded op sequences", "[score][fixture]") {
   std::ifstream in(std::string(PEER_REPLAY_SOURCE_DIR) + "/engine/testdata/score_store_cases.json");
   REQUIRE(in.good());
   const json fixture = json::parse(in);

@@ -1,5 +1,4 @@
-// Score helpers: a port of packages/beacon-node/src/network/peers/score/utils.ts
-// (@lodestar/beacon-node 1.44.0).
+// Score helpers: a port of packages/beacon-node/src/network/peers/score/utils.ts.
 //
 // Owner: engine pure layers (score). Time: updateGossipsubScores ends in
 // RealScore.updateGossipsubScore, which reads Date.now(); here it takes now_ms.

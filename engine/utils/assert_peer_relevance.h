@@ -1,6 +1,5 @@
 // Status relevance check: a line-by-line port of
-// packages/beacon-node/src/network/peers/utils/assertPeerRelevance.ts
-// (@lodestar/beacon-node 1.44.0).
+// packages/beacon-node/src/network/peers/utils/assertPeerRelevance.ts.
 //
 // Owner: engine pure layers (relevance); called by the peer manager on every
 // status received. Reads no clock and no randomness: the current slot is an

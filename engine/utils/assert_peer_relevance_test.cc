@@ -1,6 +1,6 @@
 // Tests of assert_peer_relevance / render_irrelevant_peer_type / is_zero_root.
 //
-// Expected values come from the REAL Lodestar 1.44.0 assertPeerRelevance and
+// Expected values come from the REAL Lodestar (the version tools/recorder/package.json pins) assertPeerRelevance and
 // renderIrrelevantPeerType, in engine/testdata/assert_peer_relevance_cases.json,
 // made by engine/testdata/gen_relevance_custody.mjs (encoding documented
 // there). The cases named "lodestar: ..." are Lodestar's own
@@ -44,7 +44,7 @@ ForkSeq fork_from(const std::string& name) {
   return ForkSeq::phase0;
 }
 
-TEST_CASE("assert_peer_relevance matches Lodestar 1.44.0 on every recorded case", "[relevance][fixture]") {
+TEST_CASE("assert_peer_relevance matches the pinned Lodestar on every recorded case", "[relevance][fixture]") {
   std::ifstream in(std::string(PEER_REPLAY_SOURCE_DIR) + "/engine/testdata/assert_peer_relevance_cases.json");
   REQUIRE(in.good());
   const json fixture = json::parse(in);

@@ -1,6 +1,5 @@
 // Which peers to connect and disconnect: a line-by-line port of
-// packages/beacon-node/src/network/peers/utils/prioritizePeers.ts
-// (@lodestar/beacon-node 1.44.0).
+// packages/beacon-node/src/network/peers/utils/prioritizePeers.ts.
 //
 // Owner: engine pure layers (prioritize); the peer manager calls
 // prioritize_peers() once per heartbeat with its Healthy connected peers.

@@ -4,7 +4,7 @@
 // The reference below is engine/utils/prioritize_peers.cc as it stood before
 // the optimization: the TS statements over the TS data shapes (true-bit index
 // vectors, `includes` over peer id strings, insertion-ordered maps), itself
-// proven against the real Lodestar 1.44.0 by prioritize_peers_test.cc. The
+// proven against the real Lodestar by prioritize_peers_test.cc. The
 // fast version must return the same result, draw for draw, on any input whose
 // peer ids are distinct; random inputs here go up to 5000 peers and reach
 // every branch: empty and null bitfields, repeated and out-of-range active

@@ -1,6 +1,6 @@
 // Tests of prioritize_peers / sort_peers_to_prune / shuffle.
 //
-// Expected values come from the REAL Lodestar 1.44.0 prioritizePeers, recorded
+// Expected values come from the REAL Lodestar (the version tools/recorder/package.json pins) prioritizePeers, recorded
 // with the Math.random() values it consumed, in
 // engine/testdata/prioritize_peers_cases.json, made by
 // engine/testdata/gen_prioritize_peers.mjs (see that file for the encoding and
@@ -126,7 +126,7 @@ json encode(const PrioritizePeersResult& r) {
               {"randomDraws", r.random_draws_used}};
 }
 
-TEST_CASE("prioritize_peers matches Lodestar 1.44.0 on every recorded case", "[prioritize_peers][fixture]") {
+TEST_CASE("prioritize_peers matches the pinned Lodestar on every recorded case", "[prioritize_peers][fixture]") {
   const json fixture = load_fixture("prioritize_peers_cases.json");
   REQUIRE(fixture["cases"].size() >= 200);
   size_t lodestar_cases = 0;

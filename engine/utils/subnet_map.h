@@ -1,5 +1,5 @@
-// Requested subnets: a port of packages/beacon-node/src/network/peers/utils/subnetMap.ts
-// (@lodestar/beacon-node 1.44.0): the RequestedSubnet type prioritizePeers reads,
+// Requested subnets: a port of packages/beacon-node/src/network/peers/utils/subnetMap.ts:
+// the RequestedSubnet type prioritizePeers reads,
 // and the SubnetMap class (subnets tracked by toSlot, in Map insertion order).
 //
 // Owner: engine pure layers (prioritize).
