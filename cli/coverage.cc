@@ -4,6 +4,8 @@
 #include <set>
 #include <string_view>
 
+#include "engine/event.h"
+#include "engine/goodbye.h"
 #include "engine/utils/prioritize_peers.h"
 #include "trace/trace_schema.h"
 
@@ -22,7 +24,10 @@ std::vector<std::string> required_coverage() {
   for (std::string_view k : event_kinds()) {
     if (k == "request") {
       // The methods PeerManager.onRequest handles, plus one it only counts.
-      for (const char* m : {"ping", "status", "goodbye", "metadata"}) items.push_back("event:request:" + std::string(m));
+      for (auto m : {peers::ReqRespMethod::Ping, peers::ReqRespMethod::Status, peers::ReqRespMethod::Goodbye,
+                     peers::ReqRespMethod::Metadata}) {
+        items.push_back("event:request:" + std::string(peers::req_resp_method_name(m)));
+      }
     } else if (k == "response") {
       items.push_back("event:response:ok");
       items.push_back("event:response:error");
@@ -36,7 +41,11 @@ std::vector<std::string> required_coverage() {
   // The goodbye codes peerManager.ts sends: CLIENT_SHUTDOWN (goodbyeAndDisconnectAllPeers),
   // IRRELEVANT_NETWORK (onStatus, non-secp256k1 keys), TOO_MANY_PEERS (pruning),
   // SCORE_TOO_LOW and BANNED (heartbeat).
-  for (const char* r : {"1", "2", "129", "250", "251"}) items.push_back("goodbye:" + std::string(r));
+  using peers::GoodByeReasonCode;
+  for (auto r : {GoodByeReasonCode::CLIENT_SHUTDOWN, GoodByeReasonCode::IRRELEVANT_NETWORK,
+                 GoodByeReasonCode::TOO_MANY_PEERS, GoodByeReasonCode::SCORE_TOO_LOW, GoodByeReasonCode::BANNED}) {
+    items.push_back("goodbye:" + std::to_string(static_cast<int64_t>(r)));
+  }
   for (auto reason : {peers::ExcessPeerDisconnectReason::LOW_SCORE, peers::ExcessPeerDisconnectReason::NO_LONG_LIVED_SUBNET,
                       peers::ExcessPeerDisconnectReason::TOO_GROUPED_SUBNET,
                       peers::ExcessPeerDisconnectReason::FIND_BETTER_PEERS}) {
