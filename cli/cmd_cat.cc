@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "cli/commands.h"
+#include "cli/trace_paths.h"
 #include "trace/trace_reader.h"
 
 namespace replay {
@@ -22,13 +23,9 @@ int cmd_cat(const CatOptions& opts, std::ostream& out, std::ostream& err) {
     }
     return kExitOk;
   }
-  ropts.on_warning = [&err](const std::string& m) { err << m << "\n"; };
-  auto opened = TraceReader::open(opts.path, ropts);
-  if (!opened.is_ok()) {
-    err << opened.status().message() << "\n";
-    return kExitBadInput;
-  }
-  TraceReader& reader = *opened.value();
+  const std::unique_ptr<TraceReader> opened = open_trace_for_command(opts.path, ropts, err);
+  if (opened == nullptr) return kExitBadInput;
+  TraceReader& reader = *opened;
   out << reader.header().raw << "\n";
   Record rec;
   for (;;) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/trace_paths.h"
 #include "trace/trace_reader.h"
 
 namespace replay {
@@ -112,13 +113,9 @@ void write_text(const StatsOptions& opts, const TraceReader& reader, const Trace
 int cmd_stats(const StatsOptions& opts, std::ostream& out, std::ostream& err) {
   ReaderOptions ropts;
   ropts.strict = opts.strict;
-  ropts.on_warning = [&err](const std::string& m) { err << m << "\n"; };
-  auto opened = TraceReader::open(opts.path, ropts);
-  if (!opened.is_ok()) {
-    err << opened.status().message() << "\n";
-    return kExitBadInput;
-  }
-  TraceReader& reader = *opened.value();
+  const std::unique_ptr<TraceReader> opened = open_trace_for_command(opts.path, ropts, err);
+  if (opened == nullptr) return kExitBadInput;
+  TraceReader& reader = *opened;
   TraceStats st;
   Record rec;
   for (;;) {

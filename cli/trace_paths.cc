@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <ostream>
+#include <utility>
 
 namespace replay {
 
@@ -63,6 +65,16 @@ bool list_traces_by_relative_path(const std::string& dir, std::map<std::string, 
     return false;
   }
   return true;
+}
+
+std::unique_ptr<TraceReader> open_trace_for_command(const std::string& path, ReaderOptions options, std::ostream& err) {
+  options.on_warning = [&err](const std::string& m) { err << m << "\n"; };
+  auto opened = TraceReader::open(path, std::move(options));
+  if (!opened.is_ok()) {
+    err << opened.status().message() << "\n";
+    return nullptr;
+  }
+  return std::move(opened.value());
 }
 
 }  // namespace replay

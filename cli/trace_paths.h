@@ -4,9 +4,13 @@
 #ifndef PEER_REPLAY_CLI_TRACE_PATHS_H_
 #define PEER_REPLAY_CLI_TRACE_PATHS_H_
 
+#include <iosfwd>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "trace/trace_reader.h"
 
 namespace replay {
 
@@ -20,6 +24,11 @@ bool expand_trace_paths(const std::vector<std::string>& inputs, std::vector<std:
 // Relative path -> file, for every trace under `dir` (recursively).
 bool list_traces_by_relative_path(const std::string& dir, std::map<std::string, std::string>* out,
                                   std::string* error);
+
+// Opens one trace for a command that reads it through: warnings go to `err`;
+// on error the one-line message goes to `err` and the result is null (the
+// command then exits 2).
+std::unique_ptr<TraceReader> open_trace_for_command(const std::string& path, ReaderOptions options, std::ostream& err);
 
 }  // namespace replay
 

@@ -207,6 +207,19 @@ DiffItem* Differ::add_item(DiffItemType type) {
   return &item;
 }
 
+DiffItem* Differ::add_pair_item(DiffItemType type, const json& x, const json& y, size_t ia, size_t ib,
+                                std::vector<FieldDiff> fields, size_t omitted) {
+  DiffItem* item = add_item(type);
+  if (item == nullptr) return nullptr;
+  item->a_index = static_cast<int64_t>(ia);
+  item->b_index = static_cast<int64_t>(ib);
+  item->a = x;
+  item->b = y;
+  item->fields = std::move(fields);
+  item->fields_omitted = omitted;
+  return item;
+}
+
 void Differ::note_peer(const std::string& peer) {
   if (peer.empty()) return;
   if (peers_.size() < kMaxPeersTracked) {
@@ -358,16 +371,11 @@ void Differ::report_action_pair(const json& x, const json& y, size_t ia, size_t 
   note_peer(member_text(x, "peer"));
   note_peer(member_text(y, "peer"));
   note_reasons(&x, &y, true);
-  DiffItem* item = add_item(moved ? DiffItemType::kActionMoved : DiffItemType::kActionChanged);
+  DiffItem* item = add_pair_item(moved ? DiffItemType::kActionMoved : DiffItemType::kActionChanged, x, y, ia, ib,
+                                 std::move(fields), omitted);
   if (item == nullptr) return;
   item->kind = kind;
   item->peer = member_text(x, "peer");
-  item->a_index = static_cast<int64_t>(ia);
-  item->b_index = static_cast<int64_t>(ib);
-  item->a = x;
-  item->b = y;
-  item->fields = std::move(fields);
-  item->fields_omitted = omitted;
 }
 
 // An action in b only (added) or in a only.
@@ -501,15 +509,8 @@ void Differ::report_score_change(const json& x, const json& y, size_t i, size_t 
   r_->scores_changed++;
   note_peer(peer);
   offer_delta(fields, peer);
-  DiffItem* item = add_item(DiffItemType::kScoreChanged);
-  if (item == nullptr) return;
-  item->peer = peer;
-  item->a_index = static_cast<int64_t>(i);
-  item->b_index = static_cast<int64_t>(j);
-  item->a = x;
-  item->b = y;
-  item->fields = std::move(fields);
-  item->fields_omitted = omitted;
+  DiffItem* item = add_pair_item(DiffItemType::kScoreChanged, x, y, i, j, std::move(fields), omitted);
+  if (item != nullptr) item->peer = peer;
 }
 
 // scores_removed: the peers whose entry was deleted.

@@ -63,6 +63,9 @@ class Differ {
   void expect_on_one_side(const Unit& ua, const Unit& ub);
 
   DiffItem* add_item(DiffItemType type);
+  // An item for two aligned members (one from each side) that differ.
+  DiffItem* add_pair_item(DiffItemType type, const nlohmann::json& x, const nlohmann::json& y, size_t ia, size_t ib,
+                          std::vector<FieldDiff> fields, size_t omitted);
   void note_peer(const std::string& peer);
   void note_reasons(const nlohmann::json* a, const nlohmann::json* b, bool changed);
   bool drop_renumbered_req(std::vector<FieldDiff>* fields, int64_t ria, int64_t rib) const;
