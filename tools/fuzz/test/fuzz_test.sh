@@ -55,3 +55,10 @@ PEER_REPLAY_REAL="$engine" "$here/broken-engine.sh" check "$base.min.jsonl" >/de
 PEER_REPLAY_REAL="$engine" node "$fuzz" --replay "$base.min.spec.json" --engine "$here/broken-engine.sh" >/dev/null; rc=$?
 [[ $rc == 1 ]] || fail "--replay of the minimal spec: exit $rc, not 1"
 echo "ok: the broken engine is caught ($(grep '^shrunk' "$base.min.txt"))"
+
+# 4. the regressions: minimal cases of past findings (tools/fuzz/regressions/), re-recorded through
+#    Lodestar and replayed by the engine, so what the fuzzer once caught stays caught
+for spec in "$here"/../regressions/*.spec.json; do
+  node "$fuzz" --replay "$spec" --engine "$engine" >"$tmp/reg.txt" 2>&1 || { cat "$tmp/reg.txt"; fail "regression $(basename "$spec")"; }
+  echo "ok: regression $(basename "$spec"): $(head -1 "$tmp/reg.txt")"
+done
