@@ -304,8 +304,9 @@ class Fuzzer {
     const seen = this.signatures.has(r.signature);
     if (!seen) this.signatures.set(r.signature, name);
     process.stderr.write(`fuzz: FINDING case ${r.index}: ${r.outcome} at ${r.signature}${seen ? ` (same member as ${this.signatures.get(r.signature)})` : ""} -> ${base}.txt\n`);
+    const withinLimit = this.totals.findings <= this.o.findings; // results of cases already running come after the limit
     if (this.totals.findings >= this.o.findings) this.stopping = true;
-    if (!seen && this.o.shrinkSeconds > 0 && r.worker && this.workers[r.worker.slot] === r.worker) {
+    if (!seen && withinLimit && this.o.shrinkSeconds > 0 && r.worker && this.workers[r.worker.slot] === r.worker) {
       const w = r.worker;
       const job = {type: "shrink", index: r.index, spec: r.spec, name, events: r.events, ops: r.spec.ops.length, seconds: this.o.shrinkSeconds, signature: r.signature};
       const start = () => {

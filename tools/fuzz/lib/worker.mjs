@@ -43,8 +43,19 @@ async function coveredRanges() {
   return out;
 }
 
+/** Fault injection for the fuzzer's own test: PEER_REPLAY_FUZZ_FAULT=crash:<case> or hang:<case>. */
+function injectFault(index) {
+  const f = process.env.PEER_REPLAY_FUZZ_FAULT;
+  if (f === `crash:${index}`) {
+    process.stderr.write(`injected crash at case ${index}\n`);
+    process.exit(70);
+  }
+  if (f === `hang:${index}`) for (;;);
+}
+
 process.on("message", async (m) => {
   if (m.type === "case") {
+    injectFault(m.index);
     await coveredRanges(); // what ran between cases is nobody's
     const r = await runCase(m.spec, opts);
     r.features = await coveredRanges();
@@ -57,4 +68,6 @@ process.on("message", async (m) => {
     process.exit(0);
   }
 });
+// Ctrl-C reaches the whole process group: the parent decides, and stops its workers itself.
+process.on("SIGINT", () => {});
 process.send({type: "ready"});

@@ -62,3 +62,25 @@ for spec in "$here"/../regressions/*.spec.json; do
   node "$fuzz" --replay "$spec" --engine "$engine" >"$tmp/reg.txt" 2>&1 || { cat "$tmp/reg.txt"; fail "regression $(basename "$spec")"; }
   echo "ok: regression $(basename "$spec"): $(head -1 "$tmp/reg.txt")"
 done
+
+# 5. faults of the Node oracle are oracle failures (exit 3, with its stderr), never findings
+PEER_REPLAY_FUZZ_FAULT=crash:1 node "$fuzz" --seed ctest --cases 3 --workers 2 --engine "$engine" --out "$tmp/crash" --quiet >/dev/null 2>&1; rc=$?
+[[ $rc == 3 ]] || fail "an oracle crash: exit $rc, not 3"
+grep -q "injected crash at case 1" "$tmp/crash/oracle-ctest-1.txt" || fail "the oracle failure report lacks the oracle's stderr"
+ls "$tmp/crash" | grep -q '^finding-' && fail "an oracle crash was reported as a finding"
+PEER_REPLAY_FUZZ_FAULT=hang:0 node "$fuzz" --seed ctest --cases 2 --workers 2 --case-timeout 5 --engine "$engine" --out "$tmp/hang" --quiet >/dev/null 2>&1; rc=$?
+[[ $rc == 3 ]] || fail "an oracle hang: exit $rc, not 3"
+grep -q "hung" "$tmp/hang/oracle-ctest-0.txt" || fail "the hang is not reported as one"
+echo "ok: an oracle crash and an oracle hang are oracle failures (exit 3), not findings"
+
+# 6. an interrupt leaves every finding already written whole
+PEER_REPLAY_REAL="$engine" node "$fuzz" --seed ctest --time 600 --findings 100 --workers 2 --engine "$here/broken-engine.sh" \
+  --out "$tmp/int" --shrink-time 600 --quiet >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 600); do compgen -G "$tmp/int/finding-*.txt" >/dev/null && break; sleep 0.2; done
+compgen -G "$tmp/int/finding-*.txt" >/dev/null || fail "no finding within 120 s to interrupt after"
+kill -INT "$pid"; wait "$pid"; rc=$?
+[[ $rc == 130 ]] || fail "interrupted: exit $rc, not 130"
+ls "$tmp/int" | grep -q '\.tmp-' && fail "a temporary file was left behind"
+for f in "$tmp/int"/finding-*.jsonl; do "$engine" check -q "$f" >/dev/null || fail "$f is not a whole trace after the interrupt"; done
+echo "ok: after an interrupt every finding is whole ($(ls "$tmp/int"/finding-*.jsonl | wc -l) traces)"
