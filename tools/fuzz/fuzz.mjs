@@ -352,6 +352,7 @@ class Fuzzer {
     this.finished = true;
     this.stopping = true;
     clearInterval(this.ticker);
+    clearInterval(this.deadline);
     for (const w of this.workers) {
       if (!w) continue;
       clearTimeout(w.timer);
@@ -378,6 +379,17 @@ class Fuzzer {
   run() {
     for (let i = 0; i < this.o.workers; i++) this.spawnWorker(i);
     this.ticker = setInterval(() => this.progress(), 10_000);
+    if (this.o.time !== null) {
+      // A case still recording 30 s after the budget is abandoned (not counted); a shrink may finish.
+      this.deadline = setInterval(() => {
+        const over = (performance.now() - this.t0) / 1000 - this.o.time;
+        if (over < 30 || this.workers.some((w) => w?.busy?.type === "shrink")) return;
+        const n = this.workers.filter((w) => w?.busy).length;
+        if (n) this.log(`fuzz: time is up; abandoning ${n} case(s) still recording`);
+        this.finish(false);
+      }, 1000);
+      this.deadline.unref();
+    }
     const stop = () => {
       process.stderr.write("fuzz: interrupted; findings written so far are complete\n");
       this.finish(true);

@@ -9,6 +9,9 @@ import "../../recorder/lib/env.mjs";
 import {clock} from "../../recorder/lib/env.mjs";
 import {Session} from "../../recorder/lib/session.mjs";
 
+/** Events per case unless the spec says otherwise: a case then records in seconds, not minutes. */
+const MAX_EVENTS = 30_000;
+
 /** Status a peer's profile answers with (gen.mjs `status` variants). */
 function statusVariant(s, variant) {
   const slot = s.currentSlot();
@@ -44,6 +47,7 @@ class Player {
     const s = this.s;
     const timeout = this.spec.req_timeout_ms ?? 15_000;
     for (;;) {
+      if (this.full()) return;
       // timers fired on the way make requests of their own: step timer by timer
       const p = s.pending.values().next().value;
       const deadline = p ? p.t + timeout : Infinity;
@@ -60,6 +64,11 @@ class Player {
 
   async wait(ms) {
     await this.advanceTo(this.s.now() + ms);
+  }
+
+  /** The case has used its event budget: the rest of its ops are skipped (bounds a case's time). */
+  full() {
+    return this.s.seq >= (this.spec.max_events ?? MAX_EVENTS);
   }
 
   async h(i) {
@@ -254,7 +263,10 @@ export async function playCase(spec, writer) {
     }
     await s.init({connections: conns});
     p.initAt = s.now();
-    for (const o of spec.ops) await p.op(o);
+    for (const o of spec.ops) {
+      if (p.full()) break;
+      await p.op(o);
+    }
     await s.finish();
   } catch (e) {
     // leave the global hooks clean for the next case
