@@ -191,6 +191,16 @@ class Fuzzer {
 
   dispatch(w) {
     if (!w.ready || w.busy) return;
+    if (w.shrinkQueue) {
+      const job = w.shrinkQueue;
+      w.shrinkQueue = null;
+      w.busy = job;
+      this.totals.shrinks++;
+      this.log(`fuzz: shrinking case ${job.index} (${job.events} events, ${job.ops} ops) for up to ${job.seconds} s`);
+      this.arm(w, job.seconds + this.o.caseTimeout);
+      w.child.send({type: "shrink", index: job.index, spec: job.spec, signature: job.signature, seconds: job.seconds});
+      return;
+    }
     if (this.doneDispatching()) return this.maybeFinish();
     const index = this.next;
     if (this.committed < index - WINDOW) return; // waits for older results (see specFor)
@@ -309,15 +319,8 @@ class Fuzzer {
     if (!seen && withinLimit && this.o.shrinkSeconds > 0 && r.worker && this.workers[r.worker.slot] === r.worker) {
       const w = r.worker;
       const job = {type: "shrink", index: r.index, spec: r.spec, name, events: r.events, ops: r.spec.ops.length, seconds: this.o.shrinkSeconds, signature: r.signature};
-      const start = () => {
-        if (w.busy) return setTimeout(start, 50);
-        w.busy = job;
-        this.totals.shrinks++;
-        this.log(`fuzz: shrinking case ${r.index} (${r.events} events, ${r.spec.ops.length} ops) for up to ${this.o.shrinkSeconds} s`);
-        this.arm(w, this.o.shrinkSeconds + this.o.caseTimeout);
-        w.child.send({type: "shrink", index: r.index, spec: r.spec, signature: r.signature, seconds: this.o.shrinkSeconds});
-      };
-      start();
+      w.shrinkQueue = job; // taken by dispatch() as soon as the worker is free
+      this.dispatch(w);
     }
   }
 
@@ -343,7 +346,7 @@ class Fuzzer {
   maybeFinish() {
     if (this.finished) return;
     if (!this.doneDispatching() && !this.stopping) return;
-    if (this.workers.some((w) => w && w.busy)) return;
+    if (this.workers.some((w) => w && (w.busy || w.shrinkQueue))) return;
     this.finish(0);
   }
 
