@@ -96,7 +96,16 @@ function writeAtomic(file, data) {
   fs.renameSync(tmp, file);
 }
 
-const sha = (s) => createHash("sha256").update(s).digest("hex");
+/** Peers a spec's ops and init name (the pool's other peers never reach the trace: handles are made on first use). */
+function peersUsed(spec) {
+  const used = new Set((spec.init ?? []).map((c) => c.p));
+  for (const o of spec.ops) {
+    if (typeof o.p === "number") used.add(o.p);
+    for (const p of o.ps ?? []) used.add(p);
+    for (let j = 0; o.op === "burst" && j < o.n; j++) used.add((o.from + j) % spec.peers.length);
+  }
+  return used.size;
+}
 
 async function replayOne(o) {
   let spec;
@@ -332,7 +341,7 @@ class Fuzzer {
     const base = path.join(this.o.out, `${job.name}.min`);
     writeAtomic(`${base}.jsonl`, m.result.text);
     writeAtomic(`${base}.spec.json`, JSON.stringify(m.spec));
-    const size = `shrunk: ${job.events} -> ${m.result.events} events, ${job.ops} -> ${m.spec.ops.length} ops, ${job.spec.peers.length} -> ${m.spec.peers.length} peers (${m.tests} re-recordings through Lodestar)`;
+    const size = `shrunk: ${job.events} -> ${m.result.events} events, ${job.ops} -> ${m.spec.ops.length} ops, ${peersUsed(job.spec)} -> ${peersUsed(m.spec)} peers (${m.tests} re-recordings through Lodestar)`;
     writeAtomic(`${base}.txt`, this.findingText(`${job.name}.min`, {...m.result, index: job.index}, size));
     process.stderr.write(`fuzz: ${job.name}: ${size}\n  repro: ${path.relative(process.cwd(), this.o.engine)} check ${path.relative(process.cwd(), base)}.jsonl\n`);
   }
