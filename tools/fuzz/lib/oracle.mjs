@@ -57,8 +57,9 @@ export function signatureOf(report, text) {
   const lines = report.split("\n");
   const member = lines.find((l) => /^ {2}\S+:$/.test(l));
   if (member) return `${ev}|${member.trim().slice(0, -1).replace(/\[\d+\]/g, "[]")}`;
+  const noIds = (l) => l.replace(/\b(16Uiu2|12D3Koo)\w+/g, "<peer>");
   const headline = lines.find((l, i) => i > 0 && l.startsWith("  ")) ?? lines[0] ?? "";
-  return `${ev}|${headline.trim().replace(/\d+/g, "N").slice(0, 120)}`;
+  return `${ev}|${noIds(headline.trim()).replace(/\d+/g, "N").slice(0, 120)}`;
 }
 
 /** Replays `file` through the engine. `engine` is the peer-replay binary (or a stand-in with its CLI). */

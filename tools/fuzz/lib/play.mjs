@@ -12,6 +12,9 @@ import {Session} from "../../recorder/lib/session.mjs";
 /** Events per case unless the spec says otherwise: a case then records in seconds, not minutes. */
 const MAX_EVENTS = 30_000;
 
+/** Connections one peer may have open at once; a connect past it is skipped (see connectWithHandshake). */
+const MAX_CONNECTIONS_PER_PEER = 8;
+
 /** Status a peer's profile answers with (gen.mjs `status` variants). */
 function statusVariant(s, variant) {
   const slot = s.currentSlot();
@@ -115,6 +118,8 @@ class Player {
 
   async connectWithHandshake(h, dir, status, hs) {
     const s = this.s;
+    // libp2p reuses a peer's connection rather than open dozens (the engine bounds them at 64)
+    if (s.connectionsOf(h).length >= MAX_CONNECTIONS_PER_PEER) return;
     await s.connect(h, dir, {status: status ?? "open"});
     if (hs && dir === "inbound") {
       this.refresh(h);
