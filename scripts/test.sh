@@ -5,8 +5,11 @@
 #   2. the same suite under ASan+UBSan (halt_on_error), the `asan` preset;
 #   3. each libFuzzer target for 60 s (fuzz/run.sh, clang 14, ASan+UBSan): a
 #      crash, leak or timeout fails the run and leaves its input in
-#      build/fuzz/artifacts/.
-# PEER_REPLAY_SKIP_ASAN=1 skips stage 2 and PEER_REPLAY_SKIP_FUZZ=1 stage 3, for a
+#      build/fuzz/artifacts/;
+#   4. differential fuzzing against the real Lodestar for 60 s, seed "ci", from an
+#      empty corpus (tools/fuzz/fuzz.mjs): any finding or oracle failure fails the
+#      run and leaves the finding, shrunk, in build/difffuzz/.
+# PEER_REPLAY_SKIP_ASAN=1 skips stage 2 and PEER_REPLAY_SKIP_FUZZ=1 stages 3 and 4, for a
 # quick local run (CI sets neither).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,4 +35,10 @@ fi
 
 if [[ "${PEER_REPLAY_SKIP_FUZZ:-0}" != 1 ]]; then
   bash fuzz/run.sh "${PEER_REPLAY_FUZZ_SECONDS:-60}"
+fi
+
+if [[ "${PEER_REPLAY_SKIP_FUZZ:-0}" != 1 ]]; then
+  rm -rf build/difffuzz
+  node tools/fuzz/fuzz.mjs --seed ci --time "${PEER_REPLAY_FUZZ_SECONDS:-60}" --workers 2 \
+    --engine build/release/bin/peer-replay --out build/difffuzz --shrink-time 60
 fi
