@@ -11,7 +11,7 @@ fuzz="$here/../fuzz.mjs"
 engine="$1"
 bash "$here/../../recorder/setup.sh" >/dev/null
 rc=$?
-if [[ $rc == 3 ]]; then echo "SKIPPED: npm registry unreachable"; exit 77; fi
+if [[ $rc == 3 ]]; then bash "$here/../../recorder/registry-unreachable.sh" "the differential fuzzer test"; exit $?; fi
 [[ $rc == 0 ]] || exit "$rc"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
