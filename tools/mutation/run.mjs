@@ -28,13 +28,17 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const USAGE =
   "usage: node tools/mutation/run.mjs [--only ID,ID] [--fuzz-seconds N] [--fuzz-cmd CMD] [--out FILE] [--keep]";
 
+// The differential fuzzer (docs/FUZZING.md) against the mutated binary; exit 1 is a finding.
+const DEFAULT_FUZZ_CMD =
+  'node tools/fuzz/fuzz.mjs --seed mutation --time {seconds} --engine "$PEER_REPLAY_BIN" --out "$(mktemp -d)" --no-shrink';
+
 function fail(message) {
   console.error(`mutation: ${message}`);
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const o = {only: null, fuzzSeconds: 0, fuzzCmd: "bash tools/fuzz/diff-fuzz.sh --seconds {seconds} --seed 1", out: null, keep: false};
+  const o = {only: null, fuzzSeconds: 0, fuzzCmd: DEFAULT_FUZZ_CMD, out: null, keep: false};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
