@@ -114,14 +114,11 @@ function fuzz(root, opts) {
   });
 }
 
-function firstLine(text) {
-  return (text.split("\n").find((l) => l.startsWith("FAIL") || l.includes("diverge")) ?? "").slice(0, 160);
-}
-
 function report(results, opts) {
   const n = results.length;
-  const byCorpus = results.filter((r) => r.corpus === "killed").length;
-  const byAll = results.filter((r) => r.corpus === "killed" || r.fuzz === "killed").length;
+  const killed = (r) => r.corpus.startsWith("killed");
+  const byCorpus = results.filter(killed).length;
+  const byAll = results.filter((r) => killed(r) || r.fuzz === "killed").length;
   const lines = [
     "# Mutation score",
     "",
@@ -134,7 +131,7 @@ function report(results, opts) {
   if (opts.fuzzSeconds) lines.push(`- corpus + fuzzing: **${byAll} of ${n} killed (${((100 * byAll) / n).toFixed(1)}%)**`);
   lines.push("", "| mutant | what | corpus | fuzz | why it survives |", "|---|---|---|---|---|");
   for (const r of results) {
-    const survived = r.corpus !== "killed" && r.fuzz !== "killed";
+    const survived = !killed(r) && r.fuzz !== "killed";
     const why = survived ? (r.equivalent ?? "**unexplained**") : "";
     lines.push(`| \`${r.id}\` | ${r.what} | ${r.corpus} | ${r.fuzz ?? "-"} | ${why} |`);
   }
@@ -157,14 +154,16 @@ function main() {
   fs.rmdirSync(root);
   if (run("git", ["worktree", "add", "--detach", root, "HEAD"], {cwd: repo}).status !== 0) fail("git worktree add failed");
   let restore = null;
+  let cleaned = false;
   const cleanup = () => {
+    if (cleaned) return;
+    cleaned = true;
     if (restore) restore();
-    if (!opts.keep) run("git", ["worktree", "remove", "--force", root], {cwd: repo});
+    if (!opts.keep) spawnSync("git", ["worktree", "remove", "--force", root], {cwd: repo});
   };
-  process.on("SIGINT", () => {
-    cleanup();
-    process.exit(130);
-  });
+  // On every way out (fail() exits the process too): the mutant undone, the scratch tree removed.
+  process.on("exit", cleanup);
+  process.on("SIGINT", () => process.exit(130));
   try {
     const mutants = loadCatalog(root, opts.only);
     console.error(`mutation: ${mutants.length} mutants at ${head} in ${root}`);
@@ -177,10 +176,17 @@ function main() {
       const t0 = Date.now();
       restore = apply(root, m);
       const b = build(root);
-      if (b.status !== 0) fail(`mutant ${m.id} does not build:\n${b.stdout.slice(-2000)}${b.stderr.slice(-2000)}`);
-      const c = checkCorpus(root);
-      const r = {id: m.id, what: m.what, equivalent: m.equivalent, corpus: c.status === 0 ? "survived" : "killed"};
-      if (c.status !== 0) r.detail = firstLine(c.stdout + c.stderr);
+      const r = {id: m.id, what: m.what, equivalent: m.equivalent};
+      if (b.status !== 0) {
+        // A static_assert of the engine refusing the mutant kills it; any other build error is the catalog's.
+        if (!/static assertion failed/.test(b.stdout + b.stderr)) {
+          fail(`mutant ${m.id} does not build:\n${b.stdout.slice(-2000)}${b.stderr.slice(-2000)}`);
+        }
+        r.corpus = "killed (static_assert)";
+      } else {
+        const c = checkCorpus(root);
+        r.corpus = c.status === 0 ? "survived" : "killed";
+      }
       if (r.corpus === "survived" && opts.fuzzSeconds > 0) r.fuzz = fuzz(root, opts).status === 1 ? "killed" : "survived";
       restore();
       restore = null;
@@ -192,7 +198,8 @@ function main() {
     if (opts.out) writeAtomic(opts.out, text);
     else process.stdout.write(text);
   } finally {
-    cleanup();
+    if (restore) restore();
+    restore = null;
   }
 }
 
