@@ -8,7 +8,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <unistd.h>
@@ -45,20 +44,22 @@ Planted plant(const std::string& name, const std::string& member, bool (*pick)(d
   p.path = (fs::temp_directory_path() / ("peer_replay_ulp_" + name + "_" + std::to_string(::getpid()) + ".jsonl"))
                .string();
   std::ofstream out(p.path, std::ios::trunc);
-  const std::regex token("\"" + member + "\":(-?[0-9][0-9.eE+-]*)");
+  const std::string key = "\"" + member + "\":";
   std::istringstream in(text.str());
   bool done = false;
   for (std::string line; std::getline(in, line);) {
     const size_t scores = line.find("\"scores\":[");
     if (!done && line.rfind("{\"type\":\"expect\"", 0) == 0 && scores != std::string::npos) {
-      for (auto it = std::sregex_iterator(line.begin() + static_cast<std::ptrdiff_t>(scores), line.end(), token);
-           it != std::sregex_iterator(); ++it) {
-        const double v = nlohmann::json::parse((*it).str(1)).get<double>();
+      // Each `"<member>":<number>` after the scores start, in order.
+      for (size_t at = line.find(key, scores); at != std::string::npos; at = line.find(key, at + 1)) {
+        const size_t begin = at + key.size();
+        const size_t end = line.find_first_not_of("0123456789.eE+-", begin);
+        if (end == begin) continue;
+        const double v = nlohmann::json::parse(line.substr(begin, end - begin)).get<double>();
         if (!pick(v)) continue;
         p.was = v;
         p.now = change(v);
-        line.replace(scores + static_cast<size_t>((*it).position(1)), static_cast<size_t>((*it).length(1)),
-                     nlohmann::json(p.now).dump());
+        line.replace(begin, end - begin, nlohmann::json(p.now).dump());
         done = true;
         break;
       }
