@@ -34,7 +34,6 @@
 #define PEER_REPLAY_ENGINE_PEER_MANAGER_H_
 
 #include <cstdint>
-#include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
