@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -11,12 +12,15 @@
 #include <memory>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "engine/peer_manager.h"
 #include "engine/score/utils.h"
+#include "replay/expect_match.h"
+#include "replay/parse_ahead.h"
 #include "replay/score_delta.h"
 #include "replay/trace_event.h"
 #include "trace/json_compare.h"
@@ -42,6 +46,7 @@ constexpr size_t kValueCut = 500;              // characters of a value shown in
 constexpr size_t kMaxAwaitingResults = 4096;   // engine results kept for expects not yet read
 constexpr size_t kMaxTrackedPeers = 100000;    // peers with a score history
 constexpr size_t kMaxFieldDiffs = 64;          // differing members listed in a report
+constexpr size_t kOverdueRecheck = 1024;       // events between full overdue-timer scans at one t_ms
 
 std::string cut(const std::string& s, size_t max = kValueCut) {
   if (s.size() <= max) return s;
@@ -97,10 +102,41 @@ JsonRef empty_array() {
 struct EventResult {
   uint64_t seq = 0;
   uint64_t line = 0;
-  json actions = json::array();
+  std::vector<peers::Action> actions;
   std::shared_ptr<const peers::PeerScoreStats> scores_full;  // the whole dump after the event
   peers::PeerScoreStats scores_delta;  // added or changed entries, in dump order
-  json scores_removed = json::array();
+  std::vector<peers::PeerIdStr> scores_removed;
+};
+
+json peer_ids_to_json(const std::vector<peers::PeerIdStr>& ids) {
+  json out = json::array();
+  for (const peers::PeerIdStr& id : ids) out.push_back(id.str());
+  return out;
+}
+
+// One note of a peer's score history as the engine made it; formatted only
+// when a report shows it.
+struct ActualNote {
+  uint64_t seq = 0;
+  bool removed = false;
+  peers::PeerScoreStatEntry entry;
+};
+
+// Wall time of one stage, added to *total_s when options ask for stage times.
+class StageTimer {
+ public:
+  explicit StageTimer(double* total_s) : total_s_(total_s) {
+    if (total_s_ != nullptr) start_ = std::chrono::steady_clock::now();
+  }
+  ~StageTimer() {
+    if (total_s_ != nullptr) *total_s_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+  StageTimer(const StageTimer&) = delete;
+  StageTimer& operator=(const StageTimer&) = delete;
+
+ private:
+  double* total_s_;
+  std::chrono::steady_clock::time_point start_;
 };
 
 json stats_to_json(const peers::PeerScoreStats& stats) {
@@ -115,8 +151,12 @@ struct ContextLine {
   std::string raw;
 };
 
-std::string score_state_of(double score) {
-  return std::string(peers::score_state_name(peers::score_to_state(score)));
+// The score-state transition of one entry, counted under "From->To" when the
+// state changed (a peer without an entry is Healthy).
+void count_transition(peers::ScoreState from, peers::ScoreState to, Coverage* coverage) {
+  if (from == to) return;
+  coverage->score_transitions[std::string(peers::score_state_name(from)) + "->" +
+                              std::string(peers::score_state_name(to))]++;
 }
 
 class Replayer {
@@ -134,6 +174,8 @@ class Replayer {
   void diverge(uint64_t line, uint64_t seq, const std::string& headline, const std::string& details,
                const std::vector<std::string>& peers_involved);
   void remember_context(const Record& rec);
+  void on_record(const Record& rec);
+  void finish();
   void on_event_record(const Record& rec);
   bool timers_agree(const Record& rec, const peers::Event& ev);
   void on_expect_record(const Record& rec);
@@ -146,15 +188,23 @@ class Replayer {
   };
   void compare_actions(JsonRef exp_actions, const EventResult& actual, Mismatch* m);
   void compare_scores(const Record& rec, const EventResult& actual, Mismatch* m);
-  void note_expected_history(uint64_t seq, JsonRef exp_scores, JsonRef exp_removed);
+  void score_diffs(JsonRef exp_scores, const json& act_scores, const std::string& path, std::vector<FieldDiff>* diffs,
+                   std::vector<std::string>* involved) const;
   void record_scores(peers::PeerScoreStats dump_after, uint64_t seq, EventResult* out);
   void record_score_changes(const std::vector<peers::PeerIdStr>& touched, uint64_t seq, EventResult* out);
   void note_score_change(const peers::PeerScoreStatEntry& e, const peers::PeerScoreStat* old, uint64_t seq,
                          EventResult* out);
   void count_coverage(const peers::Event& ev, const std::vector<peers::Action>& actions);
-  void note_history(std::unordered_map<std::string, std::deque<std::string>>* history, const std::string& peer,
-                    const std::string& entry);
+  void name_coverage();
+  void note_actual(const peers::PeerScoreStatEntry& e, uint64_t seq, bool removed);
+  std::unordered_map<std::string, std::deque<std::string>> expected_history(
+      uint64_t last_line, const std::vector<std::string>& peers) const;
+  void write_score_history(uint64_t line, const std::vector<std::string>& peers_involved, std::ostream& r) const;
   std::string write_repro(uint64_t seq, uint64_t cut_line);
+  void step_twin(const peers::Event& ev, const peers::Status& first);
+  double* stage(double ReplayStageTimes::*member) {
+    return options_.time_stages ? &(result_.stages.*member) : nullptr;
+  }
 
   const std::string path_;
   const ReplayOptions options_;
@@ -169,41 +219,62 @@ class Replayer {
   // The store's change notes drive the deltas (PeerRpcScoreStore::Changes);
   // off with disable_peer_scoring, whose entries read the clock.
   bool track_score_changes_ = false;
-  std::deque<ContextLine> context_;  // the last K+1 events (the current one last)
+  // The last K+1 events, a ring whose strings keep their buffers (the
+  // current one at context_next_ - 1).
+  std::vector<ContextLine> context_;
+  size_t context_next_ = 0;
+  size_t context_size_ = 0;
   std::map<uint64_t, EventResult> awaiting_;
-  std::unordered_map<std::string, std::deque<std::string>> expected_history_;
-  std::unordered_map<std::string, std::deque<std::string>> actual_history_;
+  // The engine's last score_history notes per peer (at most kMaxTrackedPeers
+  // peers), oldest first. The expected side is read again from the trace when
+  // a report needs it (expected_history).
+  std::unordered_map<std::string, std::deque<ActualNote>> actual_history_;
+  // With options_.check_determinism: a second engine stepped with the same
+  // events, whose digest must equal pm_'s at the end.
+  std::unique_ptr<peers::PeerManager> twin_;
+  std::vector<peers::Action> twin_actions_;
+  // timers_agree: the t_ms at which no timer was overdue, and the events since
+  // the last scan.
+  int64_t no_overdue_at_t_ms_ = INT64_MIN;
+  size_t events_since_overdue_scan_ = 0;
+  // Coverage counted by enum per event, named once in finish().
+  std::map<std::pair<int, int>, uint64_t> event_counts_;  // (kind, timer | method | is_error)
+  std::map<int, uint64_t> action_counts_;                 // by ActionKind
+  std::map<int64_t, uint64_t> goodbye_counts_;            // by reason code
+  bool twin_disagrees_ = false;
   bool stop_ = false;
   uint64_t last_event_seq_ = 0;
   std::string last_event_peer_;
 };
 
 void Replayer::remember_context(const Record& rec) {
-  context_.push_back(ContextLine{rec.line, rec.seq, rec.raw});
-  while (context_.size() > options_.context + 1) context_.pop_front();
+  const size_t capacity = options_.context + 1;
+  if (context_.size() < capacity) context_.resize(capacity);
+  ContextLine& slot = context_[context_next_];
+  slot.line = rec.line;
+  slot.seq = rec.seq;
+  slot.raw.assign(rec.raw);
+  context_next_ = (context_next_ + 1) % capacity;
+  context_size_ = std::min(context_size_ + 1, capacity);
 }
 
-void Replayer::note_history(std::unordered_map<std::string, std::deque<std::string>>* history, const std::string& peer,
-                            const std::string& entry) {
+void Replayer::note_actual(const peers::PeerScoreStatEntry& e, uint64_t seq, bool removed) {
   if (options_.score_history == 0) return;
-  auto it = history->find(peer);
-  if (it == history->end()) {
-    if (history->size() >= kMaxTrackedPeers) return;
-    it = history->emplace(peer, std::deque<std::string>{}).first;
+  auto it = actual_history_.find(e.peer_id.str());
+  if (it == actual_history_.end()) {
+    if (actual_history_.size() >= kMaxTrackedPeers) return;
+    it = actual_history_.emplace(e.peer_id.str(), std::deque<ActualNote>{}).first;
   }
-  it->second.push_back(entry);
-  while (it->second.size() > options_.score_history) it->second.pop_front();
+  if (it->second.size() >= options_.score_history) it->second.pop_front();
+  it->second.push_back(ActualNote{seq, removed, e});
 }
 
 void Replayer::note_score_change(const peers::PeerScoreStatEntry& e, const peers::PeerScoreStat* old, uint64_t seq,
                                  EventResult* out) {
   out->scores_delta.push_back(e);
-  if (options_.score_history > 0) {
-    note_history(&actual_history_, e.peer_id, "seq " + std::to_string(seq) + ": " + score_entry_to_json(e).dump());
-  }
-  const std::string from = old == nullptr ? "Healthy" : score_state_of(old->score);
-  const std::string to = score_state_of(e.stat.score);
-  if (from != to) result_.coverage.score_transitions[from + "->" + to]++;
+  note_actual(e, seq, false);
+  count_transition(old == nullptr ? peers::ScoreState::Healthy : peers::score_to_state(old->score),
+                   peers::score_to_state(e.stat.score), &result_.coverage);
 }
 
 // The delta of an event that did not run PeerRpcScoreStore.update(): no entry
@@ -255,9 +326,8 @@ void Replayer::record_scores(peers::PeerScoreStats after_value, uint64_t seq, Ev
   };
   auto removed = [&](const peers::PeerScoreStatEntry& e) {
     out->scores_removed.push_back(e.peer_id);
-    note_history(&actual_history_, e.peer_id, "seq " + std::to_string(seq) + ": removed");
-    const std::string from = score_state_of(e.stat.score);
-    if (from != "Healthy") result_.coverage.score_transitions[from + "->Healthy"]++;
+    note_actual(e, seq, true);
+    count_transition(peers::score_to_state(e.stat.score), peers::ScoreState::Healthy, &result_.coverage);
   };
   score_delta(before, after, changed, removed);
   out->scores_full = after_ptr;
@@ -267,15 +337,34 @@ void Replayer::record_scores(peers::PeerScoreStats after_value, uint64_t seq, Ev
 }
 
 void Replayer::count_coverage(const peers::Event& ev, const std::vector<peers::Action>& actions) {
-  std::string kind = peers::event_kind_name(ev.kind);
-  if (ev.kind == peers::EventKind::kTimer) kind += std::string(":") + peers::timer_kind_name(ev.timer);
-  if (ev.kind == peers::EventKind::kRequest) kind += ":" + std::string(peers::req_resp_method_name(ev.method));
-  if (ev.kind == peers::EventKind::kResponse) kind += ev.is_error ? ":error" : ":ok";
-  result_.coverage.event_kinds[kind]++;
+  int sub = 0;
+  if (ev.kind == peers::EventKind::kTimer) sub = static_cast<int>(ev.timer);
+  if (ev.kind == peers::EventKind::kRequest) sub = static_cast<int>(ev.method);
+  if (ev.kind == peers::EventKind::kResponse) sub = ev.is_error ? 1 : 0;
+  event_counts_[{static_cast<int>(ev.kind), sub}]++;
   for (const peers::Action& a : actions) {
-    result_.coverage.action_kinds[peers::action_kind_name(a.kind)]++;
-    if (a.kind == peers::ActionKind::kSendGoodbye) result_.coverage.goodbye_reasons[std::to_string(a.reason)]++;
+    action_counts_[static_cast<int>(a.kind)]++;
+    if (a.kind == peers::ActionKind::kSendGoodbye) goodbye_counts_[a.reason]++;
   }
+}
+
+// The enum-keyed counts of count_coverage under their trace names
+// ("request:ping", "timer:heartbeat", "response:error", ...).
+void Replayer::name_coverage() {
+  for (const auto& [key, n] : event_counts_) {
+    const auto kind = static_cast<peers::EventKind>(key.first);
+    std::string name = peers::event_kind_name(kind);
+    if (kind == peers::EventKind::kTimer) name += std::string(":") + peers::timer_kind_name(static_cast<peers::TimerKind>(key.second));
+    if (kind == peers::EventKind::kRequest) {
+      name += ":" + std::string(peers::req_resp_method_name(static_cast<peers::ReqRespMethod>(key.second)));
+    }
+    if (kind == peers::EventKind::kResponse) name += key.second != 0 ? ":error" : ":ok";
+    result_.coverage.event_kinds[name] += n;
+  }
+  for (const auto& [kind, n] : action_counts_) {
+    result_.coverage.action_kinds[peers::action_kind_name(static_cast<peers::ActionKind>(kind))] += n;
+  }
+  for (const auto& [reason, n] : goodbye_counts_) result_.coverage.goodbye_reasons[std::to_string(reason)] += n;
 }
 
 void Replayer::diverge(uint64_t line, uint64_t seq, const std::string& headline, const std::string& details,
@@ -288,38 +377,23 @@ void Replayer::diverge(uint64_t line, uint64_t seq, const std::string& headline,
   r << "DIVERGENCE " << path_ << ":" << line << " (event seq " << seq << ")\n";
   r << "  " << headline << "\n\n";
   // The event and the K before it.
-  if (!context_.empty()) {
-    const ContextLine& current = context_.back();
-    if (context_.size() > 1) {
-      r << "context (the " << context_.size() - 1 << " events before):\n";
-      for (size_t i = 0; i + 1 < context_.size(); i++) {
-        r << "  line " << context_[i].line << ": " << cut(context_[i].raw) << "\n";
+  if (context_size_ > 0) {
+    // Oldest first: the ring's slots from context_next_ - context_size_ on.
+    const size_t capacity = context_.size();
+    auto at = [&](size_t i) -> const ContextLine& {
+      return context_[(context_next_ + capacity - context_size_ + i) % capacity];
+    };
+    const ContextLine& current = at(context_size_ - 1);
+    if (context_size_ > 1) {
+      r << "context (the " << context_size_ - 1 << " events before):\n";
+      for (size_t i = 0; i + 1 < context_size_; i++) {
+        r << "  line " << at(i).line << ": " << cut(at(i).raw) << "\n";
       }
     }
     r << "event (line " << current.line << "):\n  " << cut(current.raw, 4 * kValueCut) << "\n\n";
   }
   r << details;
-  // Score history of the peers involved.
-  bool header = false;
-  std::vector<std::string> seen;
-  for (const std::string& peer : peers_involved) {
-    if (peer.empty() || std::find(seen.begin(), seen.end(), peer) != seen.end()) continue;
-    seen.push_back(peer);
-    auto e = expected_history_.find(peer);
-    auto a = actual_history_.find(peer);
-    if (e == expected_history_.end() && a == actual_history_.end()) continue;
-    if (!header) {
-      r << "\nscore history (last " << options_.score_history << " entries per peer):\n";
-      header = true;
-    }
-    r << "  peer " << peer << "\n";
-    if (e != expected_history_.end()) {
-      for (const std::string& s : e->second) r << "    expected " << cut(s) << "\n";
-    }
-    if (a != actual_history_.end()) {
-      for (const std::string& s : a->second) r << "    actual   " << cut(s) << "\n";
-    }
-  }
+  write_score_history(line, peers_involved, r);
   r << "\nreproduce: " << options_.program << " check " << path_ << " --stop-at-seq " << seq << "\n";
   if (options_.emit_repro) {
     const std::string written = write_repro(seq, line);
@@ -330,6 +404,73 @@ void Replayer::diverge(uint64_t line, uint64_t seq, const std::string& headline,
   }
   result_.report = r.str();
   stop_ = true;
+}
+
+// The expected side of the score history: the last score_history notes of
+// each of `peers` in the expect records up to `last_line`, read again from the
+// trace (only a report needs them). Peers count towards kMaxTrackedPeers in the
+// order they first appear, as the engine's side does.
+std::unordered_map<std::string, std::deque<std::string>> Replayer::expected_history(
+    uint64_t last_line, const std::vector<std::string>& peers) const {
+  std::unordered_map<std::string, std::deque<std::string>> history;
+  if (options_.score_history == 0) return history;
+  auto reader = TraceReader::open(path_, ReaderOptions{});
+  if (!reader.is_ok()) return history;
+  std::unordered_set<std::string> tracked;
+  auto note = [&](std::string_view peer, std::string entry) {
+    std::string key(peer);
+    if (tracked.count(key) == 0) {
+      if (tracked.size() >= kMaxTrackedPeers) return;
+      tracked.insert(key);
+    }
+    if (std::find(peers.begin(), peers.end(), key) == peers.end()) return;
+    std::deque<std::string>& notes = history[key];
+    notes.push_back(std::move(entry));
+    while (notes.size() > options_.score_history) notes.pop_front();
+  };
+  Record rec;
+  bool done = false;
+  while (reader.value()->next(&rec, &done).is_ok() && !done && rec.line <= last_line) {
+    if (rec.type != RecordType::kExpect) continue;
+    const JsonRef j = rec.root();
+    if (!j["actions"].is_array()) break;  // where the first pass stopped as bad input
+    const std::string prefix = "seq " + std::to_string(rec.seq) + ": ";
+    for (const JsonRef e : j["scores"]) {
+      if (e["peer"].is_string()) note(e["peer"].str(), prefix + e.dump());
+    }
+    for (const JsonRef p : j["scores_removed"]) {
+      if (p.is_string()) note(p.str(), prefix + "removed");
+    }
+  }
+  return history;
+}
+
+void Replayer::write_score_history(uint64_t line, const std::vector<std::string>& peers_involved,
+                                   std::ostream& r) const {
+  const auto expected = expected_history(line, peers_involved);
+  bool header = false;
+  std::vector<std::string> seen;
+  for (const std::string& peer : peers_involved) {
+    if (peer.empty() || std::find(seen.begin(), seen.end(), peer) != seen.end()) continue;
+    seen.push_back(peer);
+    auto e = expected.find(peer);
+    auto a = actual_history_.find(peer);
+    if (e == expected.end() && a == actual_history_.end()) continue;
+    if (!header) {
+      r << "\nscore history (last " << options_.score_history << " entries per peer):\n";
+      header = true;
+    }
+    r << "  peer " << peer << "\n";
+    if (e != expected.end()) {
+      for (const std::string& s : e->second) r << "    expected " << cut(s) << "\n";
+    }
+    if (a != actual_history_.end()) {
+      for (const ActualNote& n : a->second) {
+        const std::string what = n.removed ? std::string("removed") : score_entry_to_json(n.entry).dump();
+        r << "    actual   " << cut("seq " + std::to_string(n.seq) + ": " + what) << "\n";
+      }
+    }
+  }
 }
 
 std::string Replayer::write_repro(uint64_t seq, uint64_t cut_line) {
@@ -377,8 +518,15 @@ std::string Replayer::write_repro(uint64_t seq, uint64_t cut_line) {
 // Timers: the engine must have this one due now, and none overdue. False
 // (after diverge) when they do not.
 bool Replayer::timers_agree(const Record& rec, const peers::Event& ev) {
-  if (pm_->initialized()) {
+  // overdue_timer scans the pending requests. A step arms timers at or after
+  // its own t_ms, never before, so once none is overdue at t_ms none becomes
+  // overdue until the clock moves on: the scan runs once per distinct t_ms,
+  // and on every kOverdueRecheck-th event besides, should that ever not hold.
+  const bool recheck = ++events_since_overdue_scan_ >= kOverdueRecheck;
+  if (pm_->initialized() && (ev.t_ms != no_overdue_at_t_ms_ || recheck)) {
+    events_since_overdue_scan_ = 0;
     std::optional<peers::TimerDue> overdue = pm_->overdue_timer(ev.t_ms);
+    if (!overdue.has_value()) no_overdue_at_t_ms_ = ev.t_ms;
     if (overdue.has_value()) {
       std::string what = std::string("timer ") + peers::timer_kind_name(overdue->kind);
       if (overdue->kind == peers::TimerKind::kGoodbyeTimeout) what += " (req " + std::to_string(overdue->req) + ")";
@@ -413,7 +561,10 @@ bool Replayer::timers_agree(const Record& rec, const peers::Event& ev) {
 
 void Replayer::on_event_record(const Record& rec) {
   remember_context(rec);
-  auto parsed = parse_event(rec, where(rec.line), &peer_ids_);
+  auto parsed = [&] {
+    StageTimer timer(stage(&ReplayStageTimes::convert_s));
+    return parse_event(rec, where(rec.line), &peer_ids_);
+  }();
   if (!parsed.is_ok()) {
     bad_input(parsed.status().message());
     stop_ = true;
@@ -423,7 +574,10 @@ void Replayer::on_event_record(const Record& rec) {
   last_event_seq_ = ev.seq;
   last_event_peer_ = ev.peer;
 
-  if (!timers_agree(rec, ev)) return;
+  {
+    StageTimer timer(stage(&ReplayStageTimes::invariants_s));
+    if (!timers_agree(rec, ev)) return;
+  }
 
   // An expect still awaited keeps the full dump of its event's state, which
   // this step is about to change (the change-note path takes none).
@@ -431,21 +585,24 @@ void Replayer::on_event_record(const Record& rec) {
     awaiting_.rbegin()->second.scores_full = std::make_shared<peers::PeerScoreStats>(pm_->dump_peer_score_stats());
   }
 
-  std::vector<peers::Action> actions;
-  peers::Status s = pm_->step(ev, &actions);
+  EventResult out;
+  peers::Status s;
+  {
+    StageTimer timer(stage(&ReplayStageTimes::step_s));
+    s = pm_->step(ev, &out.actions);
+  }
+  step_twin(ev, s);
   result_.events++;
   if (!s.is_ok()) {
     std::string details = "engine: " + s.message() + "\n";
-    if (!actions.empty()) details += "actions before the error: " + cut(actions_to_json(actions).dump()) + "\n";
+    if (!out.actions.empty()) details += "actions before the error: " + cut(actions_to_json(out.actions).dump()) + "\n";
     diverge(rec.line, ev.seq, "the engine cannot accept this event: " + s.message(), details, {ev.peer});
     return;
   }
-  count_coverage(ev, actions);
-
-  EventResult out;
+  StageTimer timer(stage(&ReplayStageTimes::record_s));
+  count_coverage(ev, out.actions);
   out.seq = ev.seq;
   out.line = rec.line;
-  out.actions = actions_to_json(actions);
   const peers::PeerRpcScoreStore::Changes changes = pm_->take_score_changes();
   if (track_score_changes_ && !changes.all) {
     record_score_changes(changes.touched, ev.seq, &out);
@@ -454,6 +611,17 @@ void Replayer::on_event_record(const Record& rec) {
   }
   if (awaiting_.size() >= kMaxAwaitingResults) awaiting_.erase(awaiting_.begin());  // never checked: no expect
   awaiting_[ev.seq] = std::move(out);
+}
+
+// The determinism check: the twin takes the event pm_ just took, from the
+// same state, so it must answer the same; its digest is compared at the end.
+void Replayer::step_twin(const peers::Event& ev, const peers::Status& first) {
+  if (twin_ == nullptr) return;
+  StageTimer timer(stage(&ReplayStageTimes::twin_s));
+  twin_actions_.clear();
+  const peers::Status s = twin_->step(ev, &twin_actions_);
+  twin_->take_score_changes();  // as pm_ does: the notes are dropped
+  if (s.is_ok() != first.is_ok()) twin_disagrees_ = true;
 }
 
 void Replayer::on_expect_record(const Record& rec) {
@@ -476,9 +644,12 @@ void Replayer::on_expect_record(const Record& rec) {
     return;
   }
   Mismatch m;
-  m.involved.push_back(last_event_peer_);
-  compare_actions(j["actions"], actual, &m);
-  compare_scores(rec, actual, &m);
+  {
+    StageTimer timer(stage(&ReplayStageTimes::compare_s));
+    m.involved.push_back(last_event_peer_);
+    compare_actions(j["actions"], actual, &m);
+    compare_scores(rec, actual, &m);
+  }
   if (m.differs) {
     diverge(rec.line, rec.seq, m.headline, m.details.str(), m.involved);
     return;
@@ -488,32 +659,34 @@ void Replayer::on_expect_record(const Record& rec) {
 
 // Actions: exact, in order.
 void Replayer::compare_actions(JsonRef exp_actions, const EventResult& actual, Mismatch* m) {
-  std::vector<FieldDiff> diffs;
-  diff_json(exp_actions, actual.actions, "actions", 0, &diffs);
   result_.actions_compared += exp_actions.size();
+  if (actions_match(exp_actions, actual.actions)) return;
+  const json act_actions = actions_to_json(actual.actions);
+  std::vector<FieldDiff> diffs;
+  diff_json(exp_actions, act_actions, "actions", 0, &diffs);
   if (diffs.empty()) return;
   m->differs = true;
   // Name the first differing action in the headline.
-  const size_t common = std::min(exp_actions.size(), actual.actions.size());
+  const size_t common = std::min(exp_actions.size(), act_actions.size());
   size_t first = common;
   size_t i = 0;
   for (auto ea = exp_actions.begin(); i < common; ++ea, ++i) {
-    if (!json_equal_exact(*ea, actual.actions[i])) {
+    if (!json_equal_exact(*ea, act_actions[i])) {
       first = i;
       break;
     }
   }
   m->headline = "actions differ at actions[" + std::to_string(first) + "] (expected " +
                 std::to_string(exp_actions.size()) + " actions, the engine made " +
-                std::to_string(actual.actions.size()) + ")";
+                std::to_string(act_actions.size()) + ")";
   m->details << "actions, expected vs actual (differing members only):\n";
   for (const FieldDiff& d : diffs) write_field_diff(d, m->details);
   m->details << "expected actions: " << cut(exp_actions.dump(), 2 * kValueCut) << "\n";
-  m->details << "actual actions:   " << cut(actual.actions.dump(), 2 * kValueCut) << "\n";
+  m->details << "actual actions:   " << cut(act_actions.dump(), 2 * kValueCut) << "\n";
   for (const JsonRef a : exp_actions) {
     if (a["peer"].is_string()) m->involved.emplace_back(a["peer"].str());
   }
-  for (const json& a : actual.actions) {
+  for (const json& a : act_actions) {
     if (a.contains("peer") && a["peer"].is_string()) m->involved.push_back(a["peer"].get<std::string>());
   }
 }
@@ -526,50 +699,96 @@ void Replayer::compare_scores(const Record& rec, const EventResult& actual, Mism
   // An absent member reads as an empty array (the reader checked the types).
   const JsonRef exp_scores = j["scores"].is_array() ? j["scores"] : empty_array();
   const JsonRef exp_removed = j["scores_removed"].is_array() ? j["scores_removed"] : empty_array();
-  note_expected_history(rec.seq, exp_scores, exp_removed);
   std::shared_ptr<const peers::PeerScoreStats> full_dump = actual.scores_full;
   if (full && full_dump == nullptr) {
     // A change-note event: no step ran since (else the dump would have been
     // kept), so the engine's state is still the one after this event.
     full_dump = std::make_shared<peers::PeerScoreStats>(pm_->dump_peer_score_stats());
   }
-  const json act_scores = stats_to_json(full ? *full_dump : actual.scores_delta);
-  std::vector<FieldDiff> diffs;
-  diff_json(exp_scores, act_scores, full ? "scores(full)" : "scores", options_.ulp, &diffs);
-  if (!full) diff_json(exp_removed, actual.scores_removed, "scores_removed", 0, &diffs);
+  const peers::PeerScoreStats& act_entries = full ? *full_dump : actual.scores_delta;
   result_.scores_compared += exp_scores.size();
+  if (score_entries_match(exp_scores, act_entries, options_.ulp) &&
+      (full || peer_ids_match(exp_removed, actual.scores_removed))) {
+    return;
+  }
+  const json act_scores = stats_to_json(act_entries);
+  const json act_removed = peer_ids_to_json(actual.scores_removed);
+  std::vector<FieldDiff> diffs;
+  score_diffs(exp_scores, act_scores, full ? "scores(full)" : "scores", &diffs, &m->involved);
+  if (!full) diff_json(exp_removed, act_removed, "scores_removed", 0, &diffs);
   if (diffs.empty()) return;
   if (!m->differs) m->headline = std::string("scores differ") + (full ? " (full dump)" : " (delta)");
   m->differs = true;
   m->details << (full ? "scores (full dump)" : "scores (delta)") << ", expected vs actual (differing members only):\n";
-  for (const FieldDiff& d : diffs) {
-    write_field_diff(d, m->details);
-    // Name the peer of a differing entry.
-    const size_t lb = d.path.find('[');
-    const size_t rb = d.path.find(']');
-    if (lb != std::string::npos && rb != std::string::npos && d.path.rfind("scores_removed", 0) != 0) {
-      const size_t index = std::strtoull(d.path.c_str() + lb + 1, nullptr, 10);
-      if (const JsonRef e = exp_scores.at(index); e["peer"].is_string()) m->involved.emplace_back(e["peer"].str());
-      if (index < act_scores.size()) m->involved.push_back(act_scores[index]["peer"].get<std::string>());
-    }
-  }
+  for (const FieldDiff& d : diffs) write_field_diff(d, m->details);
   m->details << "expected scores: " << cut(exp_scores.dump(), 2 * kValueCut) << "\n";
   m->details << "actual scores:   " << cut(act_scores.dump(), 2 * kValueCut) << "\n";
   if (!full) {
     m->details << "expected scores_removed: " << cut(exp_removed.dump()) << "\n";
-    m->details << "actual scores_removed:   " << cut(actual.scores_removed.dump()) << "\n";
+    m->details << "actual scores_removed:   " << cut(act_removed.dump()) << "\n";
   }
 }
 
-void Replayer::note_expected_history(uint64_t seq, JsonRef exp_scores, JsonRef exp_removed) {
+// The differing score entries, paired by peer id so that one peer added or
+// missing is one difference rather than a shift of every later entry. Paths
+// name the expected entry's index ("scores[3].score"); an engine entry for a
+// peer the expect lacks is "scores[peer <id>]". Every differing number carries
+// its ULP distance. When every entry pairs up equal, the order differs, and
+// that is the one difference reported.
+void Replayer::score_diffs(JsonRef exp_scores, const json& act_scores, const std::string& path,
+                           std::vector<FieldDiff>* diffs, std::vector<std::string>* involved) const {
+  CompareOptions o;
+  o.ulp = options_.ulp;
+  o.ulp_members = true;
+  o.arrays_by_element = true;
+  o.cap = kMaxFieldDiffs;
+  auto add = [&](FieldDiff d) {
+    if (diffs->size() < kMaxFieldDiffs) diffs->push_back(std::move(d));
+  };
+  std::unordered_map<std::string, size_t> act_index;  // the first entry of each peer
+  for (size_t k = 0; k < act_scores.size(); k++) act_index.emplace(act_scores[k]["peer"].get<std::string>(), k);
+  std::vector<bool> paired(act_scores.size(), false);
+  bool differs = false;
+  size_t i = 0;
   for (const JsonRef e : exp_scores) {
-    if (e["peer"].is_string()) {
-      note_history(&expected_history_, std::string(e["peer"].str()), "seq " + std::to_string(seq) + ": " + e.dump());
+    const std::string at = path + "[" + std::to_string(i++) + "]";
+    const std::string peer = e["peer"].is_string() ? std::string(e["peer"].str()) : std::string();
+    auto it = act_index.find(peer);
+    if (it == act_index.end() || paired[it->second]) {
+      differs = true;
+      FieldDiff d;
+      d.path = at;
+      d.a = e.to_json();
+      d.b_missing = true;
+      add(std::move(d));
+      involved->push_back(peer);
+      continue;
     }
+    paired[it->second] = true;
+    if (json_equal_exact(e, act_scores[it->second], options_.ulp)) continue;
+    differs = true;
+    json_field_diffs(e.to_json(), act_scores[it->second], at, o, diffs, nullptr);
+    involved->push_back(peer);
   }
-  for (const JsonRef p : exp_removed) {
-    if (p.is_string()) note_history(&expected_history_, std::string(p.str()), "seq " + std::to_string(seq) + ": removed");
+  for (size_t k = 0; k < act_scores.size(); k++) {
+    if (paired[k]) continue;
+    differs = true;
+    const std::string peer = act_scores[k]["peer"].get<std::string>();
+    FieldDiff d;
+    d.path = path + "[peer " + peer + "]";
+    d.a_missing = true;
+    d.b = act_scores[k];
+    add(std::move(d));
+    involved->push_back(peer);
   }
+  if (differs) return;
+  FieldDiff d;
+  d.path = path + " (order of peers)";
+  d.a = json::array();
+  d.b = json::array();
+  for (const JsonRef e : exp_scores) d.a.push_back(e["peer"].to_json());
+  for (const json& e : act_scores) d.b.push_back(e["peer"]);
+  add(std::move(d));
 }
 
 ReplayResult Replayer::run() {
@@ -590,33 +809,64 @@ ReplayResult Replayer::run() {
   pm_ = std::make_unique<peers::PeerManager>(setup.value().config, setup.value().local);
   track_score_changes_ = !setup.value().config.disable_peer_scoring;
   pm_->track_score_changes(track_score_changes_);
+  if (options_.check_determinism) {
+    twin_ = std::make_unique<peers::PeerManager>(setup.value().config, setup.value().local);
+    twin_->track_score_changes(track_score_changes_);
+  }
 
+  std::unique_ptr<ParseAhead> ahead;  // destroyed before the reader it reads
+  if (options_.read_ahead) ahead = std::make_unique<ParseAhead>(reader.get());
+  Record rec;
   while (!stop_) {
-    Record rec;
     bool done = false;
-    peers::Status s = reader->next(&rec, &done);
+    peers::Status s;
+    {
+      StageTimer timer(stage(&ReplayStageTimes::read_s));
+      s = ahead != nullptr ? ahead->next(&rec, &done) : reader->next(&rec, &done);
+    }
     if (!s.is_ok()) {
       bad_input(s.message());
       break;
     }
     if (done) break;
-    switch (rec.type) {
-      case RecordType::kEvent:
-        if (options_.stop_at_seq.has_value() && rec.seq > *options_.stop_at_seq) {
-          stop_ = true;
-          break;
-        }
-        on_event_record(rec);
+    on_record(rec);
+  }
+  finish();
+  return result_;
+}
+
+void Replayer::on_record(const Record& rec) {
+  switch (rec.type) {
+    case RecordType::kEvent:
+      if (options_.stop_at_seq.has_value() && rec.seq > *options_.stop_at_seq) {
+        stop_ = true;
         break;
-      case RecordType::kExpect:
-        on_expect_record(rec);
-        break;
-      case RecordType::kEnd:
-      case RecordType::kHeader:
-        break;
+      }
+      on_event_record(rec);
+      break;
+    case RecordType::kExpect:
+      on_expect_record(rec);
+      break;
+    case RecordType::kEnd:
+    case RecordType::kHeader:
+      break;
+  }
+}
+
+void Replayer::finish() {
+  name_coverage();
+  result_.state_digest = pm_->state_digest();
+  if (twin_ != nullptr && result_.verdict != Verdict::kBadInput) {
+    result_.second_digest = twin_->state_digest();
+    if (*result_.second_digest != result_.state_digest || twin_disagrees_) {
+      char buf[128];
+      std::snprintf(buf, sizeof buf, "state digests differ: %016llx vs %016llx",
+                    static_cast<unsigned long long>(result_.state_digest),
+                    static_cast<unsigned long long>(*result_.second_digest));
+      result_.verdict = Verdict::kDiverges;
+      result_.message = path_ + ": the engine is not deterministic: two replays end in different states (" + buf + ")";
     }
   }
-  result_.state_digest = pm_->state_digest();
   if (result_.verdict == Verdict::kConforms) {
     result_.message = path_ + ": conforms: " + std::to_string(result_.events) + " events, " +
                       std::to_string(result_.expects) + " expects, " + std::to_string(result_.actions_compared) +
@@ -624,29 +874,12 @@ ReplayResult Replayer::run() {
     if (options_.stop_at_seq.has_value()) result_.message += " (stopped at seq " + std::to_string(*options_.stop_at_seq) + ")";
   }
   for (const auto& [reason, count] : pm_->prune_reason_counts()) result_.coverage.prune_reasons[reason] += count;
-  return result_;
 }
 
 }  // namespace
 
 ReplayResult replay_trace(const std::string& path, const ReplayOptions& options) {
-  ReplayResult result = Replayer(path, options).run();
-  if (options.check_determinism && result.verdict != Verdict::kBadInput) {
-    ReplayOptions again = options;
-    again.check_determinism = false;
-    again.emit_repro = false;
-    const ReplayResult second = Replayer(path, again).run();
-    result.second_digest = second.state_digest;
-    if (second.state_digest != result.state_digest || second.verdict != result.verdict) {
-      char buf[128];
-      std::snprintf(buf, sizeof buf, "state digests differ: %016llx vs %016llx",
-                    static_cast<unsigned long long>(result.state_digest),
-                    static_cast<unsigned long long>(second.state_digest));
-      result.verdict = Verdict::kDiverges;
-      result.message = path + ": the engine is not deterministic: two replays end in different states (" + buf + ")";
-    }
-  }
-  return result;
+  return Replayer(path, options).run();
 }
 
 std::string format_coverage(const Coverage& c) {

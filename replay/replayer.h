@@ -37,7 +37,9 @@ struct ReplayOptions {
   bool strict = false;                 // reader: unknown members are errors
   bool emit_repro = false;             // write the trace prefix up to the divergence
   std::string repro_path;              // where; default "<trace name>.repro-seq<N>.jsonl" in the cwd
-  bool check_determinism = false;      // replay twice and compare state digests
+  bool check_determinism = false;      // a second engine steps the same events; digests compared
+  bool read_ahead = false;             // read and parse on a second thread (replay/parse_ahead.h)
+  bool time_stages = false;            // fill ReplayResult::stages (a clock read per stage per record)
   size_t score_history = 5;            // score entries kept per peer for the report
   std::string program = "peer-replay"; // the command name in the reproduce line
 };
@@ -54,6 +56,19 @@ struct Coverage {
   std::map<std::string, uint64_t> score_transitions;  // "Healthy->Banned", ... (scoreToState before/after an event)
 };
 
+// Wall time per stage of one replay, with ReplayOptions::time_stages (the
+// per-stage split in docs/BENCHMARKS.md). read_s is the reader's next():
+// decompression, JSON parse and schema checks together.
+struct ReplayStageTimes {
+  double read_s = 0;        // TraceReader::next
+  double convert_s = 0;     // record -> engine event (parse_event)
+  double invariants_s = 0;  // timers due / none overdue
+  double step_s = 0;        // PeerManager::step
+  double record_s = 0;      // coverage counters and the engine's score delta
+  double compare_s = 0;     // expect vs what the engine did
+  double twin_s = 0;        // the determinism engine's step
+};
+
 struct ReplayResult {
   Verdict verdict = Verdict::kConforms;
   std::string message;  // one line: why not conforming, or a summary
@@ -68,6 +83,7 @@ struct ReplayResult {
   std::optional<uint64_t> second_digest;      // with check_determinism
   std::string repro_path;                     // with emit_repro, when written
   Coverage coverage;
+  ReplayStageTimes stages;
 };
 
 ReplayResult replay_trace(const std::string& path, const ReplayOptions& options = {});

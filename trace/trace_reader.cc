@@ -245,6 +245,20 @@ Status TraceReader::read_line(std::string* line, bool* eof) {
 }
 
 Status TraceReader::next(Record* out, bool* done) {
+  if (!check_sticky_.is_ok()) return check_sticky_;
+  Status s = read_parsed(out, done);
+  if (!s.is_ok() || *done) return s;
+  return check_parsed(out);
+}
+
+Status TraceReader::check_parsed(Record* rec) {
+  if (!check_sticky_.is_ok()) return check_sticky_;
+  Status s = check_record(rec);
+  if (!s.is_ok()) return check_sticky_ = s;
+  return Status::ok();
+}
+
+Status TraceReader::read_parsed(Record* out, bool* done) {
   *done = false;
   if (!sticky_.is_ok()) return sticky_;
   std::string& line = line_buf_;
@@ -276,8 +290,6 @@ Status TraceReader::next(Record* out, bool* done) {
   } else {
     rec.raw.clear();
   }
-  s = check_record(&rec);
-  if (!s.is_ok()) return sticky_ = s;
   return Status::ok();
 }
 

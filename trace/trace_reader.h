@@ -81,6 +81,15 @@ class TraceReader {
   // *out holds nothing of use. Any error is sticky.
   peers::Status next(Record* out, bool* done);
 
+  // next() in two halves, for a caller that runs them on two threads
+  // (replay/parse_ahead.h): read_parsed() reads the next line and parses it
+  // into out's tape (line and raw set, nothing checked), check_parsed() then
+  // checks that record and fills its seq, t_ms and kind. Each half may run on
+  // its own thread (they share no state), check_parsed() on the records in
+  // the order read_parsed() made them. Errors are sticky per half.
+  peers::Status read_parsed(Record* out, bool* done);
+  peers::Status check_parsed(Record* out);
+
   bool compressed() const;
   uint64_t bytes_read() const;          // bytes of the file consumed so far
   uint64_t bytes_decompressed() const;  // bytes of JSONL text produced so far
@@ -112,7 +121,8 @@ class TraceReader {
   uint64_t last_expect_seq_ = 0;
   int64_t last_t_ms_ = -1;
   bool ended_ = false;  // an "end" record was read
-  peers::Status sticky_;
+  peers::Status sticky_;        // read_parsed's first error
+  peers::Status check_sticky_;  // check_parsed's first error
 };
 
 // Streams the decompressed bytes of `path` (plain or zstd) to `out` without
