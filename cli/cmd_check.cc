@@ -7,10 +7,12 @@
 #include <map>
 #include <ostream>
 
+#include "cli/check_pool.h"
 #include "cli/commands.h"
 #include "cli/coverage.h"
 #include "cli/junit.h"
 #include "cli/known_failures.h"
+#include "cli/shard.h"
 #include "cli/trace_paths.h"
 #include "replay/replayer.h"
 #include "trace/atomic_file.h"
@@ -75,13 +77,11 @@ void count(OutcomeStatus status, CheckTotals* totals) {
   }
 }
 
-// Replays one trace and prints its line (and report, on a failure).
-void check_one(const CheckOptions& opts, const std::string& path, std::map<std::string, KnownFailure>* known,
-               CheckTotals* totals, std::ostream& out, std::ostream& err) {
-  const auto t0 = std::chrono::steady_clock::now();
-  const ReplayResult r = replay_trace(path, replay_options(opts));
+// Prints one trace's line (and report, on a failure), given its replay.
+void check_one(const CheckOptions& opts, const std::string& path, const ReplayResult& r, double seconds,
+               std::map<std::string, KnownFailure>* known, CheckTotals* totals, std::ostream& out, std::ostream& err) {
   TraceOutcome o;
-  o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  o.seconds = seconds;
   o.path = path;
   o.name = fs::path(path).filename().string();
   o.message = r.message;
@@ -131,11 +131,30 @@ int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err) {
     return kExitBadInput;
   }
 
+  ShardSpec shard;
+  if (!opts.shard.empty()) {
+    if (!parse_shard(opts.shard, &shard, &error)) {
+      err << error << "\n";
+      return kExitBadInput;
+    }
+    paths = select_shard(paths, shard);
+  }
+
   CheckTotals totals;
-  for (const std::string& path : paths) check_one(opts, path, &known, &totals, out, err);
+  replay_in_order(paths, replay_options(opts), opts.jobs == 0 ? default_check_jobs() : opts.jobs,
+                  [&](size_t i, ReplayResult&& r, double seconds) {
+                    check_one(opts, paths[i], r, seconds, &known, &totals, out, err);
+                  });
   const size_t coverage_missing = opts.require_coverage ? report_coverage(totals.coverage, out) : 0;
   for (const auto& [name, kf] : known) {
     if (!kf.seen) out << "NOTE       known-failures entry \"" << name << "\" matches no trace checked\n";
+  }
+  if (!opts.shard_summary.empty()) {
+    const peers::Status written = write_file_atomically(opts.shard_summary, shard_summary_json(shard, totals.outcomes));
+    if (!written.is_ok()) {
+      err << opts.shard_summary << ": " << written.message() << "\n";
+      return kExitBadInput;
+    }
   }
   if (!opts.junit.empty()) {
     // AtomicFile: an interrupted run leaves the old report or the new one.

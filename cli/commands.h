@@ -42,8 +42,22 @@ struct CheckOptions {
   bool require_coverage = false;     // fail when a declared kind occurs nowhere
   bool determinism = true;           // replay each trace twice, compare digests
   bool quiet = false;                // no PASS lines, only failures and the summary
+  size_t jobs = 0;                   // traces replayed at once; 0 = the number of cores (cli/check_pool.h)
+  std::string shard;                 // "I/N": check only shard I of N (cli/shard.h)
+  std::string shard_summary;         // JSON summary of this run, for merge-shards
 };
 int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err);
+
+// merge-shards: the summaries of `check --shard I/N --shard-summary FILE`
+// for I = 1..N merged into one verdict (cli/shard.h): the failures, the
+// closing line check prints, its exit code; with `junit`, one JUnit file for
+// the whole corpus. A shard missing, given twice or from another split is bad
+// input (exit 2).
+struct MergeShardsOptions {
+  std::vector<std::string> summaries;
+  std::string junit;
+};
+int cmd_merge_shards(const MergeShardsOptions& opts, std::ostream& out, std::ostream& err);
 
 // run: replays a trace's events through the engine and writes a trace of the
 // same format whose expect records are the engine's actions and scores. The

@@ -39,12 +39,23 @@ Command add_check(CLI::App& app) {
   cmd->add_flag("--require-coverage", opts->require_coverage,
                 "Fail when an event kind, action kind, goodbye or prune reason or score transition occurs "
                 "in no trace");
-  cmd->add_flag("!--no-determinism", opts->determinism, "Replay each trace once instead of twice");
+  cmd->add_flag("!--no-determinism", opts->determinism, "Skip the determinism check (a second engine stepping the same events)");
   cmd->add_flag("-q,--quiet", opts->quiet, "Print only failures and the summary");
+  cmd->add_option("-j,--jobs", opts->jobs, "Traces replayed at once (default: the number of cores; one trace is read ahead on a second thread)");
+  cmd->add_option("--shard", opts->shard, "Check only shard I of N (I/N, 1-based; traces split by file name)");
+  cmd->add_option("--shard-summary", opts->shard_summary, "Write this run's outcomes as JSON, for merge-shards");
   return {cmd, [opts, stop_at_seq, stop_opt] {
             if (stop_opt->count() > 0) opts->stop_at_seq = *stop_at_seq;
             return replay::cmd_check(*opts, std::cout, std::cerr);
           }};
+}
+
+Command add_merge_shards(CLI::App& app) {
+  auto opts = std::make_shared<replay::MergeShardsOptions>();
+  auto* cmd = app.add_subcommand("merge-shards", "One verdict from the summaries of check --shard I/N, I = 1..N");
+  cmd->add_option("summaries", opts->summaries, "Files written by check --shard-summary")->required();
+  cmd->add_option("--junit", opts->junit, "Write one JUnit XML report for all shards");
+  return {cmd, [opts] { return replay::cmd_merge_shards(*opts, std::cout, std::cerr); }};
 }
 
 Command add_run(CLI::App& app) {
@@ -114,7 +125,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("peer-replay ") + PEER_REPLAY_VERSION);
   app.require_subcommand(1);
   app.fallthrough();
-  const std::vector<Command> commands = {add_check(app), add_run(app), add_stats(app), add_cat(app), add_diff(app)};
+  const std::vector<Command> commands = {add_check(app), add_run(app), add_stats(app), add_cat(app), add_diff(app),
+                                         add_merge_shards(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
