@@ -145,10 +145,11 @@ json stats_to_json(const peers::PeerScoreStats& stats) {
   return out;
 }
 
-struct ContextLine {
-  uint64_t line = 0;
-  uint64_t seq = 0;
-  std::string raw;
+// What a report needs from the trace text, read again when one is written:
+// the raw lines of the context, the expected side of the score history.
+struct LookBack {
+  std::map<uint64_t, std::string> raw;                                 // by line
+  std::unordered_map<std::string, std::deque<std::string>> expected;  // by peer
 };
 
 // The score-state transition of one entry, counted under "From->To" when the
@@ -197,9 +198,8 @@ class Replayer {
   void count_coverage(const peers::Event& ev, const std::vector<peers::Action>& actions);
   void name_coverage();
   void note_actual(const peers::PeerScoreStatEntry& e, uint64_t seq, bool removed);
-  std::unordered_map<std::string, std::deque<std::string>> expected_history(
-      uint64_t last_line, const std::vector<std::string>& peers) const;
-  void write_score_history(uint64_t line, const std::vector<std::string>& peers_involved, std::ostream& r) const;
+  LookBack look_back(uint64_t last_line, const std::vector<uint64_t>& lines, const std::vector<std::string>& peers) const;
+  void write_score_history(const LookBack& back, const std::vector<std::string>& peers_involved, std::ostream& r) const;
   std::string write_repro(uint64_t seq, uint64_t cut_line);
   void step_twin(const peers::Event& ev, const peers::Status& first);
   double* stage(double ReplayStageTimes::*member) {
@@ -219,15 +219,15 @@ class Replayer {
   // The store's change notes drive the deltas (PeerRpcScoreStore::Changes);
   // off with disable_peer_scoring, whose entries read the clock.
   bool track_score_changes_ = false;
-  // The last K+1 events, a ring whose strings keep their buffers (the
-  // current one at context_next_ - 1).
-  std::vector<ContextLine> context_;
+  // The lines of the last K+1 events, a ring (the current one at
+  // context_next_ - 1); their text is read again for a report (look_back).
+  std::vector<uint64_t> context_;
   size_t context_next_ = 0;
   size_t context_size_ = 0;
   std::map<uint64_t, EventResult> awaiting_;
   // The engine's last score_history notes per peer (at most kMaxTrackedPeers
   // peers), oldest first. The expected side is read again from the trace when
-  // a report needs it (expected_history).
+  // a report needs it (look_back).
   std::unordered_map<std::string, std::deque<ActualNote>> actual_history_;
   // With options_.check_determinism: a second engine stepped with the same
   // events, whose digest must equal pm_'s at the end.
@@ -250,10 +250,7 @@ class Replayer {
 void Replayer::remember_context(const Record& rec) {
   const size_t capacity = options_.context + 1;
   if (context_.size() < capacity) context_.resize(capacity);
-  ContextLine& slot = context_[context_next_];
-  slot.line = rec.line;
-  slot.seq = rec.seq;
-  slot.raw.assign(rec.raw);
+  context_[context_next_] = rec.line;
   context_next_ = (context_next_ + 1) % capacity;
   context_size_ = std::min(context_size_ + 1, capacity);
 }
@@ -376,24 +373,26 @@ void Replayer::diverge(uint64_t line, uint64_t seq, const std::string& headline,
   std::ostringstream r;
   r << "DIVERGENCE " << path_ << ":" << line << " (event seq " << seq << ")\n";
   r << "  " << headline << "\n\n";
-  // The event and the K before it.
-  if (context_size_ > 0) {
-    // Oldest first: the ring's slots from context_next_ - context_size_ on.
-    const size_t capacity = context_.size();
-    auto at = [&](size_t i) -> const ContextLine& {
-      return context_[(context_next_ + capacity - context_size_ + i) % capacity];
-    };
-    const ContextLine& current = at(context_size_ - 1);
-    if (context_size_ > 1) {
-      r << "context (the " << context_size_ - 1 << " events before):\n";
-      for (size_t i = 0; i + 1 < context_size_; i++) {
-        r << "  line " << at(i).line << ": " << cut(at(i).raw) << "\n";
-      }
+  // The event and the K before it, oldest first: the ring's slots from
+  // context_next_ - context_size_ on.
+  std::vector<uint64_t> lines;
+  for (size_t i = 0; i < context_size_; i++) {
+    lines.push_back(context_[(context_next_ + context_.size() - context_size_ + i) % context_.size()]);
+  }
+  const LookBack back = look_back(line, lines, peers_involved);
+  auto raw = [&](uint64_t l) {
+    auto it = back.raw.find(l);
+    return it == back.raw.end() ? std::string() : it->second;
+  };
+  if (!lines.empty()) {
+    if (lines.size() > 1) {
+      r << "context (the " << lines.size() - 1 << " events before):\n";
+      for (size_t i = 0; i + 1 < lines.size(); i++) r << "  line " << lines[i] << ": " << cut(raw(lines[i])) << "\n";
     }
-    r << "event (line " << current.line << "):\n  " << cut(current.raw, 4 * kValueCut) << "\n\n";
+    r << "event (line " << lines.back() << "):\n  " << cut(raw(lines.back()), 4 * kValueCut) << "\n\n";
   }
   r << details;
-  write_score_history(line, peers_involved, r);
+  write_score_history(back, peers_involved, r);
   r << "\nreproduce: " << options_.program << " check " << path_ << " --stop-at-seq " << seq << "\n";
   if (options_.emit_repro) {
     const std::string written = write_repro(seq, line);
@@ -406,16 +405,19 @@ void Replayer::diverge(uint64_t line, uint64_t seq, const std::string& headline,
   stop_ = true;
 }
 
-// The expected side of the score history: the last score_history notes of
-// each of `peers` in the expect records up to `last_line`, read again from the
-// trace (only a report needs them). Peers count towards kMaxTrackedPeers in the
-// order they first appear, as the engine's side does.
-std::unordered_map<std::string, std::deque<std::string>> Replayer::expected_history(
-    uint64_t last_line, const std::vector<std::string>& peers) const {
-  std::unordered_map<std::string, std::deque<std::string>> history;
-  if (options_.score_history == 0) return history;
-  auto reader = TraceReader::open(path_, ReaderOptions{});
-  if (!reader.is_ok()) return history;
+// The trace read again up to `last_line` for a report: the text of `lines`,
+// and the expected side of the score history, the last score_history notes of
+// each of `peers` in the expect records (peers count towards kMaxTrackedPeers
+// in the order they first appear, as the engine's side does). Only a report
+// needs either, so the replay itself keeps neither.
+LookBack Replayer::look_back(uint64_t last_line, const std::vector<uint64_t>& lines,
+                             const std::vector<std::string>& peers) const {
+  LookBack back;
+  std::unordered_map<std::string, std::deque<std::string>>& history = back.expected;
+  ReaderOptions ro;
+  ro.keep_raw = true;
+  auto reader = TraceReader::open(path_, ro);
+  if (!reader.is_ok()) return back;
   std::unordered_set<std::string> tracked;
   auto note = [&](std::string_view peer, std::string entry) {
     std::string key(peer);
@@ -431,7 +433,8 @@ std::unordered_map<std::string, std::deque<std::string>> Replayer::expected_hist
   Record rec;
   bool done = false;
   while (reader.value()->next(&rec, &done).is_ok() && !done && rec.line <= last_line) {
-    if (rec.type != RecordType::kExpect) continue;
+    if (std::find(lines.begin(), lines.end(), rec.line) != lines.end()) back.raw[rec.line] = rec.raw;
+    if (rec.type != RecordType::kExpect || options_.score_history == 0) continue;
     const JsonRef j = rec.root();
     if (!j["actions"].is_array()) break;  // where the first pass stopped as bad input
     const std::string prefix = "seq " + std::to_string(rec.seq) + ": ";
@@ -442,12 +445,12 @@ std::unordered_map<std::string, std::deque<std::string>> Replayer::expected_hist
       if (p.is_string()) note(p.str(), prefix + "removed");
     }
   }
-  return history;
+  return back;
 }
 
-void Replayer::write_score_history(uint64_t line, const std::vector<std::string>& peers_involved,
+void Replayer::write_score_history(const LookBack& back, const std::vector<std::string>& peers_involved,
                                    std::ostream& r) const {
-  const auto expected = expected_history(line, peers_involved);
+  const auto& expected = back.expected;
   bool header = false;
   std::vector<std::string> seen;
   for (const std::string& peer : peers_involved) {
@@ -793,8 +796,7 @@ void Replayer::score_diffs(JsonRef exp_scores, const json& act_scores, const std
 
 ReplayResult Replayer::run() {
   ReaderOptions ro;
-  ro.keep_raw = true;
-  ro.strict = options_.strict;
+  ro.strict = options_.strict;  // no raw text: a report reads what it shows again (look_back)
   auto opened = TraceReader::open(path_, ro);
   if (!opened.is_ok()) {
     bad_input(opened.status().message());

@@ -10,6 +10,7 @@
 //   reader     TraceReader: decode + split + parse + schema checks;
 //   check      replay_trace as `check` runs it (determinism on);
 //   check-nd   the same with --no-determinism;
+//   check-2t   check with the trace parsed ahead on a second thread;
 // then one replay with stage timers on (ReplayOptions::time_stages), whose
 // clock reads add a little to each stage.
 #include <algorithm>
@@ -38,21 +39,24 @@ struct NullBuf : std::streambuf {
 };
 
 struct Figure {
-  double median_s = 0;
-  double best_s = 0;
+  double median_s = 0;  // wall
+  double best_s = 0;    // wall
+  double cpu_s = 0;     // process CPU time of the median-wall pass
 };
 
 // Runs `pass` `repeat` times; false when a pass fails.
 bool measure(int repeat, const std::function<bool()>& pass, Figure* out) {
-  std::vector<double> times;
+  std::vector<std::pair<double, double>> times;  // wall, CPU
   for (int i = 0; i < repeat; i++) {
     const auto t0 = std::chrono::steady_clock::now();
+    const double c0 = bench::cpu_seconds();
     if (!pass()) return false;
-    times.push_back(bench::seconds_since(t0));
+    times.emplace_back(bench::seconds_since(t0), bench::cpu_seconds() - c0);
   }
   std::sort(times.begin(), times.end());
-  out->best_s = times.front();
-  out->median_s = times[times.size() / 2];
+  out->best_s = times.front().first;
+  out->median_s = times[times.size() / 2].first;
+  out->cpu_s = times[times.size() / 2].second;
   return true;
 }
 
@@ -114,7 +118,7 @@ int main(int argc, char** argv) {
   const double text_mb = static_cast<double>(text.str().size()) / 1e6;
   text.str("");
 
-  Figure decode, parse, reader, check, check_nd;
+  Figure decode, parse, reader, check, check_nd, check_ahead;
   bench::ReadPass rp;
   bool ok = measure(repeat, [&] { return replay::copy_decompressed(trace, null_out).is_ok(); }, &decode);
   ok = ok && measure(repeat, [&] {
@@ -132,6 +136,9 @@ int main(int argc, char** argv) {
   replay::ReplayOptions no_twin = options;
   no_twin.check_determinism = false;
   ok = ok && measure(repeat, [&] { return replay_pass(trace, no_twin); }, &check_nd);
+  replay::ReplayOptions ahead = options;
+  ahead.read_ahead = true;
+  ok = ok && measure(repeat, [&] { return replay_pass(trace, ahead); }, &check_ahead);
   replay::ReplayResult timed;
   replay::ReplayOptions staged = options;
   staged.time_stages = true;
@@ -140,16 +147,19 @@ int main(int argc, char** argv) {
 
   std::printf("trace      %s: %.1f MB JSONL, %llu events, %zu lines\n", trace.c_str(), text_mb,
               static_cast<unsigned long long>(rp.events), lines.size());
-  std::printf("%-10s %10s %10s %10s %8s\n", "pass", "median s", "best s", "MB/s", "%reader");
+  std::printf("%-10s %9s %9s %9s %9s %8s %9s %8s\n", "pass", "median s", "best s", "MB/s", "%reader", "CPU s",
+              "MB/CPU-s", "%reader");
   auto row = [&](const char* name, const Figure& f) {
-    std::printf("%-10s %10.3f %10.3f %10.1f %7.0f%%\n", name, f.median_s, f.best_s, text_mb / f.median_s,
-                100.0 * reader.median_s / f.median_s);
+    std::printf("%-10s %9.3f %9.3f %9.1f %8.0f%% %8.3f %9.1f %7.0f%%\n", name, f.median_s, f.best_s,
+                text_mb / f.median_s, 100.0 * reader.median_s / f.median_s, f.cpu_s, text_mb / f.cpu_s,
+                100.0 * reader.cpu_s / f.cpu_s);
   };
   row("decode", decode);
   row("parse", parse);
   row("reader", reader);
   row("check", check);
   row("check-nd", check_nd);
+  row("check-2t", check_ahead);
   const replay::ReplayStageTimes& st = timed.stages;
   const double total = st.read_s + st.convert_s + st.invariants_s + st.step_s + st.record_s + st.compare_s + st.twin_s;
   std::printf("stages of one timed check (sum %.3f s):\n", total);
