@@ -5,6 +5,7 @@
 #include <cassert>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -12,6 +13,15 @@
 namespace replay {
 
 namespace {
+
+// Below this a trace is over before a second thread pays for itself.
+constexpr uintmax_t kReadAheadMinFileBytes = 4u << 20;
+
+bool worth_reading_ahead(const std::string& path) {
+  std::error_code ec;
+  const uintmax_t bytes = std::filesystem::file_size(path, ec);
+  return !ec && bytes >= kReadAheadMinFileBytes;
+}
 
 struct Slot {
   std::optional<ReplayResult> result;
@@ -34,7 +44,7 @@ void replay_in_order(const std::vector<std::string>& paths, const ReplayOptions&
   assert(jobs >= 1);
   if (jobs == 1 || paths.size() <= 1) {
     ReplayOptions one = options;
-    one.read_ahead = one.read_ahead || (jobs > 1 && paths.size() == 1);
+    one.read_ahead = one.read_ahead || (jobs > 1 && paths.size() == 1 && worth_reading_ahead(paths[0]));
     for (size_t i = 0; i < paths.size(); i++) {
       double seconds = 0;
       ReplayResult r = timed_replay(paths[i], one, &seconds);

@@ -24,8 +24,8 @@ size_t default_check_jobs();
 
 // Replays paths[i] with `options` on up to `jobs` threads and calls
 // done(i, result, wall seconds of that replay) for i = 0, 1, ... in order.
-// With one path and jobs > 1 the trace is read ahead on a second thread
-// instead (ReplayOptions::read_ahead).
+// With one path of 4 MiB or more and jobs > 1 the trace is read ahead on a
+// second thread instead (ReplayOptions::read_ahead).
 void replay_in_order(const std::vector<std::string>& paths, const ReplayOptions& options, size_t jobs,
                      const std::function<void(size_t, ReplayResult&&, double)>& done);
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -231,6 +232,42 @@ TEST_CASE("js_number prints as JavaScript does", "[replayer]") {
   CHECK(js_number(1e-7) == "1e-7");
   CHECK(js_number(0.000001) == "0.000001");
   CHECK(js_number(-0.0) == "0");
+}
+
+}  // namespace
+}  // namespace replay
+
+namespace replay {
+namespace {
+
+// The read-ahead changes which thread parses, nothing else: every corpus
+// trace and a divergent one give the same result and report with it.
+TEST_CASE("read_ahead replays exactly as the single-threaded reader does", "[replayer]") {
+  std::vector<std::string> paths;
+  for (const auto& f : std::filesystem::directory_iterator(std::string(PEER_REPLAY_SOURCE_DIR) + "/traces")) {
+    if (f.path().string().find(".jsonl") != std::string::npos) paths.push_back(f.path().string());
+  }
+  std::vector<std::string> lines = base_lines();
+  lines[8].replace(lines[8].find("\"score\":-10"), std::string("\"score\":-10").size(), "\"score\":-11");
+  TempTrace divergent(lines);
+  paths.push_back(divergent.path());
+  REQUIRE(paths.size() > 10);
+  for (const std::string& p : paths) {
+    INFO(p);
+    ReplayOptions o;
+    o.check_determinism = true;
+    const ReplayResult plain = replay_trace(p, o);
+    o.read_ahead = true;
+    const ReplayResult ahead = replay_trace(p, o);
+    CHECK(ahead.verdict == plain.verdict);
+    CHECK(ahead.message == plain.message);
+    CHECK(ahead.report == plain.report);
+    CHECK(ahead.events == plain.events);
+    CHECK(ahead.scores_compared == plain.scores_compared);
+    CHECK(ahead.state_digest == plain.state_digest);
+    CHECK(ahead.second_digest == plain.second_digest);
+    CHECK(ahead.coverage.event_kinds == plain.coverage.event_kinds);
+  }
 }
 
 }  // namespace
