@@ -19,6 +19,7 @@
 #include "engine/score/utils.h"
 #include "replay/score_delta.h"
 #include "replay/trace_event.h"
+#include "trace/display_text.h"
 #include "trace/json_compare.h"
 #include "trace/trace_reader.h"
 #include "trace/trace_writer.h"
@@ -42,6 +43,7 @@ constexpr size_t kValueCut = 500;              // characters of a value shown in
 constexpr size_t kMaxAwaitingResults = 4096;   // engine results kept for expects not yet read
 constexpr size_t kMaxTrackedPeers = 100000;    // peers with a score history
 constexpr size_t kMaxFieldDiffs = 64;          // differing members listed in a report
+constexpr size_t kWholeArrayChars = 300;       // a longer array is not shown whole beside its differences
 
 std::string cut(const std::string& s, size_t max = kValueCut) {
   if (s.size() <= max) return s;
@@ -75,9 +77,26 @@ void diff_json(JsonRef exp, const json& act, const std::string& path, uint64_t u
 // "  path:\n    expected X\n    actual   Y\n", and the ULP distance when a
 // double is involved (the same number `peer-replay diff` prints).
 void write_field_diff(const FieldDiff& d, std::ostream& out) {
-  out << "  " << d.path << ":\n    expected " << (d.a_missing ? std::string("(absent)") : show(d.a))
-      << "\n    actual   " << (d.b_missing ? std::string("(absent)") : show(d.b)) << "\n";
+  // A goodbye reason code also shows its Lodestar name.
+  auto text = [&d](const json& v, bool missing) {
+    if (missing) return std::string("(absent)");
+    const std::string reason = reason_member_text(d.path, v);
+    return reason.empty() ? show(v) : reason;
+  };
+  out << "  " << d.path << ":\n    expected " << text(d.a, d.a_missing) << "\n    actual   " << text(d.b, d.b_missing)
+      << "\n";
   if (d.has_ulp) out << "    distance " << d.ulp << " ulp\n";
+}
+
+// The whole expected and actual arrays, as context below their differing
+// members, only when both are short: a long one would print again what the
+// member differences above already show.
+void write_whole_arrays(const std::string& what, const std::string& expected, const std::string& actual,
+                        std::ostream& out) {
+  if (expected.size() > kWholeArrayChars || actual.size() > kWholeArrayChars) return;
+  const std::string pad(std::string("expected").size() - std::string("actual").size(), ' ');
+  out << "expected " << what << ": " << expected << "\n";
+  out << "actual " << what << ":" << pad << " " << actual << "\n";
 }
 
 // An empty JSON array on a tape: what an absent "scores" member reads as.
@@ -112,8 +131,11 @@ json stats_to_json(const peers::PeerScoreStats& stats) {
 struct ContextLine {
   uint64_t line = 0;
   uint64_t seq = 0;
+  int64_t t_ms = 0;
   std::string raw;
 };
+
+constexpr uint64_t kProgressEvery = 4096;  // records between two calls of ReplayOptions::on_progress
 
 std::string score_state_of(double score) {
   return std::string(peers::score_state_name(peers::score_to_state(score)));
@@ -170,6 +192,7 @@ class Replayer {
   // off with disable_peer_scoring, whose entries read the clock.
   bool track_score_changes_ = false;
   std::deque<ContextLine> context_;  // the last K+1 events (the current one last)
+  TimeStyle time_{-1, options_.raw_times};  // event times in messages: from the first event's t_ms
   std::map<uint64_t, EventResult> awaiting_;
   std::unordered_map<std::string, std::deque<std::string>> expected_history_;
   std::unordered_map<std::string, std::deque<std::string>> actual_history_;
@@ -179,7 +202,8 @@ class Replayer {
 };
 
 void Replayer::remember_context(const Record& rec) {
-  context_.push_back(ContextLine{rec.line, rec.seq, rec.raw});
+  if (time_.start_ms < 0) time_.start_ms = rec.t_ms;
+  context_.push_back(ContextLine{rec.line, rec.seq, rec.t_ms, rec.raw});
   while (context_.size() > options_.context + 1) context_.pop_front();
 }
 
@@ -285,7 +309,9 @@ void Replayer::diverge(uint64_t line, uint64_t seq, const std::string& headline,
   result_.divergence_seq = seq;
   result_.message = where(line) + "seq " + std::to_string(seq) + ": " + headline;
   std::ostringstream r;
-  r << "DIVERGENCE " << path_ << ":" << line << " (event seq " << seq << ")\n";
+  r << "DIVERGENCE " << path_ << ":" << line << " (event seq " << seq;
+  if (!context_.empty()) r << ", " << time_.text(context_.back().t_ms);
+  r << ")\n";
   r << "  " << headline << "\n\n";
   // The event and the K before it.
   if (!context_.empty()) {
@@ -293,7 +319,7 @@ void Replayer::diverge(uint64_t line, uint64_t seq, const std::string& headline,
     if (context_.size() > 1) {
       r << "context (the " << context_.size() - 1 << " events before):\n";
       for (size_t i = 0; i + 1 < context_.size(); i++) {
-        r << "  line " << context_[i].line << ": " << cut(context_[i].raw) << "\n";
+        r << "  line " << context_[i].line << " (" << time_.text(context_[i].t_ms) << "): " << cut(context_[i].raw) << "\n";
       }
     }
     r << "event (line " << current.line << "):\n  " << cut(current.raw, 4 * kValueCut) << "\n\n";
@@ -383,8 +409,8 @@ bool Replayer::timers_agree(const Record& rec, const peers::Event& ev) {
       std::string what = std::string("timer ") + peers::timer_kind_name(overdue->kind);
       if (overdue->kind == peers::TimerKind::kGoodbyeTimeout) what += " (req " + std::to_string(overdue->req) + ")";
       diverge(rec.line, ev.seq,
-              "the engine has " + what + " due at t_ms " + std::to_string(overdue->due_ms) +
-                  ", but the trace fires no such timer before this event at t_ms " + std::to_string(ev.t_ms),
+              "the engine has " + what + " due at " + time_.text(overdue->due_ms) +
+                  ", but the trace fires no such timer before this event at " + time_.text(ev.t_ms),
               "", {ev.peer});
       return false;
     }
@@ -395,14 +421,14 @@ bool Replayer::timers_agree(const Record& rec, const peers::Event& ev) {
     for (const peers::TimerDue& t : pm_->timers()) {
       if (t.kind != ev.timer) continue;
       if (ev.timer == peers::TimerKind::kGoodbyeTimeout && t.req != ev.req) continue;
-      armed += (armed.empty() ? "" : ", ") + std::to_string(t.due_ms);
+      armed += (armed.empty() ? "" : ", ") + time_.text(t.due_ms);
       if (t.due_ms == ev.t_ms) due = true;
     }
     if (!due) {
       std::string what = std::string("timer ") + peers::timer_kind_name(ev.timer);
       if (ev.timer == peers::TimerKind::kGoodbyeTimeout) what += " (req " + std::to_string(ev.req) + ")";
       diverge(rec.line, ev.seq,
-              "the trace fires " + what + " at t_ms " + std::to_string(ev.t_ms) + ", which the engine has " +
+              "the trace fires " + what + " at " + time_.text(ev.t_ms) + ", which the engine has " +
                   (armed.empty() ? std::string("not armed") : "due at " + armed),
               "", {});
       return false;
@@ -508,8 +534,7 @@ void Replayer::compare_actions(JsonRef exp_actions, const EventResult& actual, M
                 std::to_string(actual.actions.size()) + ")";
   m->details << "actions, expected vs actual (differing members only):\n";
   for (const FieldDiff& d : diffs) write_field_diff(d, m->details);
-  m->details << "expected actions: " << cut(exp_actions.dump(), 2 * kValueCut) << "\n";
-  m->details << "actual actions:   " << cut(actual.actions.dump(), 2 * kValueCut) << "\n";
+  write_whole_arrays("actions", exp_actions.dump(), actual.actions.dump(), m->details);
   for (const JsonRef a : exp_actions) {
     if (a["peer"].is_string()) m->involved.emplace_back(a["peer"].str());
   }
@@ -553,12 +578,8 @@ void Replayer::compare_scores(const Record& rec, const EventResult& actual, Mism
       if (index < act_scores.size()) m->involved.push_back(act_scores[index]["peer"].get<std::string>());
     }
   }
-  m->details << "expected scores: " << cut(exp_scores.dump(), 2 * kValueCut) << "\n";
-  m->details << "actual scores:   " << cut(act_scores.dump(), 2 * kValueCut) << "\n";
-  if (!full) {
-    m->details << "expected scores_removed: " << cut(exp_removed.dump()) << "\n";
-    m->details << "actual scores_removed:   " << cut(actual.scores_removed.dump()) << "\n";
-  }
+  write_whole_arrays("scores", exp_scores.dump(), act_scores.dump(), m->details);
+  if (!full) write_whole_arrays("scores_removed", exp_removed.dump(), actual.scores_removed.dump(), m->details);
 }
 
 void Replayer::note_expected_history(uint64_t seq, JsonRef exp_scores, JsonRef exp_removed) {
@@ -600,6 +621,7 @@ ReplayResult Replayer::run() {
       break;
     }
     if (done) break;
+    if (options_.on_progress && rec.line % kProgressEvery == 0) options_.on_progress(reader->bytes_read(), result_.events);
     switch (rec.type) {
       case RecordType::kEvent:
         if (options_.stop_at_seq.has_value() && rec.seq > *options_.stop_at_seq) {
