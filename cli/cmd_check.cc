@@ -7,10 +7,12 @@
 #include <map>
 #include <ostream>
 
+#include "cli/check_output.h"
 #include "cli/commands.h"
 #include "cli/coverage.h"
 #include "cli/junit.h"
 #include "cli/known_failures.h"
+#include "cli/progress.h"
 #include "cli/trace_paths.h"
 #include "replay/replayer.h"
 #include "trace/atomic_file.h"
@@ -35,6 +37,7 @@ ReplayOptions replay_options(const CheckOptions& opts) {
   ro.ulp = opts.ulp;
   ro.strict = opts.strict;
   ro.check_determinism = opts.determinism;
+  ro.raw_times = opts.raw_times;
   if (!opts.emit_repro.empty()) {
     ro.emit_repro = true;
     ro.repro_path = opts.emit_repro;
@@ -75,11 +78,51 @@ void count(OutcomeStatus status, CheckTotals* totals) {
   }
 }
 
+// The progress line over all traces: file bytes (twice each when every
+// trace is replayed twice) and events.
+class CheckProgress {
+ public:
+  CheckProgress(const CheckOptions& opts, const std::vector<std::string>& paths, std::ostream& err)
+      : passes_(opts.determinism ? 2 : 1), line_(stderr_is_terminal() && !opts.quiet, total(paths) * passes_, err) {}
+
+  // The callback for one trace's replays (ReplayOptions::on_progress).
+  std::function<void(uint64_t, uint64_t)> for_trace(const std::string& path) {
+    line_.set_label(path);
+    trace_bytes_ = trace_file_bytes(path);
+    return [this, last = uint64_t{0}, pass_base = uint64_t{0}](uint64_t bytes, uint64_t events) mutable {
+      if (bytes < last) pass_base += trace_bytes_;  // the second replay starts over
+      last = bytes;
+      line_.update(bytes_before_ + pass_base + bytes, events_before_ + events);
+    };
+  }
+  // One trace done: erases the line before its verdict is printed.
+  void done(const std::string& path, uint64_t events) {
+    bytes_before_ += trace_file_bytes(path) * passes_;
+    events_before_ += events;
+    line_.clear();
+  }
+
+ private:
+  static uint64_t total(const std::vector<std::string>& paths) {
+    uint64_t sum = 0;
+    for (const std::string& p : paths) sum += trace_file_bytes(p);
+    return sum;
+  }
+
+  const uint64_t passes_;
+  ProgressLine line_;
+  uint64_t trace_bytes_ = 0, bytes_before_ = 0, events_before_ = 0;
+};
+
 // Replays one trace and prints its line (and report, on a failure).
 void check_one(const CheckOptions& opts, const std::string& path, std::map<std::string, KnownFailure>* known,
-               CheckTotals* totals, std::ostream& out, std::ostream& err) {
+               CheckTotals* totals, CheckProgress* progress, std::ostream& out, std::ostream& err) {
   const auto t0 = std::chrono::steady_clock::now();
-  const ReplayResult r = replay_trace(path, replay_options(opts));
+  ReplayOptions ro = replay_options(opts);
+  if (path == "-") ro.check_determinism = false;  // standard input can be read once
+  ro.on_progress = progress->for_trace(path);
+  const ReplayResult r = replay_trace(path, ro);
+  progress->done(path, r.events);
   TraceOutcome o;
   o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   o.path = path;
@@ -93,23 +136,21 @@ void check_one(const CheckOptions& opts, const std::string& path, std::map<std::
   if (r.verdict != Verdict::kBadInput) add_coverage(r.coverage, &totals->coverage);
   if (o.status == OutcomeStatus::kError) {
     err << r.message << "\n";  // unstripped: a lone error line must name its file
-  } else if (o.status != OutcomeStatus::kPass || !opts.quiet) {
-    out << std::left << std::setw(11) << outcome_status_name(o.status) << o.path << ": " << o.message << "\n";
+  } else if (!opts.json && (o.status != OutcomeStatus::kPass || !opts.quiet)) {
+    out << verdict_line(o, opts.color) << "\n";
   }
-  if (!o.report.empty() && o.status == OutcomeStatus::kFail) out << o.report << "\n";
-  if (!r.repro_path.empty()) out << "repro trace written to " << r.repro_path << "\n";
+  if (!opts.json && !o.report.empty() && o.status == OutcomeStatus::kFail) out << o.report << "\n";
+  if (!opts.json && !r.repro_path.empty()) out << "repro trace written to " << r.repro_path << "\n";
   out.flush();
   totals->outcomes.push_back(std::move(o));
 }
 
-// --require-coverage: prints what no trace exercised; returns how many.
-size_t report_coverage(const Coverage& total, std::ostream& out) {
-  const std::vector<std::string> missing = missing_coverage(total);
+// --require-coverage: prints what no trace exercised.
+void report_coverage(const std::vector<std::string>& missing, std::ostream& out) {
   for (const std::string& item : missing) out << "COVERAGE   " << item << " occurs in no trace\n";
   const size_t required = required_coverage().size();
   out << "coverage: " << required - missing.size() << " of " << required
       << " declared kinds, reasons and transitions exercised\n";
-  return missing.size();
 }
 
 }  // namespace
@@ -132,10 +173,15 @@ int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err) {
   }
 
   CheckTotals totals;
-  for (const std::string& path : paths) check_one(opts, path, &known, &totals, out, err);
-  const size_t coverage_missing = opts.require_coverage ? report_coverage(totals.coverage, out) : 0;
+  CheckProgress progress(opts, paths, err);
+  for (const std::string& path : paths) check_one(opts, path, &known, &totals, &progress, out, err);
+  const std::vector<std::string> coverage_missing =
+      opts.require_coverage ? missing_coverage(totals.coverage) : std::vector<std::string>{};
+  if (opts.require_coverage && !opts.json) report_coverage(coverage_missing, out);
   for (const auto& [name, kf] : known) {
-    if (!kf.seen) out << "NOTE       known-failures entry \"" << name << "\" matches no trace checked\n";
+    if (!kf.seen) {
+      (opts.json ? err : out) << "NOTE       known-failures entry \"" << name << "\" matches no trace checked\n";
+    }
   }
   if (!opts.junit.empty()) {
     // AtomicFile: an interrupted run leaves the old report or the new one.
@@ -146,15 +192,28 @@ int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err) {
     }
   }
 
-  // The closing line CI reads: "N passed, N failed" alone on its line.
-  out << "check: " << totals.passed << " passed, " << totals.failed + totals.bad << " failed\n";
-  if (totals.known_failed > 0) out << "known failures (conformance/known_failures.txt): " << totals.known_failed << "\n";
-  if (totals.bad > 0) {
-    out << "bad input: " << totals.bad << " trace(s) could not be read (exit 2)\n";
-    return kExitBadInput;
+  const int code = totals.bad > 0                                           ? kExitBadInput
+                   : totals.failed > 0 || !coverage_missing.empty() ? kExitDiverges
+                                                                    : kExitOk;
+  if (opts.json) {
+    const CheckSummary summary{totals.passed, totals.failed, totals.bad, totals.known_failed, coverage_missing, code};
+    out << check_json(totals.outcomes, summary).dump(2) << "\n";
+    return code;
   }
-  if (totals.failed > 0 || coverage_missing > 0) return kExitDiverges;
-  return kExitOk;
+  // stdout holds results only: a trace that could not be read has its error
+  // line on stderr and is no result; when none could, there is no summary.
+  const int compared = totals.passed + totals.failed + totals.known_failed;
+  if (compared > 0) {
+    // The closing line CI reads: "N passed, N failed" alone on its line.
+    out << "check: " << totals.passed << " passed, " << totals.failed << " failed\n";
+    if (totals.known_failed > 0) {
+      out << "known failures (conformance/known_failures.txt): " << totals.known_failed << "\n";
+    }
+  }
+  if (totals.bad > 0 && paths.size() > 1) {
+    err << "check: " << totals.bad << " of " << paths.size() << " traces could not be read\n";
+  }
+  return code;
 }
 
 }  // namespace replay
