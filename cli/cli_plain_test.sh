@@ -163,6 +163,7 @@ check_json diff '.a.events > 0 and .b.events == .a.events' "$bin" diff --format 
 "$bin" stats - < "$small" | grep -qE "^trace +-$" && ok "stats - reads standard input" || fail "stats -"
 [[ $("$bin" cat - < "$small" | wc -l) == $(zstd -dc "$small" | wc -l) ]] && ok "cat - reads standard input" || fail "cat -"
 "$bin" diff - "$small" < "$small" | grep -q "^result: identical$" && ok "diff - reads standard input" || fail "diff -"
+expect_error "check without a trace" "required" "$bin" check
 expect_error "a mistyped subcommand" 'unknown command "chek"; did you mean "check"?' "$bin" chek "$small"
 expect_error "an unknown subcommand" 'unknown command "replay"; expected one of check, run, stats, cat, diff' "$bin" replay
 expect_error "--context rejects negatives" "--context" "$bin" check --context -3 "$small"

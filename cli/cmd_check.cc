@@ -16,6 +16,7 @@
 #include "cli/trace_paths.h"
 #include "replay/replayer.h"
 #include "trace/atomic_file.h"
+#include "trace/display_text.h"
 
 namespace replay {
 
@@ -147,7 +148,13 @@ void check_one(const CheckOptions& opts, const std::string& path, std::map<std::
 
 // --require-coverage: prints what no trace exercised.
 void report_coverage(const std::vector<std::string>& missing, std::ostream& out) {
-  for (const std::string& item : missing) out << "COVERAGE   " << item << " occurs in no trace\n";
+  constexpr std::string_view kGoodbye = "goodbye:";
+  for (const std::string& item : missing) {
+    // "goodbye:250 (Peer score too low)": the code and its Lodestar name.
+    const bool goodbye = item.rfind(kGoodbye, 0) == 0;
+    out << "COVERAGE   " << (goodbye ? std::string(kGoodbye) + goodbye_reason_text(item.substr(kGoodbye.size())) : item)
+        << " occurs in no trace\n";
+  }
   const size_t required = required_coverage().size();
   out << "coverage: " << required - missing.size() << " of " << required
       << " declared kinds, reasons and transitions exercised\n";

@@ -54,7 +54,9 @@ Command add_check(CLI::App& app) {
   auto opts = std::make_shared<replay::CheckOptions>();
   auto stop_at_seq = std::make_shared<uint64_t>(0);
   auto* cmd = app.add_subcommand("check", "Replay traces through the engine and compare with what Lodestar did");
-  cmd->add_option("traces", opts->inputs, "Trace files or directories (searched for *.jsonl, *.jsonl.zst); - reads one trace from standard input");
+  cmd->add_option("traces", opts->inputs,
+                  "Trace files or directories (searched for *.jsonl, *.jsonl.zst); - reads one from standard input")
+      ->required();
   cmd->add_option("--context", opts->context, "Events shown before the first divergence")
       ->check(kWholeNumber)
       ->capture_default_str();
