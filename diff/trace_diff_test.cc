@@ -272,7 +272,7 @@ TEST_CASE("a changed goodbye reason") {
   const Run r = diff_lines("goodbye", a, b);
   REQUIRE(r.code == 1);
   REQUIRE_LINE(r, "  ~ a#0 b#0 send_goodbye P2");
-  REQUIRE_LINE(r, "      reason: \"3\" -> \"1\"");
+  REQUIRE_LINE(r, "      reason: \"3\" (Internal fault/error) -> \"1\" (Client shutdown)");
   REQUIRE_LINE(r, "  goodbye reasons:");
   REQUIRE_LINE(r, "    changed 3 (Internal fault/error) -> 1 (Client shutdown): 1");
 
