@@ -7,15 +7,18 @@
 #include <map>
 #include <ostream>
 
+#include "cli/check_output.h"
 #include "cli/check_pool.h"
 #include "cli/commands.h"
 #include "cli/coverage.h"
 #include "cli/junit.h"
 #include "cli/known_failures.h"
+#include "cli/progress.h"
 #include "cli/shard.h"
 #include "cli/trace_paths.h"
 #include "replay/replayer.h"
 #include "trace/atomic_file.h"
+#include "trace/display_text.h"
 
 namespace replay {
 
@@ -37,6 +40,7 @@ ReplayOptions replay_options(const CheckOptions& opts) {
   ro.ulp = opts.ulp;
   ro.strict = opts.strict;
   ro.check_determinism = opts.determinism;
+  ro.raw_times = opts.raw_times;
   if (!opts.emit_repro.empty()) {
     ro.emit_repro = true;
     ro.repro_path = opts.emit_repro;
@@ -77,6 +81,42 @@ void count(OutcomeStatus status, CheckTotals* totals) {
   }
 }
 
+// The progress line over all traces: file bytes and events. With one trace
+// at a time it moves within each trace (ReplayOptions::on_progress); with
+// traces replayed in parallel it moves as each one finishes, on the calling
+// thread only.
+class CheckProgress {
+ public:
+  CheckProgress(const CheckOptions& opts, const std::vector<std::string>& paths, std::ostream& err)
+      : paths_(paths), line_(stderr_is_terminal() && !opts.quiet, total(paths), err) {
+    if (!paths_.empty()) line_.set_label(paths_[0]);
+  }
+
+  // Within the trace being replayed (one at a time only).
+  void in_trace(uint64_t bytes, uint64_t events) { line_.update(bytes_before_ + bytes, events_before_ + events); }
+  // Trace i done: erases the line before its verdict is printed.
+  void done(size_t i, uint64_t events) {
+    bytes_before_ += trace_file_bytes(paths_[i]);
+    events_before_ += events;
+    line_.clear();
+    if (i + 1 < paths_.size()) line_.set_label(paths_[i + 1]);
+  }
+  // After a verdict: the line again, at the traces finished so far.
+  void redraw() { line_.update(bytes_before_, events_before_); }
+  void clear() { line_.clear(); }
+
+ private:
+  static uint64_t total(const std::vector<std::string>& paths) {
+    uint64_t sum = 0;
+    for (const std::string& p : paths) sum += trace_file_bytes(p);
+    return sum;
+  }
+
+  const std::vector<std::string>& paths_;
+  ProgressLine line_;
+  uint64_t bytes_before_ = 0, events_before_ = 0;
+};
+
 // Prints one trace's line (and report, on a failure), given its replay.
 void check_one(const CheckOptions& opts, const std::string& path, const ReplayResult& r, double seconds,
                std::map<std::string, KnownFailure>* known, CheckTotals* totals, std::ostream& out, std::ostream& err) {
@@ -93,23 +133,27 @@ void check_one(const CheckOptions& opts, const std::string& path, const ReplayRe
   if (r.verdict != Verdict::kBadInput) add_coverage(r.coverage, &totals->coverage);
   if (o.status == OutcomeStatus::kError) {
     err << r.message << "\n";  // unstripped: a lone error line must name its file
-  } else if (o.status != OutcomeStatus::kPass || !opts.quiet) {
-    out << std::left << std::setw(11) << outcome_status_name(o.status) << o.path << ": " << o.message << "\n";
+  } else if (!opts.json && (o.status != OutcomeStatus::kPass || !opts.quiet)) {
+    out << verdict_line(o, opts.color) << "\n";
   }
-  if (!o.report.empty() && o.status == OutcomeStatus::kFail) out << o.report << "\n";
-  if (!r.repro_path.empty()) out << "repro trace written to " << r.repro_path << "\n";
+  if (!opts.json && !o.report.empty() && o.status == OutcomeStatus::kFail) out << o.report << "\n";
+  if (!opts.json && !r.repro_path.empty()) out << "repro trace written to " << r.repro_path << "\n";
   out.flush();
   totals->outcomes.push_back(std::move(o));
 }
 
-// --require-coverage: prints what no trace exercised; returns how many.
-size_t report_coverage(const Coverage& total, std::ostream& out) {
-  const std::vector<std::string> missing = missing_coverage(total);
-  for (const std::string& item : missing) out << "COVERAGE   " << item << " occurs in no trace\n";
+// --require-coverage: prints what no trace exercised.
+void report_coverage(const std::vector<std::string>& missing, std::ostream& out) {
+  constexpr std::string_view kGoodbye = "goodbye:";
+  for (const std::string& item : missing) {
+    // "goodbye:250 (Peer score too low)": the code and its Lodestar name.
+    const bool goodbye = item.rfind(kGoodbye, 0) == 0;
+    out << "COVERAGE   " << (goodbye ? std::string(kGoodbye) + goodbye_reason_text(item.substr(kGoodbye.size())) : item)
+        << " occurs in no trace\n";
+  }
   const size_t required = required_coverage().size();
   out << "coverage: " << required - missing.size() << " of " << required
       << " declared kinds, reasons and transitions exercised\n";
-  return missing.size();
 }
 
 }  // namespace
@@ -141,13 +185,25 @@ int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err) {
   }
 
   CheckTotals totals;
-  replay_in_order(paths, replay_options(opts), opts.jobs == 0 ? default_check_jobs() : opts.jobs,
-                  [&](size_t i, ReplayResult&& r, double seconds) {
-                    check_one(opts, paths[i], r, seconds, &known, &totals, out, err);
-                  });
-  const size_t coverage_missing = opts.require_coverage ? report_coverage(totals.coverage, out) : 0;
+  CheckProgress progress(opts, paths, err);
+  const size_t jobs = opts.jobs == 0 ? default_check_jobs() : opts.jobs;
+  ReplayOptions ro = replay_options(opts);
+  if (jobs == 1 || paths.size() == 1) {
+    ro.on_progress = [&progress](uint64_t bytes, uint64_t events) { progress.in_trace(bytes, events); };
+  }
+  replay_in_order(paths, ro, jobs, [&](size_t i, ReplayResult&& r, double seconds) {
+    progress.done(i, r.events);
+    check_one(opts, paths[i], r, seconds, &known, &totals, out, err);
+    if (i + 1 < paths.size()) progress.redraw();
+  });
+  progress.clear();
+  const std::vector<std::string> coverage_missing =
+      opts.require_coverage ? missing_coverage(totals.coverage) : std::vector<std::string>{};
+  if (opts.require_coverage && !opts.json) report_coverage(coverage_missing, out);
   for (const auto& [name, kf] : known) {
-    if (!kf.seen) out << "NOTE       known-failures entry \"" << name << "\" matches no trace checked\n";
+    if (!kf.seen) {
+      (opts.json ? err : out) << "NOTE       known-failures entry \"" << name << "\" matches no trace checked\n";
+    }
   }
   if (!opts.shard_summary.empty()) {
     const peers::Status written = write_file_atomically(opts.shard_summary, shard_summary_json(shard, totals.outcomes));
@@ -165,15 +221,28 @@ int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err) {
     }
   }
 
-  // The closing line CI reads: "N passed, N failed" alone on its line.
-  out << "check: " << totals.passed << " passed, " << totals.failed + totals.bad << " failed\n";
-  if (totals.known_failed > 0) out << "known failures (conformance/known_failures.txt): " << totals.known_failed << "\n";
-  if (totals.bad > 0) {
-    out << "bad input: " << totals.bad << " trace(s) could not be read (exit 2)\n";
-    return kExitBadInput;
+  const int code = totals.bad > 0                                           ? kExitBadInput
+                   : totals.failed > 0 || !coverage_missing.empty() ? kExitDiverges
+                                                                    : kExitOk;
+  if (opts.json) {
+    const CheckSummary summary{totals.passed, totals.failed, totals.bad, totals.known_failed, coverage_missing, code};
+    out << check_json(totals.outcomes, summary).dump(2) << "\n";
+    return code;
   }
-  if (totals.failed > 0 || coverage_missing > 0) return kExitDiverges;
-  return kExitOk;
+  // stdout holds results only: a trace that could not be read has its error
+  // line on stderr and is no result; when none could, there is no summary.
+  const int compared = totals.passed + totals.failed + totals.known_failed;
+  if (compared > 0) {
+    // The closing line CI reads: "N passed, N failed" alone on its line.
+    out << "check: " << totals.passed << " passed, " << totals.failed << " failed\n";
+    if (totals.known_failed > 0) {
+      out << "known failures (conformance/known_failures.txt): " << totals.known_failed << "\n";
+    }
+  }
+  if (totals.bad > 0 && paths.size() > 1) {
+    err << "check: " << totals.bad << " of " << paths.size() << " traces could not be read\n";
+  }
+  return code;
 }
 
 }  // namespace replay

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "cli/trace_paths.h"
 #include "diff/json_report.h"
 #include "diff/report_format.h"
@@ -165,20 +166,46 @@ int diff_directories(const DiffOptions& opts, std::ostream& out, std::ostream& e
     err << error << "\n";
     return kExitBadInput;
   }
+  for (const auto* side : {&in_a, &in_b}) {
+    if (side->empty()) {
+      err << no_trace_error(side == &in_a ? opts.a : opts.b) << "\n";
+      return kExitBadInput;
+    }
+  }
   const std::map<std::string, std::string> b_alias = pair_compressed(in_a, &in_b);
   std::set<std::string> names;
   for (const auto& [k, v] : in_a) names.insert(k);
   for (const auto& [k, v] : in_b) names.insert(k);
   std::vector<PairLine> lines;
   PairTotals totals;
+  uint64_t total_bytes = 0;
+  for (const auto* side : {&in_a, &in_b}) {
+    for (const auto& [rel, path] : *side) total_bytes += trace_file_bytes(path);
+  }
+  ProgressLine progress(stderr_is_terminal() && !opts.quiet, total_bytes, err);
+  // The pairs before the current one: their bytes and events.
+  uint64_t bytes_before = 0, events_before = 0, events_now = 0;
+  DiffOptions pair_opts = opts;
+  pair_opts.on_progress = [&](uint64_t bytes, uint64_t events) {
+    events_now = events;
+    progress.update(bytes_before + bytes, events_before + events);
+  };
   for (const std::string& rel : names) {
     auto ia = in_a.find(rel), ib = in_b.find(rel);
-    PairLine line = diff_pair(opts, rel, ia == in_a.end() ? nullptr : &ia->second,
+    progress.set_label(rel);
+    PairLine line = diff_pair(pair_opts, rel, ia == in_a.end() ? nullptr : &ia->second,
                               ib == in_b.end() ? nullptr : &ib->second, &totals);
+    bytes_before += (ia == in_a.end() ? 0 : trace_file_bytes(ia->second)) + (ib == in_b.end() ? 0 : trace_file_bytes(ib->second));
+    events_before += events_now;
+    events_now = 0;
     if (auto alias = b_alias.find(rel); alias != b_alias.end()) line.b_rel = alias->second;
+    progress.clear();
     if (opts.format == DiffOutputFormat::kText) write_pair_text(line, opts.color, out);
+    out.flush();
+    progress.update(bytes_before, events_before);
     lines.push_back(std::move(line));
   }
+  progress.clear();
   switch (opts.format) {
     case DiffOutputFormat::kText:
       out << "total: " << totals.text() << "\n";
@@ -208,8 +235,12 @@ bool stdout_wants_color(bool no_color) {
 int cmd_diff(const DiffOptions& opts, std::ostream& out, std::ostream& err) {
   std::error_code ec;
   const bool dir_a = fs::is_directory(opts.a, ec), dir_b = fs::is_directory(opts.b, ec);
+  if (opts.a == "-" && opts.b == "-") {
+    err << "diff: standard input (-) can be one side only\n";
+    return kExitBadInput;
+  }
   for (const std::string* p : {&opts.a, &opts.b}) {
-    if (!fs::exists(*p, ec)) {
+    if (*p != "-" && !fs::exists(*p, ec)) {
       err << *p << ": no such file or directory\n";
       return kExitBadInput;
     }
@@ -223,7 +254,11 @@ int cmd_diff(const DiffOptions& opts, std::ostream& out, std::ostream& err) {
 
   DiffReport report;
   std::string error;
-  const int code = diff_trace_files(opts, opts.a, opts.b, &report, &error);
+  DiffOptions with_progress = opts;
+  ProgressLine progress(stderr_is_terminal() && !opts.quiet, trace_file_bytes(opts.a) + trace_file_bytes(opts.b), err);
+  with_progress.on_progress = [&progress](uint64_t bytes, uint64_t events) { progress.update(bytes, events); };
+  const int code = diff_trace_files(with_progress, opts.a, opts.b, &report, &error);
+  progress.clear();
   if (code == kExitBadInput) {
     err << error << "\n";
     return code;

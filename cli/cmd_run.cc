@@ -2,6 +2,7 @@
 // trace of the same format (cli/commands.h says what for).
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <unordered_set>
@@ -9,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "cli/trace_paths.h"
 #include "engine/peer_manager.h"
 #include "replay/score_delta.h"
@@ -38,7 +40,13 @@ bool writes_full_dump(const Record& rec) {
 struct Outcome {
   int exit_code = kExitOk;
   std::string message;
+  uint64_t events = 0;
 };
+
+constexpr uint64_t kProgressEvery = 4096;  // events between two progress updates
+
+// Called with the bytes of the input read and the events run so far.
+using RunProgress = std::function<void(uint64_t bytes_read, uint64_t events)>;
 
 // The source's header with the producer replaced by peer-replay (the
 // source's producer kept inside); member order kept, so the raw line is parsed
@@ -81,7 +89,8 @@ ordered_json run_expect(const Record& rec, const std::vector<peers::Action>& act
   return expect;
 }
 
-Outcome run_one(const std::string& in_path, const std::string& out_path, const RunOptions& opts) {
+Outcome run_one(const std::string& in_path, const std::string& out_path, const RunOptions& opts,
+                const RunProgress& progress) {
   ReaderOptions ro;
   ro.keep_raw = true;
   ro.strict = opts.strict;
@@ -117,6 +126,7 @@ Outcome run_one(const std::string& in_path, const std::string& out_path, const R
                                  std::to_string(rec.seq) + "): " + stepped.message() + "; nothing written"};
     }
     events++;
+    if (events % kProgressEvery == 0) progress(reader.bytes_read(), events);
     peers::PeerScoreStats dump = pm.dump_peer_score_stats();
     const ordered_json expect = run_expect(rec, actions, previous, dump);
     previous = std::move(dump);
@@ -126,7 +136,7 @@ Outcome run_one(const std::string& in_path, const std::string& out_path, const R
   if (s.is_ok()) s = writer.write_line(ordered_json{{"type", "end"}, {"events", events}}.dump());
   if (s.is_ok()) s = writer.commit();
   if (!s.is_ok()) return {kExitBadInput, out_path + ": " + s.message()};
-  return {kExitOk, in_path + " -> " + out_path + ": " + std::to_string(events) + " events"};
+  return {kExitOk, in_path + " -> " + out_path + ": " + std::to_string(events) + " events", events};
 }
 
 }  // namespace
@@ -164,17 +174,30 @@ int cmd_run(const RunOptions& opts, std::ostream& out, std::ostream& err) {
     }
   }
   int worst = kExitOk;
+  uint64_t total_bytes = 0, bytes_before = 0, events_before = 0;
+  for (const auto& [in, dest] : jobs) total_bytes += trace_file_bytes(in);
+  ProgressLine progress(stderr_is_terminal() && !opts.quiet, total_bytes, err);
+  nlohmann::ordered_json written = nlohmann::ordered_json::array();
   for (const auto& [in, dest] : jobs) {
     std::error_code ec;
     fs::create_directories(fs::path(dest).parent_path().empty() ? fs::path(".") : fs::path(dest).parent_path(), ec);
-    Outcome o = run_one(in, dest, opts);
-    if (o.exit_code == kExitOk) {
-      out << "wrote " << o.message << "\n";
-    } else {
+    progress.set_label(in);
+    Outcome o = run_one(in, dest, opts, [&](uint64_t bytes, uint64_t events) {
+      progress.update(bytes_before + bytes, events_before + events);
+    });
+    bytes_before += trace_file_bytes(in);
+    events_before += o.events;
+    progress.clear();
+    if (o.exit_code != kExitOk) {
       err << o.message << "\n";
+    } else if (opts.json) {
+      written.push_back({{"input", in}, {"output", dest}, {"events", o.events}});
+    } else if (!opts.quiet) {
+      out << "wrote " << o.message << "\n";
     }
     worst = std::max(worst, o.exit_code);
   }
+  if (opts.json) out << nlohmann::ordered_json{{"written", written}, {"exit_code", worst}}.dump(2) << "\n";
   return worst;
 }
 

@@ -9,12 +9,16 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "cli/trace_paths.h"
+#include "trace/display_text.h"
 #include "trace/trace_reader.h"
 
 namespace replay {
 
 namespace {
+
+constexpr uint64_t kProgressEvery = 4096;  // records between two progress updates
 
 struct TraceStats {
   std::map<std::string, uint64_t> events_by_kind, actions_by_kind, timers, goodbyes;
@@ -72,9 +76,13 @@ void write_json(const StatsOptions& opts, const TraceReader& reader, const Trace
   out << j.dump(2) << "\n";
 }
 
-void write_counts(const char* title, const std::map<std::string, uint64_t>& counts, std::ostream& out) {
+// `name` turns a key into what is shown (a goodbye code gets its Lodestar name).
+void write_counts(const char* title, const std::map<std::string, uint64_t>& counts, std::ostream& out,
+                  std::string (*name)(std::string_view) = nullptr) {
   out << title << "\n";
-  for (const auto& [k, n] : counts) out << "  " << std::left << std::setw(26) << k << n << "\n";
+  for (const auto& [k, n] : counts) {
+    out << "  " << std::left << std::setw(36) << (name ? name(k) : k) << n << "\n";
+  }
 }
 
 void write_text(const StatsOptions& opts, const TraceReader& reader, const TraceStats& st, std::ostream& out) {
@@ -91,8 +99,13 @@ void write_text(const StatsOptions& opts, const TraceReader& reader, const Trace
   out << "\n";
   out << "records     " << st.lines << " lines: 1 header, " << st.events << " events, " << st.expects << " expects\n";
   out << "peers       " << st.peers.size() << "\n";
-  out << "time        " << st.first_t_ms << " .. " << st.last_t_ms << " ms (" << std::fixed << std::setprecision(3)
-      << st.span_s() << " s)\n";
+  if (opts.raw_times || st.events == 0) {
+    out << "time        " << st.first_t_ms << " .. " << st.last_t_ms << " ms (" << std::fixed << std::setprecision(3)
+        << st.span_s() << " s)\n";
+  } else {
+    out << "time        " << offset_time_text(st.last_t_ms, st.first_t_ms) << " from the first event (t_ms "
+        << st.first_t_ms << ")\n";
+  }
   const uint64_t in_bytes = reader.bytes_read(), text_bytes = reader.bytes_decompressed();
   out << "bytes       " << in_bytes << " on disk, " << text_bytes << " JSONL";
   if (reader.compressed() && in_bytes > 0) {
@@ -105,7 +118,7 @@ void write_text(const StatsOptions& opts, const TraceReader& reader, const Trace
   write_counts("events by kind", st.events_by_kind, out);
   if (!st.timers.empty()) write_counts("timers", st.timers, out);
   write_counts(("actions by kind (" + std::to_string(st.actions) + ")").c_str(), st.actions_by_kind, out);
-  if (!st.goodbyes.empty()) write_counts("goodbye reasons", st.goodbyes, out);
+  if (!st.goodbyes.empty()) write_counts("goodbye reasons", st.goodbyes, out, goodbye_reason_text);
 }
 
 }  // namespace
@@ -118,16 +131,20 @@ int cmd_stats(const StatsOptions& opts, std::ostream& out, std::ostream& err) {
   TraceReader& reader = *opened;
   TraceStats st;
   Record rec;
+  ProgressLine progress(stderr_is_terminal() && !opts.quiet, trace_file_bytes(opts.path), err);
   for (;;) {
     bool done = false;
     peers::Status s = reader.next(&rec, &done);
     if (!s.is_ok()) {
+      progress.clear();
       err << s.message() << "\n";
       return kExitBadInput;
     }
     if (done) break;
     st.add(rec);
+    if (st.lines % kProgressEvery == 0) progress.update(reader.bytes_read(), st.events);
   }
+  progress.clear();
   if (opts.json) {
     write_json(opts, reader, st, out);
   } else {

@@ -45,6 +45,9 @@ struct CheckOptions {
   size_t jobs = 0;                   // traces replayed at once; 0 = the number of cores (cli/check_pool.h)
   std::string shard;                 // "I/N": check only shard I of N (cli/shard.h)
   std::string shard_summary;         // JSON summary of this run, for merge-shards
+  bool json = false;                 // --format json: per-trace verdicts and the summary
+  bool color = false;                // coloured verdicts (main: a terminal and NO_COLOR unset)
+  bool raw_times = false;            // t_ms in reports instead of "+1m02.500s"
 };
 int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err);
 
@@ -70,6 +73,8 @@ struct RunOptions {
   std::string output;               // a file (one input file) or a directory
   bool strict = false;
   int zstd_level = 3;               // for outputs named *.zst
+  bool quiet = false;               // no "wrote" lines, no progress
+  bool json = false;                // --format json: one object listing the outputs
 };
 // Exit code: 0 every trace ran, 1 the engine rejected an event of some trace
 // (nothing is written for it), 2 bad input or usage.
@@ -80,6 +85,8 @@ struct StatsOptions {
   std::string path;
   bool strict = false;
   bool json = false;  // machine-readable output
+  bool quiet = false;  // no progress line
+  bool raw_times = false;
 };
 int cmd_stats(const StatsOptions& opts, std::ostream& out, std::ostream& err);
 
@@ -88,6 +95,8 @@ struct CatOptions {
   std::string path;
   bool strict = false;
   bool no_check = false;  // raw decompressed bytes, no validation
+  bool quiet = false;     // no warnings about unknown members
+  bool json = false;      // --format json: one JSON array of the records
 };
 int cmd_cat(const CatOptions& opts, std::ostream& out, std::ostream& err);
 
@@ -95,8 +104,8 @@ int cmd_cat(const CatOptions& opts, std::ostream& out, std::ostream& err);
 // between two directories of traces paired by relative path (a .jsonl with
 // its .jsonl.zst). Options: diff/diff_report.h.
 int cmd_diff(const DiffOptions& opts, std::ostream& out, std::ostream& err);
-// True when diff's text output to stdout should be coloured: a terminal,
-// NO_COLOR unset, and the user did not pass --no-color.
+// True when a command's text output to stdout should be coloured (diff,
+// check): a terminal, NO_COLOR unset, and the user did not pass --no-color.
 bool stdout_wants_color(bool no_color);
 
 }  // namespace replay

@@ -60,7 +60,7 @@ has_line "$WORK/out" "result: identical" "identical"
 
 # Differences: exit 1; never colours when stdout is not a terminal.
 expect_code 1 "goodbye reason" -- "$BIN" diff "$WORK/a.jsonl" "$WORK/b.jsonl"
-has_line "$WORK/out" '      reason: "3" -> "129"' "goodbye reason"
+has_line "$WORK/out" '      reason: "3" (Internal fault/error) -> "129" (Client has too many peers)' "goodbye reason"
 has_line "$WORK/out" "    changed 3 (Internal fault/error) -> 129 (Client has too many peers): 1" "goodbye reason"
 has_line "$WORK/out" "result: outputs differ" "goodbye reason"
 if grep -q $'\x1b' "$WORK/out"; then fail "colours written to a file"; fi

@@ -20,6 +20,10 @@ bool is_trace_file_name(const std::string& name) {
 
 bool expand_trace_paths(const std::vector<std::string>& inputs, std::vector<std::string>* out, std::string* error) {
   for (const std::string& input : inputs) {
+    if (input == "-") {  // standard input: one trace (TraceReader::open)
+      out->push_back(input);
+      continue;
+    }
     std::error_code ec;
     const fs::file_status st = fs::status(input, ec);
     if (ec || !fs::exists(st)) {
@@ -42,13 +46,23 @@ bool expand_trace_paths(const std::vector<std::string>& inputs, std::vector<std:
       return false;
     }
     if (found.empty()) {
-      *error = input + ": no trace (*.jsonl, *.jsonl.zst) in this directory";
+      *error = no_trace_error(input);
       return false;
     }
     std::sort(found.begin(), found.end());
     out->insert(out->end(), found.begin(), found.end());
   }
   return true;
+}
+
+uint64_t trace_file_bytes(const std::string& path) {
+  std::error_code ec;
+  const uintmax_t n = path == "-" ? 0 : fs::file_size(path, ec);
+  return ec ? 0 : static_cast<uint64_t>(n);
+}
+
+std::string no_trace_error(const std::string& dir) {
+  return dir + ": no trace (*.jsonl, *.jsonl.zst) in this directory";
 }
 
 bool list_traces_by_relative_path(const std::string& dir, std::map<std::string, std::string>* out,
@@ -67,8 +81,9 @@ bool list_traces_by_relative_path(const std::string& dir, std::map<std::string, 
   return true;
 }
 
-std::unique_ptr<TraceReader> open_trace_for_command(const std::string& path, ReaderOptions options, std::ostream& err) {
-  options.on_warning = [&err](const std::string& m) { err << m << "\n"; };
+std::unique_ptr<TraceReader> open_trace_for_command(const std::string& path, ReaderOptions options, std::ostream& err,
+                                                    bool quiet) {
+  if (!quiet) options.on_warning = [&err](const std::string& m) { err << m << "\n"; };
   auto opened = TraceReader::open(path, std::move(options));
   if (!opened.is_ok()) {
     err << opened.status().message() << "\n";

@@ -98,7 +98,7 @@ TEST_CASE("values nested 100,000 deep are errors, not stack overflows", "[robust
 
 TEST_CASE("a number beyond the double range is invalid JSON, not an abort", "[robustness]") {
   CHECK(read_bytes(std::string(kHeader) + "\n" + R"({"type":"event","seq":1,"t_ms":1e999,"kind":"goodbye_all"})" +
-                   "\n") == "mem:2: invalid JSON: [json.exception.out_of_range.406] number overflow parsing '1e999'");
+                   "\n") == "mem:2: invalid JSON: number overflow parsing '1e999'");
 }
 
 TEST_CASE("open_bytes reads plain and zstd like a file, and an empty input", "[robustness]") {

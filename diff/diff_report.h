@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -49,6 +50,12 @@ struct DiffOptions {
   bool read_ahead = false;
   size_t limit = 50;  // detailed differences listed; the summary covers all
   size_t top = 10;    // largest score deltas listed
+  bool raw_times = false;  // t_ms in the text reports instead of "+1m02.500s" from the first event
+  bool quiet = false;      // no progress line (cli/progress.h)
+  // Called every few thousand events with the bytes of both files read so far
+  // and the events compared; not called with read_ahead (the readers are on
+  // other threads). The command draws its progress line with it.
+  std::function<void(uint64_t bytes_read, uint64_t events)> on_progress;
 };
 
 
@@ -118,6 +125,7 @@ struct TraceSummary {
   std::string scenario, seed;
   nlohmann::json producer;
   uint64_t events = 0, expects = 0, actions = 0;
+  int64_t first_t_ms = -1;  // the first event's: where "+0.000s" is (-1: no event)
 };
 
 struct FirstEventDiff {

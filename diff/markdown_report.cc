@@ -88,13 +88,13 @@ void write_scores(const DiffReport& r, size_t top, std::ostream& out) {
 }
 
 // The listed items as a collapsed ```diff block.
-void write_items(const DiffReport& r, std::ostream& out) {
+void write_items(const DiffReport& r, const TimeStyle& time, std::ostream& out) {
   if (r.items.empty()) return;
   out << "<details><summary>" << r.items.size() << " of " << r.differences << " differences</summary>\n\n```diff\n";
   uint64_t last_seq = 0;
   for (const DiffItem& it : r.items) {
     if (it.seq != last_seq) {
-      out << "@@ " << seq_head(it) << " @@\n";
+      out << "@@ " << seq_head(it, time) << " @@\n";
       last_seq = it.seq;
     }
     const ItemText t = item_text(it);
@@ -107,7 +107,7 @@ void write_items(const DiffReport& r, std::ostream& out) {
 
 }  // namespace
 
-void write_diff_markdown(const DiffReport& r, size_t top, std::ostream& out) {
+void write_diff_markdown(const DiffReport& r, size_t top, const TimeStyle& time, std::ostream& out) {
   write_inputs(r, out);
   if (r.outputs_identical()) {
     out << "**Outputs:** identical (" << r.expects_compared << " expects compared)\n";
@@ -115,7 +115,7 @@ void write_diff_markdown(const DiffReport& r, size_t top, std::ostream& out) {
   }
   write_outputs(r, out);
   write_scores(r, top, out);
-  write_items(r, out);
+  write_items(r, time, out);
 }
 
 }  // namespace replay

@@ -7,11 +7,12 @@
 #include <iosfwd>
 
 #include "diff/diff_report.h"
+#include "trace/display_text.h"
 
 namespace replay {
 
 // At most min(top, 5) largest score deltas are listed.
-void write_diff_markdown(const DiffReport& report, size_t top, std::ostream& out);
+void write_diff_markdown(const DiffReport& report, size_t top, const TimeStyle& time, std::ostream& out);
 
 }  // namespace replay
 

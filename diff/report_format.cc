@@ -1,8 +1,6 @@
 // report_format: see report_format.h.
 #include "diff/report_format.h"
 
-#include "engine/goodbye.h"
-
 namespace replay {
 
 using nlohmann::json;
@@ -59,14 +57,14 @@ std::string action_text(const json& act) {
 
 }  // namespace
 
-std::string reason_text(const std::string& code) {
-  const std::string_view name = peers::goodbye_known_code_name(code);
-  return name.empty() ? code : code + " (" + std::string(name) + ")";
-}
-
 std::string field_text(const FieldDiff& f) {
-  std::string s = (f.path.empty() ? std::string("value") : f.path) + ": " + value_text(f.a, f.a_missing) + " -> " +
-                  value_text(f.b, f.b_missing);
+  // A goodbye reason code also shows its Lodestar name.
+  auto text = [&f](const json& v, bool missing) {
+    const std::string reason = missing ? "" : reason_member_text(f.path, v);
+    return reason.empty() ? value_text(v, missing) : reason;
+  };
+  std::string s = (f.path.empty() ? std::string("value") : f.path) + ": " + text(f.a, f.a_missing) + " -> " +
+                  text(f.b, f.b_missing);
   if (f.has_delta && f.has_ulp) {
     s += " (delta " + num_text(f.delta) + ", " + std::to_string(f.ulp) + " ulp)";
   } else if (f.has_delta) {
@@ -130,8 +128,8 @@ ItemText item_text(const DiffItem& it) {
   return {'?', ""};
 }
 
-std::string seq_head(const DiffItem& it) {
-  std::string s = "seq " + std::to_string(it.seq) + " (t_ms " + std::to_string(it.t_ms) + ", " + it.event_kind;
+std::string seq_head(const DiffItem& it, const TimeStyle& time) {
+  std::string s = "seq " + std::to_string(it.seq) + " (" + time.text(it.t_ms) + ", " + it.event_kind;
   if (!it.event_peer.empty()) s += " " + it.event_peer;
   s += ", a:" + (it.a_line ? std::to_string(it.a_line) : std::string("-")) +
        " b:" + (it.b_line ? std::to_string(it.b_line) : std::string("-")) + ")";

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "diff/diff_report.h"
+#include "trace/display_text.h"
 #include "trace/json_tape.h"
 
 namespace replay {
@@ -25,8 +26,8 @@ std::string cut_text(std::string s, size_t max);
 // A double as JavaScript prints it (shortest round trip, no ".0" on integral
 // values), except that -0 keeps its sign: it is a difference here.
 std::string num_text(double d);
-// "code (NAME)" for a known goodbye code.
-std::string reason_text(const std::string& code);
+// "code (Lodestar's name)" for a known goodbye code (trace/display_text.h).
+inline std::string reason_text(const std::string& code) { return goodbye_reason_text(code); }
 // "path: a -> b (delta d, N ulp)".
 std::string field_text(const FieldDiff& f);
 // "2 added, 1 moved".
@@ -41,8 +42,9 @@ struct ItemText {
 };
 ItemText item_text(const DiffItem& it);
 
-// "seq N (t_ms T, kind peer, a:L b:L)": the heading of an event's items.
-std::string seq_head(const DiffItem& it);
+// "seq N (+1m02.500s, kind peer, a:L b:L)": the heading of an event's items
+// (time: trace/display_text.h).
+std::string seq_head(const DiffItem& it, const TimeStyle& time);
 // "N" or "first..last".
 std::string range_text(const SeqRange& r);
 // "identical", "outputs differ", ...

@@ -56,7 +56,7 @@ void write_inputs(const DiffReport& r, const Colors& c, std::ostream& out) {
 }
 
 // Late expects, the outputs' headline and the listed items grouped by seq.
-void write_items(const DiffReport& r, const Colors& c, std::ostream& out) {
+void write_items(const DiffReport& r, const Colors& c, const TimeStyle& time, std::ostream& out) {
   if (r.late_expects_a || r.late_expects_b) {
     out << "warning: " << r.late_expects_a << " expects in a and " << r.late_expects_b << " in b came more than "
         << kMaxPendingEvents << " events after their event and were not compared\n";
@@ -72,7 +72,7 @@ void write_items(const DiffReport& r, const Colors& c, std::ostream& out) {
   uint64_t last_seq = 0;
   for (const DiffItem& it : r.items) {
     if (it.seq != last_seq) {
-      out << "\n" << seq_head(it) << "\n";
+      out << "\n" << seq_head(it, time) << "\n";
       last_seq = it.seq;
     }
     const ItemText t = item_text(it);
@@ -146,10 +146,10 @@ void write_divergent_ranges(const DiffReport& r, std::ostream& out) {
 
 }  // namespace
 
-void write_diff_text(const DiffReport& r, bool color, size_t top, std::ostream& out) {
+void write_diff_text(const DiffReport& r, bool color, size_t top, const TimeStyle& time, std::ostream& out) {
   const Colors c{color};
   write_inputs(r, c, out);
-  write_items(r, c, out);
+  write_items(r, c, time, out);
   if (!r.identical()) {
     write_summary(r, c, out);
     write_largest_deltas(r, top, out);

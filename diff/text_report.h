@@ -8,11 +8,13 @@
 #include <iosfwd>
 
 #include "diff/diff_report.h"
+#include "trace/display_text.h"
 
 namespace replay {
 
-// ANSI colours when `color`; at most `top` largest score deltas.
-void write_diff_text(const DiffReport& report, bool color, size_t top, std::ostream& out);
+// ANSI colours when `color`; at most `top` largest score deltas; event times
+// as `time` says.
+void write_diff_text(const DiffReport& report, bool color, size_t top, const TimeStyle& time, std::ostream& out);
 
 }  // namespace replay
 

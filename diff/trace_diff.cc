@@ -15,6 +15,12 @@ namespace replay {
 
 using peers::Status;
 
+namespace {
+
+constexpr uint64_t kProgressEvery = 2048;  // events between two calls of DiffOptions::on_progress
+
+}  // namespace
+
 int diff_trace_files(const DiffOptions& opts, const std::string& a, const std::string& b, DiffReport* report,
                      std::string* error) {
   *report = DiffReport{};
@@ -38,6 +44,7 @@ int diff_trace_files(const DiffOptions& opts, const std::string& a, const std::s
     *error = "inputs differ: " + differ.header_mismatch_message() + "; --inputs-must-match requires the same inputs";
     return kExitBadInput;
   }
+  uint64_t units = 0;  // events taken from either side
   for (;;) {
     Unit* ua = nullptr;
     Unit* ub = nullptr;
@@ -61,21 +68,25 @@ int diff_trace_files(const DiffOptions& opts, const std::string& a, const std::s
       side_b.pop();
     }
     if (!ok) return kExitBadInput;
+    if (opts.on_progress && !opts.read_ahead && ++units % kProgressEvery == 0) {
+      opts.on_progress(side_a.bytes_read() + side_b.bytes_read(), units);
+    }
   }
   differ.finish(side_a.late_expects(), side_b.late_expects());
   return report->identical() ? kExitOk : kExitDiverges;
 }
 
 void write_diff_report(const DiffReport& report, const DiffOptions& opts, std::ostream& out) {
+  const TimeStyle time{report.a.first_t_ms, opts.raw_times};
   switch (opts.format) {
     case DiffOutputFormat::kText:
-      write_diff_text(report, opts.color, opts.top, out);
+      write_diff_text(report, opts.color, opts.top, time, out);
       break;
     case DiffOutputFormat::kJson:
       out << diff_report_json(report, opts.top).dump(2) << "\n";
       break;
     case DiffOutputFormat::kMarkdown:
-      write_diff_markdown(report, opts.top, out);
+      write_diff_markdown(report, opts.top, time, out);
       break;
   }
   out.flush();

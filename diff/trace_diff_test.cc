@@ -165,7 +165,7 @@ TEST_CASE("one changed action") {
   REQUIRE(r.code == 1);
   REQUIRE_LINE(r, "inputs: identical (3 events)");
   REQUIRE_LINE(r, "outputs: 1 differences in 1 of 3 events");
-  REQUIRE_LINE(r, "seq 1 (t_ms 1000, timer, a:3 b:3)");
+  REQUIRE_LINE(r, "seq 1 (+0.000s, timer, a:3 b:3)");
   REQUIRE_LINE(r, "  ~ a#1 b#1 send_status P1");
   REQUIRE_LINE(r, "      status.headSlot: 1000 -> 1001 (delta 1)");
   REQUIRE_LINE(r, "  actions: 0 added, 0 removed, 1 changed, 0 moved");
@@ -207,7 +207,7 @@ TEST_CASE("one missing action") {
   b[6] = ex(3, ping("P2", 3));
   const Run r = diff_lines("missing", base_lines(), b);
   REQUIRE(r.code == 1);
-  REQUIRE_LINE(r, "seq 3 (t_ms 3000, timer, a:7 b:7)");
+  REQUIRE_LINE(r, "seq 3 (+2.000s, timer, a:7 b:7)");
   REQUIRE_LINE(r, "  - a#1 tag_relevant P2");
   REQUIRE_LINE(r, "    tag_relevant: 1 removed");
   REQUIRE_LINE(r, "    3, to the end");
@@ -222,7 +222,7 @@ TEST_CASE("one score off by one ULP, and -0 vs 0") {
   const Run r = diff_lines("ulp", base_lines(), b);
   REQUIRE(r.code == 1);
   REQUIRE(next_text == "-14.406093444266027");
-  REQUIRE_LINE(r, "seq 2 (t_ms 2000, report_peer P1, a:5 b:5)");
+  REQUIRE_LINE(r, "seq 2 (+1.000s, report_peer P1, a:5 b:5)");
   REQUIRE_LINE(r, "  ~ score P1");
   REQUIRE_LINE(r,
                "      score: -14.406093444266025 -> -14.406093444266027 (delta " + json(next - a).dump() + ", 1 ulp)");
@@ -272,7 +272,7 @@ TEST_CASE("a changed goodbye reason") {
   const Run r = diff_lines("goodbye", a, b);
   REQUIRE(r.code == 1);
   REQUIRE_LINE(r, "  ~ a#0 b#0 send_goodbye P2");
-  REQUIRE_LINE(r, "      reason: \"3\" -> \"1\"");
+  REQUIRE_LINE(r, "      reason: \"3\" (Internal fault/error) -> \"1\" (Client shutdown)");
   REQUIRE_LINE(r, "  goodbye reasons:");
   REQUIRE_LINE(r, "    changed 3 (Internal fault/error) -> 1 (Client shutdown): 1");
 
@@ -348,7 +348,7 @@ TEST_CASE("an expect present on one side only") {
   b.erase(b.begin() + 4);  // no expect for seq 2
   const Run r = diff_lines("noexpect", base_lines(), b);
   REQUIRE(r.code == 1);
-  REQUIRE_LINE(r, "seq 2 (t_ms 2000, report_peer P1, a:5 b:-)");
+  REQUIRE_LINE(r, "seq 2 (+1.000s, report_peer P1, a:5 b:-)");
   REQUIRE_LINE(r, "  - expect only in a (0 actions, 1 scores)");
 }
 

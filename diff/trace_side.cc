@@ -55,6 +55,7 @@ Status TraceSide::front(Unit** out) {
 void TraceSide::take(Record&& rec) {
   if (rec.type == RecordType::kEvent) {
     summary_->events++;
+    if (summary_->first_t_ms < 0) summary_->first_t_ms = rec.t_ms;
     Unit u;
     u.bytes = rec.raw.size();
     u.event = std::move(rec);

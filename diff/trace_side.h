@@ -37,6 +37,9 @@ class TraceSide {
 
   const Record& header() const { return reader_->header(); }
   uint64_t late_expects() const { return late_expects_; }
+  // Bytes of the file read so far; only without read-ahead (the reader is
+  // then on this thread).
+  uint64_t bytes_read() const { return read_ahead_ ? 0 : reader_->bytes_read(); }
 
   // Sets *out to the lowest-seq event not consumed yet, once its expect (if
   // the trace has one within the window) has been read; nullptr at the end.

@@ -23,6 +23,7 @@
 #include "replay/parse_ahead.h"
 #include "replay/score_delta.h"
 #include "replay/trace_event.h"
+#include "trace/display_text.h"
 #include "trace/json_compare.h"
 #include "trace/trace_reader.h"
 #include "trace/trace_writer.h"
@@ -47,6 +48,8 @@ constexpr size_t kMaxAwaitingResults = 4096;   // engine results kept for expect
 constexpr size_t kMaxTrackedPeers = 100000;    // peers with a score history
 constexpr size_t kMaxFieldDiffs = 64;          // differing members listed in a report
 constexpr size_t kOverdueRecheck = 1024;       // events between full overdue-timer scans at one t_ms
+constexpr uint64_t kProgressEvery = 4096;      // records between two calls of ReplayOptions::on_progress
+constexpr size_t kWholeArrayChars = 300;       // a longer array is not shown whole beside its differences
 
 std::string cut(const std::string& s, size_t max = kValueCut) {
   if (s.size() <= max) return s;
@@ -80,9 +83,26 @@ void diff_json(JsonRef exp, const json& act, const std::string& path, uint64_t u
 // "  path:\n    expected X\n    actual   Y\n", and the ULP distance when a
 // double is involved (the same number `peer-replay diff` prints).
 void write_field_diff(const FieldDiff& d, std::ostream& out) {
-  out << "  " << d.path << ":\n    expected " << (d.a_missing ? std::string("(absent)") : show(d.a))
-      << "\n    actual   " << (d.b_missing ? std::string("(absent)") : show(d.b)) << "\n";
+  // A goodbye reason code also shows its Lodestar name.
+  auto text = [&d](const json& v, bool missing) {
+    if (missing) return std::string("(absent)");
+    const std::string reason = reason_member_text(d.path, v);
+    return reason.empty() ? show(v) : reason;
+  };
+  out << "  " << d.path << ":\n    expected " << text(d.a, d.a_missing) << "\n    actual   " << text(d.b, d.b_missing)
+      << "\n";
   if (d.has_ulp) out << "    distance " << d.ulp << " ulp\n";
+}
+
+// The whole expected and actual arrays, as context below their differing
+// members, only when both are short: a long one would print again what the
+// member differences above already show.
+void write_whole_arrays(const std::string& what, const std::string& expected, const std::string& actual,
+                        std::ostream& out) {
+  if (expected.size() > kWholeArrayChars || actual.size() > kWholeArrayChars) return;
+  const std::string pad(std::string("expected").size() - std::string("actual").size(), ' ');
+  out << "expected " << what << ": " << expected << "\n";
+  out << "actual " << what << ":" << pad << " " << actual << "\n";
 }
 
 // An empty JSON array on a tape: what an absent "scores" member reads as.
@@ -219,11 +239,12 @@ class Replayer {
   // The store's change notes drive the deltas (PeerRpcScoreStore::Changes);
   // off with disable_peer_scoring, whose entries read the clock.
   bool track_score_changes_ = false;
-  // The lines of the last K+1 events, a ring (the current one at
+  // The (line, t_ms) of the last K+1 events, a ring (the current one at
   // context_next_ - 1); their text is read again for a report (look_back).
-  std::vector<uint64_t> context_;
+  std::vector<std::pair<uint64_t, int64_t>> context_;
   size_t context_next_ = 0;
   size_t context_size_ = 0;
+  TimeStyle time_{-1, options_.raw_times};  // event times in messages: from the first event's t_ms
   std::map<uint64_t, EventResult> awaiting_;
   // The engine's last score_history notes per peer (at most kMaxTrackedPeers
   // peers), oldest first. The expected side is read again from the trace when
@@ -248,9 +269,10 @@ class Replayer {
 };
 
 void Replayer::remember_context(const Record& rec) {
+  if (time_.start_ms < 0) time_.start_ms = rec.t_ms;
   const size_t capacity = options_.context + 1;
   if (context_.size() < capacity) context_.resize(capacity);
-  context_[context_next_] = rec.line;
+  context_[context_next_] = {rec.line, rec.t_ms};
   context_next_ = (context_next_ + 1) % capacity;
   context_size_ = std::min(context_size_ + 1, capacity);
 }
@@ -371,13 +393,18 @@ void Replayer::diverge(uint64_t line, uint64_t seq, const std::string& headline,
   result_.divergence_seq = seq;
   result_.message = where(line) + "seq " + std::to_string(seq) + ": " + headline;
   std::ostringstream r;
-  r << "DIVERGENCE " << path_ << ":" << line << " (event seq " << seq << ")\n";
+  r << "DIVERGENCE " << path_ << ":" << line << " (event seq " << seq;
+  if (!context_.empty()) r << ", " << time_.text(context_.back().t_ms);
+  r << ")\n";
   r << "  " << headline << "\n\n";
   // The event and the K before it, oldest first: the ring's slots from
   // context_next_ - context_size_ on.
   std::vector<uint64_t> lines;
+  std::vector<int64_t> times_ms;
   for (size_t i = 0; i < context_size_; i++) {
-    lines.push_back(context_[(context_next_ + context_.size() - context_size_ + i) % context_.size()]);
+    const auto& [l, t_ms] = context_[(context_next_ + context_.size() - context_size_ + i) % context_.size()];
+    lines.push_back(l);
+    times_ms.push_back(t_ms);
   }
   const LookBack back = look_back(line, lines, peers_involved);
   auto raw = [&](uint64_t l) {
@@ -387,7 +414,9 @@ void Replayer::diverge(uint64_t line, uint64_t seq, const std::string& headline,
   if (!lines.empty()) {
     if (lines.size() > 1) {
       r << "context (the " << lines.size() - 1 << " events before):\n";
-      for (size_t i = 0; i + 1 < lines.size(); i++) r << "  line " << lines[i] << ": " << cut(raw(lines[i])) << "\n";
+      for (size_t i = 0; i + 1 < lines.size(); i++) {
+        r << "  line " << lines[i] << " (" << time_.text(times_ms[i]) << "): " << cut(raw(lines[i])) << "\n";
+      }
     }
     r << "event (line " << lines.back() << "):\n  " << cut(raw(lines.back()), 4 * kValueCut) << "\n\n";
   }
@@ -534,8 +563,8 @@ bool Replayer::timers_agree(const Record& rec, const peers::Event& ev) {
       std::string what = std::string("timer ") + peers::timer_kind_name(overdue->kind);
       if (overdue->kind == peers::TimerKind::kGoodbyeTimeout) what += " (req " + std::to_string(overdue->req) + ")";
       diverge(rec.line, ev.seq,
-              "the engine has " + what + " due at t_ms " + std::to_string(overdue->due_ms) +
-                  ", but the trace fires no such timer before this event at t_ms " + std::to_string(ev.t_ms),
+              "the engine has " + what + " due at " + time_.text(overdue->due_ms) +
+                  ", but the trace fires no such timer before this event at " + time_.text(ev.t_ms),
               "", {ev.peer});
       return false;
     }
@@ -546,14 +575,14 @@ bool Replayer::timers_agree(const Record& rec, const peers::Event& ev) {
     for (const peers::TimerDue& t : pm_->timers()) {
       if (t.kind != ev.timer) continue;
       if (ev.timer == peers::TimerKind::kGoodbyeTimeout && t.req != ev.req) continue;
-      armed += (armed.empty() ? "" : ", ") + std::to_string(t.due_ms);
+      armed += (armed.empty() ? "" : ", ") + time_.text(t.due_ms);
       if (t.due_ms == ev.t_ms) due = true;
     }
     if (!due) {
       std::string what = std::string("timer ") + peers::timer_kind_name(ev.timer);
       if (ev.timer == peers::TimerKind::kGoodbyeTimeout) what += " (req " + std::to_string(ev.req) + ")";
       diverge(rec.line, ev.seq,
-              "the trace fires " + what + " at t_ms " + std::to_string(ev.t_ms) + ", which the engine has " +
+              "the trace fires " + what + " at " + time_.text(ev.t_ms) + ", which the engine has " +
                   (armed.empty() ? std::string("not armed") : "due at " + armed),
               "", {});
       return false;
@@ -684,8 +713,7 @@ void Replayer::compare_actions(JsonRef exp_actions, const EventResult& actual, M
                 std::to_string(act_actions.size()) + ")";
   m->details << "actions, expected vs actual (differing members only):\n";
   for (const FieldDiff& d : diffs) write_field_diff(d, m->details);
-  m->details << "expected actions: " << cut(exp_actions.dump(), 2 * kValueCut) << "\n";
-  m->details << "actual actions:   " << cut(act_actions.dump(), 2 * kValueCut) << "\n";
+  write_whole_arrays("actions", exp_actions.dump(), act_actions.dump(), m->details);
   for (const JsonRef a : exp_actions) {
     if (a["peer"].is_string()) m->involved.emplace_back(a["peer"].str());
   }
@@ -724,12 +752,8 @@ void Replayer::compare_scores(const Record& rec, const EventResult& actual, Mism
   m->differs = true;
   m->details << (full ? "scores (full dump)" : "scores (delta)") << ", expected vs actual (differing members only):\n";
   for (const FieldDiff& d : diffs) write_field_diff(d, m->details);
-  m->details << "expected scores: " << cut(exp_scores.dump(), 2 * kValueCut) << "\n";
-  m->details << "actual scores:   " << cut(act_scores.dump(), 2 * kValueCut) << "\n";
-  if (!full) {
-    m->details << "expected scores_removed: " << cut(exp_removed.dump()) << "\n";
-    m->details << "actual scores_removed:   " << cut(act_removed.dump()) << "\n";
-  }
+  write_whole_arrays("scores", exp_scores.dump(), act_scores.dump(), m->details);
+  if (!full) write_whole_arrays("scores_removed", exp_removed.dump(), act_removed.dump(), m->details);
 }
 
 // The differing score entries, paired by peer id so that one peer added or
@@ -831,6 +855,11 @@ ReplayResult Replayer::run() {
       break;
     }
     if (done) break;
+    // Progress from the reader's own count; a reader running ahead on its
+    // thread is not read from this one.
+    if (options_.on_progress && ahead == nullptr && rec.line % kProgressEvery == 0) {
+      options_.on_progress(reader->bytes_read(), result_.events);
+    }
     on_record(rec);
   }
   finish();

@@ -24,6 +24,7 @@
 #define PEER_REPLAY_REPLAY_REPLAYER_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -42,6 +43,10 @@ struct ReplayOptions {
   bool time_stages = false;            // fill ReplayResult::stages (a clock read per stage per record)
   size_t score_history = 5;            // score entries kept per peer for the report
   std::string program = "peer-replay"; // the command name in the reproduce line
+  bool raw_times = false;              // t_ms in the report instead of "+1m02.500s" from the first event
+  // Called every few thousand records with the bytes of the file read and the
+  // events replayed so far (check's progress line); may be empty.
+  std::function<void(uint64_t file_bytes_read, uint64_t events)> on_progress;
 };
 
 enum class Verdict { kConforms, kDiverges, kBadInput };

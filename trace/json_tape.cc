@@ -54,12 +54,27 @@ class TapeBuilder final : public nlohmann::json_sax<nlohmann::json> {
                    const nlohmann::detail::exception& ex) override {
     // Not only parse_error: a number beyond the double range ("1e999") is
     // out_of_range 406, reported here too.
-    return fail(std::string("invalid JSON: ") + ex.what());
+    return fail(plain_error_text(ex.what()));
   }
 
   const std::string& error() const { return error_; }
 
  private:
+  // nlohmann's text without the library's framing: "[json.exception.
+  // parse_error.101] parse error at line 1, column 18: syntax error ..."
+  // becomes "invalid JSON at column 18: syntax error ..." (the line is the
+  // trace's, which the caller names).
+  static std::string plain_error_text(std::string_view what) {
+    if (what.rfind("[json.exception.", 0) == 0 && what.find("] ") != std::string_view::npos) {
+      what.remove_prefix(what.find("] ") + 2);
+    }
+    constexpr std::string_view kAtLine1 = "parse error at line 1, column ";
+    if (what.rfind(kAtLine1, 0) == 0) {
+      what.remove_prefix(kAtLine1.size());
+      return "invalid JSON at column " + std::string(what);
+    }
+    return "invalid JSON: " + std::string(what);
+  }
   bool fail(std::string why) {
     if (error_.empty()) error_ = std::move(why);
     return false;

@@ -93,12 +93,15 @@ TEST_CASE("tape: objects, lookups, iteration and duplicates", "[json_tape]") {
   CHECK(r["b"]["c"].dump() == R"([1,{"d":2}])");
 }
 
-TEST_CASE("tape: errors carry nlohmann's message, and a failed parse leaves nothing", "[json_tape]") {
-  CHECK(error_of("").rfind("invalid JSON: [json.exception.parse_error.101]", 0) == 0);
-  CHECK(error_of("{\"a\":1} x").rfind("invalid JSON: [json.exception.parse_error.101]", 0) == 0);
+TEST_CASE("tape: errors say what was wrong without nlohmann's framing, and a failed parse leaves nothing",
+          "[json_tape]") {
+  CHECK(error_of("") == "invalid JSON at column 1: syntax error while parsing value - unexpected end of input; "
+                        "expected '[', '{', or a literal");
+  CHECK(error_of("{\"a\":1} x").rfind("invalid JSON at column 9: syntax error", 0) == 0);
   CHECK(error_of("{\"a\":}").find("column 6") != std::string::npos);
-  CHECK(error_of("[1e999]") == "invalid JSON: [json.exception.out_of_range.406] number overflow parsing '1e999'");
-  CHECK(error_of("[\"\\ud800\"]").rfind("invalid JSON: ", 0) == 0);
+  CHECK(error_of("{\"a\":}").find("json.exception") == std::string::npos);
+  CHECK(error_of("[1e999]") == "invalid JSON: number overflow parsing '1e999'");
+  CHECK(error_of("[\"\\ud800\"]").rfind("invalid JSON at column ", 0) == 0);
   JsonTape tape;
   std::string why;
   REQUIRE(tape.parse("[1,2]", &why));

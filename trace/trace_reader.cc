@@ -10,6 +10,7 @@
 #include <cstring>
 #include <ostream>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "trace/trace_schema.h"
 
@@ -161,14 +162,45 @@ uint64_t TraceReader::bytes_decompressed() const { return source_->bytes_out(); 
 
 std::string TraceReader::where(uint64_t line) const { return path_ + ":" + std::to_string(line) + ": "; }
 
-peers::Result<std::unique_ptr<TraceReader>> TraceReader::open(const std::string& path, ReaderOptions options) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    return Status::io_error(path + ": cannot open: " + std::strerror(errno));
+namespace {
+
+// Opens a trace file for reading; "-" is standard input. A file named .zst
+// must start with a zstd frame: read as plain text it would fail later with
+// a puzzling JSON error about its first byte.
+Status open_trace_file(const std::string& path, FILE** out) {
+  *out = nullptr;
+  if (path == "-") {
+    const int fd = ::dup(STDIN_FILENO);
+    FILE* file = fd < 0 ? nullptr : ::fdopen(fd, "rb");
+    if (file == nullptr) return Status::io_error("-: cannot read standard input: " + std::string(std::strerror(errno)));
+    *out = file;
+    return Status::ok();
   }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return Status::io_error(path + ": cannot open: " + std::strerror(errno));
   if (S_ISDIR(st.st_mode)) return Status::io_error(path + ": is a directory, expected a trace file");
   FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) return Status::io_error(path + ": cannot open: " + std::strerror(errno));
+  if (path.size() > 4 && path.compare(path.size() - 4, 4, ".zst") == 0) {
+    unsigned char magic[4] = {0, 0, 0, 0};
+    const size_t got = std::fread(magic, 1, sizeof(magic), file);
+    if (!has_zstd_magic(magic, got) || std::fseek(file, 0, SEEK_SET) != 0) {
+      std::fclose(file);
+      return Status::corruption(path +
+                                ": not zstd-compressed: a file named .zst must start with a zstd frame (a plain "
+                                "trace is named .jsonl)");
+    }
+  }
+  *out = file;
+  return Status::ok();
+}
+
+}  // namespace
+
+peers::Result<std::unique_ptr<TraceReader>> TraceReader::open(const std::string& path, ReaderOptions options) {
+  FILE* file = nullptr;
+  Status s = open_trace_file(path, &file);
+  if (!s.is_ok()) return s;
   return open_stream(path, file, std::move(options));
 }
 
@@ -368,11 +400,9 @@ Status TraceReader::check_record(Record* rec) {
 }
 
 peers::Status copy_decompressed(const std::string& path, std::ostream& out) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return Status::io_error(path + ": cannot open: " + std::strerror(errno));
-  if (S_ISDIR(st.st_mode)) return Status::io_error(path + ": is a directory, expected a trace file");
-  FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) return Status::io_error(path + ": cannot open: " + std::strerror(errno));
+  FILE* file = nullptr;
+  Status opened = open_trace_file(path, &file);
+  if (!opened.is_ok()) return opened;
   unsigned char magic[4] = {0, 0, 0, 0};
   const size_t got = std::fread(magic, 1, sizeof(magic), file);
   std::string prefix(reinterpret_cast<const char*>(magic), got);

@@ -131,7 +131,7 @@ TEST_CASE("newer format_version", "[reader]") {
 TEST_CASE("bad JSON mid-file", "[reader]") {
   const std::string p = write_file("badjson.jsonl", lines({kHeader, event(1, 10), "{\"type\":\"expect\",", expect(1)}));
   const std::string e = read_all(p).error;
-  CHECK(e.rfind(p + ":3: invalid JSON: [json.exception.parse_error.101]", 0) == 0);
+  CHECK(e.rfind(p + ":3: invalid JSON at column 18: syntax error while parsing object key", 0) == 0);
 }
 
 TEST_CASE("truncated zstd frame", "[reader]") {

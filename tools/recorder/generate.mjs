@@ -9,28 +9,51 @@
 // (reportPeer, negative gossip scores), subnets and the local head move every slot. The traffic
 // model draws from its own PRNG; Math.random stays the recorder's seeded source whose draws go
 // into the trace. Stops after the event that makes N (the trace then has exactly N events).
-import "./lib/env.mjs";
-import {AGENTS, Session} from "./lib/session.mjs";
 import {mulberry32, seed32} from "./lib/codec.mjs";
 import {TraceWriter} from "./lib/writer.mjs";
+import {Progress, UsageError, integerOption, parseCommandLine, runTool} from "./lib/cli.mjs";
 
-function parseArgs(argv) {
-  const o = {seed: "1", events: 1_000_000, out: null, level: 3, verifyScores: false, pool: 1500};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--seed") o.seed = argv[++i];
-    else if (a === "--events") o.events = Number(argv[++i]);
-    else if (a === "--out") o.out = argv[++i];
-    else if (a === "--level") o.level = Number(argv[++i]);
-    else if (a === "--pool") o.pool = Number(argv[++i]);
-    else if (a === "--verify-scores") o.verifyScores = true;
-    else throw new Error(`unknown argument ${a}`);
-  }
-  if (!o.out || !(o.events > 0)) {
-    console.error("usage: generate.mjs --seed S --events N --out FILE [--level L] [--pool P] [--verify-scores]");
-    process.exit(2);
-  }
-  return o;
+const HELP = `Testnet-like traffic against the real Lodestar peer manager, written as a trace.
+
+usage:
+  node tools/recorder/generate.mjs --seed S --events N --out FILE [--level L] [--pool P] [--verify-scores]
+
+options:
+  --seed S          traffic seed (default 1): the same arguments give the same bytes
+  --events N        events in the trace (required, at least 1)
+  --out FILE        the trace to write (.jsonl.zst compressed, .jsonl plain)
+  --level L         zstd level 1..19 (default 3)
+  --pool P          peers in the pool (default 1500)
+  --verify-scores   check the recorder's incremental score tracking against full dumps (slow)
+  -q, --quiet       no progress line
+  -h, --help        this text
+
+A progress line (events, events/s, bytes written, ETA) is drawn on stderr when it is a terminal.
+Exit codes: 0 ok, 2 usage (one line on stderr).`;
+
+export function parseCli(argv) {
+  const {values} = parseCommandLine(argv, {
+    options: {
+      seed: {type: "string"},
+      events: {type: "string"},
+      out: {type: "string"},
+      level: {type: "string"},
+      pool: {type: "string"},
+      "verify-scores": {type: "boolean"},
+    },
+    help: HELP,
+  });
+  if (values.out === undefined) throw new UsageError("--out FILE is required (see --help)");
+  if (values.events === undefined) throw new UsageError("--events N is required (see --help)");
+  return {
+    seed: values.seed ?? "1",
+    events: integerOption("--events", values.events, {min: 1}),
+    out: values.out,
+    level: values.level === undefined ? 3 : integerOption("--level", values.level, {min: 1, max: 19}),
+    pool: values.pool === undefined ? 1500 : integerOption("--pool", values.pool, {min: 1}),
+    verifyScores: Boolean(values["verify-scores"]),
+    quiet: Boolean(values.quiet),
+  };
 }
 
 /** A binary heap of {t, n, fn}: earliest t first, then insertion order. */
@@ -79,7 +102,16 @@ class Agenda {
   }
 }
 
-const AGENT_MIX = [
+// Lodestar (with the fake clock, lib/env.mjs, imported first) is loaded only once the arguments
+// are good: --help and a mistake answer at once, not after seconds of imports.
+let AGENTS, Session, AGENT_MIX;
+async function loadLodestar() {
+  await import("./lib/env.mjs");
+  ({AGENTS, Session} = await import("./lib/session.mjs"));
+  AGENT_MIX = agentMix();
+}
+
+const agentMix = () => [
   [AGENTS.lighthouse, 0.36],
   [AGENTS.prysm, 0.27],
   [AGENTS.teku, 0.14],
@@ -91,6 +123,7 @@ const AGENT_MIX = [
 ];
 
 export async function generate(o) {
+  await loadLodestar();
   const writer = new TraceWriter(o.out, {level: o.level, chunkBytes: 32 << 20});
   const R = mulberry32(seed32(o.seed) ^ 0x9e3779b9);
   const pick = (arr) => arr[Math.floor(R() * arr.length)];
@@ -286,7 +319,9 @@ export async function generate(o) {
   at(12_000 - ((s.now() - s.genesisTime * 1000) % 12_000), slotTick);
   at(expo(1_000), inboundArrival);
 
+  const progress = new Progress({quiet: o.quiet || !o.showProgress, total: o.events, label: "generate"});
   while (s.seq < o.events) {
+    progress.update(s.seq, {bytes: writer.written});
     const next = agenda.peek();
     const timerAt = s.nextTimerAt();
     if (next && next.t < timerAt) {
@@ -302,16 +337,19 @@ export async function generate(o) {
   // leave nothing half open: the trace ends after the last full event
   await s.finish();
   writer.close();
+  progress.clear();
   return s;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const o = parseArgs(process.argv.slice(2));
-  const t = performance.now();
-  const s = await generate(o);
-  console.log(
-    `${o.out}: ${s.seq} events, ${s.stats.actions} actions, ${s.stats.rand} draws, ` +
-      `${((s.now() - s.cfg.startMs) / 3600_000).toFixed(2)} h simulated, ${((performance.now() - t) / 1000).toFixed(1)} s`
-  );
-  process.exit(0);
+  await runTool(async () => {
+    const o = parseCli(process.argv.slice(2));
+    const t = performance.now();
+    const s = await generate({...o, showProgress: true});
+    console.log(
+      `${o.out}: ${s.seq} events, ${s.stats.actions} actions, ${s.stats.rand} draws, ` +
+        `${((s.now() - s.cfg.startMs) / 3600_000).toFixed(2)} h simulated, ${((performance.now() - t) / 1000).toFixed(1)} s`
+    );
+    process.exit(0);
+  });
 }

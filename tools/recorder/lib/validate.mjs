@@ -233,7 +233,10 @@ function nesting(line) {
 function readFileBytes(file) {
   const buf = fs.readFileSync(file);
   const zst = buf.length >= 4 && buf[1] === 0x2a && buf[2] === 0x4d && buf[3] === 0x18 && (buf[0] & 0xf0) === 0x50;
-  if (!zst && !(buf.length >= 4 && buf[0] === 0x28 && buf[1] === 0xb5 && buf[2] === 0x2f && buf[3] === 0xfd)) return buf;
+  if (!zst && !(buf.length >= 4 && buf[0] === 0x28 && buf[1] === 0xb5 && buf[2] === 0x2f && buf[3] === 0xfd)) {
+    if (file.endsWith(".zst")) throw new Error("not zstd-compressed: a file named .zst must start with a zstd frame");
+    return buf;
+  }
   // A bounded decompression: a zip bomb's first long line is an error long before it is all out.
   const r = spawnSync(ZSTD, ["-d", "-q", "-c"], {input: buf, maxBuffer: 4 * MAX_LINE_BYTES});
   if (r.error?.code === "ENOBUFS") {

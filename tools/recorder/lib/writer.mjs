@@ -54,6 +54,7 @@ export class TraceWriter {
     this.parts = [];
     this.size = 0;
     this.lines = 0;
+    this.written = 0; // characters of JSON Lines text written so far (for progress lines)
     this.tmp = `${file}.tmp-${process.pid}`;
     this.fd = fs.openSync(this.tmp, "w");
   }
@@ -61,6 +62,7 @@ export class TraceWriter {
   write(line) {
     this.parts.push(line, "\n");
     this.size += line.length + 1;
+    this.written += line.length + 1;
     this.lines++;
     if (this.size >= this.chunkBytes) this.flush();
   }
