@@ -394,7 +394,7 @@ void Replayer::diverge(uint64_t line, uint64_t seq, const std::string& headline,
   result_.message = where(line) + "seq " + std::to_string(seq) + ": " + headline;
   std::ostringstream r;
   r << "DIVERGENCE " << path_ << ":" << line << " (event seq " << seq;
-  if (!context_.empty()) r << ", " << time_.text(context_.back().t_ms);
+  if (context_size_ > 0) r << ", " << time_.text(context_[(context_next_ + context_.size() - 1) % context_.size()].second);
   r << ")\n";
   r << "  " << headline << "\n\n";
   // The event and the K before it, oldest first: the ring's slots from
