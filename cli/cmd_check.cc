@@ -130,12 +130,20 @@ int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err) {
     err << "--emit-repro needs exactly one trace (got " << paths.size() << ")\n";
     return kExitBadInput;
   }
+  if (!opts.report.empty() && paths.size() != 1) {
+    err << "--report needs exactly one trace (got " << paths.size() << ")\n";
+    return kExitBadInput;
+  }
 
   CheckTotals totals;
   for (const std::string& path : paths) check_one(opts, path, &known, &totals, out, err);
   const size_t coverage_missing = opts.require_coverage ? report_coverage(totals.coverage, out) : 0;
   for (const auto& [name, kf] : known) {
     if (!kf.seen) out << "NOTE       known-failures entry \"" << name << "\" matches no trace checked\n";
+  }
+  if (!opts.report.empty()) {
+    const ReportOptions ro{paths.front(), opts.report, opts.strict, true, opts.ulp, opts.stop_at_seq};
+    if (const int code = cmd_report(ro, out, err); code != kExitOk) return code;
   }
   if (!opts.junit.empty()) {
     // AtomicFile: an interrupted run leaves the old report or the new one.

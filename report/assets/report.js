@@ -71,10 +71,14 @@
     };
   }
 
+  // Every chart spans the whole trace, so a mark sits at the same x on each.
+  const spanS = Math.max(0.001, (data.counts.last_t_ms - data.counts.first_t_ms) / 1000);
+  const xScale = { time: false, range: () => [0, spanS] };
+
   function makeChart(name, container, title, series, xs, ys, extra) {
     const opts = Object.assign({
       title, width: chartWidth(), height: 240,
-      scales: { x: { time: false } },
+      scales: { x: xScale },
       axes: [{ label: "seconds since the first event" }, {}],
       series: [{ label: "t (s)" }, ...series],
       plugins: [markPlugin(name)],
@@ -103,13 +107,19 @@
     const box = el("section", { class: "divergence", id: "divergence" });
     box.append(el("h2", {}, `First divergence: seq ${d.seq} (line ${d.line})`));
     box.append(el("p", {}, d.message));
-    box.append(el("p", {}, "Peers involved: ", ...(data.involved_peers || []).map((p) => el("code", { class: "involved" }, p + " "))));
+    box.append(involvedLine("the divergent event's and its expected actions' peers; a score entry's peer is named in the report below"));
     box.append(el("p", { class: "note" }, "Marked by a red line on every chart. Expected (Lodestar) against actual (the engine), member by member:"));
     box.append(el("pre", { class: "divergence-report" }, d.report));
     const more = el("details", {}, el("summary", {}, "the event and the expected record as read"));
     more.append(el("pre", {}, JSON.stringify(data.mark_event, null, 1)), el("pre", {}, JSON.stringify(data.mark_expect, null, 1)));
     box.append(more);
     app.append(box);
+  }
+
+  function involvedLine(what) {
+    const peers = data.involved_peers || [];
+    return el("p", {}, `Peers involved (${what}, ★ in the score picker): `,
+      ...(peers.length ? peers.map((p) => el("code", { class: "involved" }, p + " ")) : ["none"]));
   }
 
   function diffSection() {
@@ -119,7 +129,7 @@
     box.append(el("h2", {}, `Diff: ${d.result}`));
     box.append(el("p", {}, `a: ${d.a.path} · b: ${d.b.path} (the charts show b). ${d.outputs.differences} differences in ${d.outputs.expects_differing} expects; `,
       `the first ${(data.marks || []).length} divergent ranges are marked on every chart.`));
-    box.append(el("p", {}, "Peers involved: ", ...(data.involved_peers || []).map((p) => el("code", { class: "involved" }, p + " "))));
+    box.append(involvedLine("every differing action's and score entry's peer"));
     const t = el("table", {}, el("tr", {}, ...["seq", "difference", "kind", "peer", "member", "a (before)", "b (after)", "delta", "ulp"].map((h) => el("th", {}, h))));
     for (const it of d.differences || []) {
       const fields = it.fields && it.fields.length ? it.fields : [{ path: "", a: it.a, b: it.b }];
@@ -207,8 +217,8 @@
     const initial = peers.length ? seriesFor(first) : [[], [], ...thresholds.map(() => [])];
     const u = makeChart("score", box, "score (Lodestar's peer score) with the thresholds of score/constants.ts", [
       { label: "score", stroke: COLORS[0], width: 2, points: { show: true, size: 4 } },
-      ...thresholds.map((t, i) => ({ label: t.name + " (" + t.value + ")", stroke: i === 0 ? COLORS[3] : COLORS[1], dash: [6, 4], width: 1 })),
-    ], initial[0], initial.slice(1), { scales: { x: { time: false }, y: { range: (u, min, max) => [Math.min(min, thresholds[thresholds.length - 1].value - 5), Math.max(max, 5)] } } });
+      ...thresholds.map((t, i) => ({ label: t.name + " (" + t.value + ")", stroke: i === 0 ? COLORS[3] : COLORS[1], dash: [6, 4], width: 1, points: { show: false } })),
+    ], initial[0], initial.slice(1), { scales: { x: xScale, y: { range: (u, min, max) => [Math.min(min, thresholds[thresholds.length - 1].value - 5), Math.max(max, 5)] } } });
     function pick(i) {
       const p = peers[i];
       state.selectedPeer = p.peer;
