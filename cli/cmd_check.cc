@@ -141,7 +141,7 @@ int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err) {
   for (const auto& [name, kf] : known) {
     if (!kf.seen) out << "NOTE       known-failures entry \"" << name << "\" matches no trace checked\n";
   }
-  if (!opts.report.empty()) {
+  if (!opts.report.empty() && totals.bad == 0) {
     const ReportOptions ro{paths.front(), opts.report, opts.strict, true, opts.ulp, opts.stop_at_seq};
     if (const int code = cmd_report(ro, out, err); code != kExitOk) return code;
   }
