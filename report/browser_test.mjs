@@ -190,14 +190,17 @@ for (const [name, file] of Object.entries(pages)) {
     }
     const box = await page.$eval("#divergence", (e) => e.textContent);
     check(box.includes(String(changedSeq)) && box.includes(changedPeer), `${name}: the divergence box names seq ${changedSeq} and the peer`);
-    // diff knows every differing member's peer; check --report knows the
-    // divergent event's and its expected actions' peers.
+    // Both know every differing entry's peer (check --report by diffing the
+    // trace against the engine's outputs).
     const starred = await page.$$eval("#peer-picker option", (os) => os.filter((o) => o.textContent.startsWith("★")).map((o) => o.textContent));
     const involved = await page.evaluate(() => JSON.parse(document.getElementById("report-data").textContent).involved_peers);
     const listed = await page.evaluate(() => JSON.parse(document.getElementById("report-data").textContent).scores.peers.map((p) => p.peer));
     check(involved.filter((p) => listed.includes(p)).every((p) => starred.some((t) => t.includes(p))),
       `${name}: every involved peer with a score is flagged in the picker (${involved.length} involved)`);
-    if (name === "diff") check(starred.some((t) => t.includes(changedPeer)), `${name}: the changed score's peer is flagged in the picker`);
+    check(starred.some((t) => t.includes(changedPeer)), `${name}: the changed score's peer is flagged in the picker`);
+    const rows = await page.$$eval("#divergence table tr", (trs) => trs.map((tr) => tr.textContent));
+    check(rows.some((r) => r.includes(changedPeer) && r.includes("score") && r.includes("7.5")),
+      `${name}: expected against actual member by member (the score row with its delta)`);
   } else {
     check(Object.values(marks).every((n) => n === 0), `${name}: a conforming trace has no marker`);
   }
@@ -218,7 +221,7 @@ for (const [name, file] of Object.entries(pages)) {
     `${name}: the peer picker changes the score series (${before.peer} -> ${after.peer})`);
   await page.select("#peer-picker", current);
   await page.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
-  await page.setViewport({ width: 1100, height: 1250 });
+  await page.setViewport({ width: 1100, height: 1700 });
   await page.screenshot({ path: path.join(out, `${name}-top.png`) });  // README's size (docs/report-screenshot.png)
   await page.close();
 }

@@ -86,6 +86,16 @@ TraceReportResult trace_report_html(const TraceReportOptions& options) {
                     {"report", r.report}};
     }
   }
+  json engine_diff = nullptr;
+  if (result.diverged && options.engine_diff) {
+    replay::DiffReport diff;
+    if (options.engine_diff(&diff)) {
+      engine_diff = replay::diff_report_json(diff, 10);
+      for (const replay::DiffItem& it : diff.items) {
+        if (!it.peer.empty()) ex.involved_peers.push_back(it.peer);
+      }
+    }
+  }
   json data;
   const peers::Status s = extract_report_data(options.path, ex, &data);
   if (!s.is_ok()) {
@@ -93,6 +103,8 @@ TraceReportResult trace_report_html(const TraceReportOptions& options) {
     result.error = s.message();
     return result;
   }
+  data["diff"] = engine_diff;
+  data["diff_role"] = "engine";
   data["title"] = "peer-replay report: " + options.path;
   data["replayed"] = options.replay;
   data["prune_reasons"] = prune;
@@ -128,6 +140,7 @@ TraceReportResult diff_report_html(const replay::DiffReport& diff, size_t top, b
   data["prune_reasons"] = nullptr;
   data["divergence"] = nullptr;
   data["diff"] = replay::diff_report_json(diff, top);
+  data["diff_role"] = "traces";
   result.html = render_html(data);
   result.diverged = !diff.identical();
   result.summary = diff.identical() ? "identical" : std::to_string(diff.differences) + " differences, marked";

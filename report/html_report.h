@@ -12,6 +12,7 @@
 #define PEER_REPLAY_REPORT_HTML_REPORT_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -30,6 +31,12 @@ struct TraceReportOptions {
   bool replay = true;
   uint64_t ulp = 0;                     // as check --ulp
   std::optional<uint64_t> stop_at_seq;  // as check --stop-at-seq
+  // Called when the replay diverges: fills a diff of the trace (Lodestar's
+  // outputs) against the engine's outputs for the same events, or returns
+  // false. With it the page lists expected against actual member by member
+  // as structured rows and flags every differing entry's peer. (cli's
+  // cmd_report provides it: `peer-replay run` then the diff.)
+  std::function<bool(replay::DiffReport*)> engine_diff;
 };
 
 struct TraceReportResult {

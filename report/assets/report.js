@@ -107,7 +107,8 @@
     const box = el("section", { class: "divergence", id: "divergence" });
     box.append(el("h2", {}, `First divergence: seq ${d.seq} (line ${d.line})`));
     box.append(el("p", {}, d.message));
-    box.append(involvedLine("the divergent event's and its expected actions' peers; a score entry's peer is named in the report below"));
+    box.append(involvedLine(data.diff ? "the divergent event's, its expected actions' and every differing entry's peers"
+      : "the divergent event's and its expected actions' peers; a score entry's peer is named in the report below"));
     box.append(el("p", { class: "note" }, "Marked by a red line on every chart. Expected (Lodestar) against actual (the engine), member by member:"));
     box.append(el("pre", { class: "divergence-report" }, d.report));
     const more = el("details", {}, el("summary", {}, "the event and the expected record as read"));
@@ -126,9 +127,15 @@
     const d = data.diff;
     if (!d) return;
     const box = el("section", { class: "divergence", id: "divergence" });
-    box.append(el("h2", {}, `Diff: ${d.result}`));
-    box.append(el("p", {}, `a: ${d.a.path} · b: ${d.b.path} (the charts show b). ${d.outputs.differences} differences in ${d.outputs.expects_differing} expects; `,
-      `the first ${(data.marks || []).length} divergent ranges are marked on every chart.`));
+    if (data.diff_role === "engine") {
+      box.append(el("h2", {}, "Expected (Lodestar, the trace) against actual (the engine), every difference"));
+      box.append(el("p", {}, `a: the trace's expect records · b: the engine's outputs for the same events (peer-replay run). `,
+        `${d.outputs.differences} differences in ${d.outputs.expects_differing} expects; after the first, the engine's state has parted from Lodestar's.`));
+    } else {
+      box.append(el("h2", {}, `Diff: ${d.result}`));
+      box.append(el("p", {}, `a: ${d.a.path} · b: ${d.b.path} (the charts show b). ${d.outputs.differences} differences in ${d.outputs.expects_differing} expects; `,
+        `the first ${(data.marks || []).length} divergent ranges are marked on every chart.`));
+    }
     box.append(involvedLine("every differing action's and score entry's peer"));
     const t = el("table", {}, el("tr", {}, ...["seq", "difference", "kind", "peer", "member", "a (before)", "b (after)", "delta", "ulp"].map((h) => el("th", {}, h))));
     for (const it of d.differences || []) {
@@ -180,7 +187,7 @@
     app.append(box2);
     makeChart("requested", box2, "per heartbeat: peers requested to connect (discoverPeers) and to disconnect (hangUp calls)", [
       { label: "peers to connect", stroke: COLORS[0], width: 1.5, paths: uPlot.paths.stepped({ align: 1 }) },
-      { label: "disconnect calls", stroke: COLORS[1], width: 1.5, paths: uPlot.paths.stepped({ align: 1 }) },
+      { label: "disconnect calls", stroke: COLORS[3], width: 1.5, paths: uPlot.paths.stepped({ align: 1 }) },
     ], seconds(h.x), [h.y.peers_to_connect, h.y.disconnect_calls]);
     app.append(el("p", { class: "note" }, heartbeatNote(h)));
   }
