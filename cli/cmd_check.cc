@@ -174,6 +174,10 @@ int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err) {
     err << "--emit-repro needs exactly one trace (got " << paths.size() << ")\n";
     return kExitBadInput;
   }
+  if (!opts.report.empty() && paths.size() != 1) {
+    err << "--report needs exactly one trace (got " << paths.size() << ")\n";
+    return kExitBadInput;
+  }
 
   ShardSpec shard;
   if (!opts.shard.empty()) {
@@ -211,6 +215,10 @@ int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err) {
       err << opts.shard_summary << ": " << written.message() << "\n";
       return kExitBadInput;
     }
+  }
+  if (!opts.report.empty() && totals.bad == 0) {
+    const ReportOptions ro{paths.front(), opts.report, opts.strict, true, opts.ulp, opts.stop_at_seq};
+    if (const int code = cmd_report(ro, out, err); code != kExitOk) return code;
   }
   if (!opts.junit.empty()) {
     // AtomicFile: an interrupted run leaves the old report or the new one.

@@ -18,6 +18,7 @@
 #include "diff/json_report.h"
 #include "diff/report_format.h"
 #include "diff/trace_diff.h"
+#include "report/html_report.h"
 
 namespace replay {
 
@@ -216,6 +217,8 @@ int diff_directories(const DiffOptions& opts, std::ostream& out, std::ostream& e
     case DiffOutputFormat::kMarkdown:
       write_directories_markdown(lines, totals, out);
       break;
+    case DiffOutputFormat::kHtml:
+      break;  // refused by cmd_diff
   }
   for (const PairLine& l : lines) {
     if (l.status == "error") err << l.detail << "\n";
@@ -250,6 +253,10 @@ int cmd_diff(const DiffOptions& opts, std::ostream& out, std::ostream& err) {
         << (dir_b ? "a directory" : "a file") << "\n";
     return kExitBadInput;
   }
+  if (dir_a && opts.format == DiffOutputFormat::kHtml) {
+    err << "diff: --format html compares two trace files, not directories\n";
+    return kExitBadInput;
+  }
   if (dir_a) return diff_directories(opts, out, err);
 
   DiffReport report;
@@ -261,6 +268,17 @@ int cmd_diff(const DiffOptions& opts, std::ostream& out, std::ostream& err) {
   progress.clear();
   if (code == kExitBadInput) {
     err << error << "\n";
+    return code;
+  }
+  if (opts.format == DiffOutputFormat::kHtml) {
+    // Built whole before a byte is written: bad input leaves no half page.
+    const report::TraceReportResult page = report::diff_report_html(report, opts.top, opts.strict);
+    if (page.code != kExitOk) {
+      err << page.error << "\n";
+      return page.code;
+    }
+    out << page.html;
+    out.flush();
     return code;
   }
   write_diff_report(report, opts, out);

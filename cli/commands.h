@@ -48,6 +48,7 @@ struct CheckOptions {
   bool json = false;                 // --format json: per-trace verdicts and the summary
   bool color = false;                // coloured verdicts (main: a terminal and NO_COLOR unset)
   bool raw_times = false;            // t_ms in reports instead of "+1m02.500s"
+  std::string report;                // HTML report path (single trace; cmd_report)
 };
 int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err);
 
@@ -99,6 +100,32 @@ struct CatOptions {
   bool json = false;      // --format json: one JSON array of the records
 };
 int cmd_cat(const CatOptions& opts, std::ostream& out, std::ostream& err);
+
+// report: one trace as a self-contained HTML page (report/html_report.h):
+// header and config, counts, connected peers, per-peer scores with Lodestar's
+// thresholds, actions per heartbeat, goodbye and prune reasons, and the first
+// divergence marked on every chart. Written atomically; exit 0 written (the
+// verdict is in the page and the printed line), 2 bad input.
+struct ReportOptions {
+  std::string path;
+  std::string output;  // the .html file
+  bool strict = false;
+  bool replay = true;  // false: no engine replay (no prune reasons, no divergence)
+  uint64_t ulp = 0;
+  std::optional<uint64_t> stop_at_seq;
+};
+int cmd_report(const ReportOptions& opts, std::ostream& out, std::ostream& err);
+
+// export: a trace in another tool's format; today `chrome-trace`, the Trace
+// Event Format of ui.perfetto.dev and chrome://tracing (report/chrome_trace.h).
+// Written atomically; exit 0 written, 2 bad input or usage.
+struct ExportOptions {
+  std::string path;
+  std::string output;
+  std::string format = "chrome-trace";
+  bool strict = false;
+};
+int cmd_export(const ExportOptions& opts, std::ostream& out, std::ostream& err);
 
 // diff: every difference between two traces' outputs (diff/trace_diff.h), or
 // between two directories of traces paired by relative path (a .jsonl with

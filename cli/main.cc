@@ -77,6 +77,7 @@ Command add_check(CLI::App& app) {
   cmd->add_option("-j,--jobs", opts->jobs, "Traces replayed at once (default: the number of cores; one trace is read ahead on a second thread)");
   cmd->add_option("--shard", opts->shard, "Check only shard I of N (I/N, 1-based; traces split by file name)");
   cmd->add_option("--shard-summary", opts->shard_summary, "Write this run's outcomes as JSON, for merge-shards");
+  cmd->add_option("--report", opts->report, "Write an HTML report of the trace, its first divergence marked (one trace)");
   add_format(cmd, &opts->json);
   cmd->add_flag("--raw-times", opts->raw_times, "Times as t_ms (Unix ms) instead of +1h02m03.500s from the first event");
   auto no_color = std::make_shared<bool>(false);
@@ -141,8 +142,8 @@ Command add_diff(CLI::App& app) {
                                  "traces, paired by relative path), with a summary");
   cmd->add_option("a", opts->a, "Trace file or directory (before); - for standard input")->required();
   cmd->add_option("b", opts->b, "Trace file or directory (after); - for standard input")->required();
-  cmd->add_option("--format", *format, "text, json (docs/DIFF_FORMAT.md) or markdown")
-      ->check(CLI::IsMember({"text", "json", "markdown"}))
+  cmd->add_option("--format", *format, "text, json (docs/DIFF_FORMAT.md), markdown or html (a self-contained page)")
+      ->check(CLI::IsMember({"text", "json", "markdown", "html"}))
       ->capture_default_str();
   cmd->add_option("--limit", opts->limit, "Differences listed in detail (the summary covers all)")
       ->check(kWholeNumber)
@@ -162,10 +163,41 @@ Command add_diff(CLI::App& app) {
   return {cmd, [opts, format, no_color] {
             opts->format = *format == "json"       ? replay::DiffOutputFormat::kJson
                            : *format == "markdown" ? replay::DiffOutputFormat::kMarkdown
+                           : *format == "html"     ? replay::DiffOutputFormat::kHtml
                                                    : replay::DiffOutputFormat::kText;
             opts->color = replay::stdout_wants_color(*no_color);
             return replay::cmd_diff(*opts, std::cout, std::cerr);
           }};
+}
+
+Command add_report(CLI::App& app) {
+  auto opts = std::make_shared<replay::ReportOptions>();
+  auto stop_at_seq = std::make_shared<uint64_t>(0);
+  auto* cmd = app.add_subcommand("report", "A trace as one self-contained HTML page: peers, scores, actions, reasons, "
+                                           "the first divergence marked");
+  cmd->add_option("trace", opts->path, "Trace file (.jsonl or .jsonl.zst)")->required();
+  cmd->add_option("-o,--output", opts->output, "The HTML file to write")->required();
+  cmd->add_flag("!--no-replay", opts->replay, "Do not replay through the engine (no prune reasons, no divergence)");
+  cmd->add_option("--ulp", opts->ulp, "As check --ulp");
+  auto* stop_opt = cmd->add_option("--stop-at-seq", *stop_at_seq, "As check --stop-at-seq");
+  cmd->add_flag("--strict", opts->strict, "Unknown members are errors");
+  return {cmd, [opts, stop_at_seq, stop_opt] {
+            if (stop_opt->count() > 0) opts->stop_at_seq = *stop_at_seq;
+            return replay::cmd_report(*opts, std::cout, std::cerr);
+          }};
+}
+
+Command add_export(CLI::App& app) {
+  auto opts = std::make_shared<replay::ExportOptions>();
+  auto* cmd = app.add_subcommand("export", "A trace in another tool's format: chrome-trace (ui.perfetto.dev, "
+                                           "chrome://tracing)");
+  cmd->add_option("trace", opts->path, "Trace file (.jsonl or .jsonl.zst)")->required();
+  cmd->add_option("-o,--output", opts->output, "The file to write")->required();
+  cmd->add_option("--format", opts->format, "chrome-trace (the Trace Event Format, JSON)")
+      ->check(CLI::IsMember({"chrome-trace"}))
+      ->capture_default_str();
+  cmd->add_flag("--strict", opts->strict, "Unknown members are errors");
+  return {cmd, [opts] { return replay::cmd_export(*opts, std::cout, std::cerr); }};
 }
 
 }  // namespace
@@ -193,7 +225,7 @@ int main(int argc, char** argv) {
   app.fallthrough();
   app.footer(kExitCodesHelp);
   const std::vector<Command> commands = {add_check(app), add_run(app), add_stats(app), add_cat(app), add_diff(app),
-                                         add_merge_shards(app)};
+                                         add_merge_shards(app), add_report(app), add_export(app)};
   for (const Command& c : commands) c.app->footer(kExitCodesHelp);
   if (!known_subcommand(argc, argv, commands)) return replay::kExitBadInput;
   try {

@@ -34,7 +34,7 @@ inline constexpr size_t kMaxPeersTracked = 100000;     // distinct affected peer
 inline constexpr size_t kMaxReasonKeys = 256;          // distinct goodbye/prune reasons kept
 inline constexpr size_t kMaxHeaderDiffs = 16;          // header member differences kept
 
-enum class DiffOutputFormat { kText, kJson, kMarkdown };
+enum class DiffOutputFormat { kText, kJson, kMarkdown, kHtml };  // kHtml: report/html_report.h
 
 struct DiffOptions {
   std::string a;  // trace file or directory ("before")

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset=${1:-release}
+# The HTML report inlines uPlot from tools/report/node_modules (report/CMakeLists.txt).
+bash tools/report/setup.sh
 # Configure when there is no generated build system yet: a cache alone is what a configure
 # that failed (a missing package, say) leaves behind.
 if [[ ! -f build/$preset/Makefile && ! -f build/$preset/build.ninja ]]; then
