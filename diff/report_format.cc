@@ -1,7 +1,7 @@
 // report_format: see report_format.h.
 #include "diff/report_format.h"
 
-#include "engine/goodbye.h"
+#include "peers/goodbye.h"
 
 namespace replay {
 

@@ -14,10 +14,10 @@
 #include <utility>
 
 #include "engine/data_columns.h"
-#include "engine/goodbye.h"
 #include "engine/score/utils.h"
 #include "engine/utils/assert_peer_relevance.h"
 #include "engine/utils/prioritize_peers.h"
+#include "peers/goodbye.h"
 
 namespace peers {
 

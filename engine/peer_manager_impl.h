@@ -1,5 +1,5 @@
 // PeerManagerImpl: the state and methods of the port of peerManager.ts,
-// behind the public PeerManager (engine/peer_manager.h), which owns one and
+// behind the public PeerManager (engine/include/peers/peer_manager.h), which owns one and
 // forwards to it. Only engine code and white-box tests include this header:
 // it pulls in the engine's containers (OrderedMap, SequentialMap), PeersData
 // and the score store, which are not part of the engine's interface.
@@ -15,17 +15,17 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engine/action.h"
-#include "engine/event.h"
-#include "engine/goodbye.h"
 #include "engine/ordered_map.h"
-#include "engine/peer_manager.h"
 #include "engine/peers_data.h"
 #include "engine/score/store.h"
 #include "engine/sequential_map.h"
-#include "engine/status.h"
-#include "engine/types.h"
 #include "engine/utils/prioritize_peers.h"
+#include "peers/action.h"
+#include "peers/event.h"
+#include "peers/goodbye.h"
+#include "peers/peer_manager.h"
+#include "peers/status.h"
+#include "peers/types.h"
 
 namespace peers {
 

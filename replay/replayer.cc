@@ -15,8 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/peer_manager.h"
-#include "engine/score/utils.h"
+#include "peers/peer_manager.h"
+#include "peers/score_interface.h"
 #include "replay/score_delta.h"
 #include "replay/trace_event.h"
 #include "trace/json_compare.h"

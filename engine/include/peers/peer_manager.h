@@ -3,8 +3,8 @@
 //
 //   step(event) -> actions
 //
-// Every input arrives in an Event (engine/event.h, FORMAT.md §3.1) and every
-// call the TS makes into its modules leaves as an Action (engine/action.h,
+// Every input arrives in an Event (engine/include/peers/event.h, FORMAT.md §3.1) and every
+// call the TS makes into its modules leaves as an Action (engine/include/peers/action.h,
 // FORMAT.md §3.2). The engine is pure: no I/O, no clock (time is the event's
 // t_ms), no threads, no randomness except the event's `rand` draws.
 //
@@ -30,8 +30,8 @@
 // peer that does not match, a timer that is not armed, draws missing or left
 // over, a limit exceeded) makes step() return an error Status. The engine's
 // state after an error is unspecified: discard the engine.
-#ifndef PEER_REPLAY_ENGINE_PEER_MANAGER_H_
-#define PEER_REPLAY_ENGINE_PEER_MANAGER_H_
+#ifndef PEER_REPLAY_ENGINE_INCLUDE_PEERS_PEER_MANAGER_H_
+#define PEER_REPLAY_ENGINE_INCLUDE_PEERS_PEER_MANAGER_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -41,11 +41,11 @@
 #include <string>
 #include <vector>
 
-#include "engine/action.h"
-#include "engine/event.h"
-#include "engine/score/interface.h"
-#include "engine/status.h"
-#include "engine/types.h"
+#include "peers/action.h"
+#include "peers/event.h"
+#include "peers/score_interface.h"
+#include "peers/status.h"
+#include "peers/types.h"
 
 namespace peers {
 
@@ -190,4 +190,4 @@ class PeerManager {
 
 }  // namespace peers
 
-#endif  // PEER_REPLAY_ENGINE_PEER_MANAGER_H_
+#endif  // PEER_REPLAY_ENGINE_INCLUDE_PEERS_PEER_MANAGER_H_
