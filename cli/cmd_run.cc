@@ -12,7 +12,7 @@
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/trace_paths.h"
-#include "engine/peer_manager.h"
+#include "peers/peer_manager.h"
 #include "replay/score_delta.h"
 #include "replay/trace_event.h"
 #include "trace/trace_reader.h"

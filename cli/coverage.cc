@@ -4,9 +4,9 @@
 #include <set>
 #include <string_view>
 
-#include "engine/event.h"
-#include "engine/goodbye.h"
-#include "engine/utils/prioritize_peers.h"
+#include "peers/event.h"
+#include "peers/goodbye.h"
+#include "peers/prune_reason.h"
 #include "trace/trace_schema.h"
 
 namespace replay {
@@ -46,11 +46,7 @@ std::vector<std::string> required_coverage() {
                  GoodByeReasonCode::TOO_MANY_PEERS, GoodByeReasonCode::SCORE_TOO_LOW, GoodByeReasonCode::BANNED}) {
     items.push_back("goodbye:" + std::to_string(static_cast<int64_t>(r)));
   }
-  for (auto reason : {peers::ExcessPeerDisconnectReason::LOW_SCORE, peers::ExcessPeerDisconnectReason::NO_LONG_LIVED_SUBNET,
-                      peers::ExcessPeerDisconnectReason::TOO_GROUPED_SUBNET,
-                      peers::ExcessPeerDisconnectReason::FIND_BETTER_PEERS}) {
-    items.push_back("prune:" + std::string(peers::excess_peer_disconnect_reason_value(reason)));
-  }
+  for (const char* reason : peers::kExcessPeerDisconnectReasonNames) items.push_back("prune:" + std::string(reason));
   for (const char* t : {"Healthy->Disconnected", "Healthy->Banned", "Disconnected->Banned", "Banned->Disconnected",
                         "Disconnected->Healthy"}) {
     items.push_back("score:" + std::string(t));

@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/types.h"
+#include "peers/types.h"
 
 namespace peers {
 

@@ -1,4 +1,4 @@
-#include "engine/goodbye.h"
+#include "peers/goodbye.h"
 
 #include <catch2/catch.hpp>
 #include <string>

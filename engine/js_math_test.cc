@@ -24,7 +24,7 @@
 #include <system_error>
 #include <vector>
 
-#include "engine/score/constants.h"
+#include "peers/score_constants.h"
 
 namespace peers {
 namespace {

@@ -1,4 +1,4 @@
-#include "engine/peer_id_str.h"
+#include "peers/peer_id_str.h"
 
 #include <catch2/catch.hpp>
 #include <set>

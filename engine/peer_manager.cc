@@ -3,7 +3,7 @@
 // snake_case, with their statements in the TS order. Metrics and logging are
 // left out (metrics are null in every recording; logs make no call into the
 // modules). See peer_manager.h for how async and time are modelled.
-#include "engine/peer_manager.h"
+#include "engine/peer_manager_impl.h"
 
 #include <algorithm>
 #include <cassert>
@@ -14,10 +14,10 @@
 #include <utility>
 
 #include "engine/data_columns.h"
-#include "engine/goodbye.h"
 #include "engine/score/utils.h"
 #include "engine/utils/assert_peer_relevance.h"
 #include "engine/utils/prioritize_peers.h"
+#include "peers/goodbye.h"
 
 namespace peers {
 
@@ -41,7 +41,7 @@ bool action_has_req(ActionKind kind) {
   }
 }
 
-PeerManager::PeerManager(PeerManagerConfig config, LocalNode local)
+PeerManagerImpl::PeerManagerImpl(PeerManagerConfig config, LocalNode local)
     : config_(std::move(config)), local_(std::move(local)) {
   assert(config_.chain.slot_duration_ms > 0);
   assert(config_.chain.slots_per_epoch > 0);
@@ -53,7 +53,7 @@ PeerManager::PeerManager(PeerManagerConfig config, LocalNode local)
 // ---------------------------------------------------------------------------
 // step: event dispatch
 
-Status PeerManager::step(const Event& event, std::vector<Action>* actions) {
+Status PeerManagerImpl::step(const Event& event, std::vector<Action>* actions) {
   assert(actions != nullptr);
   if (!initialized_ && event.kind != EventKind::kInit) {
     return Status::invalid_argument(std::string("event ") + event_kind_name(event.kind) +
@@ -143,12 +143,12 @@ Status PeerManager::step(const Event& event, std::vector<Action>* actions) {
   return Status::ok();
 }
 
-PeerIdStr PeerManager::canonical_peer_id(const PeerIdStr& peer) const {
+PeerIdStr PeerManagerImpl::canonical_peer_id(const PeerIdStr& peer) const {
   const PeerIdStr* stored = connections_.find_key(peer);
   return stored != nullptr ? *stored : peer;
 }
 
-const std::vector<CustodyIndex>& PeerManager::custody_groups_of(const NodeId& node_id, int64_t custody_group_count) {
+const std::vector<CustodyIndex>& PeerManagerImpl::custody_groups_of(const NodeId& node_id, int64_t custody_group_count) {
   const auto key = std::make_pair(node_id, custody_group_count);
   auto it = custody_groups_cache_.find(key);
   if (it != custody_groups_cache_.end()) return it->second;
@@ -157,7 +157,7 @@ const std::vector<CustodyIndex>& PeerManager::custody_groups_of(const NodeId& no
   return custody_groups_cache_.emplace(key, std::move(groups)).first->second;
 }
 
-void PeerManager::check_invariants() {
+void PeerManagerImpl::check_invariants() {
   // Bounds (every growth path refuses the event before crossing them).
   assert(connections_.size() <= kMaxPeers);
   assert(peers_data_.connected_peers.size() <= kMaxPeers);
@@ -195,7 +195,7 @@ void PeerManager::check_invariants() {
   (void)connection_count;
 }
 
-Status PeerManager::add_to_mirror(const ConnectionSpec& spec) {
+Status PeerManagerImpl::add_to_mirror(const ConnectionSpec& spec) {
   // libp2p appends a new connection to its peer's list; a new peer key goes
   // to the end of the map.
   std::vector<Connection>* list = connections_.find(spec.peer);
@@ -213,7 +213,7 @@ Status PeerManager::add_to_mirror(const ConnectionSpec& spec) {
   return Status::ok();
 }
 
-Status PeerManager::on_init(const Event& event) {
+Status PeerManagerImpl::on_init(const Event& event) {
   init_ms_ = event.t_ms;
   // The connections already in libp2p's map, in the order they were opened.
   // Only the mirror is updated: the listeners are not attached yet.
@@ -239,7 +239,7 @@ Status PeerManager::on_init(const Event& event) {
   return Status::ok();
 }
 
-Status PeerManager::on_connection_open(const Event& event) {
+Status PeerManagerImpl::on_connection_open(const Event& event) {
   const ConnectionSpec& spec = event.extra->connection;
   if (spec.peer != event.peer) return Status::invalid_argument("connection peer does not match the event's peer");
   // libp2p added the connection to its map before dispatching connection:open.
@@ -252,7 +252,7 @@ Status PeerManager::on_connection_open(const Event& event) {
   return Status::ok();
 }
 
-Status PeerManager::on_connection_close(const Event& event, const PeerIdStr& peer) {
+Status PeerManagerImpl::on_connection_close(const Event& event, const PeerIdStr& peer) {
   // libp2p removed the connection (and the peer key, when it was its last)
   // before dispatching connection:close.
   const EventExtra& extra = *event.extra;
@@ -293,7 +293,7 @@ Status PeerManager::on_connection_close(const Event& event, const PeerIdStr& pee
   return Status::ok();
 }
 
-Status PeerManager::on_response(const Event& event) {
+Status PeerManagerImpl::on_response(const Event& event) {
   const size_t slot = pending_.slot_of(event.req);
   if (slot == SequentialMap<PendingRequest>::kNoSlot) {
     return Status::invalid_argument("response for unknown req " + req_str(event.req));
@@ -327,7 +327,7 @@ Status PeerManager::on_response(const Event& event) {
   return Status::ok();
 }
 
-Status PeerManager::on_timer(const Event& event) {
+Status PeerManagerImpl::on_timer(const Event& event) {
   switch (event.timer) {
     case TimerKind::kStartupPingStatus:
       if (startup_ping_status_due_ms_ != now_ms_) return Status::invalid_argument("timer startup_ping_status is not due");
@@ -370,7 +370,7 @@ Status PeerManager::on_timer(const Event& event) {
   return Status::invalid_argument("unknown timer");
 }
 
-void PeerManager::run_microtasks() {
+void PeerManagerImpl::run_microtasks() {
   while (microtask_head_ < microtasks_.size() && ctx_.error.is_ok()) {
     const Microtask task = microtasks_[microtask_head_++];
     if (microtask_head_ == microtasks_.size()) {
@@ -390,7 +390,7 @@ void PeerManager::run_microtasks() {
   }
 }
 
-void PeerManager::run_continuation(int64_t /*req*/, const PendingRequest& pending, const Outcome& outcome) {
+void PeerManagerImpl::run_continuation(int64_t /*req*/, const PendingRequest& pending, const Outcome& outcome) {
   assert(outcome.is_error || outcome.value != nullptr);
   const PeerIdStr& peer = pending.peer;
   switch (pending.continuation) {
@@ -447,7 +447,7 @@ void PeerManager::run_continuation(int64_t /*req*/, const PendingRequest& pendin
 // ---------------------------------------------------------------------------
 // peerManager.ts
 
-std::vector<PeerIdStr> PeerManager::get_connected_peer_ids() const {
+std::vector<PeerIdStr> PeerManagerImpl::get_connected_peer_ids() const {
   // getConnectedPeerIds(libp2p): peers with at least one "open" connection.
   std::vector<PeerIdStr> peer_ids;
   peer_ids.reserve(connections_.size());
@@ -462,7 +462,7 @@ std::vector<PeerIdStr> PeerManager::get_connected_peer_ids() const {
   return peer_ids;
 }
 
-bool PeerManager::has_some_connected_peer() const {
+bool PeerManagerImpl::has_some_connected_peer() const {
   for (const auto& [peer, conns] : connections_) {
     for (const Connection& c : conns) {
       if (c.is_open()) return true;
@@ -471,19 +471,19 @@ bool PeerManager::has_some_connected_peer() const {
   return false;
 }
 
-void PeerManager::goodbye_and_disconnect_all_peers() {
+void PeerManagerImpl::goodbye_and_disconnect_all_peers() {
   // Promise.all(this.getConnectedPeerIds().map(async (peer) => this.goodbyeAndDisconnect(peer, CLIENT_SHUTDOWN)))
   for (const PeerIdStr& peer : get_connected_peer_ids()) {
     goodbye_and_disconnect(peer, GoodByeReasonCode::CLIENT_SHUTDOWN);
   }
 }
 
-void PeerManager::on_committee_subscriptions() {
+void PeerManagerImpl::on_committee_subscriptions() {
   // Request to run heartbeat fn
   heartbeat();
 }
 
-void PeerManager::report_peer(const PeerIdStr& peer, PeerAction action, const std::string& action_name) {
+void PeerManagerImpl::report_peer(const PeerIdStr& peer, PeerAction action, const std::string& action_name) {
   if (peer_rpc_scores_->size() >= kMaxScoreEntries && !peer_rpc_scores_->has_entry(peer)) {
     fail(Status::invalid_argument("more than " + std::to_string(kMaxScoreEntries) + " score entries"));
     return;
@@ -491,7 +491,7 @@ void PeerManager::report_peer(const PeerIdStr& peer, PeerAction action, const st
   peer_rpc_scores_->apply_action(peer, action, action_name, now_ms_);
 }
 
-void PeerManager::re_status_peers(const std::vector<PeerIdStr>& peers) {
+void PeerManagerImpl::re_status_peers(const std::vector<PeerIdStr>& peers) {
   for (const PeerIdStr& peer : peers) {
     PeerData* peer_data = peers_data_.connected_peers.find(peer);
     if (peer_data != nullptr) {
@@ -502,7 +502,7 @@ void PeerManager::re_status_peers(const std::vector<PeerIdStr>& peers) {
   ping_and_status_timeouts();
 }
 
-void PeerManager::on_request(const PeerIdStr& peer, const Event& event) {
+void PeerManagerImpl::on_request(const PeerIdStr& peer, const Event& event) {
   // try { ... } catch (e) { log }: a throw ends the handler, nothing else.
   PeerData* peer_data = peers_data_.connected_peers.find(peer);
   if (peer_data != nullptr) {
@@ -522,7 +522,7 @@ void PeerManager::on_request(const PeerIdStr& peer, const Event& event) {
   }
 }
 
-void PeerManager::on_ping(const PeerIdStr& peer, const PeerData* peer_data, uint64_t seq_number) {
+void PeerManagerImpl::on_ping(const PeerIdStr& peer, const PeerData* peer_data, uint64_t seq_number) {
   // if the sequence number is unknown update the peer's metadata
   const PeerMetadata* metadata = peer_data != nullptr && peer_data->metadata.has_value() ? &*peer_data->metadata : nullptr;
   if (metadata == nullptr || metadata->seq_number < seq_number) {
@@ -530,7 +530,7 @@ void PeerManager::on_ping(const PeerIdStr& peer, const PeerData* peer_data, uint
   }
 }
 
-bool PeerManager::on_metadata(const PeerIdStr& peer, const Metadata& metadata) {
+bool PeerManagerImpl::on_metadata(const PeerIdStr& peer, const Metadata& metadata) {
   // Store metadata always in case the peer updates attnets but not the sequence number
   PeerData* peer_data = peers_data_.connected_peers.find(peer);
   if (peer_data != nullptr) {
@@ -580,12 +580,12 @@ bool PeerManager::on_metadata(const PeerIdStr& peer, const Metadata& metadata) {
   return true;
 }
 
-void PeerManager::on_goodbye(const PeerIdStr& peer, uint64_t /*goodbye*/) {
+void PeerManagerImpl::on_goodbye(const PeerIdStr& peer, uint64_t /*goodbye*/) {
   // Only logs and metrics read the reason and the connection's age.
   disconnect(peer, Continuation::kDisconnect, GoodByeReasonCode::CLIENT_SHUTDOWN);  // no cool-down follows
 }
 
-bool PeerManager::on_status(const PeerIdStr& peer, const ChainStatus& status) {
+bool PeerManagerImpl::on_status(const PeerIdStr& peer, const ChainStatus& status) {
   // reset the to-status timer of this peer
   PeerData* peer_data = peers_data_.connected_peers.find(peer);
   if (peer_data != nullptr) {
@@ -659,26 +659,26 @@ bool PeerManager::on_status(const PeerIdStr& peer, const ChainStatus& status) {
   return true;
 }
 
-void PeerManager::request_metadata(const PeerIdStr& peer) {
+void PeerManagerImpl::request_metadata(const PeerIdStr& peer) {
   PendingRequest pending;
   pending.continuation = Continuation::kRequestMetadata;
   (void)call_module(ActionKind::kSendMetadata, peer, std::move(pending));
 }
 
-void PeerManager::request_ping(const PeerIdStr& peer) {
+void PeerManagerImpl::request_ping(const PeerIdStr& peer) {
   PendingRequest pending;
   pending.continuation = Continuation::kRequestPing;
   (void)call_module(ActionKind::kSendPing, peer, std::move(pending));
 }
 
-void PeerManager::request_status(const PeerIdStr& peer, const ChainStatus& local_status) {
+void PeerManagerImpl::request_status(const PeerIdStr& peer, const ChainStatus& local_status) {
   PendingRequest pending;
   pending.continuation = Continuation::kRequestStatus;
   Action* action = call_module(ActionKind::kSendStatus, peer, std::move(pending));
   if (action != nullptr) action->status = local_status;
 }
 
-void PeerManager::request_status_many(const std::vector<PeerIdStr>& peers) {
+void PeerManagerImpl::request_status_many(const std::vector<PeerIdStr>& peers) {
   const ChainStatus local_status = status_cache_get();
   for (const PeerIdStr& peer : peers) request_status(peer, local_status);
 }
@@ -689,7 +689,7 @@ void PeerManager::request_status_many(const std::vector<PeerIdStr>& peers) {
 // storage. The status and sampling groups point into connectedPeers, which
 // nothing changes until prioritize_peers has returned (the goodbyes before
 // it only send).
-const std::vector<ConnectedPeerInfo>& PeerManager::connected_peer_infos(
+const std::vector<ConnectedPeerInfo>& PeerManagerImpl::connected_peer_infos(
     const std::vector<PeerIdStr>& connected_healthy_peers, const std::vector<double>& connected_healthy_scores) {
   std::vector<ConnectedPeerInfo>& infos = heartbeat_infos_;
   infos.resize(connected_healthy_peers.size());
@@ -723,7 +723,7 @@ const std::vector<ConnectedPeerInfo>& PeerManager::connected_peer_infos(
 // attnetsService.getActiveSubnets() and syncnetsService.getActiveSubnets():
 // the event's active_attnets and active_syncnets. False (and the step fails)
 // when the event carries none.
-bool PeerManager::get_active_subnets(std::vector<RequestedSubnet>* attnets, std::vector<RequestedSubnet>* syncnets) {
+bool PeerManagerImpl::get_active_subnets(std::vector<RequestedSubnet>* attnets, std::vector<RequestedSubnet>* syncnets) {
   const EventExtra& extra = *ctx_.event->extra;
   ctx_.read_active_subnets = true;
   if (!extra.active_attnets.has_value() || !extra.active_syncnets.has_value()) {
@@ -737,7 +737,7 @@ bool PeerManager::get_active_subnets(std::vector<RequestedSubnet>* attnets, std:
 }
 
 // A statement-by-statement port of PeerManager.heartbeat (peerManager.ts), kept whole to read beside it.
-void PeerManager::heartbeat() {
+void PeerManagerImpl::heartbeat() {
   const std::vector<PeerIdStr> connected_peers = get_connected_peer_ids();
 
   // Decay scores before reading them. Also prunes scores
@@ -856,7 +856,7 @@ void PeerManager::heartbeat() {
   }
 }
 
-void PeerManager::update_gossipsub_scores() {
+void PeerManagerImpl::update_gossipsub_scores() {
   // gossipsubScores.set(peerIdStr, this.gossipsub.getScore(peerIdStr)) for each connected peer, in order
   const EventExtra& extra = *ctx_.event->extra;
   ctx_.read_gossip_scores = true;
@@ -908,7 +908,7 @@ void PeerManager::update_gossipsub_scores() {
                                    to_ignore_negative_peers, now_ms_);
 }
 
-void PeerManager::ping_and_status_timeouts() {
+void PeerManagerImpl::ping_and_status_timeouts() {
   const UnixMs now = now_ms_;
   std::vector<PeerIdStr> peers_to_status;
 
@@ -930,7 +930,7 @@ void PeerManager::ping_and_status_timeouts() {
   }
 }
 
-void PeerManager::bootstrap_already_open_connections() {
+void PeerManagerImpl::bootstrap_already_open_connections() {
   // for (const {value: connections} of getConnectionsMap(this.libp2p).values())
   std::vector<Connection> all;
   for (const auto& [peer, conns] : connections_) {
@@ -942,7 +942,7 @@ void PeerManager::bootstrap_already_open_connections() {
   }
 }
 
-bool PeerManager::track_libp2p_connection(const Connection& connection, bool overwrite_existing,
+bool PeerManagerImpl::track_libp2p_connection(const Connection& connection, bool overwrite_existing,
                                           bool trigger_handshake_now) {
   const PeerIdStr& remote_peer_str = connection.remote_peer;
 
@@ -997,12 +997,12 @@ bool PeerManager::track_libp2p_connection(const Connection& connection, bool ove
   return true;
 }
 
-void PeerManager::on_libp2p_peer_connect(const Connection& connection) {
+void PeerManagerImpl::on_libp2p_peer_connect(const Connection& connection) {
   // NOTE: The peerConnect event is not emitted here here, but after asserting peer relevance
   (void)track_libp2p_connection(connection, /*overwrite_existing=*/true, /*trigger_handshake_now=*/true);
 }
 
-void PeerManager::on_libp2p_peer_disconnect(const Connection& connection) {
+void PeerManagerImpl::on_libp2p_peer_disconnect(const Connection& connection) {
   const PeerIdStr& peer_id_str = connection.remote_peer;
 
   const std::vector<Connection>* remaining = connections_.find(peer_id_str);
@@ -1030,7 +1030,7 @@ void PeerManager::on_libp2p_peer_disconnect(const Connection& connection) {
   emit(ActionKind::kUntagRelevant, peer_id_str);
 }
 
-void PeerManager::disconnect(const PeerIdStr& peer, Continuation continuation, GoodByeReasonCode goodbye) {
+void PeerManagerImpl::disconnect(const PeerIdStr& peer, Continuation continuation, GoodByeReasonCode goodbye) {
   // try { await this.libp2p.hangUp(peer); } catch (e) { log }
   PendingRequest pending;
   pending.continuation = continuation;
@@ -1038,7 +1038,7 @@ void PeerManager::disconnect(const PeerIdStr& peer, Continuation continuation, G
   (void)call_module(ActionKind::kDisconnect, peer, std::move(pending));
 }
 
-void PeerManager::identify_peer(const PeerIdStr& peer_id_str, const Connection* connection) {
+void PeerManagerImpl::identify_peer(const PeerIdStr& peer_id_str, const Connection* connection) {
   if (connection == nullptr || !connection->is_open()) {
     return;
   }
@@ -1047,7 +1047,7 @@ void PeerManager::identify_peer(const PeerIdStr& peer_id_str, const Connection* 
   (void)call_module(ActionKind::kIdentify, peer_id_str, std::move(pending));
 }
 
-void PeerManager::goodbye_and_disconnect(const PeerIdStr& peer, GoodByeReasonCode goodbye) {
+void PeerManagerImpl::goodbye_and_disconnect(const PeerIdStr& peer, GoodByeReasonCode goodbye) {
   // getConnection / LONG_PEER_CONNECTION_MS feed metrics only.
   // await withTimeout(() => this.reqResp.sendGoodbye(peer, BigInt(goodbye)), 1_000);
   PendingRequest pending;
@@ -1061,7 +1061,7 @@ void PeerManager::goodbye_and_disconnect(const PeerIdStr& peer, GoodByeReasonCod
 // ---------------------------------------------------------------------------
 // helpers
 
-Action* PeerManager::call_module(ActionKind kind, const PeerIdStr& peer, PendingRequest&& pending) {
+Action* PeerManagerImpl::call_module(ActionKind kind, const PeerIdStr& peer, PendingRequest&& pending) {
   assert(action_has_req(kind));
   if (pending_.size() >= kMaxPendingRequests) {
     fail(Status::invalid_argument("more than " + std::to_string(kMaxPendingRequests) + " pending requests"));
@@ -1079,13 +1079,13 @@ Action* PeerManager::call_module(ActionKind kind, const PeerIdStr& peer, Pending
   return &action;
 }
 
-void PeerManager::emit(Action&& action) {
+void PeerManagerImpl::emit(Action&& action) {
   assert(ctx_.actions != nullptr);
   assert(action.kind == ActionKind::kDiscoverPeers || !action.peer.empty());
   ctx_.actions->push_back(std::move(action));
 }
 
-Action& PeerManager::emit(ActionKind kind, const PeerIdStr& peer) {
+Action& PeerManagerImpl::emit(ActionKind kind, const PeerIdStr& peer) {
   assert(ctx_.actions != nullptr);
   assert(!peer.empty());
   PeerIdStr id = peer;  // taken before the output grows, in case `peer` lives in it
@@ -1096,17 +1096,17 @@ Action& PeerManager::emit(ActionKind kind, const PeerIdStr& peer) {
 }
 
 // Out of line and cold: step() only tests for the refusal.
-Status PeerManager::unread_inputs(const std::string& what) const {
+Status PeerManagerImpl::unread_inputs(const std::string& what) const {
   return Status::refused(Refusal::kUnreadInputs, "the event carries " + what,
                          InputsRead{ctx_.rand_used, ctx_.read_active_subnets, ctx_.read_gossip_scores});
 }
 
-void PeerManager::fail(Status status) {
+void PeerManagerImpl::fail(Status status) {
   assert(!status.is_ok());
   if (ctx_.error.is_ok()) ctx_.error = std::move(status);
 }
 
-std::optional<NodeId> PeerManager::compute_node_id(const PeerIdStr& peer) const {
+std::optional<NodeId> PeerManagerImpl::compute_node_id(const PeerIdStr& peer) const {
   // computeNodeId(peerId) hashes the peer's secp256k1 public key; the trace
   // carries the result with each connection.
   const Connection* connection = get_connection(peer);
@@ -1114,26 +1114,26 @@ std::optional<NodeId> PeerManager::compute_node_id(const PeerIdStr& peer) const 
   return connection->node_id;  // nullopt when the trace omitted it
 }
 
-const Connection* PeerManager::get_connection(const PeerIdStr& peer_id_str) const {
+const Connection* PeerManagerImpl::get_connection(const PeerIdStr& peer_id_str) const {
   // getConnectionsMap(libp2p).get(peerIdStr)?.value[0]
   const std::vector<Connection>* list = connections_.find(peer_id_str);
   if (list == nullptr || list->empty()) return nullptr;
   return &list->front();
 }
 
-Slot PeerManager::current_slot() const {
+Slot PeerManagerImpl::current_slot() const {
   // getCurrentSlot: Math.floor((Date.now() / 1000 - genesisTime) / (SLOT_DURATION_MS / 1000)), in doubles
   const double diff_in_seconds = static_cast<double>(now_ms_) / 1000.0 - static_cast<double>(config_.chain.genesis_time_s);
   return static_cast<Slot>(std::floor(diff_in_seconds / (static_cast<double>(config_.chain.slot_duration_ms) / 1000.0)));
 }
 
-std::optional<ActionKind> PeerManager::pending_request_kind(int64_t req) const {
+std::optional<ActionKind> PeerManagerImpl::pending_request_kind(int64_t req) const {
   const PendingRequest* pending = pending_.find(req);
   if (pending == nullptr) return std::nullopt;
   return pending->kind;
 }
 
-std::vector<TimerDue> PeerManager::timers() const {
+std::vector<TimerDue> PeerManagerImpl::timers() const {
   std::vector<TimerDue> out;
   if (startup_ping_status_due_ms_ >= 0) out.push_back({TimerKind::kStartupPingStatus, 0, startup_ping_status_due_ms_});
   if (ping_status_due_ms_ >= 0) out.push_back({TimerKind::kPingStatus, 0, ping_status_due_ms_});
@@ -1147,7 +1147,7 @@ std::vector<TimerDue> PeerManager::timers() const {
   return out;
 }
 
-std::optional<TimerDue> PeerManager::overdue_timer(UnixMs t_ms) const {
+std::optional<TimerDue> PeerManagerImpl::overdue_timer(UnixMs t_ms) const {
   std::optional<TimerDue> first;
   for (const TimerDue& t : timers()) {
     if (t.due_ms < t_ms && (!first.has_value() || t.due_ms < first->due_ms)) first = t;
@@ -1155,7 +1155,7 @@ std::optional<TimerDue> PeerManager::overdue_timer(UnixMs t_ms) const {
   return first;
 }
 
-PeerScoreStats PeerManager::dump_peer_score_stats() const { return peer_rpc_scores_->dump_peer_score_stats(now_ms_); }
+PeerScoreStats PeerManagerImpl::dump_peer_score_stats() const { return peer_rpc_scores_->dump_peer_score_stats(now_ms_); }
 
 namespace {
 
@@ -1200,7 +1200,7 @@ class Fnv1a {
 
 }  // namespace
 
-uint64_t PeerManager::state_digest() const {
+uint64_t PeerManagerImpl::state_digest() const {
   Fnv1a h;
   h.u64(initialized_);
   h.i64(now_ms_);
@@ -1276,6 +1276,53 @@ uint64_t PeerManager::state_digest() const {
     h.i64(e.stat.last_update_ms);
   }
   return h.value();
+}
+
+// ---- PeerManager: the interface, forwarding to the implementation ----
+
+PeerManager::PeerManager(PeerManagerConfig config, LocalNode local)
+    : impl_(std::make_unique<PeerManagerImpl>(std::move(config), std::move(local))) {}
+PeerManager::~PeerManager() = default;
+
+Status PeerManager::step(const Event& event, std::vector<Action>* actions) { return impl_->step(event, actions); }
+std::vector<TimerDue> PeerManager::timers() const { return impl_->timers(); }
+std::optional<TimerDue> PeerManager::overdue_timer(UnixMs t_ms) const { return impl_->overdue_timer(t_ms); }
+PeerScoreStats PeerManager::dump_peer_score_stats() const { return impl_->dump_peer_score_stats(); }
+std::optional<PeerScoreStat> PeerManager::score_stat(const PeerIdStr& peer) const {
+  return impl_->peer_rpc_scores().get_stat(peer, impl_->now_ms());
+}
+std::optional<size_t> PeerManager::score_dump_position(const PeerIdStr& peer) const {
+  return impl_->peer_rpc_scores().dump_position(peer);
+}
+double PeerManager::get_score(const PeerIdStr& peer) const { return impl_->peer_rpc_scores().get_score(peer); }
+size_t PeerManager::score_entry_count() const { return impl_->peer_rpc_scores().size(); }
+void PeerManager::track_score_changes(bool on) { impl_->track_score_changes(on); }
+ScoreChanges PeerManager::take_score_changes() {
+  PeerRpcScoreStore::Changes changes = impl_->take_score_changes();
+  return ScoreChanges{.touched = std::move(changes.touched), .all = changes.all};
+}
+uint64_t PeerManager::state_digest() const { return impl_->state_digest(); }
+bool PeerManager::initialized() const { return impl_->initialized(); }
+UnixMs PeerManager::now_ms() const { return impl_->now_ms(); }
+Slot PeerManager::current_slot() const { return impl_->current_slot(); }
+size_t PeerManager::connected_peer_count() const { return impl_->connected_peers().size(); }
+bool PeerManager::is_connected(const PeerIdStr& peer) const { return impl_->connected_peers().contains(peer); }
+std::vector<PeerIdStr> PeerManager::connected_peer_ids() const {
+  std::vector<PeerIdStr> ids;
+  ids.reserve(impl_->connected_peers().size());
+  for (const auto& [peer, data] : impl_->connected_peers()) ids.push_back(peer);
+  return ids;
+}
+std::vector<PeerIdStr> PeerManager::get_connected_peer_ids() const { return impl_->get_connected_peer_ids(); }
+const Connection* PeerManager::get_connection(const PeerIdStr& peer_id_str) const {
+  return impl_->get_connection(peer_id_str);
+}
+size_t PeerManager::pending_request_count() const { return impl_->pending_request_count(); }
+std::optional<ActionKind> PeerManager::pending_request_kind(int64_t req) const {
+  return impl_->pending_request_kind(req);
+}
+const std::map<std::string, uint64_t>& PeerManager::prune_reason_counts() const {
+  return impl_->prune_reason_counts();
 }
 
 }  // namespace peers

@@ -7,7 +7,7 @@
 // deterministic pseudo-random run. Conformance values are never derived from
 // the engine: the recorder's traces are the oracle (replay/replayer_test.cc,
 // conformance/).
-#include "engine/peer_manager.h"
+#include "engine/peer_manager_impl.h"
 
 // g++ 12 reports a false -Wmaybe-uninitialized inside std::optional<std::vector>
 // and std::optional<std::string> assignments of Event members at -O2 (GCC bug
@@ -144,7 +144,7 @@ class Harness {
     }
     if (kind == TimerKind::kGossipScores) {
       std::vector<std::pair<PeerIdStr, double>> scores;
-      for (const auto& [peer, data] : pm_.connected_peers()) scores.emplace_back(peer, 0.0);
+      for (const auto& [peer, data] : pm_.impl().connected_peers()) scores.emplace_back(peer, 0.0);
       ev.extra.mut().gossip_scores = scores;
     }
     return step(ev);
@@ -305,7 +305,7 @@ TEST_CASE("On peerConnect handshake flow", "[peer_manager]") {
   std::vector<Action> metadata = h.respond(ping[0].req, metadata_value(1));
   CHECK(kinds(metadata) == std::vector<ActionKind>{ActionKind::kSendStatus});
 
-  const PeerData* data = h.pm().connected_peers().find(peer_id(1));
+  const PeerData* data = h.pm().impl().connected_peers().find(peer_id(1));
   REQUIRE(data != nullptr);
   REQUIRE(data->metadata.has_value());
   CHECK(data->metadata->seq_number == 1);
@@ -316,7 +316,7 @@ TEST_CASE("On peerConnect handshake flow", "[peer_manager]") {
   identify.shape = ResponseValue::Shape::kIdentify;
   identify.detail.mut().agent_version = "Lighthouse/v7.0.0";
   CHECK(h.respond(status[2].req, identify).empty());
-  CHECK(h.pm().connected_peers().find(peer_id(1))->agent_client == ClientKind::kLighthouse);
+  CHECK(h.pm().impl().connected_peers().find(peer_id(1))->agent_client == ClientKind::kLighthouse);
 }
 
 // ---- engine behaviour read from peerManager.ts ----
@@ -423,7 +423,7 @@ TEST_CASE("inbound disconnect applies the 5 min cool-down, then emits peer_disco
   h.open(1, Direction::kInbound);
   std::vector<Action> a = h.close(1);
   CHECK(kinds(a) == std::vector<ActionKind>{ActionKind::kPeerDisconnected, ActionKind::kUntagRelevant});
-  CHECK(h.pm().connected_peers().size() == 0);
+  CHECK(h.pm().impl().connected_peers().size() == 0);
   const PeerScoreStats stats = h.pm().dump_peer_score_stats();
   REQUIRE(stats.size() == 1);
   CHECK(stats[0].stat.last_update_ms == h.now() + 5 * 60000);
@@ -434,9 +434,9 @@ TEST_CASE("a second connection keeps the peer, closing one of two is ignored", "
   h.init();
   h.open(1, Direction::kInbound, 0);
   h.open(1, Direction::kInbound, 1);
-  CHECK(h.pm().connected_peers().size() == 1);
+  CHECK(h.pm().impl().connected_peers().size() == 1);
   CHECK(h.close(1, 0).empty());
-  CHECK(h.pm().connected_peers().size() == 1);
+  CHECK(h.pm().impl().connected_peers().size() == 1);
   CHECK(kinds(h.close(1, 1)) == std::vector<ActionKind>{ActionKind::kPeerDisconnected, ActionKind::kUntagRelevant});
 }
 
@@ -543,7 +543,7 @@ TEST_CASE("invariants: known peers, scores in [-100, 100], no status to a discon
       }
       if (due->kind == TimerKind::kGossipScores) {
         std::vector<std::pair<PeerIdStr, double>> scores;
-        for (const auto& [peer, data] : h.pm().connected_peers()) scores.emplace_back(peer, -1.0);
+        for (const auto& [peer, data] : h.pm().impl().connected_peers()) scores.emplace_back(peer, -1.0);
         ev.extra.mut().gossip_scores = scores;
       }
       actions.clear();
@@ -618,7 +618,7 @@ TEST_CASE("invariants: known peers, scores in [-100, 100], no status to a discon
     }
     if (ev.kind == EventKind::kConnectionClose) {
       conns[peer]--;
-      if (conns[peer] == 0 && h.pm().peer_rpc_scores().get_score_state(peer_id(peer)) == ScoreState::Banned) {
+      if (conns[peer] == 0 && h.pm().impl().peer_rpc_scores().get_score_state(peer_id(peer)) == ScoreState::Banned) {
         banned_gone.insert(peer);
       }
     }

@@ -14,7 +14,7 @@
 
 #include "engine/client.h"
 #include "engine/ordered_map.h"
-#include "engine/types.h"
+#include "peers/types.h"
 
 namespace peers {
 

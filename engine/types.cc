@@ -1,4 +1,4 @@
-#include "engine/types.h"
+#include "peers/types.h"
 
 #include <cassert>
 

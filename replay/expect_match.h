@@ -17,9 +17,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/action.h"
-#include "engine/peer_id_str.h"
-#include "engine/score/interface.h"
+#include "peers/action.h"
+#include "peers/peer_id_str.h"
+#include "peers/score_interface.h"
 #include "trace/json_tape.h"
 
 namespace replay {

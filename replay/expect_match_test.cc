@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/peer_manager.h"
+#include "peers/peer_manager.h"
 #include "replay/trace_event.h"
 #include "trace/json_compare.h"
 #include "trace/trace_reader.h"

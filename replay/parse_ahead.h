@@ -21,7 +21,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/status.h"
+#include "peers/status.h"
 #include "trace/trace_reader.h"
 
 namespace replay {

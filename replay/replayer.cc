@@ -17,8 +17,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/peer_manager.h"
-#include "engine/score/utils.h"
+#include "peers/peer_manager.h"
+#include "peers/score_interface.h"
 #include "replay/expect_match.h"
 #include "replay/parse_ahead.h"
 #include "replay/score_delta.h"
@@ -236,7 +236,7 @@ class Replayer {
   // the result of the event that made it while its expect is awaited.
   std::shared_ptr<peers::PeerScoreStats> prev_dump_ = std::make_shared<peers::PeerScoreStats>();
   std::unordered_map<std::string, size_t> prev_index_;
-  // The store's change notes drive the deltas (PeerRpcScoreStore::Changes);
+  // The store's change notes drive the deltas (PeerManager::take_score_changes);
   // off with disable_peer_scoring, whose entries read the clock.
   bool track_score_changes_ = false;
   // The (line, t_ms) of the last K+1 events, a ring (the current one at
@@ -304,11 +304,10 @@ void Replayer::note_score_change(const peers::PeerScoreStatEntry& e, const peers
 // prev_dump_ patched in place equals the full dump record_scores would diff.
 // O(entries noted) instead of O(entries).
 void Replayer::record_score_changes(const std::vector<peers::PeerIdStr>& touched, uint64_t seq, EventResult* out) {
-  const peers::PeerRpcScoreStore& store = pm_->peer_rpc_scores();
   std::vector<std::pair<size_t, const peers::PeerIdStr*>> noted;
   noted.reserve(touched.size());
   for (const peers::PeerIdStr& peer : touched) {
-    const std::optional<size_t> position = store.dump_position(peer);
+    const std::optional<size_t> position = pm_->score_dump_position(peer);
     assert(position.has_value());  // noted entries are created, never deleted without update()
     if (position.has_value()) noted.emplace_back(*position, &peer);
   }
@@ -320,7 +319,7 @@ void Replayer::record_score_changes(const std::vector<peers::PeerIdStr>& touched
   if (prev_dump_.use_count() > 1) prev_dump_ = std::make_shared<peers::PeerScoreStats>(*prev_dump_);
   peers::PeerScoreStats& dump = *prev_dump_;
   for (const auto& [position, peer] : noted) {
-    const peers::PeerScoreStatEntry entry{.peer_id = *peer, .stat = *store.get_stat(*peer, pm_->now_ms())};
+    const peers::PeerScoreStatEntry entry{.peer_id = *peer, .stat = *pm_->score_stat(*peer)};
     auto it = prev_index_.find(*peer);
     if (it == prev_index_.end()) {
       note_score_change(entry, nullptr, seq, out);
@@ -635,7 +634,7 @@ void Replayer::on_event_record(const Record& rec) {
   count_coverage(ev, out.actions);
   out.seq = ev.seq;
   out.line = rec.line;
-  const peers::PeerRpcScoreStore::Changes changes = pm_->take_score_changes();
+  const peers::ScoreChanges changes = pm_->take_score_changes();
   if (track_score_changes_ && !changes.all) {
     record_score_changes(changes.touched, ev.seq, &out);
   } else {

@@ -15,7 +15,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "engine/score/interface.h"
+#include "peers/score_interface.h"
 
 namespace replay {
 

@@ -74,7 +74,7 @@ class Getter {
     *out = Out(v.str());
     return Status::ok();
   }
-  // A string member naming an enumerator of `names` (engine/enum_names.h).
+  // A string member naming an enumerator of `names` (engine/include/peers/enum_names.h).
   template <typename E, size_t N>
   Status name(const char* member, const std::array<const char*, N>& names, E* out) const {
     JsonRef v = find(member);

@@ -15,12 +15,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/action.h"
-#include "engine/event.h"
-#include "engine/peer_id_str.h"
-#include "engine/peer_manager.h"
-#include "engine/score/interface.h"
-#include "engine/status.h"
+#include "peers/action.h"
+#include "peers/event.h"
+#include "peers/peer_id_str.h"
+#include "peers/peer_manager.h"
+#include "peers/score_interface.h"
+#include "peers/status.h"
 #include "trace/trace_reader.h"
 
 namespace replay {

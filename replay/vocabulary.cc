@@ -3,12 +3,12 @@
 #include <array>
 #include <string>
 
-#include "engine/action.h"
-#include "engine/event.h"
-#include "engine/goodbye.h"
-#include "engine/score/interface.h"
-#include "engine/types.h"
-#include "engine/utils/prioritize_peers.h"
+#include "peers/action.h"
+#include "peers/event.h"
+#include "peers/goodbye.h"
+#include "peers/prune_reason.h"
+#include "peers/score_interface.h"
+#include "peers/types.h"
 #include "trace/format.h"
 
 namespace replay {
@@ -42,13 +42,7 @@ nlohmann::json vocabulary() {
   v["subnet_types"] = names(peers::kSubnetTypeNames);
   v["producer_modes"] = names(kProducerModeNames);
   v["score_states"] = names(peers::kScoreStateNames);
-  nlohmann::json prune = nlohmann::json::array();
-  for (auto reason : {peers::ExcessPeerDisconnectReason::LOW_SCORE, peers::ExcessPeerDisconnectReason::NO_LONG_LIVED_SUBNET,
-                      peers::ExcessPeerDisconnectReason::TOO_GROUPED_SUBNET,
-                      peers::ExcessPeerDisconnectReason::FIND_BETTER_PEERS}) {
-    prune.push_back(std::string(peers::excess_peer_disconnect_reason_value(reason)));
-  }
-  v["prune_reasons"] = std::move(prune);
+  v["prune_reasons"] = names(peers::kExcessPeerDisconnectReasonNames);
   nlohmann::json goodbye = nlohmann::json::array();
   for (const peers::GoodbyeKnownCode& known : peers::kGoodbyeKnownCodes) goodbye.push_back(std::string(known.code));
   v["goodbye_codes"] = std::move(goodbye);

@@ -2,7 +2,7 @@
 // ({"event_kinds": ["init", ...], ...}): what `peer-replay-vocabulary`
 // prints, and what tools/recorder/test/vocabulary.test.mjs holds the JS
 // validator, bindings/node/index.d.ts and fuzz/trace.dict to. The tables
-// themselves live beside their enums (engine/enum_names.h); this file only
+// themselves live beside their enums (engine/include/peers/enum_names.h); this file only
 // gathers them.
 #ifndef PEER_REPLAY_REPLAY_VOCABULARY_H_
 #define PEER_REPLAY_REPLAY_VOCABULARY_H_

@@ -19,7 +19,7 @@
 #include <ostream>
 #include <string>
 
-#include "engine/status.h"
+#include "peers/status.h"
 
 namespace report {
 

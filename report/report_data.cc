@@ -9,9 +9,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "engine/action.h"
-#include "engine/goodbye.h"
-#include "engine/score/constants.h"
+#include "peers/action.h"
+#include "peers/goodbye.h"
+#include "peers/score_constants.h"
 #include "report/downsample.h"
 #include "trace/trace_reader.h"
 

@@ -20,7 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/status.h"
+#include "peers/status.h"
 
 namespace report {
 

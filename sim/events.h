@@ -10,9 +10,9 @@
 #include <utility>
 #include <vector>
 
-#include "engine/event.h"
-#include "engine/peer_manager.h"
-#include "engine/types.h"
+#include "peers/event.h"
+#include "peers/peer_manager.h"
+#include "peers/types.h"
 
 namespace sim {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/score/constants.h"
+#include "peers/score_constants.h"
 #include "sim/events.h"
 
 namespace sim {
@@ -62,7 +62,7 @@ void Invariants::after_event(PeerManager& pm, const Event& ev, std::span<const A
     if (n < 0 || !known_[n]) violate(ev, std::string(peers::action_kind_name(a.kind)) + " for unknown peer " + a.peer);
   }
   if (event_peer >= 0) check_connected(pm, event_peer, ev);
-  const peers::PeerRpcScoreStore::Changes changes = pm.take_score_changes();
+  const peers::ScoreChanges changes = pm.take_score_changes();
   if (changes.all) {
     for (const peers::PeerScoreStatEntry& e : pm.dump_peer_score_stats()) check_score(pm, e.peer_id, ev);
   } else {
@@ -73,7 +73,7 @@ void Invariants::after_event(PeerManager& pm, const Event& ev, std::span<const A
 }
 
 void Invariants::check_connected(const PeerManager& pm, int n, const Event& ev) {
-  const bool connected = pm.connected_peers().contains(ids_[n]);
+  const bool connected = pm.is_connected(ids_[n]);
   if (connected != (open_[n] > 0)) {
     violate(ev, std::string(ids_[n]) + (connected ? " is in connectedPeers with no open connection"
                                                   : " has an open connection but is not in connectedPeers"));
@@ -81,7 +81,7 @@ void Invariants::check_connected(const PeerManager& pm, int n, const Event& ev) 
 }
 
 void Invariants::check_score(const PeerManager& pm, const peers::PeerIdStr& peer, const Event& ev) {
-  const double score = pm.peer_rpc_scores().get_score(peer);
+  const double score = pm.get_score(peer);
   counts_.score_checks++;
   if (!std::isfinite(score) || score < peers::kMinScore || score > peers::kMaxScore) {
     violate(ev, std::string(peer) + ": score " + std::to_string(score) + " outside [-100, 100]");
@@ -89,8 +89,8 @@ void Invariants::check_score(const PeerManager& pm, const peers::PeerIdStr& peer
 }
 
 void Invariants::check_bounds(const PeerManager& pm, const Event& ev, bool ran_update) {
-  const size_t entries = pm.peer_rpc_scores().size();
-  const size_t connected = pm.connected_peers().size();
+  const size_t entries = pm.score_entry_count();
+  const size_t connected = pm.connected_peer_count();
   const size_t pending = pm.pending_request_count();
   counts_.max_score_entries = std::max(counts_.max_score_entries, entries);
   counts_.max_connected = std::max(counts_.max_connected, connected);

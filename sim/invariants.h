@@ -29,10 +29,10 @@
 #include <string>
 #include <vector>
 
-#include "engine/action.h"
-#include "engine/event.h"
-#include "engine/peer_manager.h"
-#include "engine/status.h"
+#include "peers/action.h"
+#include "peers/event.h"
+#include "peers/peer_manager.h"
+#include "peers/status.h"
 
 namespace sim {
 

@@ -144,12 +144,12 @@ peers::Slot Simulator::slot_now() const {
 
 // Every request ends (libp2p fails those of closed connections): while many
 // are open, inputs are responses, so pending requests stay bounded as in a node.
-bool Simulator::draining() const { return pm_->pending_request_count() > 2 * pm_->connected_peers().size() + 32; }
+bool Simulator::draining() const { return pm_->pending_request_count() > 2 * pm_->connected_peer_count() + 32; }
 
 // Generous inputs: the engine takes what it needs (see simulator.h).
 void Simulator::add_heartbeat_inputs(Event* ev) {
   peers::EventExtra& extra = ev->extra.mut();
-  const size_t n = std::min<size_t>(peers::kMaxRandDraws, 4 * pm_->connected_peers().size() + 64);
+  const size_t n = std::min<size_t>(peers::kMaxRandDraws, 4 * pm_->connected_peer_count() + 64);
   draws_.state = choices_.below(uint64_t{1} << 32);
   std::vector<double>& rand = extra.rand.emplace();
   rand.reserve(n);
@@ -168,7 +168,7 @@ void Simulator::add_heartbeat_inputs(Event* ev) {
 void Simulator::add_gossip_scores(Event* ev) {
   draws_.state = choices_.below(uint64_t{1} << 32);
   std::vector<std::pair<peers::PeerIdStr, double>>& scores = ev->extra.mut().gossip_scores.emplace();
-  for (const auto& [peer, data] : pm_->connected_peers()) {
+  for (const peers::PeerIdStr& peer : pm_->connected_peer_ids()) {
     const double u = draws_.unit();
     scores.emplace_back(peer, draws_.below(8) == 0 ? u * 1100 - 1000 : u * 40 - 30);
   }
@@ -214,7 +214,7 @@ Event Simulator::peer_input(int p, uint64_t what, bool* made) {
   const peers::PeerIdStr& peer = ids_[p];
   const int open = invariants_.open_connections(p);
   // Below target, more opens than closes, so large pools fill up and heartbeats prune.
-  const uint64_t opens = pm_->connected_peers().size() < static_cast<size_t>(config_.target_peers) ? 25 : 20;
+  const uint64_t opens = pm_->connected_peer_count() < static_cast<size_t>(config_.target_peers) ? 25 : 20;
   if (what < opens && open < 2) {
     // A second connection of a connected peer now and then.
     if (open == 1 && !choices_.one_in(8)) {

@@ -29,9 +29,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/action.h"
-#include "engine/event.h"
-#include "engine/peer_manager.h"
+#include "peers/action.h"
+#include "peers/event.h"
+#include "peers/peer_manager.h"
 #include "sim/choices.h"
 #include "sim/invariants.h"
 

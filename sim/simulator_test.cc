@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/status.h"
+#include "peers/status.h"
 #include "sim/choices.h"
 
 namespace sim {

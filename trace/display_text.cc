@@ -4,7 +4,7 @@
 #include <cinttypes>
 #include <cstdio>
 
-#include "engine/goodbye.h"
+#include "peers/goodbye.h"
 
 namespace replay {
 

@@ -1,7 +1,7 @@
 // display_text: how a command shows a trace's values to a person, the same
 // way in check, diff, stats and run: a time as an offset from the trace's
 // start ("+1h02m03.500s", or the raw t_ms when asked), and a goodbye code
-// with its Lodestar name (the table beside the enum, engine/goodbye.h).
+// with its Lodestar name (the table beside the enum, engine/include/peers/goodbye.h).
 // Machine-readable outputs (--format json) keep the raw values.
 #ifndef PEER_REPLAY_TRACE_DISPLAY_TEXT_H_
 #define PEER_REPLAY_TRACE_DISPLAY_TEXT_H_

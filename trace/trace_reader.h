@@ -23,7 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/status.h"
+#include "peers/status.h"
 #include "trace/format.h"
 #include "trace/json_tape.h"
 

@@ -7,9 +7,9 @@
 
 #include "trace/format.h"
 
-#include "engine/action.h"
-#include "engine/event.h"
-#include "engine/score/interface.h"
+#include "peers/action.h"
+#include "peers/event.h"
+#include "peers/score_interface.h"
 
 namespace replay {
 

@@ -12,7 +12,7 @@
 
 #include "trace/json_tape.h"
 
-#include "engine/status.h"
+#include "peers/status.h"
 
 namespace replay {
 

@@ -17,9 +17,9 @@
 #include <memory>
 #include <string>
 
-#include "engine/peer_manager.h"
-#include "trace/json_tape.h"
+#include "peers/peer_manager.h"
 #include "replay/trace_event.h"
+#include "trace/json_tape.h"
 #include "trace/trace_schema.h"
 
 namespace {

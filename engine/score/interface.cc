@@ -1,4 +1,4 @@
-#include "engine/score/interface.h"
+#include "peers/score_interface.h"
 
 #include <cassert>
 

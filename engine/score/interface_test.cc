@@ -1,5 +1,5 @@
 // Tests of the score enums (interface.cc) and the PeerAction deltas (store.cc).
-#include "engine/score/interface.h"
+#include "peers/score_interface.h"
 
 #include <catch2/catch.hpp>
 

@@ -6,8 +6,8 @@
 #include <cmath>
 
 #include "engine/js_math.h"
-#include "engine/score/constants.h"
 #include "engine/score/utils.h"
+#include "peers/score_constants.h"
 
 namespace peers {
 

@@ -17,9 +17,9 @@
 
 #include <variant>
 
-#include "engine/goodbye.h"
-#include "engine/score/interface.h"
-#include "engine/types.h"
+#include "peers/goodbye.h"
+#include "peers/score_interface.h"
+#include "peers/types.h"
 
 namespace peers {
 

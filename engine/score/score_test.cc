@@ -8,7 +8,7 @@
 #include <cstdint>
 
 #include "engine/js_math.h"
-#include "engine/score/constants.h"
+#include "peers/score_constants.h"
 
 namespace peers {
 namespace {

@@ -4,8 +4,8 @@
 #include <cassert>
 #include <cmath>
 
-#include "engine/score/constants.h"
 #include "engine/score/utils.h"
+#include "peers/score_constants.h"
 
 namespace peers {
 

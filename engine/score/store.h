@@ -20,11 +20,11 @@
 #include <utility>
 #include <vector>
 
-#include "engine/goodbye.h"
 #include "engine/ordered_map.h"
-#include "engine/score/interface.h"
 #include "engine/score/score.h"
-#include "engine/types.h"
+#include "peers/goodbye.h"
+#include "peers/score_interface.h"
+#include "peers/types.h"
 
 namespace peers {
 

@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "engine/js_math.h"
-#include "engine/score/constants.h"
 #include "engine/score/score.h"
 #include "engine/score/utils.h"
+#include "peers/score_constants.h"
 
 namespace peers {
 namespace {

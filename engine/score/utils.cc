@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "engine/js_math.h"
-#include "engine/score/constants.h"
 #include "engine/score/store.h"
+#include "peers/score_constants.h"
 
 namespace peers {
 namespace {

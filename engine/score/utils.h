@@ -10,16 +10,14 @@
 #include <utility>
 
 #include "engine/ordered_map.h"
-#include "engine/score/interface.h"
-#include "engine/types.h"
+#include "peers/score_interface.h"
+#include "peers/types.h"
 
 namespace peers {
 
 class PeerRpcScoreStore;
 
-// scoreToState: <= MIN_SCORE_BEFORE_BAN is Banned, <= MIN_SCORE_BEFORE_DISCONNECT
-// is Disconnected, anything else (NaN included, as in TS) is Healthy.
-ScoreState score_to_state(double score);
+// scoreToState is declared with ScoreState in peers/score_interface.h.
 
 // updateGossipsubScores(peerRpcScores, gossipsubScores, toIgnoreNegativePeers):
 // sorts the peer ids by gossipsub score, descending, with a stable sort on the

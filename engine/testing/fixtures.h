@@ -7,8 +7,8 @@
 
 #include <cstdint>
 
-#include "engine/peer_manager.h"
-#include "engine/types.h"
+#include "peers/peer_manager.h"
+#include "peers/types.h"
 
 namespace peers::testing {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/types.h"
+#include "peers/types.h"
 
 namespace peers {
 

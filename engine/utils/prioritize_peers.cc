@@ -1165,17 +1165,6 @@ bool prune_excess_peers(std::span<Peer> connected_peers, int64_t outbound_peers,
 
 }  // namespace
 
-std::string_view excess_peer_disconnect_reason_value(ExcessPeerDisconnectReason reason) {
-  switch (reason) {
-    case ExcessPeerDisconnectReason::LOW_SCORE: return "low_score";
-    case ExcessPeerDisconnectReason::NO_LONG_LIVED_SUBNET: return "no_long_lived_subnet";
-    case ExcessPeerDisconnectReason::TOO_GROUPED_SUBNET: return "too_grouped_subnet";
-    case ExcessPeerDisconnectReason::FIND_BETTER_PEERS: return "find_better_peers";
-  }
-  assert(false && "unknown ExcessPeerDisconnectReason");
-  return "";
-}
-
 std::optional<PrioritizePeersResult> prioritize_peers(const std::vector<ConnectedPeerInfo>& connected_peers_info,
                                                       const std::vector<RequestedSubnet>& active_attnets,
                                                       const std::vector<RequestedSubnet>& active_syncnets,

@@ -29,8 +29,9 @@
 
 #include "engine/ordered_map.h"
 #include "engine/shuffle.h"
-#include "engine/types.h"
 #include "engine/utils/subnet_map.h"
+#include "peers/prune_reason.h"
+#include "peers/types.h"
 
 namespace peers {
 
@@ -59,16 +60,6 @@ struct PrioritizePeersOpts {
   std::optional<double> outbound_peers_ratio;  // default OUTBOUND_PEERS_RATIO
   std::optional<int64_t> target_subnet_peers;  // default TARGET_SUBNET_PEERS
 };
-
-// export enum ExcessPeerDisconnectReason; TS values from
-// excess_peer_disconnect_reason_value().
-enum class ExcessPeerDisconnectReason {
-  LOW_SCORE,             // "low_score"
-  NO_LONG_LIVED_SUBNET,  // "no_long_lived_subnet"
-  TOO_GROUPED_SUBNET,    // "too_grouped_subnet"
-  FIND_BETTER_PEERS,     // "find_better_peers"
-};
-std::string_view excess_peer_disconnect_reason_value(ExcessPeerDisconnectReason reason);
 
 // One element of prioritizePeers' first argument (connectedPeersInfo). null
 // fields are nullopt or nullptr. The status and the sampling groups are

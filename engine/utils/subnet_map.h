@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "engine/ordered_map.h"
-#include "engine/types.h"
+#include "peers/types.h"
 
 namespace peers {
 

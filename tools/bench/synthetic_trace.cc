@@ -9,9 +9,9 @@
 #include <utility>
 #include <vector>
 
-#include "engine/action.h"
-#include "engine/event.h"
-#include "engine/peer_manager.h"
+#include "peers/action.h"
+#include "peers/event.h"
+#include "peers/peer_manager.h"
 #include "replay/score_delta.h"
 #include "replay/trace_event.h"
 #include "sim/choices.h"

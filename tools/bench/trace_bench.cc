@@ -31,7 +31,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/peer_manager.h"
+#include "peers/peer_manager.h"
 #include "replay/trace_event.h"
 #include "trace/trace_reader.h"
 

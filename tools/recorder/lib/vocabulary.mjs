@@ -1,4 +1,4 @@
-// The engine's enum <-> name tables (engine/enum_names.h), read from the C++ headers that hold
+// The engine's enum <-> name tables (engine/include/peers/enum_names.h), read from the C++ headers that hold
 // them, so that the JS side lists no name of its own: validate.mjs checks traces against these,
 // and fuzz/run.sh appends them to the fuzz dictionary (`node vocabulary.mjs --dict`).
 // test/vocabulary.test.mjs compares what is read here with `peer-replay-vocabulary`, the same
@@ -11,14 +11,14 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", ".
 
 // Table (as peer-replay-vocabulary names it) -> [header, the std::array's name].
 const SOURCES = {
-  event_kinds: ["engine/event.h", "kEventKindNames"],
-  timer_kinds: ["engine/event.h", "kTimerKindNames"],
-  action_kinds: ["engine/action.h", "kActionKindNames"],
-  peer_actions: ["engine/score/interface.h", "kPeerActionNames"],
-  req_resp_methods: ["engine/event.h", "kReqRespMethodNames"],
-  connection_statuses: ["engine/event.h", "kConnectionStatusNames"],
-  directions: ["engine/types.h", "kDirectionNames"],
-  subnet_types: ["engine/action.h", "kSubnetTypeNames"],
+  event_kinds: ["engine/include/peers/event.h", "kEventKindNames"],
+  timer_kinds: ["engine/include/peers/event.h", "kTimerKindNames"],
+  action_kinds: ["engine/include/peers/action.h", "kActionKindNames"],
+  peer_actions: ["engine/include/peers/score_interface.h", "kPeerActionNames"],
+  req_resp_methods: ["engine/include/peers/event.h", "kReqRespMethodNames"],
+  connection_statuses: ["engine/include/peers/event.h", "kConnectionStatusNames"],
+  directions: ["engine/include/peers/types.h", "kDirectionNames"],
+  subnet_types: ["engine/include/peers/action.h", "kSubnetTypeNames"],
   producer_modes: ["trace/format.h", "kProducerModeNames"],
 };
 

@@ -1,4 +1,4 @@
-// The engine's enum <-> name tables (engine/enum_names.h, printed by `peer-replay-vocabulary`)
+// The engine's enum <-> name tables (engine/include/peers/enum_names.h, printed by `peer-replay-vocabulary`)
 // are the one source of every name at the trace boundary. The JS validator and the fuzz
 // dictionary read them from the C++ headers (lib/vocabulary.mjs); the TypeScript types of the Node
 // addon list them by hand. This test fails when what any of them has differs from the compiled

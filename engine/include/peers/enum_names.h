@@ -5,8 +5,8 @@
 // bindings/); the engine compares enumerators. trace/vocabulary.cc lists
 // every table, and its test holds the JS validator, the .d.ts and the fuzz
 // dictionary to them.
-#ifndef PEER_REPLAY_ENGINE_ENUM_NAMES_H_
-#define PEER_REPLAY_ENGINE_ENUM_NAMES_H_
+#ifndef PEER_REPLAY_ENGINE_INCLUDE_PEERS_ENUM_NAMES_H_
+#define PEER_REPLAY_ENGINE_INCLUDE_PEERS_ENUM_NAMES_H_
 
 #include <array>
 #include <cstddef>
@@ -31,4 +31,4 @@ constexpr std::optional<E> enum_from_name(const std::array<const char*, N>& name
 
 }  // namespace peers
 
-#endif  // PEER_REPLAY_ENGINE_ENUM_NAMES_H_
+#endif  // PEER_REPLAY_ENGINE_INCLUDE_PEERS_ENUM_NAMES_H_

@@ -20,8 +20,8 @@
 //
 // Equality and ordering are those of the text (two PeerIdStr made from equal
 // text are equal wherever they came from); identity is only a fast path.
-#ifndef PEER_REPLAY_ENGINE_PEER_ID_STR_H_
-#define PEER_REPLAY_ENGINE_PEER_ID_STR_H_
+#ifndef PEER_REPLAY_ENGINE_INCLUDE_PEERS_PEER_ID_STR_H_
+#define PEER_REPLAY_ENGINE_INCLUDE_PEERS_PEER_ID_STR_H_
 
 #include <cassert>
 #include <compare>
@@ -34,7 +34,7 @@
 #include <unordered_map>
 #include <utility>
 
-#include "engine/ordered_map.h"
+#include "peers/hash.h"
 
 namespace peers {
 
@@ -166,4 +166,4 @@ struct std::hash<peers::PeerIdStr> {
   size_t operator()(const peers::PeerIdStr& id) const { return static_cast<size_t>(id.hash()); }
 };
 
-#endif  // PEER_REPLAY_ENGINE_PEER_ID_STR_H_
+#endif  // PEER_REPLAY_ENGINE_INCLUDE_PEERS_PEER_ID_STR_H_

@@ -4,8 +4,8 @@
 // record and PeerManager::step consumes it.
 //
 // Ownership: an Event is a value; the engine copies what it keeps.
-#ifndef PEER_REPLAY_ENGINE_EVENT_H_
-#define PEER_REPLAY_ENGINE_EVENT_H_
+#ifndef PEER_REPLAY_ENGINE_INCLUDE_PEERS_EVENT_H_
+#define PEER_REPLAY_ENGINE_INCLUDE_PEERS_EVENT_H_
 
 #include <array>
 #include <cstdint>
@@ -14,10 +14,10 @@
 #include <utility>
 #include <vector>
 
-#include "engine/boxed.h"
-#include "engine/enum_names.h"
-#include "engine/score/interface.h"
-#include "engine/types.h"
+#include "peers/boxed.h"
+#include "peers/enum_names.h"
+#include "peers/score_interface.h"
+#include "peers/types.h"
 
 namespace peers {
 
@@ -203,4 +203,4 @@ struct alignas(64) Event {
 
 }  // namespace peers
 
-#endif  // PEER_REPLAY_ENGINE_EVENT_H_
+#endif  // PEER_REPLAY_ENGINE_INCLUDE_PEERS_EVENT_H_

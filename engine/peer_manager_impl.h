@@ -1,37 +1,10 @@
-// PeerManager: a port of network/peers/peerManager.ts as a
-// tick-driven state machine.
-//
-//   step(event) -> actions
-//
-// Every input arrives in an Event (engine/event.h, FORMAT.md §3.1) and every
-// call the TS makes into its modules leaves as an Action (engine/action.h,
-// FORMAT.md §3.2). The engine is pure: no I/O, no clock (time is the event's
-// t_ms), no threads, no randomness except the event's `rand` draws.
-//
-// How JS async is modelled. Every module call the TS awaits (sendPing,
-// sendStatus, sendMetadata, sendGoodbye, hangUp, identify) is an action with a
-// request id `req` (1, 2, 3 ... over the run, in call order). The engine keeps
-// a table of pending requests, each with its continuation: what the TS does
-// after the await (requestPing -> onPing + lastReceivedMsg, requestStatus ->
-// onStatus, requestMetadata -> onMetadata, goodbyeAndDisconnect -> its
-// withTimeout race, then finally -> disconnect -> hangUp -> cool-down,
-// identifyPeer -> agentVersion). A `response` event (or the `goodbye_timeout`
-// timer) queues that continuation as a microtask; the queue is drained FIFO
-// before step() returns, as `await clock.tickAsync(0)` does in the recorder.
-//
-// The engine mirrors libp2p's connection map (insertion-ordered peer -> list
-// of connections) from connection_open/connection_close events;
-// getConnectedPeerIds and getConnection read the mirror.
-//
-// Methods keep the TS names in snake_case and their statements in the TS
-// order, so peer_manager.cc reads side by side with peerManager.ts.
-//
-// Errors: an event the engine cannot accept (a response for an unknown req, a
-// peer that does not match, a timer that is not armed, draws missing or left
-// over, a limit exceeded) makes step() return an error Status. The engine's
-// state after an error is unspecified: discard the engine.
-#ifndef PEER_REPLAY_ENGINE_PEER_MANAGER_H_
-#define PEER_REPLAY_ENGINE_PEER_MANAGER_H_
+// PeerManagerImpl: the state and methods of the port of peerManager.ts,
+// behind the public PeerManager (engine/include/peers/peer_manager.h), which owns one and
+// forwards to it. Only engine code and white-box tests include this header:
+// it pulls in the engine's containers (OrderedMap, SequentialMap), PeersData
+// and the score store, which are not part of the engine's interface.
+#ifndef PEER_REPLAY_ENGINE_PEER_MANAGER_IMPL_H_
+#define PEER_REPLAY_ENGINE_PEER_MANAGER_IMPL_H_
 
 #include <cstdint>
 #include <map>
@@ -42,90 +15,25 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engine/action.h"
-#include "engine/event.h"
-#include "engine/goodbye.h"
 #include "engine/ordered_map.h"
 #include "engine/peers_data.h"
 #include "engine/score/store.h"
 #include "engine/sequential_map.h"
-#include "engine/status.h"
-#include "engine/types.h"
 #include "engine/utils/prioritize_peers.h"
+#include "peers/action.h"
+#include "peers/event.h"
+#include "peers/goodbye.h"
+#include "peers/peer_manager.h"
+#include "peers/status.h"
+#include "peers/types.h"
 
 namespace peers {
 
-// Explicit bounds on everything that grows (TigerBeetle style). An event that
-// would exceed one is refused with an error Status.
-inline constexpr size_t kMaxPeers = 8192;                 // keys of the connection mirror and connectedPeers (benchmarks run 5000)
-inline constexpr size_t kMaxConnectionsPerPeer = 64;
-inline constexpr size_t kMaxPendingRequests = 1u << 16;
-inline constexpr size_t kMaxActionsPerEvent = 1u << 16;
-inline constexpr size_t kMaxRandDraws = 1u << 16;
-// Score entries: TS prunes them to MAX_ENTRIES (1000) only at each heartbeat,
-// so between two heartbeats reports on unknown peers can add entries; refuse
-// an event that would take the store past this.
-inline constexpr size_t kMaxScoreEntries = 1u << 20;
-
-// PeerManager constants (peerManager.ts).
-inline constexpr int64_t kHeartbeatIntervalMs = 30 * 1000;
-inline constexpr int64_t kPingIntervalInboundMs = 15 * 1000;
-inline constexpr int64_t kPingIntervalOutboundMs = 20 * 1000;
-inline constexpr int64_t kStatusIntervalMs = 5 * 60 * 1000;
-inline constexpr int64_t kStatusInboundGracePeriod = 15 * 1000;
-inline constexpr int64_t kCheckPingStatusInterval = 10 * 1000;
-inline constexpr int64_t kLongPeerConnectionMs = 24 * 60 * 60 * 1000;
-inline constexpr double kStarvationPruneRatio = 0.05;
-inline constexpr double kAllowedNegativeGossipsubFactor = 0.1;
-inline constexpr int64_t kGoodbyeTimeoutMs = 1000;  // withTimeout(sendGoodbye, 1_000)
-
-// The trace header's `config` (FORMAT.md §2.1): PeerManagerOpts, the score
-// store option, the gossip decay interval and the chain constants.
-struct PeerManagerConfig {
-  int64_t target_peers = 200;
-  int64_t max_peers = 210;
-  int64_t target_group_peers = 6;
-  int64_t gossip_decay_interval_ms = 12000;
-  bool disable_peer_scoring = false;
-  bool discovery = true;
-  ChainConfig chain;  // chain.genesis_time_s is clock.genesisTime
-};
-
-// The trace header's `local`: our own node.
-struct LocalNode {
-  NodeId node_id{};
-  int64_t custody_group_count = 4;
-  std::vector<CustodyIndex> sample_groups;  // networkConfig.custodyConfig.sampleGroups
-  std::vector<int64_t> sampled_subnets;     // networkConfig.custodyConfig.sampledSubnets
-  ChainStatus status;                       // statusCache at construction
-};
-
-// One connection of the mirror: what PeerManager reads of a libp2p Connection.
-struct Connection {
-  std::string conn;
-  PeerIdStr remote_peer;
-  Direction direction = Direction::kInbound;
-  ConnectionStatus status = ConnectionStatus::kOpen;
-  UnixMs open_ms = 0;  // timeline.open
-  std::optional<NodeId> node_id;  // computeNodeId(remotePeer), as the trace gives it
-  std::string key_type = "secp256k1";
-
-  // status === "open"
-  bool is_open() const { return status == ConnectionStatus::kOpen; }
-};
-
-// A timer the engine has armed, with the time it is next due.
-struct TimerDue {
-  TimerKind kind = TimerKind::kHeartbeat;
-  int64_t req = 0;  // goodbye_timeout: the goodbye's req
-  UnixMs due_ms = 0;
-};
-
-class PeerManager {
+class PeerManagerImpl {
  public:
-  PeerManager(PeerManagerConfig config, LocalNode local);
-  PeerManager(const PeerManager&) = delete;
-  PeerManager& operator=(const PeerManager&) = delete;
+  PeerManagerImpl(PeerManagerConfig config, LocalNode local);
+  PeerManagerImpl(const PeerManagerImpl&) = delete;
+  PeerManagerImpl& operator=(const PeerManagerImpl&) = delete;
 
   // Runs one event and appends, in call order, every action it caused
   // (including the continuations of promises it settled) to *actions.
@@ -349,4 +257,4 @@ class PeerManager {
 
 }  // namespace peers
 
-#endif  // PEER_REPLAY_ENGINE_PEER_MANAGER_H_
+#endif  // PEER_REPLAY_ENGINE_PEER_MANAGER_IMPL_H_

@@ -5,8 +5,8 @@
 // and the peer manager (goodbyes sent and received). Enumerator names are the
 // TS names so both sides grep alike. On the wire a goodbye is a uint64 (a BigInt
 // in TS); INBOUND_DISCONNECT (-1) is local-only and never sent.
-#ifndef PEER_REPLAY_ENGINE_GOODBYE_H_
-#define PEER_REPLAY_ENGINE_GOODBYE_H_
+#ifndef PEER_REPLAY_ENGINE_INCLUDE_PEERS_GOODBYE_H_
+#define PEER_REPLAY_ENGINE_INCLUDE_PEERS_GOODBYE_H_
 
 #include <array>
 #include <cstdint>
@@ -89,4 +89,4 @@ constexpr std::optional<std::string_view> goodbye_reason_code_member(GoodByeReas
 
 }  // namespace peers
 
-#endif  // PEER_REPLAY_ENGINE_GOODBYE_H_
+#endif  // PEER_REPLAY_ENGINE_INCLUDE_PEERS_GOODBYE_H_

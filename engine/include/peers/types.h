@@ -4,8 +4,8 @@
 // Numbers: Lodestar keeps slots, epochs and timestamps in JS numbers (doubles
 // that hold integers below 2^53); we keep them in int64_t, which is exact over
 // that range. Scores are double, as in TS.
-#ifndef PEER_REPLAY_ENGINE_TYPES_H_
-#define PEER_REPLAY_ENGINE_TYPES_H_
+#ifndef PEER_REPLAY_ENGINE_INCLUDE_PEERS_TYPES_H_
+#define PEER_REPLAY_ENGINE_INCLUDE_PEERS_TYPES_H_
 
 #include <array>
 #include <bitset>
@@ -14,11 +14,11 @@
 #include <string>
 #include <vector>
 
-#include "engine/peer_id_str.h"
+#include "peers/peer_id_str.h"
 
 namespace peers {
 
-// PeerIdStr (engine/peer_id_str.h): a libp2p PeerId in its string form. TS
+// PeerIdStr (engine/include/peers/peer_id_str.h): a libp2p PeerId in its string form. TS
 // compares PeerId objects by identity in a few places; every such place in
 // the port compares these strings.
 
@@ -38,7 +38,7 @@ using Attnets = std::bitset<kAttestationSubnetCount>;  // BitArray(64); bit i = 
 using Syncnets = std::bitset<kSyncCommitteeSubnetCount>;
 
 // The consensus Status message, phase0..fulu (fulu adds earliestAvailableSlot).
-// Named ChainStatus because peers::Status is the error type (engine/status.h).
+// Named ChainStatus because peers::Status is the error type (engine/include/peers/status.h).
 struct ChainStatus {
   Bytes4 fork_digest{};
   Root finalized_root{};
@@ -89,4 +89,4 @@ struct ChainConfig {
 
 }  // namespace peers
 
-#endif  // PEER_REPLAY_ENGINE_TYPES_H_
+#endif  // PEER_REPLAY_ENGINE_INCLUDE_PEERS_TYPES_H_

@@ -7,10 +7,10 @@
 // It exists for the size of the owner: an Event held in memory by the
 // thousand (a parsed trace, a batch) costs one pointer per boxed member
 // instead of the member's bytes, so stepping through them streams fewer
-// cache lines (engine/event.h); a Status is one pointer, null when OK
-// (engine/status.h).
-#ifndef PEER_REPLAY_ENGINE_BOXED_H_
-#define PEER_REPLAY_ENGINE_BOXED_H_
+// cache lines (engine/include/peers/event.h); a Status is one pointer, null when OK
+// (engine/include/peers/status.h).
+#ifndef PEER_REPLAY_ENGINE_INCLUDE_PEERS_BOXED_H_
+#define PEER_REPLAY_ENGINE_INCLUDE_PEERS_BOXED_H_
 
 #include <memory>
 
@@ -57,4 +57,4 @@ class Boxed {
 
 }  // namespace peers
 
-#endif  // PEER_REPLAY_ENGINE_BOXED_H_
+#endif  // PEER_REPLAY_ENGINE_INCLUDE_PEERS_BOXED_H_

@@ -7,8 +7,8 @@
 // caller that acts on an error switches on code() and refusal() and reads
 // the typed fields, never the message. std::expected is avoided on purpose:
 // clang 14 cannot compile libstdc++ 12's <expected>.
-#ifndef PEER_REPLAY_ENGINE_STATUS_H_
-#define PEER_REPLAY_ENGINE_STATUS_H_
+#ifndef PEER_REPLAY_ENGINE_INCLUDE_PEERS_STATUS_H_
+#define PEER_REPLAY_ENGINE_INCLUDE_PEERS_STATUS_H_
 
 #include <cassert>
 #include <cstdint>
@@ -16,7 +16,7 @@
 #include <string>
 #include <utility>
 
-#include "engine/boxed.h"
+#include "peers/boxed.h"
 
 namespace peers {
 
@@ -116,4 +116,4 @@ class [[nodiscard]] Result {
 
 }  // namespace peers
 
-#endif  // PEER_REPLAY_ENGINE_STATUS_H_
+#endif  // PEER_REPLAY_ENGINE_INCLUDE_PEERS_STATUS_H_

@@ -5,16 +5,16 @@
 // so no abstract classes are declared here.
 //
 // Owner: engine pure layers (score). Enumerators keep the TS member names.
-#ifndef PEER_REPLAY_ENGINE_SCORE_INTERFACE_H_
-#define PEER_REPLAY_ENGINE_SCORE_INTERFACE_H_
+#ifndef PEER_REPLAY_ENGINE_INCLUDE_PEERS_SCORE_INTERFACE_H_
+#define PEER_REPLAY_ENGINE_INCLUDE_PEERS_SCORE_INTERFACE_H_
 
 #include <array>
 #include <optional>
 #include <string_view>
 #include <vector>
 
-#include "engine/enum_names.h"
-#include "engine/types.h"
+#include "peers/enum_names.h"
+#include "peers/types.h"
 
 namespace peers {
 
@@ -77,6 +77,12 @@ inline std::string_view peer_action_name(PeerAction action) { return enum_name(k
 // integer value as a decimal string ("2"). Anything else: nullopt.
 std::optional<PeerAction> parse_peer_action(std::string_view text);
 
+// scoreToState (score/utils.ts, defined in engine/score/utils.cc): <=
+// MIN_SCORE_BEFORE_BAN is Banned, <= MIN_SCORE_BEFORE_DISCONNECT is
+// Disconnected, anything else (NaN included, as in TS) is Healthy. Public:
+// reports classify scores by it.
+ScoreState score_to_state(double score);
+
 }  // namespace peers
 
-#endif  // PEER_REPLAY_ENGINE_SCORE_INTERFACE_H_
+#endif  // PEER_REPLAY_ENGINE_INCLUDE_PEERS_SCORE_INTERFACE_H_

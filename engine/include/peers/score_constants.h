@@ -5,8 +5,8 @@
 // Owner: engine pure layers (score). Names: TS `UPPER_CASE` becomes `kPascalCase`;
 // the TS name is in each comment so a reviewer can grep both sides.
 // Scores are doubles, as in TS; durations are int64 milliseconds (`_ms` suffix).
-#ifndef PEER_REPLAY_ENGINE_SCORE_CONSTANTS_H_
-#define PEER_REPLAY_ENGINE_SCORE_CONSTANTS_H_
+#ifndef PEER_REPLAY_ENGINE_INCLUDE_PEERS_SCORE_CONSTANTS_H_
+#define PEER_REPLAY_ENGINE_INCLUDE_PEERS_SCORE_CONSTANTS_H_
 
 #include <bit>
 #include <cstdint>
@@ -56,4 +56,4 @@ static_assert(kGossipsubNegativeScoreWeight == 0.0011875);
 
 }  // namespace peers
 
-#endif  // PEER_REPLAY_ENGINE_SCORE_CONSTANTS_H_
+#endif  // PEER_REPLAY_ENGINE_INCLUDE_PEERS_SCORE_CONSTANTS_H_

@@ -1,8 +1,8 @@
 // Action: one output of the PeerManager state machine, mirroring trace format
 // v1 (traces/FORMAT.md §3.2): every call PeerManager makes into its modules.
 // Plain data; replay/trace_event.cc renders it as JSON for the comparer.
-#ifndef PEER_REPLAY_ENGINE_ACTION_H_
-#define PEER_REPLAY_ENGINE_ACTION_H_
+#ifndef PEER_REPLAY_ENGINE_INCLUDE_PEERS_ACTION_H_
+#define PEER_REPLAY_ENGINE_INCLUDE_PEERS_ACTION_H_
 
 #include <array>
 #include <cstdint>
@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "engine/enum_names.h"
-#include "engine/types.h"
+#include "peers/enum_names.h"
+#include "peers/types.h"
 
 namespace peers {
 
@@ -79,4 +79,4 @@ struct Action {
 
 }  // namespace peers
 
-#endif  // PEER_REPLAY_ENGINE_ACTION_H_
+#endif  // PEER_REPLAY_ENGINE_INCLUDE_PEERS_ACTION_H_
