@@ -115,6 +115,7 @@ size_t report_coverage(const Coverage& total, std::ostream& out) {
 }  // namespace
 
 int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err) {
+  if (!opts.impl.empty()) return cmd_check_impl(opts, out, err);
   std::vector<std::string> paths;
   std::string error;
   if (!expand_trace_paths(opts.inputs, &paths, &error)) {

@@ -42,8 +42,27 @@ struct CheckOptions {
   bool require_coverage = false;     // fail when a declared kind occurs nowhere
   bool determinism = true;           // replay each trace twice, compare digests
   bool quiet = false;                // no PASS lines, only failures and the summary
+  // --impl: judge an external implementation (docs/PROTOCOL.md) instead of
+  // the engine; cli/check_impl.cc runs it.
+  std::string impl;                  // "CMD ARGS"
+  int64_t timeout_ms = 10000;        // per answer of the implementation
+  std::string report;                // conformance report: *.json or *.md
 };
 int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err);
+
+// check --impl: cmd_check hands over to this when opts.impl is set.
+int cmd_check_impl(const CheckOptions& opts, std::ostream& out, std::ostream& err);
+
+// serve: the engine speaking the conformance protocol (docs/PROTOCOL.md) on
+// stdin/stdout, the implementation `check --impl "peer-replay serve"` runs.
+struct ServeOptions {
+  // Test fixtures only (conformance/impl_check_test.sh): "crash", "hang",
+  // "garbage", "close" at event fault_at_seq; "version" (a wrong protocol
+  // version); "goodbye" (TOO_MANY_PEERS goodbyes sent as 128).
+  std::string fault;
+  uint64_t fault_at_seq = 1;
+};
+int cmd_serve(const ServeOptions& opts, std::ostream& out, std::ostream& err);
 
 // run: replays a trace's events through the engine and writes a trace of the
 // same format whose expect records are the engine's actions and scores. The

@@ -41,10 +41,25 @@ Command add_check(CLI::App& app) {
                 "in no trace");
   cmd->add_flag("!--no-determinism", opts->determinism, "Replay each trace once instead of twice");
   cmd->add_flag("-q,--quiet", opts->quiet, "Print only failures and the summary");
+  cmd->add_option("--impl", opts->impl,
+                  "Judge this implementation instead of the engine: \"CMD ARGS\" speaking docs/PROTOCOL.md");
+  cmd->add_option("--timeout", opts->timeout_ms, "With --impl: ms to wait for each answer")->capture_default_str();
+  cmd->add_option("--report", opts->report, "With --impl: conformance report, FILE.json or FILE.md");
   return {cmd, [opts, stop_at_seq, stop_opt] {
             if (stop_opt->count() > 0) opts->stop_at_seq = *stop_at_seq;
             return replay::cmd_check(*opts, std::cout, std::cerr);
           }};
+}
+
+// docs/PROTOCOL.md. --test-fault is for the harness's own tests only.
+Command add_serve(CLI::App& app) {
+  auto opts = std::make_shared<replay::ServeOptions>();
+  auto* cmd = app.add_subcommand("serve", "The engine as an implementation speaking docs/PROTOCOL.md on stdin/stdout");
+  cmd->add_option("--test-fault", opts->fault, "")
+      ->check(CLI::IsMember({"crash", "hang", "garbage", "close", "version", "goodbye"}))
+      ->group("");
+  cmd->add_option("--test-fault-at-seq", opts->fault_at_seq, "")->group("");
+  return {cmd, [opts] { return replay::cmd_serve(*opts, std::cout, std::cerr); }};
 }
 
 Command add_run(CLI::App& app) {
@@ -114,7 +129,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("peer-replay ") + PEER_REPLAY_VERSION);
   app.require_subcommand(1);
   app.fallthrough();
-  const std::vector<Command> commands = {add_check(app), add_run(app), add_stats(app), add_cat(app), add_diff(app)};
+  const std::vector<Command> commands = {add_check(app), add_run(app), add_stats(app), add_cat(app), add_diff(app),
+                                         add_serve(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
