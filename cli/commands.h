@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "diff/diff_report.h"
+#include "replay/impl_protocol.h"
 #include "trace/format.h"
 
 namespace replay {
@@ -45,7 +46,7 @@ struct CheckOptions {
   // --impl: judge an external implementation (docs/PROTOCOL.md) instead of
   // the engine; cli/check_impl.cc runs it.
   std::string impl;                  // "CMD ARGS"
-  int64_t timeout_ms = 10000;        // per answer of the implementation
+  int64_t timeout_ms = kImplDefaultTimeoutMs;  // per answer of the implementation
   std::string report;                // conformance report: *.json or *.md
 };
 int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err);
