@@ -28,10 +28,12 @@ expect_text() {
   grep -qF -- "$1" "$tmp/out" || fail "output lacks: $1"
 }
 # No process of the implementation outlives the check (killed and reaped).
+# The pattern names this case's fault: the other cases may run in parallel.
 expect_no_leftover() {
+  local pattern="$bin serve --test-fault $case_name"
   sleep 0.2
-  if pgrep -f -- "$bin serve --test-fault" >/dev/null; then
-    pgrep -af -- "$bin serve --test-fault" >&2
+  if pgrep -f -- "$pattern" >/dev/null; then
+    pgrep -af -- "$pattern" >&2
     fail "a process of the implementation is still running after check returned"
   fi
 }

@@ -14,6 +14,10 @@ inline constexpr const char* kImplProtocolName = "peer-replay-impl";
 inline constexpr int kImplProtocolVersion = 1;
 // Default of `check --timeout`: the longest the harness waits for one answer.
 inline constexpr int64_t kImplDefaultTimeoutMs = 10000;
+// The least the harness waits for the answers to the hello and the header,
+// whatever --timeout says: start-up may load a runtime (Node and Lodestar take
+// seconds on a loaded machine), and --timeout bounds the events.
+inline constexpr int64_t kImplStartupTimeoutMs = 60000;
 
 }  // namespace replay
 

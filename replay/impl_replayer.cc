@@ -94,6 +94,7 @@ class ImplReplayer {
 
  private:
   std::string where(uint64_t line) const { return path_ + ":" + std::to_string(line) + ": "; }
+  int64_t startup_timeout_ms() const { return std::max(options_.timeout_ms, kImplStartupTimeoutMs); }
   void broken(ImplFault fault, std::optional<uint64_t> seq, const std::string& what);
   void fault_on_read(IoStatus status, uint64_t seq, const std::string& awaited);
   bool handshake();
@@ -131,8 +132,10 @@ void ImplReplayer::fault_on_read(IoStatus status, uint64_t seq, const std::strin
   switch (status) {
     case IoStatus::kTimeout:
       broken(ImplFault::kHung, seq == 0 ? std::nullopt : std::optional<uint64_t>(seq),
-             "hung: no answer to " + at + " within " + std::to_string(options_.timeout_ms) +
-                 " ms (--timeout); process group killed");
+             "hung: no answer to " + at + " within " +
+                 (seq == 0 ? std::to_string(startup_timeout_ms()) + " ms (start-up)"
+                           : std::to_string(options_.timeout_ms) + " ms (--timeout)") +
+                 "; process group killed");
       return;
     case IoStatus::kLineTooLong:
       broken(ImplFault::kGarbage, seq, "garbage: an answer to " + at + " longer than " +
@@ -162,8 +165,8 @@ bool ImplReplayer::handshake() {
                    {"versions", json::array({kImplProtocolVersion})},
                    {"format_version", kFormatVersion}};
   std::string line;
-  IoStatus s = proc_.write_line(hello.dump(), options_.timeout_ms);
-  if (s == IoStatus::kOk) s = proc_.read_line(&line, options_.timeout_ms);
+  IoStatus s = proc_.write_line(hello.dump(), startup_timeout_ms());
+  if (s == IoStatus::kOk) s = proc_.read_line(&line, startup_timeout_ms());
   if (s != IoStatus::kOk) {
     fault_on_read(s, 0, "the hello");
     return false;
@@ -203,8 +206,8 @@ bool ImplReplayer::handshake() {
 
 bool ImplReplayer::send_header(const Record& header) {
   std::string line;
-  IoStatus s = proc_.write_line(header.raw, options_.timeout_ms);
-  if (s == IoStatus::kOk) s = proc_.read_line(&line, options_.timeout_ms);
+  IoStatus s = proc_.write_line(header.raw, startup_timeout_ms());
+  if (s == IoStatus::kOk) s = proc_.read_line(&line, startup_timeout_ms());
   if (s != IoStatus::kOk) {
     fault_on_read(s, 0, "the header");
     return false;
