@@ -159,6 +159,7 @@ void report_coverage(const std::vector<std::string>& missing, std::ostream& out)
 }  // namespace
 
 int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err) {
+  if (!opts.impl.empty()) return cmd_check_impl(opts, out, err);
   std::vector<std::string> paths;
   std::string error;
   if (!expand_trace_paths(opts.inputs, &paths, &error)) {
@@ -176,6 +177,11 @@ int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err) {
   }
   if (!opts.report.empty() && paths.size() != 1) {
     err << "--report needs exactly one trace (got " << paths.size() << ")\n";
+    return kExitBadInput;
+  }
+  if (!opts.report.empty() && !opts.report.ends_with(".html")) {
+    err << opts.report << ": --report writes the HTML page of a trace (FILE.html); the conformance report "
+        << "(FILE.json, FILE.md) is written with --impl\n";
     return kExitBadInput;
   }
 

@@ -13,7 +13,7 @@
 #include "cli/progress.h"
 #include "cli/trace_paths.h"
 #include "peers/peer_manager.h"
-#include "replay/score_delta.h"
+#include "replay/expect_record.h"
 #include "replay/trace_event.h"
 #include "trace/trace_reader.h"
 #include "trace/trace_writer.h"
@@ -29,13 +29,6 @@ using nlohmann::json;
 using nlohmann::ordered_json;
 
 namespace {
-
-// FORMAT.md §2.3: the full dump after init, heartbeat and committee
-// subscriptions; otherwise the entries added or changed, and the removed peers.
-bool writes_full_dump(const Record& rec) {
-  if (rec.kind == "init" || rec.kind == "committee_subscriptions") return true;
-  return rec.kind == "timer" && rec.root()["timer"] == "heartbeat";
-}
 
 struct Outcome {
   int exit_code = kExitOk;
@@ -61,32 +54,6 @@ ordered_json run_header(const Record& source_header) {
                                     {"git_commit", PEER_REPLAY_GIT_COMMIT},
                                     {"source", source_producer}};
   return header;
-}
-
-// The expect record of one event: its actions and the score dump or delta
-// against `previous` (FORMAT.md §2.3).
-ordered_json run_expect(const Record& rec, const std::vector<peers::Action>& actions,
-                        const peers::PeerScoreStats& previous, const peers::PeerScoreStats& dump) {
-  ordered_json expect{{"type", "expect"}, {"seq", rec.seq}, {"actions", actions_to_json(actions)}};
-  if (writes_full_dump(rec)) {
-    json full = json::array();
-    for (const peers::PeerScoreStatEntry& e : dump) full.push_back(score_entry_to_json(e));
-    expect["scores"] = std::move(full);
-    expect["scores_full"] = true;
-    return expect;
-  }
-  json delta = json::array();
-  json removed = json::array();
-  score_delta(
-      previous, dump,
-      [&delta](const peers::PeerScoreStatEntry& e, const peers::PeerScoreStat*) {
-        delta.push_back(score_entry_to_json(e));
-      },
-      [&removed](const peers::PeerScoreStatEntry& e) { removed.push_back(e.peer_id); });
-  expect["scores"] = std::move(delta);
-  expect["scores_removed"] = std::move(removed);
-  expect["scores_full"] = false;
-  return expect;
 }
 
 Outcome run_one(const std::string& in_path, const std::string& out_path, const RunOptions& opts,
@@ -128,7 +95,7 @@ Outcome run_one(const std::string& in_path, const std::string& out_path, const R
     events++;
     if (events % kProgressEvery == 0) progress(reader.bytes_read(), events);
     peers::PeerScoreStats dump = pm.dump_peer_score_stats();
-    const ordered_json expect = run_expect(rec, actions, previous, dump);
+    const ordered_json expect = engine_expect_record(rec.root(), rec.seq, actions, previous, dump);
     previous = std::move(dump);
     s = writer.write_line(rec.raw);
     if (s.is_ok()) s = writer.write_line(expect.dump());

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "diff/diff_report.h"
+#include "replay/impl_protocol.h"
 #include "trace/format.h"
 
 namespace replay {
@@ -48,9 +49,18 @@ struct CheckOptions {
   bool json = false;                 // --format json: per-trace verdicts and the summary
   bool color = false;                // coloured verdicts (main: a terminal and NO_COLOR unset)
   bool raw_times = false;            // t_ms in reports instead of "+1m02.500s"
-  std::string report;                // HTML report path (single trace; cmd_report)
+  // --report FILE: *.html, the HTML page of one trace (cmd_report); with
+  // --impl, *.json or *.md, the conformance report (cli/conformance_report.h).
+  std::string report;
+  // --impl: judge an external implementation (docs/PROTOCOL.md) instead of
+  // the engine; cli/check_impl.cc runs it.
+  std::string impl;                  // "CMD ARGS"
+  int64_t timeout_ms = kImplDefaultTimeoutMs;  // per answer of the implementation
 };
 int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err);
+
+// check --impl: cmd_check hands over to this when opts.impl is set.
+int cmd_check_impl(const CheckOptions& opts, std::ostream& out, std::ostream& err);
 
 // merge-shards: the summaries of `check --shard I/N --shard-summary FILE`
 // for I = 1..N merged into one verdict (cli/shard.h): the failures, the
@@ -62,6 +72,16 @@ struct MergeShardsOptions {
   std::string junit;
 };
 int cmd_merge_shards(const MergeShardsOptions& opts, std::ostream& out, std::ostream& err);
+// serve: the engine speaking the conformance protocol (docs/PROTOCOL.md) on
+// stdin/stdout, the implementation `check --impl "peer-replay serve"` runs.
+struct ServeOptions {
+  // Test fixtures only (conformance/impl_check_test.sh): "crash", "hang",
+  // "garbage", "close" at event fault_at_seq; "version" (a wrong protocol
+  // version); "goodbye" (TOO_MANY_PEERS goodbyes sent as 128).
+  std::string fault;
+  uint64_t fault_at_seq = 1;
+};
+int cmd_serve(const ServeOptions& opts, std::ostream& out, std::ostream& err);
 
 // run: replays a trace's events through the engine and writes a trace of the
 // same format whose expect records are the engine's actions and scores. The

@@ -77,7 +77,12 @@ Command add_check(CLI::App& app) {
   cmd->add_option("-j,--jobs", opts->jobs, "Traces replayed at once (default: the number of cores; one trace is read ahead on a second thread)");
   cmd->add_option("--shard", opts->shard, "Check only shard I of N (I/N, 1-based; traces split by file name)");
   cmd->add_option("--shard-summary", opts->shard_summary, "Write this run's outcomes as JSON, for merge-shards");
-  cmd->add_option("--report", opts->report, "Write an HTML report of the trace, its first divergence marked (one trace)");
+  cmd->add_option("--report", opts->report,
+                  "FILE.html: an HTML report of the trace, its first divergence marked (one trace); with --impl, "
+                  "FILE.json or FILE.md: the conformance report");
+  cmd->add_option("--impl", opts->impl,
+                  "Judge this implementation instead of the engine: \"CMD ARGS\" speaking docs/PROTOCOL.md");
+  cmd->add_option("--timeout", opts->timeout_ms, "With --impl: ms to wait for each answer")->capture_default_str();
   add_format(cmd, &opts->json);
   cmd->add_flag("--raw-times", opts->raw_times, "Times as t_ms (Unix ms) instead of +1h02m03.500s from the first event");
   auto no_color = std::make_shared<bool>(false);
@@ -95,6 +100,17 @@ Command add_merge_shards(CLI::App& app) {
   cmd->add_option("summaries", opts->summaries, "Files written by check --shard-summary")->required();
   cmd->add_option("--junit", opts->junit, "Write one JUnit XML report for all shards");
   return {cmd, [opts] { return replay::cmd_merge_shards(*opts, std::cout, std::cerr); }};
+}
+
+// docs/PROTOCOL.md. --test-fault is for the harness's own tests only.
+Command add_serve(CLI::App& app) {
+  auto opts = std::make_shared<replay::ServeOptions>();
+  auto* cmd = app.add_subcommand("serve", "The engine as an implementation speaking docs/PROTOCOL.md on stdin/stdout");
+  cmd->add_option("--test-fault", opts->fault, "")
+      ->check(CLI::IsMember({"crash", "hang", "garbage", "close", "version", "goodbye"}))
+      ->group("");
+  cmd->add_option("--test-fault-at-seq", opts->fault_at_seq, "")->group("");
+  return {cmd, [opts] { return replay::cmd_serve(*opts, std::cout, std::cerr); }};
 }
 
 Command add_run(CLI::App& app) {
@@ -225,7 +241,7 @@ int main(int argc, char** argv) {
   app.fallthrough();
   app.footer(kExitCodesHelp);
   const std::vector<Command> commands = {add_check(app), add_run(app), add_stats(app), add_cat(app), add_diff(app),
-                                         add_merge_shards(app), add_report(app), add_export(app)};
+                                         add_merge_shards(app), add_report(app), add_export(app), add_serve(app)};
   for (const Command& c : commands) c.app->footer(kExitCodesHelp);
   if (!known_subcommand(argc, argv, commands)) return replay::kExitBadInput;
   try {

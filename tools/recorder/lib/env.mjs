@@ -66,6 +66,7 @@ function wrap(fn, info) {
     if (hooks) return hooks.onTimer(info, () => fn.apply(this, args));
     return fn.apply(this, args);
   };
+  wrapped.info = info; // what a replay driver (lib/trace-session.mjs) reads off the timer heap
   return wrapped;
 }
 
@@ -108,7 +109,7 @@ export const {RegistryMetricCreator} = await imp("metrics/utils/registryMetricCr
 export const {createBeaconConfig, createChainForkConfig, defaultChainConfig} = await lodestarPkg("config");
 export const params = await lodestarPkg("params");
 export const {privateKeyFromRaw, generateKeyPairFromSeed} = await import("@libp2p/crypto/keys");
-export const {peerIdFromPrivateKey} = await import("@libp2p/peer-id");
+export const {peerIdFromPrivateKey, peerIdFromString} = await import("@libp2p/peer-id");
 
 /** The exact resolved version of every @lodestar/* package in node_modules. */
 export function lodestarPackages() {
@@ -127,6 +128,10 @@ const realRandom = Math.random;
 let prng = null;
 export function seedRandom(seed) {
   prng = mulberry32(seed32(seed));
+}
+/** Replaces the seeded source by `next()` (lib/trace-session.mjs feeds each event's recorded draws). */
+export function setRandomSource(next) {
+  prng = next;
 }
 Math.random = function random() {
   if (!prng) return realRandom();

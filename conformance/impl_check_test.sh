@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# `check --impl` against implementations whose verdict is known in advance
+# (docs/PROTOCOL.md): the engine via `peer-replay serve` passes the corpus;
+# a deliberately wrong one (TOO_MANY_PEERS goodbyes sent as 128) is caught
+# with a first-divergence report naming the goodbye; each process fault
+# (crash, hang with a short --timeout, garbage, early close, wrong protocol
+# version) gives its BROKEN verdict naming the seq, exit 2, and leaves no
+# process behind.
+# Usage: impl_check_test.sh <peer-replay binary> <traces dir> <case>
+set -uo pipefail
+bin="$1"
+traces="$2"
+case_name="$3"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+trace="$traces/outbound-connect.jsonl.zst"
+
+fail() {
+  echo "FAIL: $*" >&2
+  echo "--- output:" >&2
+  cat "$tmp/out" >&2
+  exit 1
+}
+expect_rc() {
+  [[ $rc == "$1" ]] || fail "exit status $rc, expected $1"
+}
+expect_text() {
+  grep -qF -- "$1" "$tmp/out" || fail "output lacks: $1"
+}
+# No process of the implementation outlives the check (killed and reaped).
+# The pattern names this case's fault: the other cases may run in parallel.
+expect_no_leftover() {
+  local pattern="$bin serve --test-fault $case_name"
+  sleep 0.2
+  if pgrep -f -- "$pattern" >/dev/null; then
+    pgrep -af -- "$pattern" >&2
+    fail "a process of the implementation is still running after check returned"
+  fi
+}
+run() {
+  "$bin" check "$@" >"$tmp/out" 2>&1
+  rc=$?
+}
+
+ntraces=$(find "$traces" -name '*.jsonl*' | wc -l)
+case "$case_name" in
+  engine)
+    run --impl "$bin serve" "$traces" -q --require-coverage --junit "$tmp/junit.xml" --report "$tmp/report.json"
+    expect_rc 0
+    expect_text "check: $ntraces passed, 0 failed"
+    grep -q "\"passed\": $ntraces" "$tmp/report.json" || fail "report.json does not say $ntraces passed"
+    grep -q '"conforms": true' "$tmp/report.json" || fail "report.json does not say conforms"
+    grep -q '"message": "'"$ntraces/$ntraces"' traces"' "$tmp/report.json" || fail "report.json has no badge"
+    [[ $(grep -c '<testcase' "$tmp/junit.xml") == "$ntraces" ]] || fail "junit has not $ntraces testcases"
+    "$bin" check --impl "$bin serve" "$trace" --report "$tmp/report.md" >"$tmp/out" 2>&1 || fail "markdown run failed"
+    grep -q '^| outbound-connect.jsonl.zst | pass | 29 |' "$tmp/report.md" || fail "report.md lacks the trace row"
+    ;;
+  broken-goodbye)
+    run --impl "$bin serve --test-fault goodbye" "$traces" -q --report "$tmp/report.md"
+    expect_rc 1
+    expect_text "DIVERGENCE"
+    expect_text "actions differ"
+    expect_text 'expected "129"'
+    expect_text 'actual   "128"'
+    expect_text "reproduce: peer-replay check --impl '$bin serve --test-fault goodbye'"
+    grep -qE '^\| prune-[a-z-]+\.jsonl\.zst \| fail \|' "$tmp/report.md" || fail "report.md names no failing prune trace"
+    # The traces without such a goodbye still pass.
+    grep -qE "^check: [1-9][0-9]* passed, [1-9][0-9]* failed" "$tmp/out" || fail "expected some passes and some failures"
+    ;;
+  crash)
+    run --impl "$bin serve --test-fault crash --test-fault-at-seq 3" "$trace"
+    expect_rc 2
+    expect_text "BROKEN"
+    expect_text "(crash): crashed: was killed by signal 6 (SIGABRT) before answering event seq 3"
+    expect_no_leftover
+    ;;
+  hang)
+    # Through a shell that forks: the process group kill must reach the grandchild too.
+    start=$(date +%s)
+    run --impl "sh -c '$bin serve --test-fault hang --test-fault-at-seq 3; true'" "$trace" --timeout 300
+    expect_rc 2
+    expect_text "(hang): hung: no answer to event seq 3 within 300 ms (--timeout)"
+    (( $(date +%s) - start < 30 )) || fail "--timeout 300 did not bound the run"
+    expect_no_leftover
+    ;;
+  garbage)
+    run --impl "$bin serve --test-fault garbage --test-fault-at-seq 3" "$trace"
+    expect_rc 2
+    expect_text "(garbage): garbage in the answer to event seq 3: not JSON: this is not an answer"
+    expect_no_leftover
+    ;;
+  close)
+    run --impl "$bin serve --test-fault close --test-fault-at-seq 3" "$trace"
+    expect_rc 2
+    expect_text "(closed early): closed its stdout early"
+    expect_text "before answering event seq 3"
+    expect_no_leftover
+    ;;
+  version)
+    run --impl "$bin serve --test-fault version" "$trace"
+    expect_rc 2
+    expect_text "(handshake): handshake: the implementation speaks protocol_version 2, this harness 1"
+    expect_no_leftover
+    ;;
+  missing)
+    run --impl "/nonexistent/implementation" "$trace"
+    expect_rc 2
+    expect_text "(crash): crashed: exited with status 127 before answering the hello"
+    ;;
+  *)
+    echo "unknown case $case_name" >&2
+    exit 2
+    ;;
+esac
+echo "ok: $case_name"
