@@ -28,9 +28,11 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const USAGE =
   "usage: node tools/mutation/run.mjs [--only ID,ID] [--fuzz-seconds N] [--fuzz-cmd CMD] [--out FILE] [--keep]";
 
-// The differential fuzzer (docs/FUZZING.md) against the mutated binary; exit 1 is a finding.
+// The differential fuzzer (docs/FUZZING.md) against the mutated binary. A kill
+// is exit 1 *and* a finding file (finding-*.txt) in $FUZZ_OUT: an exit 1 with
+// no finding is a crash of the fuzzer, reported as "error", never as a kill.
 const DEFAULT_FUZZ_CMD =
-  'node tools/fuzz/fuzz.mjs --seed mutation --time {seconds} --engine "$PEER_REPLAY_BIN" --out "$(mktemp -d)" --no-shrink';
+  'node tools/fuzz/fuzz.mjs --seed mutation --time {seconds} --engine "$PEER_REPLAY_BIN" --out "$FUZZ_OUT" --no-shrink';
 
 function fail(message) {
   console.error(`mutation: ${message}`);
@@ -106,12 +108,20 @@ function checkCorpus(root) {
   return run(path.join(root, "build/release/bin/peer-replay"), ["check", "traces/", "--quiet", "--no-determinism"], {cwd: root});
 }
 
+// "killed", "survived" or "error" (the fuzzer failed without a finding).
 function fuzz(root, opts) {
   const cmd = opts.fuzzCmd.replaceAll("{seconds}", String(opts.fuzzSeconds));
-  return run("bash", ["-c", cmd], {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "mutation-fuzz-"));
+  const r = run("bash", ["-c", cmd], {
     cwd: root,
-    env: {...process.env, PEER_REPLAY_BIN: path.join(root, "build/release/bin/peer-replay")},
+    env: {...process.env, PEER_REPLAY_BIN: path.join(root, "build/release/bin/peer-replay"), FUZZ_OUT: out},
   });
+  const found = fs.readdirSync(out).some((f) => /^finding-.*\.txt$/.test(f));
+  fs.rmSync(out, {recursive: true, force: true});
+  if (r.status === 1 && found) return "killed";
+  if (r.status === 0) return "survived";
+  console.error(`mutation: the fuzzer exited ${r.status} with no finding:\n${(r.stdout + r.stderr).slice(-2000)}`);
+  return "error";
 }
 
 function report(results, opts) {
@@ -190,7 +200,7 @@ function main() {
         const c = checkCorpus(root);
         r.corpus = c.status === 0 ? "survived" : "killed";
       }
-      if (r.corpus === "survived" && opts.fuzzSeconds > 0) r.fuzz = fuzz(root, opts).status === 1 ? "killed" : "survived";
+      if (r.corpus === "survived" && opts.fuzzSeconds > 0) r.fuzz = fuzz(root, opts);
       restore();
       restore = null;
       results.push(r);
