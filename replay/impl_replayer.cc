@@ -13,8 +13,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/score/utils.h"
+#include "peers/score_interface.h"
 #include "replay/impl_process.h"
+#include "replay/report_text.h"
 #include "replay/trace_event.h"
 #include "trace/format.h"
 #include "trace/json_compare.h"
@@ -40,33 +41,11 @@ const char* impl_fault_name(ImplFault fault) {
 
 namespace {
 
-constexpr size_t kValueCut = 500;             // characters of a value shown in a report
+constexpr size_t kValueCut = kReportValueCut;
 constexpr size_t kMaxFieldDiffs = 64;         // differing members listed in a report
 constexpr size_t kMaxAwaitingAnswers = 4096;  // answers kept for expects not yet read
 constexpr int64_t kExitGraceMs = 1000;        // how long a child that closed stdout gets to exit
 
-std::string cut(const std::string& s, size_t max = kValueCut) {
-  if (s.size() <= max) return s;
-  return s.substr(0, max) + "...(" + std::to_string(s.size()) + " chars)";
-}
-
-std::string show(const json& v) {
-  if (v.is_number_float()) {
-    const double d = v.get<double>();
-    uint64_t bits = 0;
-    std::memcpy(&bits, &d, sizeof bits);
-    char hex[32];
-    std::snprintf(hex, sizeof hex, "0x%016llx", static_cast<unsigned long long>(bits));
-    return js_number(d) + (std::signbit(d) && d == 0 ? " (-0)" : "") + " [" + hex + "]";
-  }
-  return cut(v.dump());
-}
-
-void write_field_diff(const FieldDiff& d, std::ostream& out) {
-  out << "  " << d.path << ":\n    expected " << (d.a_missing ? std::string("(absent)") : show(d.a))
-      << "\n    actual   " << (d.b_missing ? std::string("(absent)") : show(d.b)) << "\n";
-  if (d.has_ulp) out << "    distance " << d.ulp << " ulp\n";
-}
 
 std::string score_state_of(double score) {
   return std::string(peers::score_state_name(peers::score_to_state(score)));
@@ -172,7 +151,7 @@ bool ImplReplayer::handshake() {
     return false;
   }
   const json a = json::parse(line, nullptr, false);
-  const std::string got = "answered the hello with " + cut(line, 200);
+  const std::string got = "answered the hello with " + cut_value(line, 200);
   if (!a.is_object() || !a.contains("type") || !a["type"].is_string()) {
     broken(ImplFault::kHandshake, std::nullopt, "handshake: " + got);
     return false;
@@ -180,7 +159,7 @@ bool ImplReplayer::handshake() {
   if (a["type"] == "error") {
     broken(ImplFault::kHandshake, std::nullopt,
            "handshake: the implementation refused protocol " + std::string(kImplProtocolName) + " version " +
-               std::to_string(kImplProtocolVersion) + ": " + cut(a.value("message", std::string("(no message)")), 200));
+               std::to_string(kImplProtocolVersion) + ": " + cut_value(a.value("message", std::string("(no message)")), 200));
     return false;
   }
   if (a["type"] != "hello" || a.value("protocol", std::string()) != kImplProtocolName ||
@@ -219,12 +198,12 @@ bool ImplReplayer::send_header(const Record& header) {
     result_.verdict = ImplVerdict::kDiverges;
     result_.divergence_line = 1;
     result_.message = where(1) + "the implementation refused the header: " +
-                      cut(a.value("message", std::string("(no message)")), 300);
+                      cut_value(a.value("message", std::string("(no message)")), 300);
     stop_ = true;
     return false;
   }
   broken(ImplFault::kGarbage, std::nullopt,
-         "garbage: answered the header with " + cut(line, 200) + " (expected {\"type\":\"ready\"})");
+         "garbage: answered the header with " + cut_value(line, 200) + " (expected {\"type\":\"ready\"})");
   return false;
 }
 
@@ -303,14 +282,14 @@ void ImplReplayer::on_event(const Record& rec) {
   if (why.empty()) valid_answer(answer, rec.seq, &why);
   if (!why.empty()) {
     broken(ImplFault::kGarbage, rec.seq,
-           "garbage in the answer to event seq " + std::to_string(rec.seq) + ": " + why + ": " + cut(line, 200));
+           "garbage in the answer to event seq " + std::to_string(rec.seq) + ": " + why + ": " + cut_value(line, 200));
     return;
   }
   result_.events++;
   if (answer["type"] == "error") {
     const std::string msg = answer.value("message", std::string("(no message)"));
-    diverge(rec.line, rec.seq, "the implementation cannot accept this event: " + cut(msg, 300),
-            "implementation: " + cut(msg, 2 * kValueCut) + "\n");
+    diverge(rec.line, rec.seq, "the implementation cannot accept this event: " + cut_value(msg, 300),
+            "implementation: " + cut_value(msg, 2 * kValueCut) + "\n");
     return;
   }
   count_coverage(rec, answer);
@@ -357,8 +336,8 @@ void ImplReplayer::on_expect(const Record& rec) {
                std::to_string(actual["actions"].size()) + ")";
     details << "actions, expected vs actual (differing members only):\n";
     for (const FieldDiff& d : diffs) write_field_diff(d, details);
-    details << "expected actions: " << cut(exp_actions.dump(), 2 * kValueCut) << "\n";
-    details << "actual actions:   " << cut(actual["actions"].dump(), 2 * kValueCut) << "\n";
+    details << "expected actions: " << cut_value(exp_actions.dump(), 2 * kValueCut) << "\n";
+    details << "actual actions:   " << cut_value(actual["actions"].dump(), 2 * kValueCut) << "\n";
   }
   const bool act_full = actual["scores_full"].get<bool>();
   if (exp_full != act_full) {
@@ -384,11 +363,11 @@ void ImplReplayer::on_expect(const Record& rec) {
       if (headline.empty()) headline = std::string("scores differ") + (exp_full ? " (full dump)" : " (delta)");
       details << (exp_full ? "scores (full dump)" : "scores (delta)") << ", expected vs actual (differing members only):\n";
       for (const FieldDiff& d : diffs) write_field_diff(d, details);
-      details << "expected scores: " << cut(exp_scores.dump(), 2 * kValueCut) << "\n";
-      details << "actual scores:   " << cut(actual["scores"].dump(), 2 * kValueCut) << "\n";
+      details << "expected scores: " << cut_value(exp_scores.dump(), 2 * kValueCut) << "\n";
+      details << "actual scores:   " << cut_value(actual["scores"].dump(), 2 * kValueCut) << "\n";
       if (!exp_full) {
-        details << "expected scores_removed: " << cut(exp_removed.dump()) << "\n";
-        details << "actual scores_removed:   " << cut(act_removed.dump()) << "\n";
+        details << "expected scores_removed: " << cut_value(exp_removed.dump()) << "\n";
+        details << "actual scores_removed:   " << cut_value(act_removed.dump()) << "\n";
       }
     }
   }
@@ -413,10 +392,10 @@ void ImplReplayer::diverge(uint64_t line, uint64_t seq, const std::string& headl
     if (context_.size() > 1) {
       r << "context (the " << context_.size() - 1 << " events before):\n";
       for (size_t i = 0; i + 1 < context_.size(); i++) {
-        r << "  line " << context_[i].line << ": " << cut(context_[i].raw) << "\n";
+        r << "  line " << context_[i].line << ": " << cut_value(context_[i].raw) << "\n";
       }
     }
-    r << "event (line " << context_.back().line << "):\n  " << cut(context_.back().raw, 4 * kValueCut) << "\n\n";
+    r << "event (line " << context_.back().line << "):\n  " << cut_value(context_.back().raw, 4 * kValueCut) << "\n\n";
   }
   r << details;
   r << "\nreproduce: " << options_.program << " check --impl '" << options_.command << "' " << path_

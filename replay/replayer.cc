@@ -21,6 +21,7 @@
 #include "peers/score_interface.h"
 #include "replay/expect_match.h"
 #include "replay/parse_ahead.h"
+#include "replay/report_text.h"
 #include "replay/score_delta.h"
 #include "replay/trace_event.h"
 #include "trace/display_text.h"
@@ -43,30 +44,12 @@ const char* verdict_name(Verdict verdict) {
 
 namespace {
 
-constexpr size_t kValueCut = 500;              // characters of a value shown in a report
+constexpr size_t kValueCut = kReportValueCut;
 constexpr size_t kMaxAwaitingResults = 4096;   // engine results kept for expects not yet read
 constexpr size_t kMaxTrackedPeers = 100000;    // peers with a score history
 constexpr size_t kMaxFieldDiffs = 64;          // differing members listed in a report
 constexpr size_t kOverdueRecheck = 1024;       // events between full overdue-timer scans at one t_ms
 constexpr uint64_t kProgressEvery = 4096;      // records between two calls of ReplayOptions::on_progress
-constexpr size_t kWholeArrayChars = 300;       // a longer array is not shown whole beside its differences
-
-std::string cut(const std::string& s, size_t max = kValueCut) {
-  if (s.size() <= max) return s;
-  return s.substr(0, max) + "...(" + std::to_string(s.size()) + " chars)";
-}
-
-std::string show(const json& v) {
-  if (v.is_number_float()) {
-    const double d = v.get<double>();
-    uint64_t bits = 0;
-    std::memcpy(&bits, &d, sizeof bits);
-    char hex[32];
-    std::snprintf(hex, sizeof hex, "0x%016llx", static_cast<unsigned long long>(bits));
-    return js_number(d) + (std::signbit(d) && d == 0 ? " (-0)" : "") + " [" + hex + "]";
-  }
-  return cut(v.dump());
-}
 
 // The members where the expected value (the trace's tape) and the actual one
 // (the engine's) differ, appended to *out (at most kMaxFieldDiffs in all).
@@ -78,31 +61,6 @@ void diff_json(JsonRef exp, const json& act, const std::string& path, uint64_t u
   o.arrays_by_element = true;
   o.cap = kMaxFieldDiffs;
   json_field_diffs(exp.to_json(), act, path, o, out, nullptr);
-}
-
-// "  path:\n    expected X\n    actual   Y\n", and the ULP distance when a
-// double is involved (the same number `peer-replay diff` prints).
-void write_field_diff(const FieldDiff& d, std::ostream& out) {
-  // A goodbye reason code also shows its Lodestar name.
-  auto text = [&d](const json& v, bool missing) {
-    if (missing) return std::string("(absent)");
-    const std::string reason = reason_member_text(d.path, v);
-    return reason.empty() ? show(v) : reason;
-  };
-  out << "  " << d.path << ":\n    expected " << text(d.a, d.a_missing) << "\n    actual   " << text(d.b, d.b_missing)
-      << "\n";
-  if (d.has_ulp) out << "    distance " << d.ulp << " ulp\n";
-}
-
-// The whole expected and actual arrays, as context below their differing
-// members, only when both are short: a long one would print again what the
-// member differences above already show.
-void write_whole_arrays(const std::string& what, const std::string& expected, const std::string& actual,
-                        std::ostream& out) {
-  if (expected.size() > kWholeArrayChars || actual.size() > kWholeArrayChars) return;
-  const std::string pad(std::string("expected").size() - std::string("actual").size(), ' ');
-  out << "expected " << what << ": " << expected << "\n";
-  out << "actual " << what << ":" << pad << " " << actual << "\n";
 }
 
 // An empty JSON array on a tape: what an absent "scores" member reads as.
@@ -414,10 +372,10 @@ void Replayer::diverge(uint64_t line, uint64_t seq, const std::string& headline,
     if (lines.size() > 1) {
       r << "context (the " << lines.size() - 1 << " events before):\n";
       for (size_t i = 0; i + 1 < lines.size(); i++) {
-        r << "  line " << lines[i] << " (" << time_.text(times_ms[i]) << "): " << cut(raw(lines[i])) << "\n";
+        r << "  line " << lines[i] << " (" << time_.text(times_ms[i]) << "): " << cut_value(raw(lines[i])) << "\n";
       }
     }
-    r << "event (line " << lines.back() << "):\n  " << cut(raw(lines.back()), 4 * kValueCut) << "\n\n";
+    r << "event (line " << lines.back() << "):\n  " << cut_value(raw(lines.back()), 4 * kValueCut) << "\n\n";
   }
   r << details;
   write_score_history(back, peers_involved, r);
@@ -493,12 +451,12 @@ void Replayer::write_score_history(const LookBack& back, const std::vector<std::
     }
     r << "  peer " << peer << "\n";
     if (e != expected.end()) {
-      for (const std::string& s : e->second) r << "    expected " << cut(s) << "\n";
+      for (const std::string& s : e->second) r << "    expected " << cut_value(s) << "\n";
     }
     if (a != actual_history_.end()) {
       for (const ActualNote& n : a->second) {
         const std::string what = n.removed ? std::string("removed") : score_entry_to_json(n.entry).dump();
-        r << "    actual   " << cut("seq " + std::to_string(n.seq) + ": " + what) << "\n";
+        r << "    actual   " << cut_value("seq " + std::to_string(n.seq) + ": " + what) << "\n";
       }
     }
   }
@@ -626,7 +584,7 @@ void Replayer::on_event_record(const Record& rec) {
   result_.events++;
   if (!s.is_ok()) {
     std::string details = "engine: " + s.message() + "\n";
-    if (!out.actions.empty()) details += "actions before the error: " + cut(actions_to_json(out.actions).dump()) + "\n";
+    if (!out.actions.empty()) details += "actions before the error: " + cut_value(actions_to_json(out.actions).dump()) + "\n";
     diverge(rec.line, ev.seq, "the engine cannot accept this event: " + s.message(), details, {ev.peer});
     return;
   }
