@@ -223,8 +223,8 @@ int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err) {
     }
   }
   if (!opts.report.empty() && totals.bad == 0) {
-    const ReportOptions ro{paths.front(), opts.report, opts.strict, true, opts.ulp, opts.stop_at_seq};
-    if (const int code = cmd_report(ro, out, err); code != kExitOk) return code;
+    const ReportOptions report_opts{paths.front(), opts.report, opts.strict, true, opts.ulp, opts.stop_at_seq};
+    if (const int code = cmd_report(report_opts, out, err); code != kExitOk) return code;
   }
   if (!opts.junit.empty()) {
     // AtomicFile: an interrupted run leaves the old report or the new one.
