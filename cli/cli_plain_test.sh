@@ -158,6 +158,11 @@ check_json run '.written[0].events > 0 and .exit_code == 0' "$bin" run --format 
 check_json stats '.events > 0' "$bin" stats --format json --quiet "$small"
 check_json cat '.[0].type == "header" and (.[-1].type == "end")' "$bin" cat --format json --quiet "$small"
 check_json diff '.a.events > 0 and .b.events == .a.events' "$bin" diff --format json --quiet "$small" "$small"
+# report and export write a file: --quiet leaves stdout empty, the file written.
+[[ -z $("$bin" report --quiet --no-replay "$small" -o "$work/q.html") && -s $work/q.html ]] && ok "report --quiet" \
+  || fail "report --quiet printed or wrote nothing"
+[[ -z $("$bin" export --quiet "$small" -o "$work/q.json") && -s $work/q.json ]] && ok "export --quiet" \
+  || fail "export --quiet printed or wrote nothing"
 # Standard input.
 "$bin" check - < "$small" | grep -qE "^PASS +-: conforms" && ok "check - reads standard input" || fail "check -"
 "$bin" stats - < "$small" | grep -qE "^trace +-$" && ok "stats - reads standard input" || fail "stats -"

@@ -30,7 +30,7 @@ int cmd_export(const ExportOptions& opts, std::ostream& out, std::ostream& err) 
     err << opts.output << ": " << committed.message() << "\n";
     return kExitBadInput;
   }
-  out << "chrome trace written to " << opts.output << ": " << stats.events << " events, " << stats.peers
+  if (!opts.quiet) out << "chrome trace written to " << opts.output << ": " << stats.events << " events, " << stats.peers
       << " peer tracks, " << stats.trace_events << " trace events\n";
   return kExitOk;
 }

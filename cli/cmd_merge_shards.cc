@@ -46,10 +46,12 @@ int cmd_merge_shards(const MergeShardsOptions& opts, std::ostream& out, std::ost
     }
   }
   out << "merge-shards: " << shards << " shards, " << merged.size() << " traces\n";
-  out << "check: " << passed << " passed, " << failed + bad << " failed\n";
+  // The lines check prints: a trace that could not be read is no result
+  // (its count goes to stderr), as in cmd_check.
+  out << "check: " << passed << " passed, " << failed << " failed\n";
   if (known_failed > 0) out << "known failures: " << known_failed << "\n";
   if (bad > 0) {
-    out << "bad input: " << bad << " trace(s) could not be read (exit 2)\n";
+    err << "check: " << bad << " of " << merged.size() << " traces could not be read\n";
     return kExitBadInput;
   }
   return failed > 0 ? kExitDiverges : kExitOk;

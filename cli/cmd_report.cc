@@ -60,7 +60,7 @@ int cmd_report(const ReportOptions& opts, std::ostream& out, std::ostream& err) 
     err << opts.output << ": " << written.message() << "\n";
     return kExitBadInput;
   }
-  out << "report written to " << opts.output << " (" << page.html.size() << " bytes): " << opts.path << " "
+  if (!opts.quiet) out << "report written to " << opts.output << " (" << page.html.size() << " bytes): " << opts.path << " "
       << page.summary << "\n";
   return kExitOk;
 }

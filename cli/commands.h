@@ -133,6 +133,7 @@ struct ReportOptions {
   bool replay = true;  // false: no engine replay (no prune reasons, no divergence)
   uint64_t ulp = 0;
   std::optional<uint64_t> stop_at_seq;
+  bool quiet = false;  // no "report written" line
 };
 int cmd_report(const ReportOptions& opts, std::ostream& out, std::ostream& err);
 
@@ -144,6 +145,7 @@ struct ExportOptions {
   std::string output;
   std::string format = "chrome-trace";
   bool strict = false;
+  bool quiet = false;  // no "chrome trace written" line
 };
 int cmd_export(const ExportOptions& opts, std::ostream& out, std::ostream& err);
 

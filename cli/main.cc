@@ -194,6 +194,7 @@ Command add_report(CLI::App& app) {
   cmd->add_option("trace", opts->path, "Trace file (.jsonl or .jsonl.zst)")->required();
   cmd->add_option("-o,--output", opts->output, "The HTML file to write")->required();
   cmd->add_flag("!--no-replay", opts->replay, "Do not replay through the engine (no prune reasons, no divergence)");
+  cmd->add_flag("-q,--quiet", opts->quiet, "No \"report written\" line; errors only");
   cmd->add_option("--ulp", opts->ulp, "As check --ulp");
   auto* stop_opt = cmd->add_option("--stop-at-seq", *stop_at_seq, "As check --stop-at-seq");
   cmd->add_flag("--strict", opts->strict, "Unknown members are errors");
@@ -209,6 +210,7 @@ Command add_export(CLI::App& app) {
                                            "chrome://tracing)");
   cmd->add_option("trace", opts->path, "Trace file (.jsonl or .jsonl.zst)")->required();
   cmd->add_option("-o,--output", opts->output, "The file to write")->required();
+  cmd->add_flag("-q,--quiet", opts->quiet, "No \"written\" line; errors only");
   cmd->add_option("--format", opts->format, "chrome-trace (the Trace Event Format, JSON)")
       ->check(CLI::IsMember({"chrome-trace"}))
       ->capture_default_str();
