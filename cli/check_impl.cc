@@ -150,13 +150,9 @@ bool write_report(const std::string& path, const ConformanceReport& report, std:
 
 int cmd_check_impl(const CheckOptions& opts, std::ostream& out, std::ostream& err) {
   std::vector<std::string> paths;
-  std::string error;
-  if (!expand_trace_paths(opts.inputs, &paths, &error)) {
-    err << error << "\n";
-    return kExitBadInput;
-  }
   std::map<std::string, KnownFailure> known;
-  if (!opts.known_failures.empty() && !load_known_failures(opts.known_failures, &known, &error)) {
+  std::string error;
+  if (!load_check_inputs(opts.inputs, opts.known_failures, &paths, &known, &error)) {
     err << error << "\n";
     return kExitBadInput;
   }

@@ -161,13 +161,9 @@ void report_coverage(const std::vector<std::string>& missing, std::ostream& out)
 int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err) {
   if (!opts.impl.empty()) return cmd_check_impl(opts, out, err);
   std::vector<std::string> paths;
-  std::string error;
-  if (!expand_trace_paths(opts.inputs, &paths, &error)) {
-    err << error << "\n";
-    return kExitBadInput;
-  }
   std::map<std::string, KnownFailure> known;
-  if (!opts.known_failures.empty() && !load_known_failures(opts.known_failures, &known, &error)) {
+  std::string error;
+  if (!load_check_inputs(opts.inputs, opts.known_failures, &paths, &known, &error)) {
     err << error << "\n";
     return kExitBadInput;
   }

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <fstream>
 
+#include "cli/trace_paths.h"
+
 namespace replay {
 
 bool load_known_failures(const std::string& path, std::map<std::string, KnownFailure>* out, std::string* error) {
@@ -28,6 +30,13 @@ bool load_known_failures(const std::string& path, std::map<std::string, KnownFai
     (*out)[name] = KnownFailure{line.substr(r), false};
   }
   return true;
+}
+
+bool load_check_inputs(const std::vector<std::string>& inputs, const std::string& known_failures_path,
+                       std::vector<std::string>* paths, std::map<std::string, KnownFailure>* known,
+                       std::string* error) {
+  if (!expand_trace_paths(inputs, paths, error)) return false;
+  return known_failures_path.empty() || load_known_failures(known_failures_path, known, error);
 }
 
 }  // namespace replay

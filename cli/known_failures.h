@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace replay {
 
@@ -18,6 +19,13 @@ struct KnownFailure {
 // starts a comment. Every entry must give a reason: a known failure nobody
 // can explain is a failure.
 bool load_known_failures(const std::string& path, std::map<std::string, KnownFailure>* out, std::string* error);
+
+// What every `check` starts from, with the engine or with --impl: the trace
+// files its inputs name (trace_paths.h) and, when `known_failures_path` is
+// not empty, the known failures. False with *error set on bad input.
+bool load_check_inputs(const std::vector<std::string>& inputs, const std::string& known_failures_path,
+                       std::vector<std::string>* paths, std::map<std::string, KnownFailure>* known,
+                       std::string* error);
 
 }  // namespace replay
 
