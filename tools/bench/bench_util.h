@@ -8,11 +8,19 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <streambuf>
 #include <string>
 
 #include "trace/trace_reader.h"
 
 namespace bench {
+
+// A stream buffer that drops what it is given: output whose cost is measured,
+// not kept.
+struct NullBuf : std::streambuf {
+  int overflow(int c) override { return c; }
+  std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
+};
 
 inline double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -26,10 +26,7 @@
 
 namespace {
 
-struct NullBuf : std::streambuf {
-  int overflow(int c) override { return c; }
-  std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
-};
+using bench::NullBuf;
 
 using bench::seconds_since;
 using Pass = bench::ReadPass;
@@ -57,18 +54,7 @@ int main(int argc, char** argv) {
   }
   if (trace.empty()) {
     trace = "bench-reader-" + std::to_string(mb) + "mb" + (plain ? ".jsonl" : ".jsonl.zst");
-    if (!std::filesystem::exists(trace)) {
-      bench::SyntheticOptions opts;
-      opts.target_jsonl_bytes = mb << 20;
-      opts.zstd = !plain;
-      bench::SyntheticResult res;
-      std::string error;
-      std::fprintf(stderr, "generating %s (%llu MB of JSONL)...\n", trace.c_str(), static_cast<unsigned long long>(mb));
-      if (!bench::write_synthetic_trace(trace, opts, &res, &error)) {
-        std::fprintf(stderr, "%s\n", error.c_str());
-        return 2;
-      }
-    }
+    if (!bench::ensure_synthetic_trace(trace, mb, !plain)) return 2;
   }
 
   // Baseline: decompression and copying only.

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cctype>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -254,6 +255,19 @@ bool write_synthetic_trace(const std::string& path, const SyntheticOptions& opts
   result->jsonl_bytes = writer.text_bytes();
   result->file_bytes = std::filesystem::file_size(path);
   return true;
+}
+
+bool ensure_synthetic_trace(const std::string& path, uint64_t mb, bool zstd) {
+  if (std::filesystem::exists(path)) return true;
+  SyntheticOptions opts;
+  opts.target_jsonl_bytes = mb << 20;
+  opts.zstd = zstd;
+  SyntheticResult res;
+  std::string error;
+  std::fprintf(stderr, "generating %s (%llu MB of JSONL)...\n", path.c_str(), static_cast<unsigned long long>(mb));
+  if (write_synthetic_trace(path, opts, &res, &error)) return true;
+  std::fprintf(stderr, "%s\n", error.c_str());
+  return false;
 }
 
 }  // namespace bench

@@ -33,6 +33,12 @@ struct SyntheticResult {
 bool write_synthetic_trace(const std::string& path, const SyntheticOptions& opts, SyntheticResult* result,
                            std::string* error);
 
+// The benchmarks' input: `path` as it is when it exists, else a synthetic
+// trace of about `mb` MB of JSONL written there (opts.zstd must agree with
+// the name). Says on stderr that it generates; prints the error and returns
+// false when it cannot.
+bool ensure_synthetic_trace(const std::string& path, uint64_t mb, bool zstd);
+
 }  // namespace bench
 
 #endif  // PEER_REPLAY_TOOLS_BENCH_SYNTHETIC_TRACE_H_
