@@ -19,6 +19,10 @@ find_package(Catch2 2.13 CONFIG QUIET)
 peer_replay_require(Catch2_FOUND catch2 "Catch2 v2")
 include(Catch)
 
+# The reader's JSON fast path (trace/json_tape.cc); nlohmann stays the reference.
+find_package(simdjson 3.0 CONFIG QUIET)
+peer_replay_require(simdjson_FOUND libsimdjson-dev "simdjson >= 3.0")
+
 # Debian's libzstd-dev 1.5.4 ships zstdConfig.cmake without a zstd::libzstd
 # alias; fall back to pkg-config where the config is absent.
 find_package(zstd CONFIG QUIET)

@@ -21,7 +21,7 @@ max_len=${FUZZ_MAX_LEN:-65536}
 if [[ ! -f build/fuzz/Makefile && ! -f build/fuzz/build.ninja ]]; then  # a failed configure leaves only a cache
   cmake --preset fuzz >/dev/null
 fi
-fuzzers=(trace_reader_fuzz engine_fuzz)
+fuzzers=(trace_reader_fuzz json_tape_fuzz engine_fuzz)
 cmake --build build/fuzz --target "${fuzzers[@]}" -j 2
 
 # The trace tokens: fuzz/trace.dict plus the engine's name tables, read from its headers.
@@ -36,6 +36,7 @@ for fuzzer in "${fuzzers[@]}"; do
   # The engine fuzzer's bytes are the simulator's choices, not traces: its own seeds only.
   case $fuzzer in
     trace_reader_fuzz) seed_dirs=(fuzz/seeds/$name fuzz/regressions traces conformance/bad); dict=(-dict=build/fuzz/trace.dict) ;;
+    json_tape_fuzz) seed_dirs=(fuzz/seeds/$name); dict=(-dict=build/fuzz/trace.dict) ;;
     *) seed_dirs=(fuzz/seeds/$name); dict=() ;;
   esac
   seeds=()

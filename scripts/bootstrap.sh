@@ -5,7 +5,7 @@
 # exact command and stops with exit code 2.
 set -euo pipefail
 
-PACKAGES=(g++ cmake make pkg-config nlohmann-json3-dev libcli11-dev catch2 libzstd-dev zstd libssl-dev jq bsdutils
+PACKAGES=(g++ cmake make pkg-config nlohmann-json3-dev libsimdjson-dev libcli11-dev catch2 libzstd-dev zstd libssl-dev jq bsdutils
   chromium)
 # jq and bsdutils (script): cli/cli_plain_test.sh checks --format json and the terminal output.
 # chromium: the HTML report's browser test (report/browser_test.mjs).

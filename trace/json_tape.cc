@@ -3,6 +3,8 @@
 #include <limits>
 #include <utility>
 
+#include <simdjson.h>
+
 namespace replay {
 
 using Token = JsonRef::Token;
@@ -126,7 +128,154 @@ void JsonTape::clear() {
   strings_.clear();
 }
 
+// Walks simdjson's DOM of one line into the tape. Recursion is bounded: the
+// parser refuses documents nested deeper than kSimdMaxDepth, and the walk
+// itself stops at kMaxJsonDepth (the reference parser then names the error).
+class SimdTapeBuilder {
+ public:
+  static constexpr size_t kSimdMaxDepth = kMaxJsonDepth + 1;
+
+  explicit SimdTapeBuilder(JsonTape* tape) : tape_(tape) {}
+
+  bool value(simdjson::dom::element e, size_t depth) {
+    using simdjson::dom::element_type;
+    Token t;
+    switch (e.type()) {
+      case element_type::ARRAY: return array(e.get_array().value_unsafe(), depth);
+      case element_type::OBJECT: return object(e.get_object().value_unsafe(), depth);
+      case element_type::INT64: {
+        const int64_t v = e.get_int64().value_unsafe();
+        if (v >= 0) {  // nlohmann: an integer without a sign is unsigned
+          t.type = Type::kUnsigned;
+          t.u = static_cast<uint64_t>(v);
+        } else {
+          t.type = Type::kInteger;
+          t.i = v;
+        }
+        break;
+      }
+      case element_type::UINT64:
+        t.type = Type::kUnsigned;
+        t.u = e.get_uint64().value_unsafe();
+        break;
+      case element_type::DOUBLE:
+        t.type = Type::kFloat;
+        t.d = e.get_double().value_unsafe();
+        break;
+      case element_type::STRING: t = string_token(e.get_string().value_unsafe(), /*is_key=*/false); break;
+      case element_type::BOOL:
+        t.type = Type::kBool;
+        t.b = e.get_bool().value_unsafe();
+        break;
+      case element_type::NULL_VALUE: break;
+    }
+    return push(t);
+  }
+
+ private:
+  bool array(simdjson::dom::array a, size_t depth) {
+    if (depth >= kMaxJsonDepth) return false;
+    const uint32_t me = open(Type::kArray);
+    uint32_t count = 0;
+    for (simdjson::dom::element child : a) {
+      count++;
+      if (!value(child, depth + 1)) return false;
+    }
+    return close(me, count);
+  }
+  bool object(simdjson::dom::object o, size_t depth) {
+    if (depth >= kMaxJsonDepth) return false;
+    const uint32_t me = open(Type::kObject);
+    uint32_t count = 0;
+    for (simdjson::dom::key_value_pair member : o) {
+      count++;
+      if (!push(string_token(member.key, /*is_key=*/true)) || !value(member.value, depth + 1)) return false;
+    }
+    return close(me, count);
+  }
+  uint32_t open(Type type) {
+    Token t;
+    t.type = type;
+    tape_->tokens_.push_back(t);
+    return static_cast<uint32_t>(tape_->tokens_.size() - 1);
+  }
+  bool close(uint32_t me, uint32_t count) {
+    Token& t = tape_->tokens_[me];
+    t.count = count;
+    t.end = static_cast<uint32_t>(tape_->tokens_.size());
+    return true;
+  }
+  bool push(const Token& t) {
+    if (tape_->tokens_.size() >= std::numeric_limits<uint32_t>::max() - 1) return false;
+    tape_->tokens_.push_back(t);
+    return true;
+  }
+  Token string_token(std::string_view s, bool is_key) {
+    Token t;
+    t.type = Type::kString;
+    t.is_key = is_key;
+    t.str = static_cast<uint32_t>(tape_->strings_.size());
+    t.count = static_cast<uint32_t>(s.size());
+    tape_->strings_.append(s);
+    return t;
+  }
+
+  JsonTape* tape_;
+};
+
+namespace {
+
+// nlohmann reads "-0" as a signed integer 0, simdjson as an int64 0 that the
+// tape would call unsigned; such texts (rare: JSON.stringify writes 0) take the
+// reference parser. "-0." and "-0e" are floats to both.
+bool has_negative_zero_integer(std::string_view text) {
+  for (size_t i = text.find("-0"); i != std::string_view::npos; i = text.find("-0", i + 1)) {
+    const char next = i + 2 < text.size() ? text[i + 2] : ' ';
+    if (next != '.' && next != 'e' && next != 'E') return true;
+  }
+  return false;
+}
+
+// One parser and one padded copy of the line per thread, reused line after
+// line (simdjson reads up to SIMDJSON_PADDING bytes past the text). A line
+// far above the usual size gives its memory back afterwards.
+struct SimdState {
+  static constexpr size_t kKeepCapacityBytes = size_t{16} << 20;
+  simdjson::dom::parser parser;
+  std::string padded;
+  bool ready = false;
+};
+
+}  // namespace
+
+bool JsonTape::parse_simdjson(std::string_view text) {
+  thread_local SimdState state;
+  if (!state.ready) {
+    if (state.parser.allocate(size_t{64} << 10, SimdTapeBuilder::kSimdMaxDepth) != simdjson::SUCCESS) return false;
+    state.ready = true;
+  }
+  if (has_negative_zero_integer(text)) return false;
+  state.padded.assign(text);
+  state.padded.resize(text.size() + simdjson::SIMDJSON_PADDING, ' ');
+  simdjson::dom::element root;
+  const bool ok = !state.parser.parse(state.padded.data(), text.size(), /*realloc_if_needed=*/false).get(root) &&
+                  SimdTapeBuilder(this).value(root, 0);
+  if (text.size() > SimdState::kKeepCapacityBytes) {
+    state = SimdState();
+  }
+  return ok;
+}
+
 bool JsonTape::parse(std::string_view text, std::string* error) {
+  clear();
+  if (parse_simdjson(text)) {
+    assert(!tokens_.empty() && end_of(0) == tokens_.size());
+    return true;
+  }
+  return parse_reference(text, error);
+}
+
+bool JsonTape::parse_reference(std::string_view text, std::string* error) {
   clear();
   TapeBuilder builder(this);
   const bool ok = nlohmann::json::sax_parse(text.data(), text.data() + text.size(), &builder);
@@ -194,6 +343,34 @@ double JsonRef::as_double() const {
     case Type::kFloat: return t.d;
     default: assert(false && "as_double of a non-number"); return 0;
   }
+}
+
+bool same_tokens(JsonRef a, JsonRef b) {
+  if (a.valid() != b.valid()) return false;
+  if (!a.valid()) return true;
+  if (a.type() != b.type()) return false;
+  switch (a.type()) {
+    case Type::kNull: return true;
+    case Type::kBool: return a.as_bool() == b.as_bool();
+    case Type::kInteger: return a.as_int64() == b.as_int64();
+    case Type::kUnsigned: return a.as_uint64() == b.as_uint64();
+    case Type::kFloat: {
+      const double x = a.as_double();
+      const double y = b.as_double();
+      return std::memcmp(&x, &y, sizeof x) == 0;
+    }
+    case Type::kString: return a.str() == b.str();
+    case Type::kArray:
+    case Type::kObject: {
+      if (a.size() != b.size()) return false;
+      for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j) {
+        if (a.is_object() && i.key() != j.key()) return false;
+        if (!same_tokens(*i, *j)) return false;
+      }
+      return true;
+    }
+  }
+  return false;
 }
 
 nlohmann::json JsonRef::to_json() const {

@@ -43,7 +43,49 @@ void check_same_as_dom(const std::string& text) {
   CHECK(tape.root().dump() == dom.dump());
 }
 
+// parse() (simdjson first) and parse_reference() (nlohmann alone) must agree
+// on every text: the verdict, the tape, the error message.
+void check_paths_agree(std::string_view text) {
+  JsonTape fast;
+  JsonTape reference;
+  std::string fast_why;
+  std::string reference_why;
+  const bool fast_ok = fast.parse(text, &fast_why);
+  const bool reference_ok = reference.parse_reference(text, &reference_why);
+  INFO(std::string(text.substr(0, 200)));
+  REQUIRE(fast_ok == reference_ok);
+  if (fast_ok) {
+    CHECK(replay::same_tokens(fast.root(), reference.root()));
+    CHECK(fast.token_count() == reference.token_count());
+  } else {
+    CHECK(fast_why == reference_why);
+  }
+}
+
 }  // namespace
+
+TEST_CASE("tape: the simdjson path and the nlohmann reference agree on edge cases", "[json_tape]") {
+  const char* texts[] = {
+      "-0", "0", "-0.0", "-0e0", "-0E1", "[-0]", "{\"a\":-0}", "[-0 ]", "1e999", "-1e999", "1e-400", "0.1e-10000000000",
+      "18446744073709551615", "18446744073709551616", "-9223372036854775808", "-9223372036854775809",
+      "123456789012345678901234567890", "4.9406564584124654e-324", "2.2250738585072011e-308", "1E5", "1e+5",
+      "\"a\tb\"", "\"a\x01\"", "\"\\ud800\"", "\"\\udc00\\ud800\"", "\"\\ud83d\\ude00\"", "\"\xff\"",
+      "\"\xc3\xa9\"", "\"\\u0000\"", "\"\\/\"", "\"\\x\"", "\"\x7f\"", "{\"a\":1,\"a\":2}", "1 2", "", " ", "\t",
+      "\xef\xbb\xbf{}", "\xef\xbb\xbf", "[1,]", "{\"a\":1,}", "01", "1.", ".5", "+1", "NaN", "Infinity", "tru", "nul",
+      "[[[[1]]]]", "{\"a\" :1 } \t\r", "{\"a\":1}\n", "[1]\r\n", "\"\"", "{}", "[]", "[{}]", "{\"\":{}}", "\"-0\"",
+      "[\"-0\",0]", "true", "false", "null", "[true,false,null]", "{\"a\":[1,{\"b\":\"-0x\"}]}"};
+  for (const char* text : texts) check_paths_agree(text);
+  for (size_t depth : {replay::kMaxJsonDepth - 1, replay::kMaxJsonDepth, replay::kMaxJsonDepth + 1,
+                       replay::kMaxJsonDepth + 2, size_t{1100}}) {
+    check_paths_agree(std::string(depth, '[') + std::string(depth, ']'));
+    std::string objects;
+    for (size_t i = 0; i < depth; i++) objects += "{\"a\":";
+    check_paths_agree(objects + "1" + std::string(depth, '}'));
+  }
+  const JsonTape t = parsed("[-0,0]");
+  CHECK((t.root().at(0).is_number_integer() && !t.root().at(0).is_number_unsigned()));
+  CHECK(t.root().at(1).is_number_unsigned());
+}
 
 TEST_CASE("tape: scalars keep nlohmann's number types and values", "[json_tape]") {
   const JsonTape t = parsed(R"([null,true,false,0,-1,18446744073709551615,-9223372036854775808,1.5,-0.0,1e308,"x\n\u00e9"])");
@@ -165,7 +207,11 @@ TEST_CASE("tape: random documents read the same as nlohmann's DOM", "[json_tape]
       }
     }
   };
-  for (int i = 0; i < 2000; i++) check_same_as_dom(value(0));
+  for (int i = 0; i < 2000; i++) {
+    const std::string text = value(0);
+    check_same_as_dom(text);
+    check_paths_agree(text);
+  }
 }
 
 TEST_CASE("tape: every line of the bundled corpus reads the same as nlohmann's DOM", "[json_tape]") {
@@ -187,6 +233,12 @@ TEST_CASE("tape: every line of the bundled corpus reads the same as nlohmann's D
       REQUIRE(reader->next(&rec, &done).is_ok());
       if (done) break;
       const json dom = json::parse(rec.raw);
+      JsonTape reference;
+      std::string why;
+      REQUIRE(reference.parse_reference(rec.raw, &why));
+      if (!replay::same_tokens(rec.root(), reference.root())) {
+        FAIL(entry.path().string() << ":" << rec.line << ": the simdjson and nlohmann tapes differ");
+      }
       if (rec.to_json() != dom) {
         FAIL(entry.path().string() << ":" << rec.line << ": tape and DOM differ");
       }
