@@ -4,7 +4,7 @@
 //   node tools/livenet/run.mjs --seconds 120 [--nodes 5] [--seed 1] [--out build/livenet] \
 //     [--peer-replay build/release/bin/peer-replay]
 //
-// Churn (seeded plan, one step every 8-16 s after a 20 s warm-up): a new node joins (a random
+// Churn (seeded plan, one step every 8-16 s after a 20 s warm-up counted from when the initial nodes are up): a new node joins (a random
 // behaviour, lib/behaviour.mjs), a stopped node rejoins with its old identity, a node leaves (SIGTERM:
 // goodbye to every peer), a node is killed (SIGKILL). At least 3 nodes stay up. Each process writes
 // OUT/traces/<name>.<run>.jsonl.zst through the live hook (a killed one leaves the hook's
@@ -91,6 +91,11 @@ function start(name, key, behaviour) {
 }
 
 const running = () => instances.filter((i) => i.ended === "running");
+// never leave a node behind: an early exit, ctest's timeout or ^C kills every child still running
+process.on("exit", () => {
+  for (const i of instances) if (i.exit === null) i.proc.kill("SIGKILL");
+});
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => process.exit(130));
 const up = () => running().filter((i) => i.up);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -109,9 +114,14 @@ async function stopOne(inst, signal) {
 }
 
 // ---- the network
-const initial = ["good", "good", "flaky", "slow", "nometa", "spam", "wrongfork", "good", "flaky", "slow", "good", "good"];
+const initial = ["good", "flaky", "slow", "wrongfork", "spam", "nometa", "good", "good", "flaky", "slow", "good", "good"];
 for (let i = 0; i < nodes; i++) start(`n${nextKey}`, nextKey++, initial[i]);
-const end = t0 + seconds * 1000;
+// --seconds counts from when the initial nodes are up: importing Lodestar takes 5 s on an idle
+// machine and over a minute on a loaded one
+for (const t = Date.now(); running().some((i) => !i.up) && Date.now() - t < 180_000; ) await sleep(200);
+if (running().length < nodes) usage(`only ${running().length} of ${nodes} nodes started; see ${path.join(OUT, "logs")}`);
+say(`${nodes} nodes up: running the network for ${seconds} s`);
+const end = Date.now() + seconds * 1000;
 await sleep(Math.min(20_000, seconds * 250));
 const stoppedNames = new Set();
 while (Date.now() + 8_000 < end) {

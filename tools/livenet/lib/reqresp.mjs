@@ -38,6 +38,9 @@ export class RequestError extends Error {
 
 class Timeout extends Error {}
 
+// libp2p rejects some operations with errors that have a name and no message
+const messageOf = (e) => e?.message || e?.name || String(e);
+
 function bytesOf(chunk) {
   return chunk instanceof Uint8Array ? chunk : chunk.subarray();
 }
@@ -172,7 +175,7 @@ export class LiveReqResp {
       return await this.requestOnce(peer, method, version, reqType, respType, request);
     } catch (e) {
       this.stats.failed++;
-      const err = e instanceof RequestError ? e : new RequestError(RequestErrorCode.UNKNOWN_ERROR, e.message);
+      const err = e instanceof RequestError ? e : new RequestError(RequestErrorCode.UNKNOWN_ERROR, messageOf(e));
       // ReqRespBeaconNode.onOutgoingRequestError
       const action = this.onOutgoingReqRespError(err, method);
       if (action !== null) this.peerRpcScores.applyAction(peer, action, err.type.code);
@@ -186,7 +189,7 @@ export class LiveReqResp {
       stream = await this.libp2p.dialProtocol(peer, protocolId(method, version), {signal: AbortSignal.timeout(DIAL_TIMEOUT_MS)});
     } catch (e) {
       const code = e.name === "TimeoutError" || e.name === "AbortError" ? RequestErrorCode.DIAL_TIMEOUT : RequestErrorCode.DIAL_ERROR;
-      throw new RequestError(code, e.message);
+      throw new RequestError(code, messageOf(e));
     }
     try {
       if (reqType) stream.send(encodePayload(reqType.serialize(request)));
@@ -197,7 +200,7 @@ export class LiveReqResp {
       } catch (e) {
         if (e instanceof Timeout) throw new RequestError(e.message === "first" ? RequestErrorCode.TTFB_TIMEOUT : RequestErrorCode.RESP_TIMEOUT, "timeout");
         if (e instanceof EncodingError) throw new RequestError(RequestErrorCode.INVALID_RESPONSE_SSZ, e.message);
-        throw new RequestError(RequestErrorCode.UNKNOWN_ERROR, e.message);
+        throw new RequestError(RequestErrorCode.UNKNOWN_ERROR, messageOf(e));
       }
       const chunk = r.value;
       if (!chunk || chunk.eof) throw new RequestError(RequestErrorCode.EMPTY_RESPONSE, "no response chunk");
