@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# ctest wrapper (tools/livenet/CMakeLists.txt): installs what the network needs, runs it for $2
-# seconds and checks every trace it captured (run.mjs). Fails when any trace diverges; when the npm
-# registry cannot be reached it fails too, unless registry-unreachable.sh allows a local skip (77).
+# ctest wrapper (tools/livenet/CMakeLists.txt): installs what the network needs (setup.sh is
+# idempotent), then either
+#   ctest.sh run BIN SECONDS OUT   the network for SECONDS, every captured trace checked (run.mjs)
+#   ctest.sh test BIN              the plumbing test (test/network.test.mjs)
+# When the npm registry cannot be reached it fails, unless registry-unreachable.sh allows a local
+# skip (77).
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-bin=$1 seconds=$2 out=$3
 bash "$here/setup.sh" >/dev/null
 rc=$?
-if [[ $rc == 3 ]]; then exec bash "$here/../recorder/registry-unreachable.sh" "the livenet run"; fi
+if [[ $rc == 3 ]]; then exec bash "$here/../recorder/registry-unreachable.sh" "the livenet"; fi
 [[ $rc == 0 ]] || exit "$rc"
-exec node "$here/run.mjs" --seconds "$seconds" --peer-replay "$bin" --out "$out"
+case "$1" in
+  run) exec node "$here/run.mjs" --seconds "$3" --peer-replay "$2" --out "$4" ;;
+  test) PEER_REPLAY_BIN=$2 exec node --test "$here/test/network.test.mjs" ;;
+  *) echo "ctest.sh: run BIN SECONDS OUT | test BIN" >&2; exit 2 ;;
+esac

@@ -29,7 +29,9 @@ const {values: a} = parseArgs({
     "peer-replay": {type: "string", default: path.join(ROOT, "build", "release", "bin", "peer-replay")},
     "target-peers": {type: "string", default: "3"},
     "max-peers": {type: "string", default: "5"},
+    churn: {type: "boolean", default: true},
   },
+  allowNegative: true,
 });
 const usage = (msg) => {
   console.error(`run.mjs: ${msg}`);
@@ -124,7 +126,7 @@ say(`${nodes} nodes up: running the network for ${seconds} s`);
 const end = Date.now() + seconds * 1000;
 await sleep(Math.min(20_000, seconds * 250));
 const stoppedNames = new Set();
-while (Date.now() + 8_000 < end) {
+while (a.churn && Date.now() + 8_000 < end) {
   const live = up();
   const ops = ["join", "leave", "kill"];
   if (stoppedNames.size > 0) ops.push("rejoin", "rejoin");
