@@ -97,7 +97,7 @@ const reqResp = new LiveReqResp({
   rateLimitQuotas: rateLimitQuotas("fulu", config), log,
 });
 await reqResp.start();
-if (!libp2p.status || libp2p.status !== "started") await libp2p.start();
+if (libp2p.status !== "started") await libp2p.start();
 
 // Discovery: the PeerManager's heartbeat asks for peers; dial that many from the run's peer files, in a
 // later macrotask (the heartbeat's own code must not run libp2p).
