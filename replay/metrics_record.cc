@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <set>
 
+#include "replay/trace_event.h"
+
 namespace replay {
 
 namespace {
@@ -19,23 +21,12 @@ bool same_value(const peers::MetricSeries& a, const peers::MetricSeries& b) {
   return same_bits(a.value, b.value) && a.buckets == b.buckets && same_bits(a.sum, b.sum) && a.count == b.count;
 }
 
-// JavaScript's Number#toString for the doubles a scrape holds (what
-// prom-client prints): integers without a fraction, others shortest round-trip.
-std::string js_number(double v) {
-  if (v == 0) return std::signbit(v) ? "-0" : "0";
-  if (std::trunc(v) == v && std::fabs(v) < 1e21) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-    return buf;
-  }
-  const json j = v;  // shortest round-trip digits
-  return j.dump();
-}
+// As prom-client prints a value: JavaScript's Number#toString (-0 is "0").
+std::string prometheus_number(double v) { return js_number(v); }
 
-std::string prometheus_number(double v) {
-  if (v == 0) return "0";
-  return js_number(v);
-}
+// As a message shows a value: JavaScript's digits, but -0 kept apart from 0
+// (values are compared bit for bit).
+std::string message_number(double v) { return v == 0 && std::signbit(v) ? "-0" : js_number(v); }
 
 // Escapes a label value as the exposition format requires: \ " and newline.
 std::string escape_label(const std::string& v) {
@@ -105,10 +96,10 @@ std::string metric_series_key(const peers::MetricSeries& s) {
 }
 
 std::string metric_series_value_text(const peers::MetricSeries& s) {
-  if (peers::metric_spec(s.id).type == peers::MetricType::kGauge) return js_number(s.value);
+  if (peers::metric_spec(s.id).type == peers::MetricType::kGauge) return message_number(s.value);
   std::string out = "buckets [";
   for (size_t i = 0; i < s.buckets.size(); i++) out += (i ? "," : "") + std::to_string(s.buckets[i]);
-  return out + "] sum " + js_number(s.sum) + " count " + std::to_string(s.count);
+  return out + "] sum " + message_number(s.sum) + " count " + std::to_string(s.count);
 }
 
 void ExpectedMetrics::apply(JsonRef record) {
