@@ -308,11 +308,11 @@ function readFileBytes(file) {
     return buf;
   }
   // A bounded decompression: a zip bomb's first long line is an error long before it is all out.
-  const r = spawnSync(ZSTD, ["-d", "-q", "-c"], {input: buf, maxBuffer: 4 * MAX_LINE_BYTES});
+  const r = spawnSync(ZSTD, ["-d", "-q", "-c"], {input: buf, maxBuffer: 16 * MAX_LINE_BYTES});
   if (r.error?.code === "ENOBUFS") {
     const nl = r.stdout.indexOf(0x0a);
     if (nl < 0 || nl > MAX_LINE_BYTES) throw new Error(`a line longer than the limit of ${MAX_LINE_BYTES} bytes`);
-    throw new Error(`more than ${4 * MAX_LINE_BYTES} decompressed bytes in the first lines`);
+    throw new Error(`more than ${16 * MAX_LINE_BYTES} decompressed bytes in the first lines`);
   }
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`not a complete zstd stream: ${r.stderr.toString().trim()}`);
