@@ -2,6 +2,7 @@
 // trace of the same format (cli/commands.h says what for).
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <ostream>
@@ -14,6 +15,7 @@
 #include "cli/trace_paths.h"
 #include "peers/peer_manager.h"
 #include "replay/expect_record.h"
+#include "replay/metrics_record.h"
 #include "replay/trace_event.h"
 #include "trace/trace_reader.h"
 #include "trace/trace_writer.h"
@@ -56,6 +58,23 @@ ordered_json run_header(const Record& source_header) {
   return header;
 }
 
+// The events after which the recorder writes full score dumps and full
+// metrics records (FORMAT.md §2.3, §8.1).
+bool full_dump_event(const Record& rec) {
+  if (rec.kind == "init" || rec.kind == "committee_subscriptions") return true;
+  const JsonRef timer = rec.root().find("timer");
+  return rec.kind == "timer" && timer.is_string() && timer.str() == "heartbeat";
+}
+
+peers::Status write_text_file(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  if (!f) return peers::Status::invalid_argument(path + ": cannot open for writing");
+  f << text;
+  f.close();
+  if (!f) return peers::Status::invalid_argument(path + ": write failed");
+  return peers::Status::ok();
+}
+
 Outcome run_one(const std::string& in_path, const std::string& out_path, const RunOptions& opts,
                 const RunProgress& progress) {
   ReaderOptions ro;
@@ -67,7 +86,14 @@ Outcome run_one(const std::string& in_path, const std::string& out_path, const R
   const std::string at_header = reader.path() + ":1: ";
   auto setup = parse_header(reader.header().root(), at_header);
   if (!setup.is_ok()) return {kExitBadInput, setup.status().message()};
-  peers::PeerManager pm(setup.value().config, setup.value().local);
+  // Metrics records go out when the source has them (FORMAT.md §8); the
+  // engine scrapes after every event for --metrics-out too, as the recorder
+  // does (a scrape changes lodestar_peer_column_group_count).
+  const bool write_metrics = setup.value().config.metrics;
+  peers::PeerManagerConfig config = setup.value().config;
+  config.metrics = write_metrics || !opts.metrics_out.empty();
+  peers::PeerManager pm(config, setup.value().local);
+  std::vector<peers::MetricSeries> scrape;  // after the last event
 
   auto created = TraceWriter::create(out_path, opts.zstd_level);
   if (!created.is_ok()) return {kExitBadInput, created.status().message()};
@@ -99,6 +125,15 @@ Outcome run_one(const std::string& in_path, const std::string& out_path, const R
     previous = std::move(dump);
     s = writer.write_line(rec.raw);
     if (s.is_ok()) s = writer.write_line(expect.dump());
+    if (config.metrics) {
+      std::vector<peers::MetricSeries> next = pm.scrape_metrics();
+      if (write_metrics && s.is_ok()) s = writer.write_line(metrics_record_json(rec.seq, full_dump_event(rec), scrape, next).dump());
+      scrape = std::move(next);
+    }
+  }
+  if (s.is_ok() && !opts.metrics_out.empty()) {
+    // The registry after the last event, as a Prometheus scrape would read it.
+    s = write_text_file(opts.metrics_out, prometheus_text(scrape));
   }
   if (s.is_ok()) s = writer.write_line(ordered_json{{"type", "end"}, {"events", events}}.dump());
   if (s.is_ok()) s = writer.commit();
@@ -132,6 +167,10 @@ int cmd_run(const RunOptions& opts, std::ostream& out, std::ostream& err) {
       }
       jobs.emplace_back(f, dest);
     }
+  }
+  if (!opts.metrics_out.empty() && jobs.size() != 1) {
+    err << "--metrics-out: needs exactly one input trace, got " << jobs.size() << "\n";
+    return kExitBadInput;
   }
   std::unordered_set<std::string> seen;
   for (const auto& [in, dest] : jobs) {

@@ -96,6 +96,7 @@ struct RunOptions {
   int zstd_level = 3;               // for outputs named *.zst
   bool quiet = false;               // no "wrote" lines, no progress
   bool json = false;                // --format json: one object listing the outputs
+  std::string metrics_out;          // Prometheus text (0.0.4) of the metrics after the last event; one input only
 };
 // Exit code: 0 every trace ran, 1 the engine rejected an event of some trace
 // (nothing is written for it), 2 bad input or usage.

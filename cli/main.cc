@@ -121,6 +121,8 @@ Command add_run(CLI::App& app) {
   cmd->add_option("-o,--output", opts->output, "Output file (one input) or directory")->required();
   cmd->add_flag("--strict", opts->strict, "Unknown members are errors");
   cmd->add_flag("-q,--quiet", opts->quiet, "No \"wrote\" lines and no progress line; errors only");
+  cmd->add_option("--metrics-out", opts->metrics_out,
+                  "Write the peer-manager metrics after the last event here, in Prometheus text format 0.0.4");
   add_format(cmd, &opts->json);
   return {cmd, [opts] { return replay::cmd_run(*opts, std::cout, std::cerr); }};
 }

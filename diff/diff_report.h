@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -175,10 +176,21 @@ struct DiffReport {
   uint64_t divergent_ranges_total = 0;
   uint64_t last_seq_compared = 0;
 
+  // Metrics (FORMAT.md §8): each side's registry rebuilt from its records,
+  // compared after every event both sides recorded one for.
+  uint64_t metrics_compared = 0;   // events with a metrics record on both sides
+  uint64_t metrics_differing = 0;  // of those, events whose registries differ
+  struct MetricDiff {
+    uint64_t seq = 0;
+    std::string series;  // name{labels}
+    std::string a, b;    // the series as each side holds it, or "(absent)"
+  };
+  std::optional<MetricDiff> first_metric_diff;
+
   bool inputs_identical() const {
     return header_diffs.empty() && events_differing == 0 && only_in_a_events == 0 && only_in_b_events == 0;
   }
-  bool outputs_identical() const { return differences == 0; }
+  bool outputs_identical() const { return differences == 0 && metrics_differing == 0; }
   bool identical() const { return inputs_identical() && outputs_identical(); }
 };
 

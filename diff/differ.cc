@@ -102,7 +102,48 @@ bool Differ::compare(const Unit& ua, const Unit& ub, std::string* error) {
     expect_on_one_side(ua, ub);
   }
   note_seq(seq, r_->differences > before);
+  compare_metrics(ua, ub);
   return true;
+}
+
+void Differ::apply_metrics(const Record& rec, MetricsState* state) {
+  const JsonRef j = rec.root();
+  if (j["full"].as_bool()) state->clear();
+  for (const JsonRef s : j["series"]) {
+    (*state)[std::string(s["name"].str()) + s["labels"].dump()] = s.dump();
+  }
+  for (const JsonRef s : j["removed"]) state->erase(std::string(s["name"].str()) + s["labels"].dump());
+}
+
+// Metrics: the two registries after this event, when both sides recorded one.
+void Differ::compare_metrics(const Unit& ua, const Unit& ub) {
+  if (ua.has_metrics) apply_metrics(ua.metrics, &metrics_a_);
+  if (ub.has_metrics) apply_metrics(ub.metrics, &metrics_b_);
+  if (!ua.has_metrics || !ub.has_metrics) return;
+  r_->metrics_compared++;
+  if (metrics_a_ == metrics_b_) return;
+  r_->metrics_differing++;
+  if (r_->first_metric_diff.has_value()) return;
+  auto ia = metrics_a_.begin();
+  auto ib = metrics_b_.begin();
+  DiffReport::MetricDiff d;
+  d.seq = ua.event.seq;
+  while (ia != metrics_a_.end() || ib != metrics_b_.end()) {
+    if (ib == metrics_b_.end() || (ia != metrics_a_.end() && ia->first < ib->first)) {
+      d.series = ia->first, d.a = ia->second, d.b = "(absent)";
+      break;
+    }
+    if (ia == metrics_a_.end() || ib->first < ia->first) {
+      d.series = ib->first, d.a = "(absent)", d.b = ib->second;
+      break;
+    }
+    if (ia->second != ib->second) {
+      d.series = ia->first, d.a = ia->second, d.b = ib->second;
+      break;
+    }
+    ++ia, ++ib;
+  }
+  r_->first_metric_diff = std::move(d);
 }
 
 // The inputs: the two event records as parsed values.

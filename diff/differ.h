@@ -7,6 +7,7 @@
 #define PEER_REPLAY_DIFF_DIFFER_H_
 
 #include <cstdint>
+#include <map>
 #include <queue>
 #include <string>
 #include <unordered_set>
@@ -59,6 +60,11 @@ class Differ {
   };
 
   bool compare_events(const Unit& ua, const Unit& ub, std::string* error);
+  void compare_metrics(const Unit& ua, const Unit& ub);
+  // One side's metrics registry: `name{labels}` -> the series' JSON text.
+  using MetricsState = std::map<std::string, std::string>;
+  static void apply_metrics(const Record& rec, MetricsState* state);
+  MetricsState metrics_a_, metrics_b_;
   void compare_expects(const Unit& ua, const Unit& ub);
   void expect_on_one_side(const Unit& ua, const Unit& ub);
 

@@ -139,6 +139,15 @@ json summary_json(const DiffReport& r, size_t top) {
                     {"deletions_added", r.score_deletions_added},
                     {"deletions_removed", r.score_deletions_removed},
                     {"members_changed", r.score_fields_changed}}},
+                  {"metrics",
+                   {{"compared", r.metrics_compared},
+                    {"differing", r.metrics_differing},
+                    {"first", r.first_metric_diff.has_value()
+                                  ? json{{"seq", r.first_metric_diff->seq},
+                                         {"series", r.first_metric_diff->series},
+                                         {"a", r.first_metric_diff->a},
+                                         {"b", r.first_metric_diff->b}}
+                                  : json(nullptr)}}},
                   {"expects_only_in_a", r.expects_only_in_a},
                   {"expects_only_in_b", r.expects_only_in_b},
                   {"peers_affected", r.peers_affected},

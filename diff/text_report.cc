@@ -61,6 +61,14 @@ void write_items(const DiffReport& r, const Colors& c, const TimeStyle& time, st
     out << "warning: " << r.late_expects_a << " expects in a and " << r.late_expects_b << " in b came more than "
         << kMaxPendingEvents << " events after their event and were not compared\n";
   }
+  if (r.metrics_differing > 0) {
+    const DiffReport::MetricDiff& m = *r.first_metric_diff;
+    out << c.bold("metrics: the registries differ after " + std::to_string(r.metrics_differing) + " of " +
+                  std::to_string(r.metrics_compared) + " events")
+        << "; first at seq " << m.seq << ": " << m.series << "\n  a: " << m.a << "\n  b: " << m.b << "\n";
+  } else if (r.metrics_compared > 0) {
+    out << "metrics: identical after " << r.metrics_compared << " events\n";
+  }
   if (r.outputs_identical()) {
     out << "outputs: identical (" << r.expects_compared << " expects compared)\n";
   } else {

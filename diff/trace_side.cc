@@ -61,6 +61,15 @@ void TraceSide::take(Record&& rec) {
     u.event = std::move(rec);
     pending_bytes_ += u.bytes;
     pending_.push_back(std::move(u));
+  } else if (rec.type == RecordType::kMetrics) {
+    // The reader checked it names the last event read: the back of the window.
+    if (!pending_.empty() && pending_.back().event.seq == rec.seq) {
+      Unit& u = pending_.back();
+      u.bytes += rec.raw.size();
+      pending_bytes_ += rec.raw.size();
+      u.metrics = std::move(rec);
+      u.has_metrics = true;
+    }
   } else if (rec.type == RecordType::kExpect) {
     summary_->expects++;
     summary_->actions += rec.root()["actions"].size();

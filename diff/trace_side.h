@@ -25,6 +25,8 @@ struct Unit {
   Record event;
   Record expect;
   bool has_expect = false;
+  Record metrics;  // FORMAT.md §8
+  bool has_metrics = false;
   size_t bytes = 0;
 };
 

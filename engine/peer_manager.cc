@@ -45,7 +45,8 @@ PeerManagerImpl::PeerManagerImpl(PeerManagerConfig config, LocalNode local)
     : config_(std::move(config)), local_(std::move(local)) {
   assert(config_.chain.slot_duration_ms > 0);
   assert(config_.chain.slots_per_epoch > 0);
-  peer_rpc_scores_ = std::make_unique<PeerRpcScoreStore>(PeerRpcScoreOpts{config_.disable_peer_scoring});
+  if (config_.metrics) metrics_ = std::make_unique<NetworkCoreMetrics>();
+  peer_rpc_scores_ = std::make_unique<PeerRpcScoreStore>(PeerRpcScoreOpts{config_.disable_peer_scoring}, metrics_.get());
   status_cache_ = local_.status;
   last_status_ = local_.status;
 }
@@ -580,8 +581,16 @@ bool PeerManagerImpl::on_metadata(const PeerIdStr& peer, const Metadata& metadat
   return true;
 }
 
-void PeerManagerImpl::on_goodbye(const PeerIdStr& peer, uint64_t /*goodbye*/) {
-  // Only logs and metrics read the reason and the connection's age.
+void PeerManagerImpl::on_goodbye(const PeerIdStr& peer, uint64_t goodbye) {
+  if (metrics_ != nullptr) {
+    // GOODBYE_KNOWN_CODES[goodbye.toString()] || ""
+    const std::string reason(goodbye_known_code_name(std::to_string(goodbye)));
+    metrics_->peer_goodbye_received.inc({reason});
+    const Connection* conn = get_connection(peer);
+    if (conn != nullptr && now_ms_ - conn->open_ms > kLongPeerConnectionMs) {
+      metrics_->peer_long_connection_disconnect.inc({reason});
+    }
+  }
   disconnect(peer, Continuation::kDisconnect, GoodByeReasonCode::CLIENT_SHUTDOWN);  // no cool-down follows
 }
 
@@ -774,6 +783,7 @@ void PeerManagerImpl::heartbeat() {
       // if the head falls behind the threshold, we are starved
       current_slot - status.head_slot > starvation_threshold_slots;
   last_status_ = status;
+  if (metrics_ != nullptr) metrics_->peer_manager_starved.set({}, starved ? 1 : 0);
   const ForkSeq fork_seq = config_.chain.fork_seq_at_slot(current_slot);
 
   const std::vector<ConnectedPeerInfo>& infos = connected_peer_infos(connected_healthy_peers, connected_healthy_scores);
@@ -798,7 +808,7 @@ void PeerManagerImpl::heartbeat() {
       infos, active_attnets, active_syncnets,
       // ignore samplingGroups for pre-fulu forks
       fork_seq >= ForkSeq::fulu ? std::optional<std::vector<CustodyIndex>>(local_.sample_groups) : std::nullopt, opts,
-      config_.chain, random);
+      config_.chain, random, metrics_.get());
   ctx_.rand_used += random.used();
   if (!prioritized.has_value()) {
     fail(random.error() == RandomDraws::Error::kExhausted
@@ -814,7 +824,9 @@ void PeerManagerImpl::heartbeat() {
       {SubnetType::attnets, &result.attnet_queries}, {SubnetType::syncnets, &result.syncnet_queries}};
   for (const auto& [type, queries] : typed_queries) {
     if (!queries->empty()) {
+      int64_t count = 0;
       for (const SubnetDiscvQuery& query : *queries) {
+        count += query.max_peers_to_discover;
         SubnetQuery merged;
         merged.subnet = query.subnet;
         merged.type = type;
@@ -825,18 +837,36 @@ void PeerManagerImpl::heartbeat() {
                             1000.0;
         queries_merged.push_back(merged);
       }
+
+      if (metrics_ != nullptr) {
+        const std::string type_name = kSubnetTypeNames[static_cast<size_t>(type)];
+        metrics_->peers_requested_subnets_to_query.inc({type_name}, static_cast<double>(queries->size()));
+        metrics_->peers_requested_subnets_peer_count.inc({type_name}, static_cast<double>(count));
+      }
+    }
+  }
+
+  if (metrics_ != nullptr) {
+    for (const auto& [group, max_peers_to_discover] : result.custody_group_queries) {
+      metrics_->peers_requested_subnets_to_query.inc({"column"}, 1);
+      metrics_->peers_requested_subnets_peer_count.inc({"column"}, static_cast<double>(max_peers_to_discover));
     }
   }
 
   // disconnect first to have more slots before we dial new peers
   for (const auto& [reason, peers] : result.peers_to_disconnect) {
     prune_reason_counts_[std::string(excess_peer_disconnect_reason_value(reason))] += peers.size();
+    if (metrics_ != nullptr) {
+      metrics_->peers_requested_to_disconnect.inc({std::string(excess_peer_disconnect_reason_value(reason))},
+                                                  static_cast<double>(peers.size()));
+    }
     for (const PeerIdStr& peer : peers) {
       goodbye_and_disconnect(peer, GoodByeReasonCode::TOO_MANY_PEERS);
     }
   }
 
   if (config_.discovery) {
+    if (metrics_ != nullptr) metrics_->peers_requested_to_connect.inc({}, static_cast<double>(result.peers_to_connect));
     Action discover;
     discover.kind = ActionKind::kDiscoverPeers;
     discover.peers_to_connect = result.peers_to_connect;
@@ -852,7 +882,10 @@ void PeerManagerImpl::heartbeat() {
     for (const auto& [peer_id_str, data] : peers_data_.connected_peers) {
       if (actual_connected_peer_ids.count(peer_id_str) == 0) leaked.push_back(peer_id_str);
     }
-    for (const PeerIdStr& peer_id_str : leaked) peers_data_.connected_peers.erase(peer_id_str);
+    for (const PeerIdStr& peer_id_str : leaked) {
+      peers_data_.connected_peers.erase(peer_id_str);
+      if (metrics_ != nullptr) metrics_->leaked_connections_count.inc({});
+    }
   }
 }
 
@@ -999,6 +1032,10 @@ bool PeerManagerImpl::track_libp2p_connection(const Connection& connection, bool
 
 void PeerManagerImpl::on_libp2p_peer_connect(const Connection& connection) {
   // NOTE: The peerConnect event is not emitted here here, but after asserting peer relevance
+  if (metrics_ != nullptr) {
+    metrics_->peer_connected_event.inc(
+        {kDirectionNames[static_cast<size_t>(connection.direction)], connection_status_name(connection.status)});
+  }
   (void)track_libp2p_connection(connection, /*overwrite_existing=*/true, /*trigger_handshake_now=*/true);
 }
 
@@ -1027,6 +1064,7 @@ void PeerManagerImpl::on_libp2p_peer_disconnect(const Connection& connection) {
   peers_data_.connected_peers.erase(peer_id_str);
 
   emit(ActionKind::kPeerDisconnected, peer_id_str);
+  if (metrics_ != nullptr) metrics_->peer_disconnected_event.inc({kDirectionNames[static_cast<size_t>(connection.direction)]});
   emit(ActionKind::kUntagRelevant, peer_id_str);
 }
 
@@ -1048,7 +1086,14 @@ void PeerManagerImpl::identify_peer(const PeerIdStr& peer_id_str, const Connecti
 }
 
 void PeerManagerImpl::goodbye_and_disconnect(const PeerIdStr& peer, GoodByeReasonCode goodbye) {
-  // getConnection / LONG_PEER_CONNECTION_MS feed metrics only.
+  if (metrics_ != nullptr) {
+    const std::string reason(goodbye_known_code_name(goodbye));
+    metrics_->peer_goodbye_sent.inc({reason});
+    const Connection* conn = get_connection(peer);
+    if (conn != nullptr && now_ms_ - conn->open_ms > kLongPeerConnectionMs) {
+      metrics_->peer_long_connection_disconnect.inc({reason});
+    }
+  }
   // await withTimeout(() => this.reqResp.sendGoodbye(peer, BigInt(goodbye)), 1_000);
   PendingRequest pending;
   pending.continuation = Continuation::kGoodbyeSend;
@@ -1056,6 +1101,73 @@ void PeerManagerImpl::goodbye_and_disconnect(const PeerIdStr& peer, GoodByeReaso
   pending.timeout_due_ms = now_ms_ + kGoodbyeTimeoutMs;
   Action* action = call_module(ActionKind::kSendGoodbye, peer, std::move(pending));
   if (action != nullptr) action->reason = static_cast<int64_t>(goodbye);
+}
+
+// runPeerCountMetrics, the collect callback of metrics.peers: a scrape runs it.
+void PeerManagerImpl::run_peer_count_metrics(NetworkCoreMetrics& metrics) {
+  int64_t total = 0;
+
+  OrderedMap<Direction, int64_t> peers_by_direction;
+  OrderedMap<ClientKind, int64_t> peers_by_client;
+  const UnixMs now = now_ms_;
+
+  // peerLongLivedAttnets metric is a count
+  metrics.peer_long_lived_attnets.reset();
+  metrics.peer_score_by_client.reset();
+  metrics.peer_connection_length.reset();
+  metrics.peer_gossip_score_by_client.reset();
+
+  // reset client counts _for each client_ to 0
+  for (int k = 0; k <= static_cast<int>(ClientKind::kUnknown); k++) peers_by_client.set(static_cast<ClientKind>(k), 0);
+
+  for (const auto& [peer_key, connections] : connections_) {
+    const Connection* open_cnx = nullptr;
+    for (const Connection& c : connections) {
+      if (c.is_open()) {
+        open_cnx = &c;
+        break;
+      }
+    }
+    if (open_cnx == nullptr) continue;
+    const Direction direction = open_cnx->direction;
+    const int64_t* by_direction = peers_by_direction.find(direction);
+    peers_by_direction.set(direction, 1 + (by_direction != nullptr ? *by_direction : 0));
+    const PeerIdStr& peer_id = open_cnx->remote_peer;
+    const PeerData* peer_data = peers_data_.connected_peers.find(peer_id);
+    const ClientKind client =
+        peer_data != nullptr && peer_data->agent_client.has_value() ? *peer_data->agent_client : ClientKind::kUnknown;
+    peers_by_client.set(client, 1 + *peers_by_client.find(client));
+    const std::string client_name = client_kind_name(client);
+
+    const bool has_metadata = peer_data != nullptr && peer_data->metadata.has_value();
+    metrics.peer_long_lived_attnets.observe({}, has_metadata ? static_cast<double>(peer_data->metadata->attnets.count()) : 0);
+    metrics.peer_column_group_count.observe({}, has_metadata ? static_cast<double>(peer_data->metadata->custody_group_count) : 0);
+    metrics.peer_score_by_client.observe({client_name}, peer_rpc_scores_->get_score(peer_id));
+    metrics.peer_gossip_score_by_client.observe({client_name}, peer_rpc_scores_->get_gossip_score(peer_id));
+    metrics.peer_connection_length.observe({}, static_cast<double>(now - open_cnx->open_ms) / 1000);
+    total++;
+  }
+
+  for (const auto& [direction, peers] : peers_by_direction) {
+    metrics.peers_by_direction.set({kDirectionNames[static_cast<size_t>(direction)]}, static_cast<double>(peers));
+  }
+  for (const auto& [client, peers] : peers_by_client) {
+    metrics.peers_by_client.set({client_kind_name(client)}, static_cast<double>(peers));
+  }
+
+  int64_t sync_peers = 0;
+  for (const auto& [peer_id_str, peer] : peers_data_.connected_peers) {
+    if (peer.relevant_status == RelevantPeerStatus::kRelevant) sync_peers++;
+  }
+
+  metrics.peers.set({}, static_cast<double>(total));
+  metrics.peers_sync.set({}, static_cast<double>(sync_peers));
+}
+
+std::vector<MetricSeries> PeerManagerImpl::scrape_metrics() {
+  if (metrics_ == nullptr) return {};
+  run_peer_count_metrics(*metrics_);
+  return metrics_->read();
 }
 
 // ---------------------------------------------------------------------------
@@ -1302,6 +1414,7 @@ ScoreChanges PeerManager::take_score_changes() {
   return ScoreChanges{.touched = std::move(changes.touched), .all = changes.all};
 }
 uint64_t PeerManager::state_digest() const { return impl_->state_digest(); }
+std::vector<MetricSeries> PeerManager::scrape_metrics() { return impl_->scrape_metrics(); }
 bool PeerManager::initialized() const { return impl_->initialized(); }
 UnixMs PeerManager::now_ms() const { return impl_->now_ms(); }
 Slot PeerManager::current_slot() const { return impl_->current_slot(); }

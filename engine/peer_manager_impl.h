@@ -23,6 +23,7 @@
 #include "peers/action.h"
 #include "peers/event.h"
 #include "peers/goodbye.h"
+#include "peers/metrics.h"
 #include "peers/peer_manager.h"
 #include "peers/status.h"
 #include "peers/types.h"
@@ -54,6 +55,10 @@ class PeerManagerImpl {
   // connection mirror, connected peers, pending requests, timers, local
   // status, scores. Two replays of one trace must agree.
   uint64_t state_digest() const;
+
+  // A metrics scrape: runPeerCountMetrics, then every series; empty when
+  // config.metrics is off (TS `metrics: null`).
+  std::vector<MetricSeries> scrape_metrics();
 
   // Read access for tests and tools.
   bool initialized() const { return initialized_; }
@@ -171,6 +176,7 @@ class PeerManagerImpl {
   void disconnect(const PeerIdStr& peer, Continuation continuation, GoodByeReasonCode goodbye);
   void identify_peer(const PeerIdStr& peer_id_str, const Connection* connection);
   void goodbye_and_disconnect(const PeerIdStr& peer, GoodByeReasonCode goodbye);
+  void run_peer_count_metrics(NetworkCoreMetrics& metrics);
 
   // ---- helpers ----
   // A call whose promise a later event settles: records the pending request
@@ -204,6 +210,7 @@ class PeerManagerImpl {
   // check must not scan every connection. Never iterated for an output.
   OrderedMap<std::string, PeerIdStr> connection_ids_;
   PeersData peers_data_;
+  std::unique_ptr<NetworkCoreMetrics> metrics_;  // null: metrics off; declared before the store that points to it
   std::unique_ptr<PeerRpcScoreStore> peer_rpc_scores_;
   ChainStatus status_cache_;  // statusCache.get()
   ChainStatus last_status_;   // this.lastStatus

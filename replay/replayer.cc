@@ -20,6 +20,7 @@
 #include "peers/peer_manager.h"
 #include "peers/score_interface.h"
 #include "replay/expect_match.h"
+#include "replay/metrics_record.h"
 #include "replay/parse_ahead.h"
 #include "replay/report_text.h"
 #include "replay/score_delta.h"
@@ -158,6 +159,7 @@ class Replayer {
   void on_event_record(const Record& rec);
   bool timers_agree(const Record& rec, const peers::Event& ev);
   void on_expect_record(const Record& rec);
+  void on_metrics_record(const Record& rec);
   // What differs at one expect, gathered for the report.
   struct Mismatch {
     bool differs = false;
@@ -221,6 +223,11 @@ class Replayer {
   std::map<int, uint64_t> action_counts_;                 // by ActionKind
   std::map<int64_t, uint64_t> goodbye_counts_;            // by reason code
   bool twin_disagrees_ = false;
+  // FORMAT.md §8: the engine's scrape after the last event, and the registry
+  // the trace's metrics records rebuild.
+  bool metrics_ = false;
+  std::vector<peers::MetricSeries> last_scrape_;
+  ExpectedMetrics expected_metrics_;
   bool stop_ = false;
   uint64_t last_event_seq_ = 0;
   std::string last_event_peer_;
@@ -589,6 +596,9 @@ void Replayer::on_event_record(const Record& rec) {
     return;
   }
   StageTimer timer(stage(&ReplayStageTimes::record_s));
+  // A scrape changes the registry (lodestar_peer_column_group_count): the
+  // engine scrapes after every event, as the recorder did.
+  if (metrics_) last_scrape_ = pm_->scrape_metrics();
   count_coverage(ev, out.actions);
   out.seq = ev.seq;
   out.line = rec.line;
@@ -644,6 +654,28 @@ void Replayer::on_expect_record(const Record& rec) {
     return;
   }
   if (options_.stop_at_seq.has_value() && rec.seq >= *options_.stop_at_seq) stop_ = true;
+}
+
+// Metrics: the registry the records rebuilt equals the engine's after the
+// event, series for series, values bit for bit.
+void Replayer::on_metrics_record(const Record& rec) {
+  if (rec.seq != last_event_seq_) return;  // the reader guarantees it; an event refused above stopped the replay
+  expected_metrics_.apply(rec.root());
+  // Coverage: each metric, and each value of each of its labels, Lodestar emitted.
+  for (const JsonRef s : rec.root()["series"]) {
+    const std::string name(s["name"].str());
+    result_.coverage.metric_series[name]++;
+    for (auto it = s["labels"].begin(); it != s["labels"].end(); ++it) {
+      result_.coverage.metric_series[name + "{" + std::string(it.key()) + "=\"" + std::string((*it).str()) + "\"}"]++;
+    }
+  }
+  result_.metrics_compared += last_scrape_.size();
+  const std::optional<MetricDifference> d = expected_metrics_.compare(last_scrape_);
+  if (!d.has_value()) return;
+  std::ostringstream details;
+  details << "metric " << d->series << "\n  expected: " << d->expected << "\n  actual:   " << d->actual << "\n";
+  diverge(rec.line, rec.seq, "metric " + d->series + ": expected " + d->expected + ", got " + d->actual, details.str(),
+          {last_event_peer_});
 }
 
 // Actions: exact, in order.
@@ -790,6 +822,7 @@ ReplayResult Replayer::run() {
     return result_;
   }
   pm_ = std::make_unique<peers::PeerManager>(setup.value().config, setup.value().local);
+  metrics_ = setup.value().config.metrics;
   track_score_changes_ = !setup.value().config.disable_peer_scoring;
   pm_->track_score_changes(track_score_changes_);
   if (options_.check_determinism) {
@@ -835,6 +868,9 @@ void Replayer::on_record(const Record& rec) {
     case RecordType::kExpect:
       on_expect_record(rec);
       break;
+    case RecordType::kMetrics:
+      on_metrics_record(rec);
+      break;
     case RecordType::kEnd:
     case RecordType::kHeader:
       break;
@@ -859,6 +895,7 @@ void Replayer::finish() {
     result_.message = path_ + ": conforms: " + std::to_string(result_.events) + " events, " +
                       std::to_string(result_.expects) + " expects, " + std::to_string(result_.actions_compared) +
                       " actions and " + std::to_string(result_.scores_compared) + " score entries compared";
+    if (metrics_) result_.message += ", " + std::to_string(result_.metrics_compared) + " metric series";
     if (options_.stop_at_seq.has_value()) result_.message += " (stopped at seq " + std::to_string(*options_.stop_at_seq) + ")";
   }
   for (const auto& [reason, count] : pm_->prune_reason_counts()) result_.coverage.prune_reasons[reason] += count;

@@ -59,6 +59,7 @@ struct Coverage {
   std::map<std::string, uint64_t> goodbye_reasons;    // send_goodbye reason codes sent
   std::map<std::string, uint64_t> prune_reasons;      // prioritizePeers peersToDisconnect reasons (peers)
   std::map<std::string, uint64_t> score_transitions;  // "Healthy->Banned", ... (scoreToState before/after an event)
+  std::map<std::string, uint64_t> metric_series;      // `name{labels}` of every series the engine's scrapes held
 };
 
 // Wall time per stage of one replay, with ReplayOptions::time_stages (the
@@ -82,6 +83,7 @@ struct ReplayResult {
   uint64_t expects = 0;  // expect records compared
   uint64_t actions_compared = 0;
   uint64_t scores_compared = 0;
+  uint64_t metrics_compared = 0;  // metric series compared (FORMAT.md §8)
   std::optional<uint64_t> divergence_line;
   std::optional<uint64_t> divergence_seq;
   uint64_t state_digest = 0;                  // the engine's digest after the last event

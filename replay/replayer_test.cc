@@ -13,11 +13,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "replay/trace_event.h"
+#include "trace/trace_reader.h"
 
 namespace replay {
 namespace {
@@ -268,6 +270,57 @@ TEST_CASE("read_ahead replays exactly as the single-threaded reader does", "[rep
     CHECK(ahead.second_digest == plain.second_digest);
     CHECK(ahead.coverage.event_kinds == plain.coverage.event_kinds);
   }
+}
+
+}  // namespace
+}  // namespace replay
+
+namespace replay {
+namespace {
+
+// The raw lines of a corpus trace (header included), as the reader reads them.
+std::vector<std::string> corpus_lines(const std::string& name) {
+  ReaderOptions ro;
+  ro.keep_raw = true;
+  auto opened = TraceReader::open(std::string(PEER_REPLAY_SOURCE_DIR) + "/traces/" + name, ro);
+  REQUIRE(opened.is_ok());
+  std::unique_ptr<TraceReader> reader = std::move(opened).value();
+  std::vector<std::string> lines = {reader->header().raw};
+  Record rec;
+  for (;;) {
+    bool done = false;
+    REQUIRE(reader->next(&rec, &done).is_ok());
+    if (done) break;
+    lines.push_back(rec.raw);
+  }
+  return lines;
+}
+
+// FORMAT.md §8: a metrics value Lodestar did not record is a divergence at
+// that record's line, naming the series, expected and actual.
+TEST_CASE("a changed metric value diverges at its metrics record, naming the series", "[replayer][metrics]") {
+  std::vector<std::string> lines = corpus_lines("metrics-prune-queries.jsonl.zst");
+  const std::string sync1 = R"({"name":"lodestar_peers_sync_count","labels":{},"value":1})";
+  size_t at = 0;
+  for (size_t i = 0; i < lines.size() && at == 0; i++) {
+    if (lines[i].find(R"("type":"metrics")") != std::string::npos && lines[i].find(sync1) != std::string::npos) at = i;
+  }
+  REQUIRE(at > 0);
+  {
+    TempTrace unchanged(lines);
+    const ReplayResult r = replay_trace(unchanged.path());
+    INFO(r.message << r.report);
+    CHECK(r.verdict == Verdict::kConforms);
+    CHECK(r.metrics_compared > 0);
+  }
+  lines[at].replace(lines[at].find(sync1), sync1.size(), R"({"name":"lodestar_peers_sync_count","labels":{},"value":2})");
+  TempTrace t(lines);
+  const ReplayResult r = replay_trace(t.path());
+  INFO(r.message << r.report);
+  CHECK(r.verdict == Verdict::kDiverges);
+  REQUIRE(r.divergence_line.has_value());
+  CHECK(*r.divergence_line == at + 1);
+  CHECK(r.report.find("metric lodestar_peers_sync_count: expected 2, got 1") != std::string::npos);
 }
 
 }  // namespace

@@ -521,6 +521,10 @@ Result<TraceSetup> parse_header(JsonRef header, const std::string& where) {
     if (s.is_ok()) s = c.integer("genesisTime", 0, kMaxSafeInteger, &cfg.chain.genesis_time_s);
     if (s.is_ok()) s = c.boolean("discovery", &cfg.discovery);
     if (!s.is_ok()) return s;
+    if (h.has("metrics")) {
+      s = h.boolean("metrics", &cfg.metrics);  // FORMAT.md §8
+      if (!s.is_ok()) return s;
+    }
     Getter ch = c.sub("chain");
     if (!ch.obj().is_object()) return c.error("chain", "an object");
     s = ch.integer("SLOTS_PER_EPOCH", 1, 1 << 20, &cfg.chain.slots_per_epoch);

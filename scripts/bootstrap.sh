@@ -6,9 +6,10 @@
 set -euo pipefail
 
 PACKAGES=(g++ cmake make pkg-config nlohmann-json3-dev libsimdjson-dev libcli11-dev catch2 libzstd-dev zstd libssl-dev jq bsdutils
-  chromium)
+  chromium python3-prometheus-client)
 # jq and bsdutils (script): cli/cli_plain_test.sh checks --format json and the terminal output.
 # chromium: the HTML report's browser test (report/browser_test.mjs).
+# python3-prometheus-client: its parser reads `run --metrics-out` (replay/metrics_prometheus_test.py).
 # --fuzz (scripts/test.sh): also the libFuzzer toolchain of the `fuzz` preset.
 if [[ "${1:-}" == "--fuzz" ]]; then
   PACKAGES+=(clang-14 libclang-rt-14-dev)

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "trace/metrics_schema.h"
 #include "trace/trace_schema.h"
 
 namespace replay {
@@ -341,7 +342,9 @@ Status TraceReader::check_record(Record* rec) {
                                 cut(std::string(type), 40) + "\"");
     }
     rec->type = RecordType::kHeader;
-    return check_header(j, ctx);
+    Status s = check_header(j, ctx);
+    if (s.is_ok()) metrics_ = j.find("metrics").is_boolean() && j.find("metrics").as_bool();
+    return s;
   }
   if (ended_) return Status::corruption(where(rec->line) + "expected nothing after the \"end\" record");
 
@@ -351,6 +354,10 @@ Status TraceReader::check_record(Record* rec) {
     int64_t t_ms = 0;
     Status s = check_event(j, ctx, &seq, &t_ms, &rec->kind);
     if (!s.is_ok()) return s;
+    if (metrics_ && events_read_ > 0 && last_metrics_seq_ != events_read_) {
+      return Status::corruption(where(rec->line) + "expected the metrics record of event " + std::to_string(events_read_) +
+                                " before the next event (the header says \"metrics\":true)");
+    }
     if (seq != events_read_ + 1) {
       return Status::corruption(where(rec->line) + "expected event seq " + std::to_string(events_read_ + 1) + ", got " +
                                 std::to_string(seq) + " (seq counts 1, 2, 3 with no gap)");
@@ -383,8 +390,13 @@ Status TraceReader::check_record(Record* rec) {
     last_expect_seq_ = seq;
     return Status::ok();
   }
+  if (type == "metrics") return check_metrics_record(rec, ctx);
   if (type == "end") {
     rec->type = RecordType::kEnd;
+    if (metrics_ && events_read_ > 0 && last_metrics_seq_ != events_read_) {
+      return Status::corruption(where(rec->line) + "expected the metrics record of event " + std::to_string(events_read_) +
+                                " before \"end\" (the header says \"metrics\":true)");
+    }
     uint64_t events = 0;
     Status s = check_end(j, ctx, &events);
     if (!s.is_ok()) return s;
@@ -396,7 +408,25 @@ Status TraceReader::check_record(Record* rec) {
     return Status::ok();
   }
   if (type == "header") return Status::corruption(where(rec->line) + "a second header record: the header must be line 1 only");
-  return Status::corruption(where(rec->line) + "unknown record type \"" + cut(std::string(type), 40) + "\": expected event, expect or end");
+  return Status::corruption(where(rec->line) + "unknown record type \"" + cut(std::string(type), 40) +
+                            "\": expected event, expect, metrics or end");
+}
+
+Status TraceReader::check_metrics_record(Record* rec, const SchemaContext& ctx) {
+  rec->type = RecordType::kMetrics;
+  if (!metrics_) {
+    return Status::corruption(where(rec->line) + "a metrics record, but the header lacks \"metrics\":true (FORMAT.md §8)");
+  }
+  uint64_t seq = 0;
+  Status s = check_metrics(rec->root(), ctx, &seq);
+  if (!s.is_ok()) return s;
+  if (seq != events_read_ || seq == last_metrics_seq_) {
+    return Status::corruption(where(rec->line) + "metrics names seq " + std::to_string(seq) +
+                              ": expected the last event read (seq " + std::to_string(events_read_) + "), once");
+  }
+  rec->seq = seq;
+  last_metrics_seq_ = seq;
+  return Status::ok();
 }
 
 peers::Status copy_decompressed(const std::string& path, std::ostream& out) {

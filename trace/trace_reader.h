@@ -29,12 +29,14 @@
 
 namespace replay {
 
-enum class RecordType { kHeader, kEvent, kExpect, kEnd };
+struct SchemaContext;  // trace/trace_schema.h
+
+enum class RecordType { kHeader, kEvent, kExpect, kEnd, kMetrics };  // kMetrics: FORMAT.md §8
 
 struct Record {
   RecordType type = RecordType::kHeader;
   uint64_t line = 0;     // 1-based line number in the decompressed text
-  uint64_t seq = 0;      // event and expect records
+  uint64_t seq = 0;      // event, expect and metrics records
   int64_t t_ms = 0;      // event records
   std::string kind;      // event records: the event kind
   JsonTape tape;         // the whole record as parsed (see json_tape.h)
@@ -95,6 +97,8 @@ class TraceReader {
   uint64_t bytes_decompressed() const;  // bytes of JSONL text produced so far
   uint64_t events_read() const { return events_read_; }
   uint64_t line() const { return line_; }
+  // The header's "metrics": a metrics record follows every event.
+  bool has_metrics() const { return metrics_; }
 
   // Formats "<file>:<line>: <message>" for errors about the current line.
   std::string where(uint64_t line) const;
@@ -108,6 +112,7 @@ class TraceReader {
                                                                  ReaderOptions options);
   peers::Status read_line(std::string* line, bool* eof);
   peers::Status check_record(Record* rec);
+  peers::Status check_metrics_record(Record* rec, const SchemaContext& ctx);
 
   std::string path_;
   ReaderOptions options_;
@@ -121,6 +126,8 @@ class TraceReader {
   uint64_t last_expect_seq_ = 0;
   int64_t last_t_ms_ = -1;
   bool ended_ = false;  // an "end" record was read
+  bool metrics_ = false;            // the header says "metrics":true (FORMAT.md §8)
+  uint64_t last_metrics_seq_ = 0;   // the seq of the last metrics record
   peers::Status sticky_;        // read_parsed's first error
   peers::Status check_sticky_;  // check_parsed's first error
 };

@@ -184,7 +184,7 @@ TEST_CASE("an unknown action kind", "[reader]") {
 
 TEST_CASE("an unknown record type", "[reader]") {
   const std::string p = write_file("type.jsonl", lines({kHeader, R"({"type":"note"})"}));
-  CHECK(read_all(p).error == p + ":2: unknown record type \"note\": expected event, expect or end");
+  CHECK(read_all(p).error == p + ":2: unknown record type \"note\": expected event, expect, metrics or end");
 }
 
 TEST_CASE("a line over the limit", "[reader]") {

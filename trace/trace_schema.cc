@@ -457,7 +457,8 @@ Status check_header(JsonRef j, const SchemaContext& ctx) {
                             {"scenario", T::kString, true},
                             {"seed", T::kString, true},
                             {"config", T::kObject, true},
-                            {"local", T::kObject, true}},
+                            {"local", T::kObject, true},
+                            {"metrics", T::kBool, false}},  // FORMAT.md §8
                            ctx, "header");
   if (!s.is_ok()) return s;
   JsonRef producer = j["producer"];

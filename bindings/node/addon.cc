@@ -7,6 +7,8 @@
 //   native.step(handle, eventJson)   -> actions JSON text (§3.2), in order
 //   native.scores(handle)            -> the score dump JSON text (§3.4)
 //   native.digest(handle)            -> the state digest, 16 hex digits
+//   native.metrics(handle)           -> a scrape of the peer-manager metrics,
+//                                       Prometheus text format 0.0.4 (FORMAT.md §8)
 //
 // index.js wraps these in the PeerManager class that index.d.ts types.
 // Ownership: a handle owns its PeerManager; Node's GC frees it (finalizer).
@@ -18,6 +20,7 @@
 #include <string>
 
 #include "peers/peer_manager.h"
+#include "replay/metrics_record.h"
 #include "replay/trace_event.h"
 #include "trace/json_tape.h"
 #include "trace/trace_schema.h"
@@ -103,7 +106,10 @@ napi_value create(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   auto* instance = new Instance;
-  instance->pm = std::make_unique<peers::PeerManager>(setup.value().config, setup.value().local);
+  // Metrics on, as in a beacon node with metrics enabled: metrics() scrapes.
+  peers::PeerManagerConfig config = setup.value().config;
+  config.metrics = true;
+  instance->pm = std::make_unique<peers::PeerManager>(config, setup.value().local);
   napi_value handle = nullptr;
   napi_create_external(
       env, instance, [](napi_env, void* data, void*) { delete static_cast<Instance*>(data); }, nullptr, &handle);
@@ -183,12 +189,23 @@ napi_value digest(napi_env env, napi_callback_info info) {
   return make_string(env, hex);
 }
 
+// A scrape runs runPeerCountMetrics, as Lodestar's registry does on each
+// Prometheus scrape (lodestar_peer_column_group_count accumulates per scrape).
+napi_value metrics(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  if (!get_args(env, info, 1, args)) return nullptr;
+  Instance* instance = get_instance(env, args[0]);
+  if (instance == nullptr) return nullptr;
+  return make_string(env, replay::prometheus_text(instance->pm->scrape_metrics()));
+}
+
 napi_value init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"create", nullptr, create, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"step", nullptr, step, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"scores", nullptr, scores, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"digest", nullptr, digest, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"metrics", nullptr, metrics, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -135,4 +135,10 @@ export class PeerManager {
   step(event: EventRecord | string): Action[];
   dumpPeerScoreStats(): ScoreEntry[];
   stateDigest(): string;
+  /**
+   * A scrape of the peer-manager metrics (traces/FORMAT.md §8) in the Prometheus text exposition format 0.0.4.
+   * Like a scrape of Lodestar's registry it runs runPeerCountMetrics, which observes
+   * lodestar_peer_column_group_count again: each call counts.
+   */
+  metrics(): string;
 }

@@ -45,6 +45,10 @@ class PeerManager {
   stateDigest() {
     return native.digest(this._handle);
   }
+  /** A scrape of Lodestar's peer-manager metrics (FORMAT.md §8), as Prometheus text format 0.0.4. */
+  metrics() {
+    return native.metrics(this._handle);
+  }
 }
 
 module.exports = {PeerManager};

@@ -72,7 +72,7 @@ hd_sub '"format_version":1' '"format_version":"1"' | case_ format_version_string
 { hd; printf '{"type":5}\n'; } | case_ type_not_string.jsonl \
   '{file}:2: expected a string member "type" (header, event, expect or end)'
 { hd; printf '{"type":"note"}\n'; } | case_ unknown_record_type.jsonl \
-  '{file}:2: unknown record type "note": expected event, expect or end'
+  '{file}:2: unknown record type "note": expected event, expect, metrics or end'
 # The message carries the raw byte (nlohmann quotes what it read): the line
 # is not valid UTF-8 either.
 { hd; printf '{"type":"event","seq":1,"t_ms":10,"kind":"goodbye_all","x":"\xff"}\n'; } | case_ invalid_utf8.jsonl \
@@ -204,6 +204,23 @@ hd_sub '"nodeId":"00000000000000000000000000000000000000000000000000000000000000
   '{file}:1: header.local member "nodeId": expected 64 lowercase hex digits'
 hd_sub '"mode":"scripted"' '"mode":"dreamt"' | case_ producer_mode_unknown.jsonl \
   '{file}:1: header.producer member "mode": expected one of scripted, live, engine, got "dreamt"'
+
+# ---- metrics records (FORMAT.md §8) ----------------------------------------------
+# hm: the header with "metrics":true; mt SEQ SERIES [EXTRA]: a metrics record (full:false).
+hm() { printf '%s\n' "${H%\}},\"metrics\":true}"; }
+mt() { printf '{"type":"metrics","seq":%s,"full":false,"series":%s,"removed":[]%s}\n' "$1" "$2" "${3:-}"; }
+{ hm; init1; ex 1; mt 1 '[{"name":"lodestar_no_such_metric","labels":{},"value":1}]'; } | case_ metrics_unknown_name.jsonl \
+  '{file}:4: metrics series[0]: unknown metric name "lodestar_no_such_metric" (FORMAT.md §8.2 lists the peer-manager metrics)'
+{ hd; init1; ex 1; mt 1 '[]'; } | case_ metrics_without_header_member.jsonl \
+  '{file}:4: a metrics record, but the header lacks "metrics":true (FORMAT.md §8)'
+{ hm; init1; ex 1; ev 2 20; ex 2; } | case_ metrics_record_missing.jsonl \
+  '{file}:4: expected the metrics record of event 1 before the next event (the header says "metrics":true)'
+{ hm; init1; ex 1; mt 1 '[{"name":"lodestar_peers_by_direction_count","labels":{},"value":1}]'; } | case_ metrics_labels_missing.jsonl \
+  '{file}:4: metrics series[0].labels: lodestar_peers_by_direction_count has 1 label(s), got 0'
+{ hm; init1; ex 1; mt 1 '[{"name":"lodestar_peer_connection_seconds","labels":{},"buckets":[0,1],"sum":1,"count":1}]'; } | case_ metrics_buckets_short.jsonl \
+  '{file}:4: metrics series[0]: expected "buckets", an array of 9 cumulative counts (a histogram)'
+{ hm; init1; ex 1; mt 0 '[]'; } | case_ metrics_seq_not_last_event.jsonl \
+  '{file}:4: metrics names seq 0: expected the last event read (seq 1), once'
 
 # ---- not a trace file ------------------------------------------------------------
 mkdir a_directory.jsonl

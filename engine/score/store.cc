@@ -20,7 +20,7 @@ double peer_action_score(PeerAction action) {
   return 0;
 }
 
-PeerRpcScoreStore::PeerRpcScoreStore(PeerRpcScoreOpts opts) : opts_(opts) {}
+PeerRpcScoreStore::PeerRpcScoreStore(PeerRpcScoreOpts opts, NetworkCoreMetrics* metrics) : opts_(opts), metrics_(metrics) {}
 
 PeerScore& PeerRpcScoreStore::get_or_default(const PeerIdStr& peer, UnixMs now_ms) {
   // Every writer of one entry comes through here (see Changes in store.h).
@@ -56,12 +56,12 @@ PeerScoreStats PeerRpcScoreStore::dump_peer_score_stats(UnixMs now_ms) const {
   return stats;
 }
 
-void PeerRpcScoreStore::apply_action(const PeerIdStr& peer, PeerAction action, std::string_view /*action_name*/,
+void PeerRpcScoreStore::apply_action(const PeerIdStr& peer, PeerAction action, std::string_view action_name,
                                      UnixMs now_ms) {
   PeerScore& peer_score = get_or_default(peer, now_ms);
   const double score_change = peer_action_score(action);
   peer_score.add(score_change, now_ms);
-  // TS: logger.debug and metrics.peersReportPeerCount only.
+  if (metrics_ != nullptr) metrics_->peers_report_peer_count.inc({std::string(action_name)});
 }
 
 int64_t PeerRpcScoreStore::apply_reconnection_cool_down(const PeerIdStr& peer, GoodByeReasonCode reason,

@@ -23,6 +23,7 @@
 #include "engine/ordered_map.h"
 #include "engine/score/score.h"
 #include "peers/goodbye.h"
+#include "peers/metrics.h"
 #include "peers/score_interface.h"
 #include "peers/types.h"
 
@@ -37,7 +38,8 @@ double peer_action_score(PeerAction action);
 // which decays to 0 over time, equally for positive and negative scores.
 class PeerRpcScoreStore {
  public:
-  explicit PeerRpcScoreStore(PeerRpcScoreOpts opts = {});
+  // metrics: the registry's peersReportPeerCount, or nullptr (TS `null`); not owned.
+  explicit PeerRpcScoreStore(PeerRpcScoreOpts opts = {}, NetworkCoreMetrics* metrics = nullptr);
 
   // Score of the peer, or DEFAULT_SCORE (0) when it has no entry.
   double get_score(const PeerIdStr& peer) const;
@@ -100,6 +102,7 @@ class PeerRpcScoreStore {
   PeerScore& get_or_default(const PeerIdStr& peer, UnixMs now_ms);
 
   PeerRpcScoreOpts opts_;
+  NetworkCoreMetrics* metrics_;
   OrderedMap<PeerIdStr, PeerScore> scores_;
   bool track_changes_ = false;
   Changes changes_;

@@ -494,7 +494,8 @@ void request_subnet_peers(const SubnetDuties<kAttestationSubnetCount>& attnet_du
                           const GroupCounts* group_counts, const std::vector<RequestedSubnet>& active_attnets,
                           const std::vector<RequestedSubnet>& active_syncnets,
                           const std::optional<std::vector<CustodyIndex>>& our_sampling_groups,
-                          const PrioritizePeersOpts& opts, size_t group_count, PrioritizePeersResult& result) {
+                          const PrioritizePeersOpts& opts, size_t group_count, PrioritizePeersResult& result,
+                          NetworkCoreMetrics* metrics) {
   const int64_t target_subnet_peers = opts.target_subnet_peers.value_or(kTargetSubnetPeers);
 
   // attnets, do we need queries for more peers
@@ -516,6 +517,9 @@ void request_subnet_peers(const SubnetDuties<kAttestationSubnetCount>& attnet_du
   }
   for (size_t group_index = 0; group_index < group_count; group_index++) {
     const int64_t peers_in_group = group_counts->peers_in_group(group_index);
+    if (metrics != nullptr) {
+      metrics->peer_count_per_sampling_group.set({std::to_string(group_index)}, static_cast<double>(peers_in_group));
+    }
     const int64_t target_group_peers =
         our_sampling_group_set[group_index] ? target_group_peers_per_sampling_group : kTargetGroupPeersPerSubnet;
     if (peers_in_group < target_group_peers) {
@@ -1170,7 +1174,7 @@ std::optional<PrioritizePeersResult> prioritize_peers(const std::vector<Connecte
                                                       const std::vector<RequestedSubnet>& active_syncnets,
                                                       const std::optional<std::vector<CustodyIndex>>& sampling_groups,
                                                       const PrioritizePeersOpts& opts, const ChainConfig& config,
-                                                      RandomDraws& random) {
+                                                      RandomDraws& random, NetworkCoreMetrics* metrics) {
   const int64_t target_peers = opts.target_peers;
   const int64_t max_peers = opts.max_peers;
   const size_t draws_before = random.used();
@@ -1201,7 +1205,7 @@ std::optional<PrioritizePeersResult> prioritize_peers(const std::vector<Connecte
   const std::span<Peer> connected_peers(peers.get(), n);
 
   request_subnet_peers(attnet_duties, syncnet_duties, group_counts.has_value() ? &*group_counts : nullptr,
-                       active_attnets, active_syncnets, sampling_groups, opts, group_count, result);
+                       active_attnets, active_syncnets, sampling_groups, opts, group_count, result, metrics);
 
   const auto connected_peer_count = static_cast<int64_t>(n);
 

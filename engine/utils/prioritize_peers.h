@@ -30,6 +30,7 @@
 #include "engine/ordered_map.h"
 #include "engine/shuffle.h"
 #include "engine/utils/subnet_map.h"
+#include "peers/metrics.h"
 #include "peers/prune_reason.h"
 #include "peers/types.h"
 
@@ -137,7 +138,7 @@ std::optional<PrioritizePeersResult> prioritize_peers(const std::vector<Connecte
                                                       const std::vector<RequestedSubnet>& active_syncnets,
                                                       const std::optional<std::vector<CustodyIndex>>& sampling_groups,
                                                       const PrioritizePeersOpts& opts, const ChainConfig& config,
-                                                      RandomDraws& random);
+                                                      RandomDraws& random, NetworkCoreMetrics* metrics = nullptr);
 
 // sortPeersToPrune(connectedPeers, dutiesByPeer): a shuffled copy (n-1 draws),
 // then stable-sorted ascending so that element 0 is the first to prune: by

@@ -66,3 +66,49 @@ test("bad input throws an Error naming what was wrong", () => {
   assert.throws(() => pm.step(42), /^Error: event:1: expected an event record/);  // 42 is JSON text too
   assert.ok(Array.isArray(pm.step(lines[1])));  // the failed steps changed nothing: seq 1 still runs
 });
+
+// metrics(): scraped after every event as the recorder scraped Lodestar's registry, the last
+// scrape's text holds exactly the series the trace's metrics records rebuild (FORMAT.md §8).
+test("metrics() is the registry Lodestar recorded, in Prometheus text", () => {
+  const name = "metrics-prune-queries.jsonl.zst";
+  const lines = linesOf(path.join(traces, name));
+  const pm = new PeerManager(lines[0]);
+  let text = "";
+  const expected = new Map();
+  const key = (n, labels) => `${n}${JSON.stringify(Object.entries(labels).sort())}`;
+  for (const line of lines.slice(1)) {
+    const rec = JSON.parse(line);
+    if (rec.type === "event") {
+      pm.step(line);
+      text = pm.metrics();
+    } else if (rec.type === "metrics") {
+      if (rec.full) expected.clear();
+      for (const s of rec.series) expected.set(key(s.name, s.labels), s);
+      for (const s of rec.removed ?? []) expected.delete(key(s.name, s.labels));
+    }
+  }
+  assert.ok(expected.size > 0, `${name} has no metrics records`);
+  const samples = new Map();  // `name[labels without le]` -> values in text order
+  for (const l of text.split("\n")) {
+    if (l === "" || l.startsWith("#")) continue;
+    const m = /^([a-z0-9_]+)(?:\{(.*)\})? (\S+)$/.exec(l);
+    assert.ok(m, `not a sample line: ${l}`);
+    const labels = Object.fromEntries([...(m[2] ?? "").matchAll(/([A-Za-z]+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    delete labels.le;
+    const k = key(m[1], labels);
+    samples.set(k, [...(samples.get(k) ?? []), Number(m[3])]);
+  }
+  let seen = 0;
+  for (const s of expected.values()) {
+    if (s.value !== undefined) {
+      assert.deepStrictEqual(samples.get(key(s.name, s.labels)), [s.value], `${s.name} ${JSON.stringify(s.labels)}`);
+      seen += 1;
+    } else {
+      assert.deepStrictEqual(samples.get(key(`${s.name}_bucket`, s.labels)), [...s.buckets, s.count], `${s.name} buckets`);
+      assert.deepStrictEqual(samples.get(key(`${s.name}_sum`, s.labels)), [s.sum], `${s.name} sum`);
+      assert.deepStrictEqual(samples.get(key(`${s.name}_count`, s.labels)), [s.count], `${s.name} count`);
+      seen += 3;
+    }
+  }
+  assert.equal(samples.size, seen, "the text has series the registry has not");
+});

@@ -43,6 +43,7 @@
 
 #include "peers/action.h"
 #include "peers/event.h"
+#include "peers/metrics.h"
 #include "peers/score_interface.h"
 #include "peers/status.h"
 #include "peers/types.h"
@@ -82,6 +83,7 @@ struct PeerManagerConfig {
   int64_t gossip_decay_interval_ms = 12000;
   bool disable_peer_scoring = false;
   bool discovery = true;
+  bool metrics = false;  // NetworkCoreMetrics present (trace header `metrics`, FORMAT.md §8)
   ChainConfig chain;  // chain.genesis_time_s is clock.genesisTime
 };
 
@@ -161,6 +163,12 @@ class PeerManager {
   // connection mirror, connected peers, pending requests, timers, local
   // status, scores. Two replays of one trace must agree.
   uint64_t state_digest() const;
+
+  // A scrape of the peer-manager metrics (FORMAT.md §8): runs
+  // runPeerCountMetrics (which observes lodestar_peer_column_group_count
+  // again: a scrape changes state) and returns every series in registry
+  // order. Empty when config.metrics is off.
+  std::vector<MetricSeries> scrape_metrics();
 
   bool initialized() const;
   UnixMs now_ms() const;

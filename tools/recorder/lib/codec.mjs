@@ -143,7 +143,7 @@ const FORKS = ["ALTAIR", "BELLATRIX", "CAPELLA", "DENEB", "ELECTRA", "FULU", "GL
  * preset's SLOTS_PER_EPOCH and NUMBER_OF_COLUMNS; config: the PeerManager options and clock;
  * custodyConfig: networkConfig.custodyConfig; status: the local Status as trace JSON.
  */
-export function traceHeader({mode, packages, note, scenario, seed, chainConfig: c, params, config, nodeId, custodyConfig, status}) {
+export function traceHeader({mode, packages, note, scenario, seed, chainConfig: c, params, config, nodeId, custodyConfig, status, metrics}) {
   const chain = {
     SLOTS_PER_EPOCH: params.SLOTS_PER_EPOCH,
     SLOT_DURATION_MS: c.SLOT_DURATION_MS,
@@ -159,7 +159,7 @@ export function traceHeader({mode, packages, note, scenario, seed, chainConfig: 
   }
   const producer = {name: "peer-replay-recorder", version: RECORDER_VERSION, mode, packages, node: process.version};
   if (note) producer.note = note;
-  return {
+  const h = {
     type: "header",
     format: "peer-replay-trace",
     format_version: 1,
@@ -184,4 +184,6 @@ export function traceHeader({mode, packages, note, scenario, seed, chainConfig: 
       status,
     },
   };
+  if (metrics) h.metrics = true; // FORMAT.md §8: a metrics record follows every event's expect
+  return h;
 }

@@ -33,6 +33,7 @@ import {
   RegistryMetricCreator,
 } from "./env.mjs";
 import {bitsFromIndices, decMetadata} from "./bits.mjs";
+import {metricsDelta, scrapePeerMetrics} from "./metrics.mjs";
 import {
   decStatus,
   encBits,
@@ -76,7 +77,7 @@ function normalizeConfig(c = {}) {
     chainOverrides: c.chain ?? {},
     startMs: c.startMs ?? T0,
     localKey: c.localKey ?? "local",
-    metrics: c.metrics ?? false, // real NetworkCoreMetrics (outputs do not depend on it; covers its branches)
+    metrics: c.metrics ?? true, // real NetworkCoreMetrics, scraped after every event into a metrics record (FORMAT.md §8)
     viaInit: c.viaInit ?? false, // construct through PeerManager.init (discv5: null) as the beacon node does
   };
 }
@@ -118,6 +119,7 @@ export class Session {
     this.pending = new Map(); // req -> {kind, peer: string, handle, resolve, reject, decode}
     this.conns = new Map(); // libp2p connection map: peerIdStr -> {key: PeerId, value: Connection[]}
     this.prevScores = new Map();
+    this.prevMetrics = new Map(); // series key -> its record's JSON, as of the last metrics record
     this.peersByName = new Map();
     this.peersByStr = new Map();
     this.activeAttnets = [];
@@ -189,6 +191,7 @@ export class Session {
       chainConfig: this.config,
       params,
       config: {...this.cfg, gossipDecayIntervalMs: this.gossipDecayIntervalMs, genesisTime: this.genesisTime},
+      metrics: Boolean(this.metrics),
       nodeId: this.nodeId,
       custodyConfig: this.custodyConfig,
       status: this.localStatusJson,
@@ -434,8 +437,18 @@ export class Session {
     this.writer.write(
       stringifyRecord({type: "expect", seq: rec.seq, actions: cur.actions, scores, scores_removed: removed, scores_full: full})
     );
+    if (this.metrics) this.writeMetrics(rec.seq, full);
     this.stats.events++;
     this.onEventWritten?.(rec, cur.actions);
+  }
+
+  /** The scrape after event `seq` as a metrics record: every series when `full`, else what changed. */
+  writeMetrics(seq, full) {
+    const d = metricsDelta(this.prevMetrics, scrapePeerMetrics(this.metrics.register), full, stringifyRecord);
+    this.prevMetrics = d.map;
+    const r = {type: "metrics", seq, full, series: d.series};
+    if (!full) r.removed = d.removed;
+    this.writer.write(stringifyRecord(r));
   }
 
   /**
@@ -850,18 +863,8 @@ export class Session {
     this.activeSyncnets = list;
   }
 
-  /** A metrics scrape (runs runPeerCountMetrics). Reads only: a module call would throw (no event is open). */
-  async scrapeMetrics() {
-    if (!this.metrics) throw new Error("metrics are off (config.metrics)");
-    await this.metrics.register.metrics();
-  }
-
   async close_() {
     if (this.closed) return;
-    if (this.metrics) {
-      // A scrape runs runPeerCountMetrics (reads only; any module call would throw: no event is open)
-      await this.metrics.register.metrics();
-    }
     this.writer.write(stringifyRecord({type: "end", events: this.seq}));
     this.closed = true;
     setHooks(null);

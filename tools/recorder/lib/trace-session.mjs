@@ -55,7 +55,7 @@ export class TraceSession extends Session {
         scenario: header.scenario,
         seed: header.seed,
         writer: capture,
-        config: {targetPeers: c.targetPeers, maxPeers: c.maxPeers, targetGroupPeers: c.targetGroupPeers, disablePeerScoring: c.disablePeerScoring, discovery: c.discovery},
+        config: {targetPeers: c.targetPeers, maxPeers: c.maxPeers, targetGroupPeers: c.targetGroupPeers, disablePeerScoring: c.disablePeerScoring, discovery: c.discovery, metrics: false},
       });
     } finally {
       headerForConstructor = null;

@@ -39,6 +39,34 @@ const isBitvector = (v, digits, bits) => isHex(v, digits) && BigInt(`0x${v}`) >>
 
 // A response's `ok` value, by its shape (FORMAT.md §3.2 table): the C++ reader tells them apart
 // the same way.
+// name -> {labels, buckets (count of finite bounds, 0 for a gauge)}: FORMAT.md §8.2.
+const METRIC_SPECS = new Map(
+  Object.entries({
+    libp2p_peers: [[], 0],
+    lodestar_peers_by_direction_count: [["direction"], 0],
+    lodestar_peers_by_client_count: [["client"], 0],
+    lodestar_peer_long_lived_attnets_count: [[], 5],
+    lodestar_peer_column_group_count: [[], 7],
+    lodestar_app_peer_score: [["client"], 5],
+    lodestar_gossip_score_by_client: [["client"], 7],
+    lodestar_peer_connection_seconds: [[], 9],
+    lodestar_peers_sync_count: [[], 0],
+    lodestar_peer_connected_total: [["direction", "status"], 0],
+    lodestar_peer_disconnected_total: [["direction"], 0],
+    lodestar_peer_goodbye_received_total: [["reason"], 0],
+    lodestar_peer_long_connection_disconnect_total: [["reason"], 0],
+    lodestar_peer_goodbye_sent_total: [["reason"], 0],
+    lodestar_peers_requested_total_to_connect: [[], 0],
+    lodestar_peers_requested_total_to_disconnect: [["reason"], 0],
+    lodestar_peers_requested_total_subnets_to_query: [["type"], 0],
+    lodestar_peers_requested_total_subnets_peers_count: [["type"], 0],
+    lodestar_peers_report_peer_count: [["reason"], 0],
+    lodestar_peer_count_per_sampling_group: [["groupIndex"], 0],
+    lodestar_peer_manager_starved_bool: [[], 0],
+    lodestar_peer_manager_leaked_connections_count: [[], 0],
+  }).map(([name, [labels, buckets]]) => [name, {labels, buckets}])
+);
+
 function checkResponseValue(ok, where) {
   if (ok === null) return;
   if (typeof ok === "string") {
@@ -66,6 +94,37 @@ function checkStatus(s, where) {
   if (s.earliestAvailableSlot !== undefined && !isUint(s.earliestAvailableSlot)) throw new Error(`${where}: bad earliestAvailableSlot`);
 }
 
+/** A metrics record's members (FORMAT.md §8); the metric table is the recorder's (lib/metrics.mjs). */
+function checkMetrics(r, fail) {
+  if (typeof r.full !== "boolean") fail("metrics: full");
+  if (!Array.isArray(r.series)) fail("metrics: series");
+  if (r.full && r.removed !== undefined) fail("metrics: removed with full");
+  if (!r.full && !Array.isArray(r.removed)) fail("metrics: removed");
+  const id = (s, what) => {
+    const spec = METRIC_SPECS.get(s?.name);
+    if (!spec) fail(`${what}: unknown metric name ${JSON.stringify(s?.name)}`);
+    if (!s.labels || typeof s.labels !== "object" || Array.isArray(s.labels)) fail(`${what}: labels`);
+    const keys = Object.keys(s.labels);
+    if (keys.length !== spec.labels.length || !spec.labels.every((l) => typeof s.labels[l] === "string")) fail(`${what}: labels`);
+    return spec;
+  };
+  r.series.forEach((s, i) => {
+    const spec = id(s, `metrics series[${i}]`);
+    if (spec.buckets === 0) {
+      if (typeof s.value !== "number" || !Number.isFinite(s.value)) fail(`metrics series[${i}]: value`);
+    } else {
+      if (!isUint(s.count) || typeof s.sum !== "number" || !Number.isFinite(s.sum)) fail(`metrics series[${i}]: sum/count`);
+      if (!Array.isArray(s.buckets) || s.buckets.length !== spec.buckets) fail(`metrics series[${i}]: buckets`);
+      let prev = 0;
+      for (const b of s.buckets) {
+        if (!isUint(b) || b < prev || b > s.count) fail(`metrics series[${i}]: buckets`);
+        prev = b;
+      }
+    }
+  });
+  (r.removed ?? []).forEach((s, i) => id(s, `metrics removed[${i}]`));
+}
+
 /**
  * Checks the whole text of a trace. Returns {header, events, expects, actions, end}. Throws "<line>: <problem>".
  * opts.requireExpects: every event is followed by its expect (what the scripted recorder writes).
@@ -84,6 +143,7 @@ export function validateTrace(text, {requireExpects = true} = {}) {
   let ended = null;
   let actions = 0;
   let expects = 0;
+  let lastMetrics = 0;
   lines.forEach((line, i) => {
     const ln = i + 1;
     const fail = (m) => {
@@ -120,11 +180,13 @@ export function validateTrace(text, {requireExpects = true} = {}) {
       const l = r.local;
       if (!isHex(l?.nodeId, 64) || !isUint(l.custodyGroupCount) || !Array.isArray(l.sampleGroups) || !Array.isArray(l.sampledSubnets)) fail("local");
       checkStatus(l.status, `line ${ln}: local.status`);
+      if (r.metrics !== undefined && typeof r.metrics !== "boolean") fail("metrics: expected a boolean");
       header = r;
       return;
     }
     if (r.type === "event") {
       if (requireExpects && lastExpect !== seq) fail(`event ${seq} has no expect`);
+      if (header.metrics === true && seq > 0 && lastMetrics !== seq) fail(`event ${seq} has no metrics record`);
       if (r.seq !== seq + 1) fail(`seq ${r.seq}, expected ${seq + 1}`);
       seq = r.seq;
       if (!isUint(r.t_ms) || r.t_ms < lastT) fail(`t_ms ${r.t_ms} goes back from ${lastT}`);
@@ -197,8 +259,16 @@ export function validateTrace(text, {requireExpects = true} = {}) {
       if (r.scores_full && r.scores_removed?.length) fail("scores_removed with scores_full");
       return;
     }
+    if (r.type === "metrics") {
+      if (header.metrics !== true) fail("a metrics record, but the header lacks metrics: true");
+      if (r.seq !== seq || r.seq === lastMetrics) fail(`metrics ${r.seq} does not follow its event (last event ${seq})`);
+      lastMetrics = r.seq;
+      checkMetrics(r, fail);
+      return;
+    }
     if (r.type === "end") {
       if (r.events !== seq) fail(`end says ${r.events} events, read ${seq}`);
+      if (header.metrics === true && seq > 0 && lastMetrics !== seq) fail(`event ${seq} has no metrics record`);
       ended = r;
       return;
     }
@@ -238,11 +308,11 @@ function readFileBytes(file) {
     return buf;
   }
   // A bounded decompression: a zip bomb's first long line is an error long before it is all out.
-  const r = spawnSync(ZSTD, ["-d", "-q", "-c"], {input: buf, maxBuffer: 4 * MAX_LINE_BYTES});
+  const r = spawnSync(ZSTD, ["-d", "-q", "-c"], {input: buf, maxBuffer: 16 * MAX_LINE_BYTES});
   if (r.error?.code === "ENOBUFS") {
     const nl = r.stdout.indexOf(0x0a);
     if (nl < 0 || nl > MAX_LINE_BYTES) throw new Error(`a line longer than the limit of ${MAX_LINE_BYTES} bytes`);
-    throw new Error(`more than ${4 * MAX_LINE_BYTES} decompressed bytes in the first lines`);
+    throw new Error(`more than ${16 * MAX_LINE_BYTES} decompressed bytes in the first lines`);
   }
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`not a complete zstd stream: ${r.stderr.toString().trim()}`);

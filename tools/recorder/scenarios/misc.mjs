@@ -77,7 +77,6 @@ export default [
       for (let h = 0; h < 25; h++) {
         await s.run(3600_000, {latency: 40});
         await s.followHead();
-        if (h === 0) await s.scrapeMetrics();
       }
       await s.request(a, "goodbye", "1");
       await s.reportPeer(b, "Fatal", "x");
@@ -94,9 +93,7 @@ export default [
       s.setActiveAttnets([{subnet: 4, toSlot: 1100}]);
       s.setActiveSyncnets([{subnet: 1, toSlot: 1200}]);
       await fill(s, 6, (i) => ({dir: i % 2 ? "inbound" : "outbound", attnets: i < 2 ? [4] : [], syncnets: i === 2 ? [1] : []}));
-      await s.scrapeMetrics();
       await s.run(35_000);
-      await s.scrapeMetrics();
       await s.run(31_000);
     },
   },
@@ -149,7 +146,6 @@ export default [
       await fill(s, 2, (i) => ({dir: i ? "inbound" : "outbound", attnets: [i]}));
       await s.connect(s.peer("closing"), "inbound", {status: "closing"});
       await s.connect(s.peer("unanswered"), "outbound");
-      await s.scrapeMetrics();
       await s.run(31_000);
     },
   },

@@ -1,0 +1,109 @@
+// network/core/metrics.ts (peer-manager subset) and prom-client 15's Gauge and
+// Histogram, as NetworkCoreMetrics uses them. See engine/include/peers/metrics.h.
+#include "peers/metrics.h"
+
+#include <cassert>
+#include <utility>
+
+namespace peers {
+
+namespace {
+
+std::string join_labels(const std::vector<std::string>& labels) {
+  std::string key;
+  for (const std::string& l : labels) {
+    key += l;
+    key += '\x1f';
+  }
+  return key;
+}
+
+}  // namespace
+
+Metric::Metric(MetricId id) : id_(id) {
+  // prom-client: a gauge without labels starts with its one series at 0; so
+  // does a histogram without labels, until its first reset().
+  if (metric_spec(id).label_count == 0) (void)series_of({});
+}
+
+Metric::Series& Metric::series_of(std::vector<std::string>&& labels) {
+  const MetricSpec& spec = metric_spec(id_);
+  assert(labels.size() == spec.label_count);
+  std::string key = join_labels(labels);
+  auto it = index_.find(key);
+  if (it != index_.end()) return series_[it->second];
+  index_.emplace(std::move(key), series_.size());
+  Series s;
+  s.labels = std::move(labels);
+  s.bucket_counts.assign(spec.bucket_count, 0);
+  series_.push_back(std::move(s));
+  return series_.back();
+}
+
+void Metric::set(std::vector<std::string> labels, double value) {
+  assert(metric_spec(id_).type == MetricType::kGauge);
+  series_of(std::move(labels)).value = value;
+}
+
+void Metric::inc(std::vector<std::string> labels, double by) {
+  assert(metric_spec(id_).type == MetricType::kGauge);
+  Series& s = series_of(std::move(labels));
+  s.value = s.value + by;
+}
+
+void Metric::observe(std::vector<std::string> labels, double value) {
+  const MetricSpec& spec = metric_spec(id_);
+  assert(spec.type == MetricType::kHistogram);
+  Series& s = series_of(std::move(labels));
+  // findBound: the first upper bound >= value; none: only the +Inf bucket.
+  for (size_t i = 0; i < spec.bucket_count; i++) {
+    if (value <= spec.buckets[i]) {
+      s.bucket_counts[i] += 1;
+      break;
+    }
+  }
+  s.sum = s.sum + value;
+  s.count += 1;
+}
+
+void Metric::reset() {
+  // Only histograms are reset by network/peers; a gauge's reset would keep its
+  // unlabelled series at 0, which no caller needs.
+  assert(metric_spec(id_).type == MetricType::kHistogram);
+  series_.clear();
+  index_.clear();
+}
+
+void Metric::read(std::vector<MetricSeries>* out) const {
+  for (const Series& s : series_) {
+    MetricSeries m;
+    m.id = id_;
+    m.label_values = s.labels;
+    m.value = s.value;
+    m.sum = s.sum;
+    m.count = s.count;
+    uint64_t acc = 0;
+    for (uint64_t c : s.bucket_counts) {
+      acc += c;
+      m.buckets.push_back(acc);
+    }
+    out->push_back(std::move(m));
+  }
+}
+
+std::vector<MetricSeries> NetworkCoreMetrics::read() const {
+  std::vector<MetricSeries> out;
+  for (const Metric* m : {&peers, &peers_by_direction, &peers_by_client, &peer_long_lived_attnets,
+                          &peer_column_group_count, &peer_score_by_client, &peer_gossip_score_by_client,
+                          &peer_connection_length, &peers_sync, &peer_connected_event, &peer_disconnected_event,
+                          &peer_goodbye_received, &peer_long_connection_disconnect, &peer_goodbye_sent,
+                          &peers_requested_to_connect, &peers_requested_to_disconnect,
+                          &peers_requested_subnets_to_query, &peers_requested_subnets_peer_count,
+                          &peers_report_peer_count, &peer_count_per_sampling_group, &peer_manager_starved,
+                          &leaked_connections_count}) {
+    m->read(&out);
+  }
+  return out;
+}
+
+}  // namespace peers

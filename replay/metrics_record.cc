@@ -1,0 +1,186 @@
+#include "replay/metrics_record.h"
+
+#include <bit>
+#include <cassert>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <set>
+
+#include "replay/trace_event.h"
+
+namespace replay {
+
+namespace {
+
+using json = nlohmann::json;
+
+bool same_bits(double a, double b) { return std::bit_cast<uint64_t>(a) == std::bit_cast<uint64_t>(b); }
+
+bool same_value(const peers::MetricSeries& a, const peers::MetricSeries& b) {
+  return same_bits(a.value, b.value) && a.buckets == b.buckets && same_bits(a.sum, b.sum) && a.count == b.count;
+}
+
+// As prom-client prints a value: JavaScript's Number#toString (-0 is "0").
+std::string prometheus_number(double v) { return js_number(v); }
+
+// As a message shows a value: JavaScript's digits, but -0 kept apart from 0
+// (values are compared bit for bit).
+std::string message_number(double v) { return v == 0 && std::signbit(v) ? "-0" : js_number(v); }
+
+// Escapes a label value as the exposition format requires: \ " and newline.
+std::string escape_label(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+std::string label_text(const peers::MetricSpec& spec, const std::vector<std::string>& values, const char* extra_name = nullptr,
+                       const std::string& extra_value = "") {
+  std::string out;
+  for (size_t i = 0; i < spec.label_count; i++) {
+    if (!out.empty()) out += ',';
+    out += std::string(spec.label_names[i]) + "=\"" + escape_label(values[i]) + "\"";
+  }
+  if (extra_name != nullptr) {
+    if (!out.empty()) out += ',';
+    out += std::string(extra_name) + "=\"" + extra_value + "\"";
+  }
+  return out.empty() ? "" : "{" + out + "}";
+}
+
+// A series of a metrics record; a `removed` entry has no value (with_value false).
+peers::MetricSeries series_from_json(JsonRef s, bool with_value) {
+  peers::MetricSeries m;
+  m.id = *peers::metric_from_name(s["name"].str());
+  const peers::MetricSpec& spec = peers::metric_spec(m.id);
+  for (size_t i = 0; i < spec.label_count; i++) m.label_values.emplace_back(s["labels"][spec.label_names[i]].str());
+  if (!with_value) return m;
+  if (spec.type == peers::MetricType::kGauge) {
+    m.value = s["value"].as_double();
+  } else {
+    for (const JsonRef b : s["buckets"]) m.buckets.push_back(b.as_uint64());
+    m.sum = s["sum"].as_double();
+    m.count = s["count"].as_uint64();
+  }
+  return m;
+}
+
+json series_json(const peers::MetricSeries& s) {
+  const peers::MetricSpec& spec = peers::metric_spec(s.id);
+  json labels = json::object();
+  for (size_t i = 0; i < spec.label_count; i++) labels[std::string(spec.label_names[i])] = s.label_values[i];
+  json j = {{"name", std::string(spec.name)}, {"labels", labels}};
+  if (spec.type == peers::MetricType::kGauge) {
+    j["value"] = s.value;
+  } else {
+    j["buckets"] = s.buckets;
+    j["sum"] = s.sum;
+    j["count"] = s.count;
+  }
+  return j;
+}
+
+}  // namespace
+
+std::string metric_series_key(const peers::MetricSeries& s) {
+  const peers::MetricSpec& spec = peers::metric_spec(s.id);
+  return std::string(spec.name) + label_text(spec, s.label_values);
+}
+
+std::string metric_series_value_text(const peers::MetricSeries& s) {
+  if (peers::metric_spec(s.id).type == peers::MetricType::kGauge) return message_number(s.value);
+  std::string out = "buckets [";
+  for (size_t i = 0; i < s.buckets.size(); i++) out += (i ? "," : "") + std::to_string(s.buckets[i]);
+  return out + "] sum " + message_number(s.sum) + " count " + std::to_string(s.count);
+}
+
+void ExpectedMetrics::apply(JsonRef record) {
+  if (record["full"].as_bool()) series_.clear();
+  for (const JsonRef s : record["series"]) {
+    peers::MetricSeries m = series_from_json(s, true);
+    series_[metric_series_key(m)] = std::move(m);
+  }
+  for (const JsonRef r : record["removed"]) {  // absent: iterates as empty
+    peers::MetricSeries m = series_from_json(r, false);
+    series_.erase(metric_series_key(m));
+  }
+}
+
+std::optional<MetricDifference> ExpectedMetrics::compare(const std::vector<peers::MetricSeries>& actual) const {
+  std::set<std::string> seen;
+  for (const peers::MetricSeries& a : actual) {
+    std::string key = metric_series_key(a);
+    auto it = series_.find(key);
+    if (it == series_.end()) return MetricDifference{key, "(absent)", metric_series_value_text(a)};
+    if (!same_value(it->second, a)) {
+      return MetricDifference{key, metric_series_value_text(it->second), metric_series_value_text(a)};
+    }
+    seen.insert(std::move(key));
+  }
+  for (const auto& [key, expected] : series_) {
+    if (seen.count(key) == 0) return MetricDifference{key, metric_series_value_text(expected), "(absent)"};
+  }
+  return std::nullopt;
+}
+
+json metrics_record_json(uint64_t seq, bool full, const std::vector<peers::MetricSeries>& previous,
+                         const std::vector<peers::MetricSeries>& scrape) {
+  json series = json::array();
+  json removed = json::array();
+  std::map<std::string, const peers::MetricSeries*> before;
+  for (const peers::MetricSeries& p : previous) before[metric_series_key(p)] = &p;
+  std::set<std::string> now;
+  for (const peers::MetricSeries& s : scrape) {
+    std::string key = metric_series_key(s);
+    auto it = before.find(key);
+    if (full || it == before.end() || !same_value(*it->second, s)) series.push_back(series_json(s));
+    now.insert(std::move(key));
+  }
+  json rec = {{"type", "metrics"}, {"seq", seq}, {"full", full}, {"series", std::move(series)}};
+  if (!full) {
+    for (const peers::MetricSeries& p : previous) {
+      if (now.count(metric_series_key(p)) == 0) {
+        json r = series_json(p);
+        removed.push_back({{"name", r["name"]}, {"labels", r["labels"]}});
+      }
+    }
+    rec["removed"] = std::move(removed);
+  }
+  return rec;
+}
+
+std::string prometheus_text(const std::vector<peers::MetricSeries>& scrape) {
+  std::string out;
+  size_t i = 0;
+  for (const peers::MetricSpec& spec : peers::kMetricSpecs) {
+    const std::string name(spec.name);
+    out += "# HELP " + name + " " + std::string(spec.help) + "\n";
+    out += "# TYPE " + name + (spec.type == peers::MetricType::kGauge ? " gauge\n" : " histogram\n");
+    for (; i < scrape.size() && scrape[i].id == spec.id; i++) {
+      const peers::MetricSeries& s = scrape[i];
+      if (spec.type == peers::MetricType::kGauge) {
+        out += name + label_text(spec, s.label_values) + " " + prometheus_number(s.value) + "\n";
+        continue;
+      }
+      for (size_t b = 0; b < spec.bucket_count; b++) {
+        out += name + "_bucket" + label_text(spec, s.label_values, "le", prometheus_number(spec.buckets[b])) + " " +
+               std::to_string(s.buckets[b]) + "\n";
+      }
+      out += name + "_bucket" + label_text(spec, s.label_values, "le", "+Inf") + " " + std::to_string(s.count) + "\n";
+      out += name + "_sum" + label_text(spec, s.label_values) + " " + prometheus_number(s.sum) + "\n";
+      out += name + "_count" + label_text(spec, s.label_values) + " " + std::to_string(s.count) + "\n";
+    }
+  }
+  assert(i == scrape.size());  // a scrape is in registration order
+  return out;
+}
+
+}  // namespace replay
