@@ -541,3 +541,54 @@ TEST_CASE("read-ahead threads and a single thread give the same report") {
   REQUIRE_LINE(t, "  actions: 0 added, 0 removed, 0 changed, 230 moved");
   REQUIRE_LINE(t, "  scores: 272 changed, 0 added, 0 removed");
 }
+
+namespace {
+
+// The lines of a corpus trace, decompressed by the reader (keep_raw).
+std::vector<std::string> corpus_lines(const std::string& name) {
+  replay::ReaderOptions ropts;
+  ropts.keep_raw = true;
+  auto opened = replay::TraceReader::open(std::string(PEER_REPLAY_SOURCE_DIR) + "/traces/" + name, ropts);
+  REQUIRE(opened.is_ok());
+  auto reader = std::move(opened).value();
+  std::vector<std::string> lines{reader->header().raw};
+  replay::Record rec;
+  for (bool done = false;;) {
+    REQUIRE(reader->next(&rec, &done).is_ok());
+    if (done) break;
+    lines.push_back(rec.raw);
+  }
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("metrics records are compared after every event, and one changed value is a difference") {
+  const std::vector<std::string> a = corpus_lines("outbound-connect.jsonl.zst");
+  REQUIRE(json::parse(a[0]).value("metrics", false));
+  size_t events = 0;
+  size_t changed = 0;
+  std::vector<std::string> b = a;
+  for (std::string& line : b) {
+    json j = json::parse(line);
+    if (j["type"] == "event") events++;
+    if (changed != 0 || j["type"] != "metrics") continue;
+    for (json& series : j["series"]) {
+      if (!series.contains("value")) continue;
+      series["value"] = series["value"].get<double>() + 1;
+      changed = events;
+      break;
+    }
+    if (changed != 0) line = j.dump();
+  }
+  REQUIRE(changed != 0);
+
+  const Run same = diff_lines("metrics-same", a, a);
+  REQUIRE(same.code == 0);
+  REQUIRE_LINE(same, "metrics: identical after " + std::to_string(events) + " events");
+
+  const Run r = diff_lines("metrics-changed", a, b);
+  INFO(r.out);
+  REQUIRE(r.code == 1);
+  REQUIRE(r.out.find("metrics: the registries differ after") != std::string::npos);
+}

@@ -19,15 +19,19 @@ Status TraceSide::open(const std::string& path, const ReaderOptions& ropts, bool
   summary_->scenario = h.value("scenario", "");
   summary_->seed = h.value("seed", "");
   summary_->producer = h.value("producer", json::object());
+  metrics_ = h.value("metrics", false);
   return Status::ok();
 }
 
-// The front event may be compared: its expect came, or can no longer come
-// within the window.
+// The front event may be compared: its expect (and, in a trace with metrics,
+// the metrics record after it) came, or can no longer come within the
+// window. Records of an event end where the next event begins.
 bool TraceSide::front_ready() const {
   const Unit& u = pending_.front();
-  return u.has_expect || last_expect_seq_ > u.event.seq || eof_ || pending_.size() > kMaxPendingEvents ||
-         pending_bytes_ > kMaxPendingBytes;
+  const bool complete = u.has_expect && (!metrics_ || u.has_metrics);
+  const bool next_event_read = pending_.size() > 1;
+  return complete || (u.has_expect && next_event_read) || last_expect_seq_ > u.event.seq || eof_ ||
+         pending_.size() > kMaxPendingEvents || pending_bytes_ > kMaxPendingBytes;
 }
 
 Status TraceSide::front(Unit** out) {
@@ -94,6 +98,7 @@ void TraceSide::pop() {
   if (read_ahead_) {
     read_ahead_->recycle(std::move(u.event));
     if (u.has_expect) read_ahead_->recycle(std::move(u.expect));
+    if (u.has_metrics) read_ahead_->recycle(std::move(u.metrics));
   }
   pending_.pop_front();
 }

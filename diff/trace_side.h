@@ -60,6 +60,7 @@ class TraceSide {
   size_t pending_bytes_ = 0;
   uint64_t last_expect_seq_ = 0;
   uint64_t late_expects_ = 0;
+  bool metrics_ = false;  // the header says a metrics record follows every expect (FORMAT.md §8)
   bool eof_ = false;
 };
 
