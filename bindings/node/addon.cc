@@ -10,13 +10,14 @@
 //
 // index.js wraps these in the PeerManager class that index.d.ts types.
 // Ownership: a handle owns its PeerManager; Node's GC frees it (finalizer).
-#include <node_api.h>
+#include <napi.h>
 
 #include <cstdio>
 #include <functional>
 #include <memory>
 #include <string>
 
+#include "lodestar_api.h"
 #include "peers/peer_manager.h"
 #include "replay/trace_event.h"
 #include "trace/json_tape.h"
@@ -191,6 +192,7 @@ napi_value init(napi_env env, napi_value exports) {
       {"digest", nullptr, digest, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  peer_replay_node::register_lodestar_api(Napi::Env(env), Napi::Object(env, exports));  // lodestar_api.h
   return exports;
 }
 

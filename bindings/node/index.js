@@ -1,7 +1,11 @@
-// The engine (peers::PeerManager) for Node, through the Node-API addon that
-// CMake builds as build/<preset>/bindings/node/peer_replay.node. Records go in
-// and come out as traces/FORMAT.md spells them: a header configures the
-// manager, each event returns the actions the engine took, in order.
+// The engine for Node, through the Node-API addon peer_replay.node: built by
+// `npm install` (cmake-js, into build/Release/) or by the project's CMake
+// (build/<preset>/bindings/node/). Two APIs:
+//  - the Lodestar-shaped one (lodestar.js): prioritizePeers,
+//    PeerRpcScoreStore, RealScore, assertPeerRelevance, PeerAction ...;
+//  - the trace-driven PeerManager: records go in and come out as
+//    traces/FORMAT.md spells them: a header configures the manager, each
+//    event returns the actions the engine took, in order.
 "use strict";
 
 const path = require("node:path");
@@ -9,6 +13,7 @@ const path = require("node:path");
 function loadNative() {
   const candidates = [
     process.env.PEER_REPLAY_ADDON,
+    path.join(__dirname, "build/Release/peer_replay.node"),
     path.join(__dirname, "../../build/release/bindings/node/peer_replay.node"),
     path.join(__dirname, "../../build/debug/bindings/node/peer_replay.node"),
   ].filter(Boolean);
@@ -21,7 +26,7 @@ function loadNative() {
   }
   throw new Error(
     `peer-replay addon not found (tried ${candidates.join(", ")}); build it with ` +
-      "`bash scripts/build.sh release` or set PEER_REPLAY_ADDON"
+      "`npm rebuild @peer-replay/node` (installed package), `bash scripts/build.sh release` (checkout) or set PEER_REPLAY_ADDON"
   );
 }
 
@@ -47,4 +52,4 @@ class PeerManager {
   }
 }
 
-module.exports = {PeerManager};
+module.exports = {PeerManager, ...require("./lodestar.js")(native)};
