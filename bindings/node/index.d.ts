@@ -135,6 +135,23 @@ export class PeerManager {
   step(event: EventRecord | string): Action[];
   dumpPeerScoreStats(): ScoreEntry[];
   stateDigest(): string;
+  /** The armed timers in the order Lodestar fires them (by due time, then fake-timers' tie order). */
+  timers(): TimerDue[];
+  /** The timer that fires next, or null. step() refuses an event that comes after a timer due before it. */
+  nextTimer(): TimerDue | null;
+  /**
+   * Fires every timer due at or before tMs in Lodestar's order as timer events (seq continuing the
+   * last event's); `inputs(timer)` gives each event's further members (`rand`, active subnets,
+   * `gossip_scores`: FORMAT.md §3.1). Returns the events and their actions in firing order.
+   */
+  advance(tMs: number, inputs?: (timer: TimerDue) => Record<string, unknown>): {event: EventRecord; actions: Action[]}[];
+}
+
+export interface TimerDue {
+  timer: TimerKind;
+  /** goodbye_timeout only: the goodbye's req. */
+  req?: number;
+  t_ms: number;
 }
 
 // ---------------------------------------------------------------------------

@@ -69,6 +69,12 @@ function replay(name, lines, onExpect = (rec, compare) => compare(rec)) {
   for (let i = 1; i < lines.length; i++) {
     const rec = JSON.parse(lines[i]);
     if (rec.type === "event") {
+      if (rec.kind === "timer") {
+        // The addon's next timer is the one Lodestar fired: ties broken as fake-timers does.
+        const next = pm.nextTimer();
+        const want = {timer: rec.timer, t_ms: rec.t_ms, ...(rec.req !== undefined ? {req: rec.req} : {})};
+        assert.deepStrictEqual(next, want, `${name}:${i + 1}: the next timer`);
+      }
       before = after;
       actions = pm.step(lines[i]);  // the raw line: the addon parses exactly what the file holds
       after = pm.dumpPeerScoreStats();
@@ -120,4 +126,56 @@ test("bad input throws an Error naming what was wrong", () => {
   assert.throws(() => pm.step('{"type":"expect","seq":1,"actions":[]}'), /^Error: event:1: expected an event record/);
   assert.throws(() => pm.step(42), /^Error: event:1: expected an event record/);  // 42 is JSON text too
   assert.ok(Array.isArray(pm.step(lines[1])));  // the failed steps changed nothing: seq 1 still runs
+});
+
+test("an event after a due timer is refused, and advance() fires the due timers in Lodestar's order", () => {
+  // A stretch of a trace where several timer events follow each other with no
+  // other event between: advance() to the last one's time, with the trace's
+  // own members as the timer events' inputs, must fire the same timers in the
+  // same order with the same actions as the recorded expects.
+  let checked = 0;
+  for (const name of files) {
+    const lines = linesOf(path.join(traces, name));
+    const records = lines.map((l) => JSON.parse(l));
+    const events = records.map((r, i) => ({r, i})).filter(({r}) => r.type === "event");
+    const expectOf = new Map(records.filter((r) => r.type === "expect").map((r) => [r.seq, r]));
+    // The longest run of >= 3 timer events in a row, after init.
+    let best = null;
+    for (let a = 1; a < events.length; a++) {
+      let b = a;
+      while (b < events.length && events[b].r.kind === "timer") b++;
+      if (b - a >= 3 && (best === null || b - a > best[1] - best[0])) best = [a, b];
+    }
+    if (best === null) continue;
+    const [a, b] = best;
+    const run = events.slice(a, b).map(({r}) => r);
+    // The run may end in a tie with the next event's time; stop before timers due at that time.
+    const end = run[run.length - 1].t_ms;
+    if (b < events.length && events[b].r.t_ms === end) continue;
+    const pm = new PeerManager(lines[0]);
+    for (let k = 0; k < a; k++) pm.step(lines[events[k].i]);
+    // Stepping the event after the run now would pass the run's timers: refused, nothing changed.
+    if (b < events.length) {
+      const digest = pm.stateDigest();
+      const skipping = {...events[b].r, seq: run[0].seq};
+      assert.throws(() => pm.step(skipping), /the engine has timer \w+( \(req \d+\))? due at t_ms \d+, before this event/);
+      assert.equal(pm.stateDigest(), digest, `${name}: a refused step changed the engine`);
+    }
+    let next = 0;
+    const fired = pm.advance(end, (timer) => {
+      const rec = run[next++];
+      assert.equal(timer.timer, rec.timer, `${name}: advance fires ${timer.timer} where the trace fires ${rec.timer}`);
+      const {type, seq, t_ms, kind, timer: _, req, ...inputs} = rec;
+      return inputs;
+    });
+    assert.equal(fired.length, run.length, `${name}: timers fired`);
+    fired.forEach(({event, actions}, k) => {
+      assert.equal(event.seq, run[k].seq);
+      assert.equal(event.t_ms, run[k].t_ms);
+      assert.deepStrictEqual(actions, expectOf.get(run[k].seq).actions, `${name}: seq ${run[k].seq} actions`);
+    });
+    assert.ok(pm.nextTimer() === null || pm.nextTimer().t_ms > end);
+    checked++;
+  }
+  assert.ok(checked >= 5, `only ${checked} traces have a run of 3 timer events to advance over`);
 });
