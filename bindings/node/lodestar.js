@@ -55,9 +55,86 @@ module.exports = function lodestarApi(native) {
     if (opts === null || typeof opts !== "object") throw new TypeError(`${where}: opts: expected an object, got ${opts === null ? "null" : typeof opts}`);
   }
 
+  // The peers packed into typed arrays for native.prioritizePeersPacked (one
+  // crossing into C++ instead of ~30 per peer: reading JS objects member by
+  // member through Node-API cost more than Lodestar's whole function).
+  // null when a member has a type the packer does not take: the caller then
+  // goes the member-by-member way, whose TypeError names the member.
+  const isU8 = (a, len) => a instanceof Uint8Array && a.length === len;
+  function packPeers(infos) {
+    if (!Array.isArray(infos)) return null;
+    const n = infos.length;
+    const direction = new Int8Array(n);
+    const has = new Uint8Array(n);
+    const finalizedEpoch = new Float64Array(n);
+    const headSlot = new Float64Array(n);
+    const score = new Float64Array(n);
+    const attnets = new Uint8Array(8 * n);
+    const syncnets = new Uint8Array(n);
+    const groupStart = new Uint32Array(n + 1);
+    let groups = new Uint32Array(8 * n + 8);
+    let groupCount = 0;
+    for (let i = 0; i < n; i++) {
+      const p = infos[i];
+      if (p === null || typeof p !== "object") return null;
+      const d = p.direction;
+      if (d === "inbound") direction[i] = 0;
+      else if (d === "outbound") direction[i] = 1;
+      else if (d === null) direction[i] = -1;
+      else return null;
+      let h = 0;
+      const st = p.status;
+      if (st !== null) {
+        if (st === undefined || !Number.isSafeInteger(st.finalizedEpoch) || !Number.isSafeInteger(st.headSlot)) return null;
+        finalizedEpoch[i] = st.finalizedEpoch;
+        headSlot[i] = st.headSlot;
+        h |= 1;
+      }
+      const a = p.attnets;
+      if (a !== null) {
+        if (a === undefined || a.bitLen !== 64 || !isU8(a.uint8Array, 8)) return null;
+        attnets.set(a.uint8Array, 8 * i);
+        h |= 2;
+      }
+      const sy = p.syncnets;
+      if (sy !== null) {
+        if (sy === undefined || sy.bitLen !== 4 || !isU8(sy.uint8Array, 1)) return null;
+        syncnets[i] = sy.uint8Array[0];
+        h |= 4;
+      }
+      const g = p.samplingGroups;
+      if (g !== null) {
+        if (!Array.isArray(g)) return null;
+        if (groupCount + g.length > groups.length) {
+          const grown = new Uint32Array(2 * (groupCount + g.length));
+          grown.set(groups);
+          groups = grown;
+        }
+        for (let k = 0; k < g.length; k++) {
+          const x = g[k];
+          if (!Number.isSafeInteger(x) || x < 0 || x > 0xffffffff) return null;
+          groups[groupCount++] = x;
+        }
+        h |= 8;
+      }
+      groupStart[i + 1] = groupCount;
+      if (typeof p.score !== "number") return null;
+      score[i] = p.score;
+      has[i] = h;
+    }
+    return {n, direction, has, finalizedEpoch, headSlot, score, attnets, syncnets, groupStart, groups};
+  }
+  const drawRandom = (count) => {
+    const out = new Float64Array(count);
+    for (let k = 0; k < count; k++) out[k] = Math.random();
+    return out;
+  };
+
   function prioritizePeers(connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config, _metrics) {
-    const [peersToConnect, disconnect, attnets, syncnets, groups] = native.prioritizePeers(
-      connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config);
+    const packed = packPeers(connectedPeersInfo);
+    const [peersToConnect, disconnect, attnets, syncnets, groups] = packed !== null
+      ? native.prioritizePeersPacked(packed, activeAttnets, activeSyncnets, samplingGroups, opts, config, drawRandom)
+      : native.prioritizePeers(connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config);
     const peersToDisconnect = new Map();
     for (const [reason, indices] of disconnect) {
       const ids = new Array(indices.length);

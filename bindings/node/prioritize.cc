@@ -3,6 +3,8 @@
 //
 //   native.prioritizePeers(connectedPeersInfo, activeAttnets, activeSyncnets,
 //                          samplingGroups, opts, config)
+//   native.prioritizePeersPacked(packed, ...the same..., drawRandom): the
+//                          fast path (lodestar.js packs the peers; below)
 //     -> [peersToConnect, [[reason, Uint32Array of input indices]...],
 //         attnetQueries Float64Array (subnet, toSlot, maxPeersToDiscover)*,
 //         syncnetQueries (the same), custodyGroupQueries Float64Array (group, count)*]
@@ -16,6 +18,7 @@
 // times, after every argument is checked (a TypeError draws nothing).
 #include <napi.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -159,6 +162,46 @@ Napi::Value result_to_js(Napi::Env env, const peers::PrioritizePeersResult& resu
   return out;
 }
 
+// A peer is its index in the input; the ids are made once and kept (JS runs
+// on one thread).
+const peers::PeerIdStr& index_id(size_t i) {
+  static std::vector<peers::PeerIdStr> ids;
+  while (ids.size() <= i) ids.emplace_back(std::to_string(ids.size()));
+  return ids[i];
+}
+
+// Arguments 1..5 (after the peers), checked, then the call. `draw` gives
+// `count` Math.random() values: called only once every argument is checked.
+Napi::Value prioritize_rest(const Napi::CallbackInfo& info, size_t first, PeerInputs& in,
+                            const std::function<std::vector<double>(size_t)>& draw) {
+  const std::string fn = kFn;
+  const size_t n = in.infos.size();
+  const auto active_attnets = get_requested_subnets(info[first], fn + "activeAttnets");
+  const auto active_syncnets = get_requested_subnets(info[first + 1], fn + "activeSyncnets");
+  std::optional<std::vector<peers::CustodyIndex>> sampling_groups;
+  if (!info[first + 2].IsUndefined()) sampling_groups = get_groups(info[first + 2], fn + "samplingGroups");
+  const peers::PrioritizePeersOpts opts = get_opts(info[first + 3], fn + "opts");
+  peers::ChainConfig config;
+  const Napi::Value config_value = info[first + 4];
+  if (!config_value.IsObject()) throw_type_error(config_value, fn + "config", "a ChainConfig object");
+  const Napi::Value groups_value = config_value.As<Napi::Object>().Get("NUMBER_OF_CUSTODY_GROUPS");
+  config.number_of_custody_groups = get_safe_integer(groups_value, fn + "config.NUMBER_OF_CUSTODY_GROUPS");
+  if (config.number_of_custody_groups < 0 || config.number_of_custody_groups > kMaxCustodyGroups) {
+    throw_type_error(groups_value, fn + "config.NUMBER_OF_CUSTODY_GROUPS", "an integer in [0, 65536]");
+  }
+  // pruneExcessPeers runs, and shuffles, only above targetPeers.
+  const bool prunes = static_cast<int64_t>(n) > opts.target_peers;
+  const std::vector<double> draws = draw(prunes && n > 1 ? n - 1 : 0);
+  peers::RandomDraws random(draws);
+  const auto result = peers::prioritize_peers(in.infos, active_attnets, active_syncnets, sampling_groups, opts, config, random);
+  if (!result.has_value()) throw Napi::RangeError::New(info.Env(), fn + "Math.random() returned a value outside [0, 1)");
+  // The draws were taken before the call: the engine must have used them all, as TS would have drawn them.
+  if (random.used() != draws.size()) throw Napi::Error::New(info.Env(), fn + "internal: the engine used a different number of draws");
+  return result_to_js(info.Env(), *result);
+}
+
+// native.prioritizePeers(connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config):
+// reads every peer member by member; slow, and its TypeErrors name the member.
 Napi::Value prioritize_peers(const Napi::CallbackInfo& info) {
   const std::string fn = kFn;
   const Napi::Array peers_array = get_array(info[0], fn + "connectedPeersInfo");
@@ -171,33 +214,92 @@ Napi::Value prioritize_peers(const Napi::CallbackInfo& info) {
   for (uint32_t i = 0; i < n; i++) {
     get_peer(peers_array.Get(i), fn + "connectedPeersInfo[" + std::to_string(i) + "]", i, in);
   }
-  const auto active_attnets = get_requested_subnets(info[1], fn + "activeAttnets");
-  const auto active_syncnets = get_requested_subnets(info[2], fn + "activeSyncnets");
-  std::optional<std::vector<peers::CustodyIndex>> sampling_groups;
-  if (!info[3].IsUndefined()) sampling_groups = get_groups(info[3], fn + "samplingGroups");
-  const peers::PrioritizePeersOpts opts = get_opts(info[4], fn + "opts");
-  peers::ChainConfig config;
-  if (!info[5].IsObject()) throw_type_error(info[5], fn + "config", "a ChainConfig object");
-  const Napi::Value groups_value = info[5].As<Napi::Object>().Get("NUMBER_OF_CUSTODY_GROUPS");
-  config.number_of_custody_groups = get_safe_integer(groups_value, fn + "config.NUMBER_OF_CUSTODY_GROUPS");
-  if (config.number_of_custody_groups < 0 || config.number_of_custody_groups > kMaxCustodyGroups) {
-    throw_type_error(groups_value, fn + "config.NUMBER_OF_CUSTODY_GROUPS", "an integer in [0, 65536]");
+  return prioritize_rest(info, 1, in, [&](size_t count) { return draw_math_random(info.Env(), count); });
+}
+
+// native.prioritizePeersPacked(packed, activeAttnets, activeSyncnets, samplingGroups, opts, config, drawRandom):
+// the peers as lodestar.js packs them into typed arrays after checking their
+// types (one crossing instead of ~30 per peer):
+//   packed = {n, direction: Int8Array (-1 null, 0 inbound, 1 outbound),
+//             has: Uint8Array (1 status, 2 attnets, 4 syncnets, 8 samplingGroups),
+//             finalizedEpoch, headSlot, score: Float64Array,
+//             attnets: Uint8Array (8 a peer), syncnets: Uint8Array (1 a peer),
+//             groupStart: Uint32Array (n + 1), groups: Uint32Array}
+// drawRandom(count) returns a Float64Array of count Math.random() values.
+Napi::Value prioritize_peers_packed(const Napi::CallbackInfo& info) {
+  const std::string fn = std::string(kFn) + "packed peers: ";
+  if (!info[0].IsObject()) throw_type_error(info[0], fn, "an object");
+  const Napi::Object packed = info[0].As<Napi::Object>();
+  const int64_t n64 = get_safe_integer(packed.Get("n"), fn + "n");
+  if (n64 < 0 || n64 > static_cast<int64_t>(kMaxPeerCount)) throw Napi::RangeError::New(info.Env(), fn + "n out of range");
+  const size_t n = static_cast<size_t>(n64);
+  auto typed = [&](const char* name, napi_typedarray_type type, size_t length) {
+    const Napi::Value v = packed.Get(name);
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type || v.As<Napi::TypedArray>().ElementLength() < length) {
+      throw_type_error(v, fn + name, "a typed array of the packed layout");
+    }
+    const Napi::TypedArray a = v.As<Napi::TypedArray>();
+    return static_cast<const uint8_t*>(a.ArrayBuffer().Data()) + a.ByteOffset();
+  };
+  const auto* direction = reinterpret_cast<const int8_t*>(typed("direction", napi_int8_array, n));
+  const uint8_t* has = typed("has", napi_uint8_array, n);
+  const auto* epochs = reinterpret_cast<const double*>(typed("finalizedEpoch", napi_float64_array, n));
+  const auto* slots = reinterpret_cast<const double*>(typed("headSlot", napi_float64_array, n));
+  const auto* scores = reinterpret_cast<const double*>(typed("score", napi_float64_array, n));
+  const uint8_t* attnets = typed("attnets", napi_uint8_array, 8 * n);
+  const uint8_t* syncnets = typed("syncnets", napi_uint8_array, n);
+  const auto* group_start = reinterpret_cast<const uint32_t*>(typed("groupStart", napi_uint32_array, n + 1));
+  const size_t group_total = n == 0 ? 0 : group_start[n];
+  const auto* groups = reinterpret_cast<const uint32_t*>(typed("groups", napi_uint32_array, group_total));
+  PeerInputs in;
+  in.infos.resize(n);
+  in.statuses.resize(n);
+  in.groups.resize(n);
+  for (size_t i = 0; i < n; i++) {
+    peers::ConnectedPeerInfo& peer = in.infos[i];
+    peer.id = index_id(i);
+    if (direction[i] >= 0) peer.direction = direction[i] == 0 ? peers::Direction::kInbound : peers::Direction::kOutbound;
+    if (has[i] & 1) {
+      in.statuses[i].finalized_epoch = static_cast<int64_t>(epochs[i]);
+      in.statuses[i].head_slot = static_cast<int64_t>(slots[i]);
+      peer.status = &in.statuses[i];
+    }
+    if (has[i] & 2) {
+      uint64_t bits = 0;
+      for (int b = 0; b < 8; b++) bits |= uint64_t{attnets[8 * i + b]} << (8 * b);
+      peer.attnets = peers::Attnets(bits);
+    }
+    if (has[i] & 4) peer.syncnets = peers::Syncnets(syncnets[i] & 0xf);
+    if (has[i] & 8) {
+      if (group_start[i] > group_start[i + 1] || group_start[i + 1] > group_total) {
+        throw Napi::RangeError::New(info.Env(), fn + "groupStart is not ascending");
+      }
+      in.groups[i].assign(groups + group_start[i], groups + group_start[i + 1]);
+      peer.sampling_groups = &in.groups[i];
+    }
+    peer.score = scores[i];
   }
-  // pruneExcessPeers runs, and shuffles, only above targetPeers.
-  const bool prunes = static_cast<int64_t>(n) > opts.target_peers;
-  const std::vector<double> draws = draw_math_random(info.Env(), prunes && n > 1 ? n - 1 : 0);
-  peers::RandomDraws random(draws);
-  const auto result = peers::prioritize_peers(in.infos, active_attnets, active_syncnets, sampling_groups, opts, config, random);
-  if (!result.has_value()) throw Napi::RangeError::New(info.Env(), fn + "Math.random() returned a value outside [0, 1)");
-  // The draws were taken before the call: the engine must have used them all, as TS would have drawn them.
-  if (random.used() != draws.size()) throw Napi::Error::New(info.Env(), fn + "internal: the engine used a different number of draws");
-  return result_to_js(info.Env(), *result);
+  if (!info[6].IsFunction()) throw_type_error(info[6], fn + "drawRandom", "a function");
+  const Napi::Function draw_random = info[6].As<Napi::Function>();
+  return prioritize_rest(info, 1, in, [&](size_t count) {
+    std::vector<double> draws(count);
+    if (count == 0) return draws;
+    const Napi::Value v = draw_random.Call({Napi::Number::New(info.Env(), static_cast<double>(count))});
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
+        v.As<Napi::TypedArray>().ElementLength() != count) {
+      throw_type_error(v, fn + "drawRandom()", "a Float64Array of the draws asked for");
+    }
+    const Napi::Float64Array a = v.As<Napi::Float64Array>();
+    for (size_t k = 0; k < count; k++) draws[k] = a[k];
+    return draws;
+  });
 }
 
 }  // namespace
 
 void register_prioritize(Napi::Env env, Napi::Object exports) {
   exports.Set("prioritizePeers", Napi::Function::New(env, prioritize_peers, "prioritizePeers"));
+  exports.Set("prioritizePeersPacked", Napi::Function::New(env, prioritize_peers_packed, "prioritizePeersPacked"));
 }
 
 }  // namespace peer_replay_node
