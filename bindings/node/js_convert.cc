@@ -80,19 +80,29 @@ template std::array<uint8_t, 32> get_bytes<32>(const Napi::Value&, const std::st
 
 template <size_t N>
 std::bitset<N> get_bit_array(const Napi::Value& value, const std::string& what) {
-  const std::string expected = "a BitArray of " + std::to_string(N) + " bits";
+  const std::string expected = "a BitArray with no bit set at " + std::to_string(N) + " or above";
   if (!value.IsObject()) throw_type_error(value, what, expected);
   const Napi::Object object = value.As<Napi::Object>();
   const Napi::Value bytes_value = object.Get("uint8Array");
-  const Napi::Value bit_len = object.Get("bitLen");
+  const Napi::Value bit_len_value = object.Get("bitLen");
   if (!bytes_value.IsTypedArray() || bytes_value.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array ||
-      !bit_len.IsNumber() || bit_len.As<Napi::Number>().DoubleValue() != static_cast<double>(N)) {
+      !bit_len_value.IsNumber()) {
     throw_type_error(value, what, expected);
   }
+  const double bit_len = bit_len_value.As<Napi::Number>().DoubleValue();
   const Napi::Uint8Array bytes = bytes_value.As<Napi::Uint8Array>();
-  if (bytes.ElementLength() != (N + 7) / 8) throw_type_error(value, what, expected);
+  if (!(bit_len >= 0 && std::trunc(bit_len) == bit_len && static_cast<double>(bytes.ElementLength()) * 8 >= bit_len)) {
+    throw_type_error(value, what, expected);
+  }
+  // TS reads only the true bits (getTrueBitIndexes), so a longer BitArray
+  // whose extra bits are all zero means the same; a true bit beyond N has no
+  // place in the engine's fixed-width set and is refused.
   std::bitset<N> out;
-  for (size_t i = 0; i < N; i++) out[i] = (bytes[i / 8] >> (i % 8)) & 1;  // BitArray.get(i)
+  for (size_t i = 0; i < bytes.ElementLength() * 8; i++) {
+    if (((bytes[i / 8] >> (i % 8)) & 1) == 0) continue;
+    if (i >= N) throw_type_error(value, what, expected);
+    out[i] = true;  // BitArray.get(i)
+  }
   return out;
 }
 template std::bitset<64> get_bit_array<64>(const Napi::Value&, const std::string&);

@@ -60,7 +60,16 @@ module.exports = function lodestarApi(native) {
   // member through Node-API cost more than Lodestar's whole function).
   // null when a member has a type the packer does not take: the caller then
   // goes the member-by-member way, whose TypeError names the member.
-  const isU8 = (a, len) => a instanceof Uint8Array && a.length === len;
+  // A BitArray's bytes when no bit at `bits` or above is set (TS reads only
+  // the true bits, so a longer BitArray with zeros there means the same), else null.
+  function bitBytes(b, bits) {
+    if (b === undefined || b === null || !(b.uint8Array instanceof Uint8Array) || !(b.uint8Array.length * 8 >= b.bitLen)) return null;
+    const bytes = b.uint8Array;
+    const whole = bits >> 3;
+    if (bits % 8 !== 0 && bytes.length > whole && bytes[whole] >> (bits % 8) !== 0) return null;
+    for (let k = Math.ceil(bits / 8); k < bytes.length; k++) if (bytes[k] !== 0) return null;
+    return bytes;
+  }
   function packPeers(infos) {
     if (!Array.isArray(infos)) return null;
     const n = infos.length;
@@ -92,14 +101,16 @@ module.exports = function lodestarApi(native) {
       }
       const a = p.attnets;
       if (a !== null) {
-        if (a === undefined || a.bitLen !== 64 || !isU8(a.uint8Array, 8)) return null;
-        attnets.set(a.uint8Array, 8 * i);
+        const bytes = bitBytes(a, 64);
+        if (bytes === null) return null;
+        attnets.set(bytes.length > 8 ? bytes.subarray(0, 8) : bytes, 8 * i);
         h |= 2;
       }
       const sy = p.syncnets;
       if (sy !== null) {
-        if (sy === undefined || sy.bitLen !== 4 || !isU8(sy.uint8Array, 1)) return null;
-        syncnets[i] = sy.uint8Array[0];
+        const bytes = bitBytes(sy, 4);
+        if (bytes === null) return null;
+        syncnets[i] = bytes.length > 0 ? bytes[0] & 0xf : 0;
         h |= 4;
       }
       const g = p.samplingGroups;
