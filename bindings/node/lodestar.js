@@ -103,7 +103,7 @@ module.exports = function lodestarApi(native) {
       if (a !== null) {
         const bytes = bitBytes(a, 64);
         if (bytes === null) return null;
-        attnets.set(bytes.length > 8 ? bytes.subarray(0, 8) : bytes, 8 * i);
+        for (let k = 0, m = Math.min(bytes.length, 8); k < m; k++) attnets[8 * i + k] = bytes[k];
         h |= 2;
       }
       const sy = p.syncnets;
