@@ -142,7 +142,7 @@ module.exports = function lodestarApi(native) {
   };
 
   function prioritizePeers(connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config, _metrics) {
-    const packed = packPeers(connectedPeersInfo);
+    const packed = native.prioritizePeersPacked !== undefined ? packPeers(connectedPeersInfo) : null;
     const [peersToConnect, disconnect, attnets, syncnets, groups] = packed !== null
       ? native.prioritizePeersPacked(packed, activeAttnets, activeSyncnets, samplingGroups, opts, config, drawRandom)
       : native.prioritizePeers(connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config);
