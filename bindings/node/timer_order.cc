@@ -1,7 +1,6 @@
 #include "timer_order.h"
 
 #include <algorithm>
-#include <cassert>
 
 namespace peer_replay_node {
 
@@ -52,8 +51,11 @@ std::vector<peers::TimerDue> TimerOrder::firing_order(const std::vector<peers::T
   keyed.reserve(armed_now.size());
   for (const peers::TimerDue& t : armed_now) {
     auto it = armed_.find({static_cast<int>(t.kind), t.req});
-    assert(it != armed_.end() && it->second.due_ms == t.due_ms);  // note_step saw every change
-    keyed.emplace_back(it == armed_.end() ? UINT64_MAX : it->second.order, t);
+    // note_step sees every change of an engine that accepted its events; after
+    // a step the engine refused (its state is then unspecified) a timer it has
+    // not seen sorts after the others at its time rather than stopping the process.
+    const bool known = it != armed_.end() && it->second.due_ms == t.due_ms;
+    keyed.emplace_back(known ? it->second.order : UINT64_MAX, t);
   }
   std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
     if (a.second.due_ms != b.second.due_ms) return a.second.due_ms < b.second.due_ms;
