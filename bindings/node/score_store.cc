@@ -9,6 +9,7 @@
 #include <napi.h>
 
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -139,13 +140,15 @@ class NativeScoreStore : public Napi::ObjectWrap<NativeScoreStore> {
     if (!info[0].IsArray()) throw_type_error(info[0], fn + "gossipsubScores", "a Map<PeerIdStr, number>");
     const Napi::Array entries = info[0].As<Napi::Array>();
     std::vector<std::pair<peers::PeerIdStr, double>> scores;
+    std::unordered_set<std::string> keys;
     scores.reserve(entries.Length());
     for (uint32_t k = 0; k < entries.Length(); k++) {
       const Napi::Value entry = entries.Get(k);
       const std::string what = fn + "gossipsubScores entry " + std::to_string(k);
       if (!entry.IsArray()) throw_type_error(entry, what, "[PeerIdStr, number]");
-      scores.emplace_back(get_string(entry.As<Napi::Array>().Get(0u), what + " key"),
-                          get_number(entry.As<Napi::Array>().Get(1u), what + " value"));
+      std::string key = get_string(entry.As<Napi::Array>().Get(0u), what + " key");
+      if (!keys.insert(key).second) throw_type_error(entry, what, "a key not seen before (a Map's keys are distinct)");
+      scores.emplace_back(std::move(key), get_number(entry.As<Napi::Array>().Get(1u), what + " value"));
     }
     const int64_t to_ignore = get_safe_integer(info[1], fn + "toIgnoreNegativePeers");
     const int64_t now_ms = get_safe_integer(info[2], fn + "now (the clock's Date.now())");
