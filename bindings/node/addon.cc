@@ -9,16 +9,25 @@
 //   native.digest(handle)            -> the state digest, 16 hex digits
 //   native.metrics(handle)           -> a scrape of the peer-manager metrics,
 //                                       Prometheus text format 0.0.4 (FORMAT.md §8)
+//   native.timers(handle)            -> JSON text {seq, t_ms, timers: [{timer, req?, t_ms}]}:
+//                                       the last event's seq and time, the armed timers in
+//                                       the order Lodestar fires them (timer_order.h)
+//
+// step() refuses (throws, changing nothing) an event that comes after a
+// timer that was due before it: firing that timer is the caller's job (a
+// timer event, or PeerManager.advance in index.js), never skipped in silence.
 //
 // index.js wraps these in the PeerManager class that index.d.ts types.
 // Ownership: a handle owns its PeerManager; Node's GC frees it (finalizer).
-#include <node_api.h>
+#include <napi.h>
 
 #include <cstdio>
 #include <functional>
 #include <memory>
 #include <string>
 
+#include "lodestar_api.h"
+#include "timer_order.h"
 #include "peers/peer_manager.h"
 #include "replay/metrics_record.h"
 #include "replay/trace_event.h"
@@ -35,7 +44,14 @@ struct Instance {
   uint64_t last_seq = 0;
   int64_t last_t_ms = -1;
   peers::PeerIdTable peer_ids;  // the events' ids, shared (see replay::parse_event); JS runs on one thread
+  peer_replay_node::TimerOrder timer_order;
 };
+
+std::string timer_text(const peers::TimerDue& t) {
+  std::string out = std::string("timer ") + peers::timer_kind_name(t.kind);
+  if (t.kind == peers::TimerKind::kGoodbyeTimeout) out += " (req " + std::to_string(t.req) + ")";
+  return out + " due at t_ms " + std::to_string(t.due_ms);
+}
 
 const std::function<void(const std::string&)> kNoWarnings;  // unknown members are ignored, as without --strict
 
@@ -155,12 +171,20 @@ napi_value step(napi_env env, napi_callback_info info) {
     throw_error(env, ev.status().message());
     return nullptr;
   }
+  if (instance->pm->initialized()) {
+    if (std::optional<peers::TimerDue> overdue = instance->pm->overdue_timer(rec.t_ms)) {
+      throw_error(env, at + "the engine has " + timer_text(*overdue) + ", before this event at t_ms " +
+                           std::to_string(rec.t_ms) + ": fire it first (a timer event, or PeerManager.advance())");
+      return nullptr;
+    }
+  }
   std::vector<peers::Action> actions;
   s = instance->pm->step(ev.value(), &actions);
   if (!s.is_ok()) {
     throw_error(env, at + "the engine cannot accept this event: " + s.message());
     return nullptr;
   }
+  instance->timer_order.note_step(ev.value(), instance->pm->timers());
   instance->events = n;
   instance->last_seq = rec.seq;
   instance->last_t_ms = rec.t_ms;
@@ -199,6 +223,21 @@ napi_value metrics(napi_env env, napi_callback_info info) {
   return make_string(env, replay::prometheus_text(instance->pm->scrape_metrics()));
 }
 
+napi_value timers(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  if (!get_args(env, info, 1, args)) return nullptr;
+  Instance* instance = get_instance(env, args[0]);
+  if (instance == nullptr) return nullptr;
+  nlohmann::json list = nlohmann::json::array();
+  for (const peers::TimerDue& t : instance->timer_order.firing_order(instance->pm->timers())) {
+    nlohmann::json timer{{"timer", peers::timer_kind_name(t.kind)}, {"t_ms", t.due_ms}};
+    if (t.kind == peers::TimerKind::kGoodbyeTimeout) timer["req"] = t.req;
+    list.push_back(std::move(timer));
+  }
+  const nlohmann::json out{{"seq", instance->last_seq}, {"t_ms", instance->last_t_ms}, {"timers", std::move(list)}};
+  return make_string(env, out.dump());
+}
+
 napi_value init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"create", nullptr, create, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -206,8 +245,10 @@ napi_value init(napi_env env, napi_value exports) {
       {"scores", nullptr, scores, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"digest", nullptr, digest, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"metrics", nullptr, metrics, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"timers", nullptr, timers, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  peer_replay_node::register_lodestar_api(Napi::Env(env), Napi::Object(env, exports));  // lodestar_api.h
   return exports;
 }
 

@@ -141,4 +141,190 @@ export class PeerManager {
    * lodestar_peer_column_group_count again: each call counts.
    */
   metrics(): string;
+  /** The armed timers in the order Lodestar fires them (by due time, then fake-timers' tie order). */
+  timers(): TimerDue[];
+  /** The timer that fires next, or null. step() refuses an event that comes after a timer due before it. */
+  nextTimer(): TimerDue | null;
+  /**
+   * Fires every timer due at or before tMs in Lodestar's order as timer events (seq continuing the
+   * last event's); `inputs(timer)` gives each event's further members (`rand`, active subnets,
+   * `gossip_scores`: FORMAT.md §3.1). Returns the events and their actions in firing order.
+   */
+  advance(tMs: number, inputs?: (timer: TimerDue) => Record<string, unknown>): {event: EventRecord; actions: Action[]}[];
 }
+
+export interface TimerDue {
+  timer: TimerKind;
+  /** goodbye_timeout only: the goodbye's req. */
+  req?: number;
+  t_ms: number;
+}
+
+// ---------------------------------------------------------------------------
+// The Lodestar-shaped API (lodestar.js): the names, argument types and return
+// shapes of @lodestar/beacon-node 1.44.0 network/peers. Lodestar's own types
+// (PeerId from @libp2p/interface, BitArray from @chainsafe/ssz, Status from
+// @lodestar/types) are given structurally, so this package needs none of them.
+// Differences: `opts.now` injects the clock; wrong types throw a TypeError
+// naming the argument and change nothing.
+
+/** A libp2p PeerId: only its toString() is read. */
+export interface LodestarPeerId {
+  toString(): string;
+}
+export type PeerIdStr = string;
+/** @chainsafe/ssz BitArray: bit i is uint8Array[i >> 3] >> (i & 7) & 1. */
+export interface BitArray {
+  uint8Array: Uint8Array;
+  bitLen: number;
+}
+/** @lodestar/types Status (phase0..fulu). */
+export interface LodestarStatus {
+  forkDigest: Uint8Array;
+  finalizedRoot: Uint8Array;
+  finalizedEpoch: number;
+  headRoot: Uint8Array;
+  headSlot: number;
+  earliestAvailableSlot?: number;
+}
+export type ForkName = "phase0" | "altair" | "bellatrix" | "capella" | "deneb" | "electra" | "fulu" | "gloas";
+export type CustodyIndex = number;
+export type SubnetID = number;
+export type MessageStreamDirection = "inbound" | "outbound";
+
+export declare const PeerAction: {
+  readonly Fatal: "Fatal";
+  readonly LowToleranceError: "LowToleranceError";
+  readonly MidToleranceError: "MidToleranceError";
+  readonly HighToleranceError: "HighToleranceError";
+};
+export declare const ScoreState: {readonly Healthy: "Healthy"; readonly Disconnected: "Disconnected"; readonly Banned: "Banned"};
+export type ScoreStateValue = (typeof ScoreState)[keyof typeof ScoreState];
+/** A TS numeric enum: GoodByeReasonCode.BANNED === 251 and GoodByeReasonCode[251] === "BANNED". */
+export declare const GoodByeReasonCode: {
+  readonly INBOUND_DISCONNECT: -1;
+  readonly CLIENT_SHUTDOWN: 1;
+  readonly IRRELEVANT_NETWORK: 2;
+  readonly ERROR: 3;
+  readonly TOO_MANY_PEERS: 129;
+  readonly SCORE_TOO_LOW: 250;
+  readonly BANNED: 251;
+  readonly [code: number]: string;
+};
+export declare const ExcessPeerDisconnectReason: {
+  readonly LOW_SCORE: "low_score";
+  readonly NO_LONG_LIVED_SUBNET: "no_long_lived_subnet";
+  readonly TOO_GROUPED_SUBNET: "too_grouped_subnet";
+  readonly FIND_BETTER_PEERS: "find_better_peers";
+};
+export type ExcessPeerDisconnectReasonValue = (typeof ExcessPeerDisconnectReason)[keyof typeof ExcessPeerDisconnectReason];
+export declare const IrrelevantPeerCode: {
+  readonly INCOMPATIBLE_FORKS: "IRRELEVANT_PEER_INCOMPATIBLE_FORKS";
+  readonly DIFFERENT_CLOCKS: "IRRELEVANT_PEER_DIFFERENT_CLOCKS";
+  readonly DIFFERENT_FINALIZED: "IRRELEVANT_PEER_DIFFERENT_FINALIZED";
+  readonly NO_EARLIEST_AVAILABLE_SLOT: "NO_EARLIEST_AVAILABLE_SLOT";
+};
+
+/** The injected clock: ms since the epoch (default `() => Date.now()`, read at every call). */
+export type Clock = () => number;
+
+// score/interface.ts
+export type PeerRpcScoreOpts = {disablePeerScoring?: boolean; now?: Clock};
+export type PeerScoreStat = {
+  lodestarScore: number;
+  gossipScore: number;
+  ignoreNegativeGossipScore: boolean;
+  score: number;
+  lastUpdate: number;
+};
+export type PeerScoreStats = ({peerId: PeerIdStr} & PeerScoreStat)[];
+
+export declare class PeerRpcScoreStore {
+  constructor(opts?: PeerRpcScoreOpts, metrics?: unknown, logger?: unknown);
+  getScore(peer: LodestarPeerId | PeerIdStr): number;
+  getGossipScore(peer: LodestarPeerId | PeerIdStr): number;
+  getScoreState(peer: LodestarPeerId | PeerIdStr): ScoreStateValue;
+  isCoolingDown(peerIdStr: PeerIdStr): boolean;
+  dumpPeerScoreStats(): PeerScoreStats;
+  applyAction(peer: LodestarPeerId | PeerIdStr, action: keyof typeof PeerAction, actionName: string): void;
+  /** Returns the cool-down in minutes, or -1 (NO_COOL_DOWN_APPLIED). */
+  applyReconnectionCoolDown(peer: PeerIdStr, reason: number): number;
+  update(): void;
+  updateGossipsubScore(peerId: PeerIdStr, newScore: number, ignore: boolean): void;
+}
+
+export declare class RealScore {
+  constructor(opts?: {now?: Clock});
+  isCoolingDown(): boolean;
+  getScore(): number;
+  getGossipScore(): number;
+  add(scoreDelta: number): number;
+  applyReconnectionCoolDown(reason: number): number;
+  update(): number;
+  updateGossipsubScore(newScore: number, ignore: boolean): void;
+  getStat(): PeerScoreStat;
+}
+
+// score/utils.ts
+export declare function scoreToState(score: number): ScoreStateValue;
+export declare function updateGossipsubScores(
+  peerRpcScores: PeerRpcScoreStore,
+  gossipsubScores: Map<PeerIdStr, number>,
+  toIgnoreNegativePeers: number
+): void;
+
+// utils/subnetMap.ts and utils/prioritizePeers.ts
+export type RequestedSubnet = {subnet: SubnetID; toSlot: number};
+export type SubnetDiscvQuery = {subnet: SubnetID; toSlot: number; maxPeersToDiscover: number};
+export type CustodyGroupQueries = Map<CustodyIndex, number>;
+export type PrioritizePeersOpts = {
+  targetPeers: number;
+  maxPeers: number;
+  targetGroupPeers: number;
+  status: LodestarStatus;
+  starved: boolean;
+  starvationPruneRatio: number;
+  starvationThresholdSlots: number;
+  outboundPeersRatio?: number;
+  targetSubnetPeers?: number;
+};
+/**
+ * Draws Math.random() exactly as Lodestar's shuffle does (n-1 times when there are more
+ * peers than targetPeers). Of `config` only NUMBER_OF_CUSTODY_GROUPS is read; `metrics` is not used.
+ */
+export declare function prioritizePeers<Id extends LodestarPeerId>(
+  connectedPeersInfo: {
+    id: Id;
+    direction: MessageStreamDirection | null;
+    status: LodestarStatus | null;
+    attnets: BitArray | null;
+    syncnets: BitArray | null;
+    samplingGroups: CustodyIndex[] | null;
+    score: number;
+  }[],
+  activeAttnets: RequestedSubnet[],
+  activeSyncnets: RequestedSubnet[],
+  samplingGroups: CustodyIndex[] | undefined,
+  opts: PrioritizePeersOpts,
+  config: {NUMBER_OF_CUSTODY_GROUPS: number},
+  metrics?: unknown
+): {
+  peersToConnect: number;
+  peersToDisconnect: Map<ExcessPeerDisconnectReasonValue, Id[]>;
+  attnetQueries: SubnetDiscvQuery[];
+  syncnetQueries: SubnetDiscvQuery[];
+  custodyGroupQueries: CustodyGroupQueries;
+};
+
+// utils/assertPeerRelevance.ts
+export type IrrelevantPeerType =
+  | {code: "IRRELEVANT_PEER_INCOMPATIBLE_FORKS"; ours: Uint8Array; theirs: Uint8Array}
+  | {code: "IRRELEVANT_PEER_DIFFERENT_CLOCKS"; slotDiff: number}
+  | {code: "NO_EARLIEST_AVAILABLE_SLOT"}
+  | {code: "IRRELEVANT_PEER_DIFFERENT_FINALIZED"; expectedRoot: Uint8Array; remoteRoot: Uint8Array};
+export declare function assertPeerRelevance(
+  forkName: ForkName,
+  remote: LodestarStatus,
+  local: LodestarStatus,
+  currentSlot: number
+): IrrelevantPeerType | null;

@@ -1,7 +1,11 @@
-// The engine (peers::PeerManager) for Node, through the Node-API addon that
-// CMake builds as build/<preset>/bindings/node/peer_replay.node. Records go in
-// and come out as traces/FORMAT.md spells them: a header configures the
-// manager, each event returns the actions the engine took, in order.
+// The engine for Node, through the Node-API addon peer_replay.node: built by
+// `npm install` (cmake-js, into build/Release/) or by the project's CMake
+// (build/<preset>/bindings/node/). Two APIs:
+//  - the Lodestar-shaped one (lodestar.js): prioritizePeers,
+//    PeerRpcScoreStore, RealScore, assertPeerRelevance, PeerAction ...;
+//  - the trace-driven PeerManager: records go in and come out as
+//    traces/FORMAT.md spells them: a header configures the manager, each
+//    event returns the actions the engine took, in order.
 "use strict";
 
 const path = require("node:path");
@@ -9,6 +13,7 @@ const path = require("node:path");
 function loadNative() {
   const candidates = [
     process.env.PEER_REPLAY_ADDON,
+    path.join(__dirname, "build/Release/peer_replay.node"),
     path.join(__dirname, "../../build/release/bindings/node/peer_replay.node"),
     path.join(__dirname, "../../build/debug/bindings/node/peer_replay.node"),
   ].filter(Boolean);
@@ -21,11 +26,12 @@ function loadNative() {
   }
   throw new Error(
     `peer-replay addon not found (tried ${candidates.join(", ")}); build it with ` +
-      "`bash scripts/build.sh release` or set PEER_REPLAY_ADDON"
+      "`npm rebuild @peer-replay/node` (installed package), `bash scripts/build.sh release` (checkout) or set PEER_REPLAY_ADDON"
   );
 }
 
 const native = loadNative();
+const kMaxTimersPerAdvance = 1_000_000;  // a bound, not a limit one meets: a day of timers is ~20,000
 const text = (record) => (typeof record === "string" ? record : JSON.stringify(record));
 
 class PeerManager {
@@ -41,6 +47,41 @@ class PeerManager {
   dumpPeerScoreStats() {
     return JSON.parse(native.scores(this._handle));
   }
+  /**
+   * The armed timers in the order Lodestar fires them (by due time, then as
+   * @sinonjs/fake-timers breaks ties): [{timer, req?, t_ms}].
+   */
+  timers() {
+    return JSON.parse(native.timers(this._handle)).timers;
+  }
+  /** The timer that fires next, or null. */
+  nextTimer() {
+    return this.timers()[0] ?? null;
+  }
+  /**
+   * Fires, in Lodestar's order, every timer due at or before tMs (timers
+   * re-armed or created on the way included) as timer events, and returns
+   * [{event, actions}] in firing order. `inputs(timer)` gives the members a
+   * timer event carries beyond its kind (FORMAT.md §3.1: `rand` draws and the
+   * active subnets for a heartbeat, `gossip_scores` for gossip_scores).
+   * step() itself refuses an event that would pass a due timer.
+   * @param {number} tMs
+   * @param {(timer: {timer: string, req?: number, t_ms: number}) => object} [inputs]
+   */
+  advance(tMs, inputs = () => ({})) {
+    if (!Number.isSafeInteger(tMs)) throw new TypeError(`PeerManager.advance: tMs: expected an integer, got ${tMs}`);
+    if (typeof inputs !== "function") throw new TypeError("PeerManager.advance: inputs: expected a function");
+    const fired = [];
+    for (let k = 0; ; k++) {
+      const state = JSON.parse(native.timers(this._handle));
+      const next = state.timers[0];
+      if (next === undefined || next.t_ms > tMs) return fired;
+      if (k >= kMaxTimersPerAdvance) throw new RangeError(`PeerManager.advance: more than ${kMaxTimersPerAdvance} timers due before t_ms ${tMs}`);
+      const event = {...inputs(next), type: "event", seq: state.seq + 1, t_ms: next.t_ms, kind: "timer", timer: next.timer};
+      if (next.req !== undefined) event.req = next.req;
+      fired.push({event, actions: this.step(event)});
+    }
+  }
   /** A 64-bit digest of the engine's state, as 16 hex digits: equal states, equal digests. */
   stateDigest() {
     return native.digest(this._handle);
@@ -51,4 +92,4 @@ class PeerManager {
   }
 }
 
-module.exports = {PeerManager};
+module.exports = {PeerManager, ...require("./lodestar.js")(native)};

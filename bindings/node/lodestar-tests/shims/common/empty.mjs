@@ -1,0 +1,2 @@
+// Type-only imports (RequestedSubnet) resolve here.
+export {};

@@ -1,0 +1,1 @@
+export * from "../../../../../tools/recorder/node_modules/@lodestar/beacon-node/lib/network/peers/utils/assertPeerRelevance.js";
