@@ -51,6 +51,10 @@ struct ReaderOptions {
   bool strict = false;                  // unknown members are errors, not warnings
   size_t max_line_bytes = kMaxLineBytes;
   bool keep_raw = false;                // fill Record::raw
+  // A trace cut by a killed writer (FORMAT.md §2.4): a zstd file that ends
+  // inside a frame reads as ending at its last complete line instead of being
+  // an error; truncation() then says so. Off: such a file is an error.
+  bool allow_truncated = false;
   // Receives "<file>:<line>: warning: ..." for unknown members when !strict.
   // Null: warnings are dropped.
   std::function<void(const std::string&)> on_warning;
@@ -95,6 +99,10 @@ class TraceReader {
   uint64_t bytes_decompressed() const;  // bytes of JSONL text produced so far
   uint64_t events_read() const { return events_read_; }
   uint64_t line() const { return line_; }
+  // After the last record: whether an "end" record was read, and, with
+  // allow_truncated, why the file was cut ("" when it was not).
+  bool ended() const { return ended_; }
+  const std::string& truncation() const { return truncation_; }
 
   // Formats "<file>:<line>: <message>" for errors about the current line.
   std::string where(uint64_t line) const;
@@ -121,6 +129,9 @@ class TraceReader {
   uint64_t last_expect_seq_ = 0;
   int64_t last_t_ms_ = -1;
   bool ended_ = false;  // an "end" record was read
+  int64_t format_version_ = 0;  // the header's
+  bool unterminated_ = false;   // the last line read had no "\n" (the end of the file)
+  std::string truncation_;  // allow_truncated: the file ends inside a zstd frame
   peers::Status sticky_;        // read_parsed's first error
   peers::Status check_sticky_;  // check_parsed's first error
 };
