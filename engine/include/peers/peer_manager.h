@@ -82,6 +82,11 @@ struct PeerManagerConfig {
   int64_t gossip_decay_interval_ms = 12000;
   bool disable_peer_scoring = false;
   bool discovery = true;
+  // A live capture (header producer.mode "live", FORMAT.md §8.5): Node fires
+  // timers late under load and re-arms an interval from the moment its
+  // callback starts, so a timer fires when the trace says it did: step()
+  // checks only that it is armed, and re-arms intervals from that event's t_ms.
+  bool live_timers = false;
   ChainConfig chain;  // chain.genesis_time_s is clock.genesisTime
 };
 
