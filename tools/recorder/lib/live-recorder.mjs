@@ -12,7 +12,8 @@ import {threadId} from "node:worker_threads";
 import path from "node:path";
 import fs from "node:fs";
 import {encMetadata, encScore, encStatus, encSubnets, sameScore, stringifyRecord, toHex, traceHeader} from "./codec.mjs";
-import {TraceWriter} from "./writer.mjs";
+import {LiveTraceWriter} from "./live-writer.mjs";
+import {Pseudonymizer} from "./live-privacy.mjs";
 
 function lodestarPackagesNear(url) {
   // .../node_modules/@lodestar/beacon-node/lib/network/peers/peerManager.js -> .../node_modules/@lodestar
@@ -58,10 +59,20 @@ class LiveRecorder {
     this.dirtyAll = true;
     this.closed = false;
     this.expectGoodbyeTimer = null;
+    this.conns = new Map(); // connection id -> status last recorded (connection_status, FORMAT.md §8)
+    this.warned = new Set();
     this.file = outPath();
-    this.writer = new TraceWriter(this.file, {level: 3, chunkBytes: 8 << 20});
-    const flushMs = Number(process.env.PEER_REPLAY_LIVE_FLUSH_MS ?? 10_000);
-    this.flushTimer = realSetInterval(() => this.writer.flush(), flushMs);
+    const env = process.env;
+    this.pseudonyms = Pseudonymizer.fromEnv(env.PEER_REPLAY_LIVE_PSEUDONYMIZE);
+    this.writer = new LiveTraceWriter(this.file, {
+      level: 3,
+      chunkBytes: 8 << 20,
+      rotateBytes: Number(env.PEER_REPLAY_LIVE_ROTATE_BYTES ?? 256 << 20),
+      rotateMs: Number(env.PEER_REPLAY_LIVE_ROTATE_MS ?? 3_600_000),
+      maxBytes: Number(env.PEER_REPLAY_LIVE_MAX_BYTES ?? 16 * 2 ** 30),
+    });
+    const flushMs = Number(env.PEER_REPLAY_LIVE_FLUSH_MS ?? 10_000);
+    this.flushTimer = realSetInterval(() => this.flush(), flushMs);
     this.flushTimer.unref?.();
     this.onExit = () => this.closeSync();
     process.on("exit", this.onExit);
@@ -77,6 +88,8 @@ class LiveRecorder {
   begin(rec) {
     if (this.closed) return false;
     this.end();
+    if (this.closed) return false; // end() reached the cap
+    this.syncConnectionStatuses();
     this.cur = {rec: {type: "event", seq: ++this.seq, t_ms: this.now(), ...rec}, actions: [], inputs: {}};
     const cur = this.cur;
     realSetImmediate(() => {
@@ -93,8 +106,53 @@ class LiveRecorder {
     for (const k of ["rand", "active_attnets", "active_syncnets", "gossip_scores"]) if (cur.inputs[k] !== undefined) rec[k] = cur.inputs[k];
     const full = rec.kind === "init" || rec.kind === "committee_subscriptions" || (rec.kind === "timer" && rec.timer === "heartbeat");
     const {scores, removed} = this.scoreDelta(full);
-    this.writer.write(stringifyRecord(rec));
-    this.writer.write(stringifyRecord({type: "expect", seq: rec.seq, actions: cur.actions, scores, scores_removed: removed, scores_full: full}));
+    this.emit(rec);
+    this.emit({type: "expect", seq: rec.seq, actions: cur.actions, scores, scores_removed: removed, scores_full: full});
+    if (this.writer.full) {
+      this.warn("cap", `peer-replay live: ${this.file} reached PEER_REPLAY_LIVE_MAX_BYTES; the trace ends at event ${rec.seq}`);
+      this.closeSync();
+    }
+  }
+
+  emit(rec) {
+    this.writer.write(stringifyRecord(this.pseudonyms && rec.type !== "header" ? this.pseudonyms.record(rec) : rec));
+  }
+
+  flush() {
+    if (!this.closed) this.writer.flush();
+  }
+
+  /** A warning per kind of problem, once per capture: what the trace cannot say. */
+  warn(kind, message) {
+    if (this.warned.has(kind)) return;
+    this.warned.add(kind);
+    process.emitWarning(message);
+  }
+
+  /**
+   * libp2p marks a connection "closing" (then "closed") before it removes it from the connection map and
+   * dispatches connection:close, without an event. PeerManager reads the statuses (getConnectedPeerIds,
+   * onLibp2pPeerDisconnect's open-connection filter, identifyPeer), so each change seen since the last
+   * event becomes a connection_status event of its own before the next input. Connections not yet announced
+   * by connection:open are left to that event, which carries their status.
+   */
+  syncConnectionStatuses() {
+    if (this.conns.size === 0) return;
+    for (const {value} of this.connectionsMap().values()) {
+      for (const c of value) {
+        const id = String(c.id ?? "");
+        const was = this.conns.get(id);
+        if (was === undefined || was === c.status) continue;
+        this.conns.set(id, c.status);
+        const rec = {type: "event", seq: ++this.seq, t_ms: this.now(), kind: "connection_status", peer: c.remotePeer.toString(), conn: id, status: c.status};
+        this.emit(rec);
+        this.emit({type: "expect", seq: rec.seq, actions: [], scores: [], scores_removed: [], scores_full: false});
+      }
+    }
+  }
+
+  connectionsMap() {
+    return this.components.connectionManager.getConnectionsMap()["map"];
   }
 
   /** Runs the PeerManager's synchronous handling of an event; nested entry points pass through. */
@@ -204,6 +262,7 @@ class LiveRecorder {
       nodeId: pm.nodeId,
       custodyConfig: pm.networkConfig.custodyConfig,
       status: encStatus(pm.statusCache.get()),
+      formatVersion: 2,
     });
   }
 
@@ -226,12 +285,14 @@ class LiveRecorder {
     wrapStore("updateGossipsubScore", (a) => a[0]);
     const applyAction = store.applyAction.bind(store);
     store.applyAction = (peer, action, actionName) => {
-      self.dirty.add(peer.toString());
       if (self.depth === 0) {
-        // not through PeerManager.reportPeer (e.g. ReqRespBeaconNode rate limiting): same effect, same event
+        // not through PeerManager.reportPeer (e.g. ReqRespBeaconNode rate limiting): same effect, same event.
+        // begin() first: it closes the previous event, whose score delta must not take this peer's mark.
         self.begin({kind: "report_peer", peer: peer.toString(), action, action_name: String(actionName)});
+        self.dirty.add(peer.toString());
         return self.sync(() => applyAction(peer, action, actionName));
       }
+      self.dirty.add(peer.toString());
       return applyAction(peer, action, actionName);
     };
     const update = store.update.bind(store);
@@ -243,6 +304,7 @@ class LiveRecorder {
     // libp2p
     const l = pm.libp2p;
     const components = l.services.components;
+    this.components = components;
     const identify = l.services.identify;
     pm.libp2p = {
       services: {
@@ -277,10 +339,12 @@ class LiveRecorder {
       const r = connRec(evt.detail);
       if (evt.detail.status !== "open") r.status = evt.detail.status;
       self.begin({kind: "connection_open", ...r});
+      self.conns.set(r.conn, evt.detail.status);
       return self.sync(() => onOpen(evt));
     };
     pm.onLibp2pPeerDisconnect = (evt) => {
       self.begin({kind: "connection_close", peer: evt.detail.remotePeer.toString(), conn: String(evt.detail.id ?? ""), direction: evt.detail.direction});
+      self.conns.delete(String(evt.detail.id ?? ""));
       return self.sync(() => onClose(evt));
     };
     events.addEventListener("connection:open", pm.onLibp2pPeerConnect);
@@ -358,19 +422,23 @@ class LiveRecorder {
     const ccUpdate = cc.updateTargetCustodyGroupCount?.bind(cc);
     if (ccUpdate) {
       cc.updateTargetCustodyGroupCount = (n) => {
-        // FORMAT.md v1 has no event for the local custody group count: warn; replay diverges from here on.
-        process.emitWarning(`peer-replay live: local custody group count changed to ${n} at event ${self.seq}; trace format v1 cannot express it`);
-        return ccUpdate(n);
+        const r = ccUpdate(n);
+        // the values PeerManager reads from custodyConfig from now on (FORMAT.md §8 local_custody)
+        self.begin({kind: "local_custody", custody_group_count: cc.targetCustodyGroupCount, sample_groups: [...cc.sampleGroups], sampled_subnets: [...cc.sampledSubnets]});
+        return r;
       };
+    } else {
+      this.warn("custody", "peer-replay live: this Lodestar's CustodyConfig has no updateTargetCustodyGroupCount; a change of the local custody group count would not be recorded");
     }
 
-    this.writer.write(stringifyRecord(this.header()));
+    this.emit(this.header());
     const connections = [];
-    for (const {value} of components.connectionManager.getConnectionsMap()["map"].values()) {
+    for (const {value} of this.connectionsMap().values()) {
       for (const c of value) {
         const r = connRec(c);
         if (c.status !== "open") r.status = c.status;
         connections.push(r);
+        this.conns.set(r.conn, c.status);
       }
     }
     const rec = {kind: "init"};
@@ -384,8 +452,8 @@ class LiveRecorder {
   closeSync() {
     if (this.closed) return;
     this.end();
-    this.writer.write(stringifyRecord({type: "end", events: this.seq}));
     this.closed = true;
+    this.emit({type: "end", events: this.seq});
     realClearInterval(this.flushTimer);
     process.off("exit", this.onExit);
     this.writer.close();
@@ -464,6 +532,18 @@ export function patchPeerManager(PeerManager, extra = {}) {
     return v;
   };
 
+  // The format has one time per event (t_ms): a clock read by the PeerManager's synchronous code that
+  // gives another millisecond cannot be expressed, and replay may differ there. Warn, with the first event.
+  const dateNow = Date.now;
+  Date.now = function now() {
+    const v = dateNow();
+    const r = active();
+    if (r && v !== r.cur.rec.t_ms && v > r.lastT) {
+      r.warn("clock", `peer-replay live: the clock moved to ${v} while the peer manager handled event ${r.cur.rec.seq} (t_ms ${r.cur.rec.t_ms}); the trace gives each event one time, so replay may differ from here on`);
+    }
+    return v;
+  };
+
   // goodbye timeouts: the withTimeout sleep armed right after a sendGoodbye call
   const st = globalThis.setTimeout;
   globalThis.setTimeout = function setTimeout(fn, ms, ...a) {
@@ -506,4 +586,5 @@ const LIVE = [];
 
 export function installLivePatch() {
   globalThis.__peerReplayLivePatch = patchPeerManager;
+  globalThis.__peerReplayLiveRecorders = LIVE; // read by the overhead measurement (test-fixtures/live-driver.mjs)
 }
