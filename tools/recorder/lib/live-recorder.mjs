@@ -58,6 +58,7 @@ class LiveRecorder {
     this.dirty = new Set();
     this.dirtyAll = true;
     this.closed = false;
+    this.frozenT = null; // the response event's t_ms while its continuations run (continuations())
     this.expectGoodbyeTimer = null;
     this.conns = new Map(); // connection id -> status last recorded (connection_status, FORMAT.md §8)
     this.warned = new Set();
@@ -80,7 +81,8 @@ class LiveRecorder {
 
   // ---------------------------------------------------------------- event bracketing
   now() {
-    const t = Date.now();
+    // the clock itself, not the frozen one (a process that replaced Date, e.g. with fake timers, keeps its own)
+    const t = Date.now === frozenDateNow ? realDateNow() : Date.now();
     this.lastT = Math.max(this.lastT, t);
     return this.lastT;
   }
@@ -228,15 +230,26 @@ class LiveRecorder {
               ok = null;
             }
             this.begin({kind: "response", req, ok});
-            resolve(v);
+            this.continuations(() => resolve(v));
           }),
         (e) =>
           realSetImmediate(() => {
             this.begin({kind: "response", req, error: String(e?.message ?? e)});
-            reject(e);
+            this.continuations(() => reject(e));
           })
       );
     });
+  }
+
+  /**
+   * Settles a module promise inside the response event: the awaiting continuations run in the microtask
+   * checkpoint after this callback, and the clock they read is the event's t_ms (as the engine's is) until
+   * that checkpoint has drained (a nextTick queued from a microtask runs only after the queue is empty).
+   */
+  continuations(settle) {
+    this.frozenT = this.cur ? this.cur.rec.t_ms : null;
+    settle();
+    queueMicrotask(() => process.nextTick(() => (this.frozenT = null)));
   }
 
   // ---------------------------------------------------------------- header
@@ -461,6 +474,16 @@ class LiveRecorder {
 }
 
 const realSetImmediate = globalThis.setImmediate;
+const realDateNow = Date.now;
+
+/** Date.now while the hook is loaded (patchPeerManager). */
+function frozenDateNow() {
+  for (const r of LIVE) {
+    if (r.frozenT != null) return r.frozenT;
+    if (r.depth > 0 && r.cur) return r.cur.rec.t_ms;
+  }
+  return realDateNow();
+}
 const realSetInterval = globalThis.setInterval;
 const realClearInterval = globalThis.clearInterval;
 
@@ -532,17 +555,12 @@ export function patchPeerManager(PeerManager, extra = {}) {
     return v;
   };
 
-  // The format has one time per event (t_ms): a clock read by the PeerManager's synchronous code that
-  // gives another millisecond cannot be expressed, and replay may differ there. Warn, with the first event.
-  const dateNow = Date.now;
-  Date.now = function now() {
-    const v = dateNow();
-    const r = active();
-    if (r && v !== r.cur.rec.t_ms && v > r.lastT) {
-      r.warn("clock", `peer-replay live: the clock moved to ${v} while the peer manager handled event ${r.cur.rec.seq} (t_ms ${r.cur.rec.t_ms}); the trace gives each event one time, so replay may differ from here on`);
-    }
-    return v;
-  };
+  // The format gives each event one time (t_ms), and the engine reads it wherever Lodestar reads Date.now().
+  // While the PeerManager's code of an event runs (its synchronous handler, or the continuations of a
+  // response), Date.now() returns the event's t_ms (frozenDateNow): the clock stands still for that code
+  // (for a heartbeat with 200 peers, a few ms), so what it stores (lastUpdate, lastStatusUnixTsMs...) is
+  // what replay computes.
+  Date.now = frozenDateNow;
 
   // goodbye timeouts: the withTimeout sleep armed right after a sendGoodbye call
   const st = globalThis.setTimeout;

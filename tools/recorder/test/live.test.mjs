@@ -83,6 +83,22 @@ test("live capture of a PeerManager built like NetworkCore.init replays and conf
   fs.rmSync(dir, {recursive: true, force: true});
 });
 
+test("a real-time capture under load (late timers, racing inputs) conforms", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "peer-replay-live-"));
+  const r = spawnSync(process.execPath, ["--import", HOOK, DRIVER], {
+    env: {...process.env, PEER_REPLAY_LIVE_OUT: dir, LIVE_DRIVER_SECONDS: "5"},
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const stats = JSON.parse(r.stdout.trim().split("\n").pop());
+  assert.ok(stats.trace_events > 500, `${stats.trace_events} events`);
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".jsonl.zst"));
+  assert.equal(files.length, 1);
+  assertConforms(path.join(dir, files[0]));
+  fs.rmSync(dir, {recursive: true, force: true});
+});
+
 test("a pseudonymised live capture conforms and names no real peer id", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "peer-replay-live-"));
   const plain = path.join(dir, "plain.jsonl.zst");
