@@ -122,10 +122,10 @@ TEST_CASE("wrong format name", "[reader]") {
 
 TEST_CASE("newer format_version", "[reader]") {
   std::string h = kHeader;
-  h.replace(h.find("\"format_version\":1"), 18, "\"format_version\":2");
+  h.replace(h.find("\"format_version\":1"), 18, "\"format_version\":3");
   const std::string p = write_file("version.jsonl", lines({h}));
   CHECK(read_all(p).error ==
-        p + ":1: trace format_version 2 is newer than this reader (reads 1..1); use a newer peer-replay");
+        p + ":1: trace format_version 3 is newer than this reader (reads 1..2); use a newer peer-replay");
 }
 
 TEST_CASE("bad JSON mid-file", "[reader]") {
