@@ -246,6 +246,11 @@ peers::Result<std::unique_ptr<TraceReader>> TraceReader::open_stream(const std::
   bool done = false;
   Status s = reader->next(&header, &done);
   if (!s.is_ok()) return s;
+  if (done && reader->source_->cut_frame() != 0) {
+    // Cut before its header: nothing of it can be read, a cut trace or not.
+    return Status::corruption(reader->where(1) + "truncated zstd frame: the file ends inside frame " +
+                              std::to_string(reader->source_->cut_frame()));
+  }
   if (done) return Status::corruption(reader->where(1) + "empty trace: expected the header record on line 1");
   reader->header_ = std::move(header);
   return reader;
