@@ -16,7 +16,8 @@ const char* status_color(OutcomeStatus status) {
     case OutcomeStatus::kFail:
     case OutcomeStatus::kError: return "\x1b[31m";      // red
     case OutcomeStatus::kKnownFail:
-    case OutcomeStatus::kFixed: return "\x1b[33m";      // yellow
+    case OutcomeStatus::kFixed:
+    case OutcomeStatus::kTruncated: return "\x1b[33m";  // yellow
   }
   return "";
 }

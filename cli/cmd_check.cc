@@ -28,7 +28,7 @@ namespace fs = std::filesystem;
 
 // What one check run has seen so far.
 struct CheckTotals {
-  int passed = 0, failed = 0, bad = 0, known_failed = 0;
+  int passed = 0, failed = 0, bad = 0, known_failed = 0, truncated = 0;
   Coverage coverage;
   std::vector<TraceOutcome> outcomes;
 };
@@ -41,6 +41,7 @@ ReplayOptions replay_options(const CheckOptions& opts) {
   ro.strict = opts.strict;
   ro.check_determinism = opts.determinism;
   ro.raw_times = opts.raw_times;
+  ro.any_lodestar_version = opts.any_lodestar_version;
   if (!opts.emit_repro.empty()) {
     ro.emit_repro = true;
     ro.repro_path = opts.emit_repro;
@@ -53,6 +54,7 @@ OutcomeStatus classify(const CheckOptions& opts, const ReplayResult& r, std::map
                        TraceOutcome* o) {
   auto kf = known->find(o->name);
   if (r.verdict == Verdict::kBadInput) return OutcomeStatus::kError;
+  if (r.verdict == Verdict::kTruncated) return OutcomeStatus::kTruncated;
   if (r.verdict == Verdict::kDiverges) {
     if (kf == known->end()) return OutcomeStatus::kFail;
     kf->second.seen = true;
@@ -78,6 +80,7 @@ void count(OutcomeStatus status, CheckTotals* totals) {
     case OutcomeStatus::kFixed: totals->failed++; break;
     case OutcomeStatus::kError: totals->bad++; break;
     case OutcomeStatus::kKnownFail: totals->known_failed++; break;
+    case OutcomeStatus::kTruncated: totals->truncated++; break;
   }
 }
 
@@ -233,6 +236,7 @@ int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err) {
 
   const int code = totals.bad > 0                                           ? kExitBadInput
                    : totals.failed > 0 || !coverage_missing.empty() ? kExitDiverges
+                   : totals.truncated > 0                           ? kExitTruncated
                                                                     : kExitOk;
   if (opts.json) {
     const CheckSummary summary{totals.passed, totals.failed, totals.bad, totals.known_failed, coverage_missing, code};
@@ -241,13 +245,14 @@ int cmd_check(const CheckOptions& opts, std::ostream& out, std::ostream& err) {
   }
   // stdout holds results only: a trace that could not be read has its error
   // line on stderr and is no result; when none could, there is no summary.
-  const int compared = totals.passed + totals.failed + totals.known_failed;
+  const int compared = totals.passed + totals.failed + totals.known_failed + totals.truncated;
   if (compared > 0) {
     // The closing line CI reads: "N passed, N failed" alone on its line.
     out << "check: " << totals.passed << " passed, " << totals.failed << " failed\n";
     if (totals.known_failed > 0) {
       out << "known failures (conformance/known_failures.txt): " << totals.known_failed << "\n";
     }
+    if (totals.truncated > 0) out << "truncated (cut traces, conforming up to the cut): " << totals.truncated << "\n";
   }
   if (totals.bad > 0 && paths.size() > 1) {
     err << "check: " << totals.bad << " of " << paths.size() << " traces could not be read\n";

@@ -27,7 +27,7 @@ int cmd_merge_shards(const MergeShardsOptions& opts, std::ostream& out, std::ost
     err << error << "\n";
     return kExitBadInput;
   }
-  int passed = 0, failed = 0, bad = 0, known_failed = 0;
+  int passed = 0, failed = 0, bad = 0, known_failed = 0, truncated = 0;
   for (const TraceOutcome& o : merged) {
     switch (o.status) {
       case OutcomeStatus::kPass: passed++; continue;
@@ -35,6 +35,7 @@ int cmd_merge_shards(const MergeShardsOptions& opts, std::ostream& out, std::ost
       case OutcomeStatus::kFixed: failed++; break;
       case OutcomeStatus::kError: bad++; break;
       case OutcomeStatus::kKnownFail: known_failed++; break;
+      case OutcomeStatus::kTruncated: truncated++; break;
     }
     out << std::left << std::setw(11) << outcome_status_name(o.status) << o.path << ": " << o.message << "\n";
   }
@@ -50,11 +51,12 @@ int cmd_merge_shards(const MergeShardsOptions& opts, std::ostream& out, std::ost
   // (its count goes to stderr), as in cmd_check.
   out << "check: " << passed << " passed, " << failed << " failed\n";
   if (known_failed > 0) out << "known failures: " << known_failed << "\n";
+  if (truncated > 0) out << "truncated: " << truncated << "\n";
   if (bad > 0) {
     err << "check: " << bad << " of " << merged.size() << " traces could not be read\n";
     return kExitBadInput;
   }
-  return failed > 0 ? kExitDiverges : kExitOk;
+  return failed > 0 ? kExitDiverges : truncated > 0 ? kExitTruncated : kExitOk;
 }
 
 }  // namespace replay

@@ -49,6 +49,7 @@ struct CheckOptions {
   bool json = false;                 // --format json: per-trace verdicts and the summary
   bool color = false;                // coloured verdicts (main: a terminal and NO_COLOR unset)
   bool raw_times = false;            // t_ms in reports instead of "+1m02.500s"
+  bool any_lodestar_version = false; // replay traces of another @lodestar/beacon-node (replay/lodestar_version.h)
   // --report FILE: *.html, the HTML page of one trace (cmd_report); with
   // --impl, *.json or *.md, the conformance report (cli/conformance_report.h).
   std::string report;

@@ -13,6 +13,7 @@ std::string_view outcome_status_name(OutcomeStatus status) {
     case OutcomeStatus::kError: return "ERROR";
     case OutcomeStatus::kKnownFail: return "KNOWN-FAIL";
     case OutcomeStatus::kFixed: return "FIXED";
+    case OutcomeStatus::kTruncated: return "TRUNCATED";
   }
   return "?";
 }
@@ -71,7 +72,8 @@ std::string xml_escape(const std::string& raw) {
 std::string junit_xml(const std::vector<TraceOutcome>& outcomes) {
   size_t failures = 0, errors = 0, skipped = 0;
   for (const TraceOutcome& o : outcomes) {
-    failures += o.status == OutcomeStatus::kFail || o.status == OutcomeStatus::kFixed ? 1 : 0;
+    failures += o.status == OutcomeStatus::kFail || o.status == OutcomeStatus::kFixed ||
+        o.status == OutcomeStatus::kTruncated ? 1 : 0;
     errors += o.status == OutcomeStatus::kError ? 1 : 0;
     skipped += o.status == OutcomeStatus::kKnownFail ? 1 : 0;
   }
@@ -82,7 +84,8 @@ std::string junit_xml(const std::vector<TraceOutcome>& outcomes) {
   for (const TraceOutcome& o : outcomes) {
     x << "  <testcase classname=\"conformance\" name=\"" << xml_escape(o.name) << "\" file=\"" << xml_escape(o.path)
       << "\" time=\"" << o.seconds << "\">";
-    if (o.status == OutcomeStatus::kFail || o.status == OutcomeStatus::kFixed) {
+    if (o.status == OutcomeStatus::kFail || o.status == OutcomeStatus::kFixed ||
+        o.status == OutcomeStatus::kTruncated) {
       x << "<failure message=\"" << xml_escape(o.message) << "\">" << xml_escape(o.report) << "</failure>";
     } else if (o.status == OutcomeStatus::kError) {
       x << "<error message=\"" << xml_escape(o.message) << "\"/>";

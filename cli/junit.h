@@ -8,8 +8,9 @@
 
 namespace replay {
 
-enum class OutcomeStatus { kPass, kFail, kError, kKnownFail, kFixed };
-// "PASS", "FAIL", "ERROR", "KNOWN-FAIL", "FIXED": check's status column.
+enum class OutcomeStatus { kPass, kFail, kError, kKnownFail, kFixed, kTruncated };
+// "PASS", "FAIL", "ERROR", "KNOWN-FAIL", "FIXED", "TRUNCATED": check's status
+// column (TRUNCATED: replay/replayer.h Verdict::kTruncated).
 std::string_view outcome_status_name(OutcomeStatus status);
 
 // check's result for one trace.
@@ -22,7 +23,7 @@ struct TraceOutcome {
   double seconds = 0;
 };
 
-// The JUnit document: FAIL and FIXED are failures, ERROR errors, KNOWN-FAIL
+// The JUnit document: FAIL, FIXED and TRUNCATED are failures, ERROR errors, KNOWN-FAIL
 // skipped. Text that is not UTF-8 or is a control character XML forbids
 // becomes '?', so the document stays well-formed whatever a trace held.
 std::string junit_xml(const std::vector<TraceOutcome>& outcomes);

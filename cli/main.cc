@@ -5,7 +5,7 @@
 // run it.
 //
 // Exit codes: 0 conforms / identical, 1 diverges / differs, 2 bad input or
-// usage. CLI11 parse errors are mapped to 2 and printed as one line. The
+// usage, 3 truncated (check). CLI11 parse errors are mapped to 2 and printed as one line. The
 // conventions every subcommand keeps (README "Command line"): --quiet (no
 // progress line, only results), --format json, "-" for standard input where
 // one trace is read, NO_COLOR.
@@ -30,7 +30,8 @@ struct Command {
 
 // The exit codes (trace/format.h), at the end of every --help.
 constexpr const char* kExitCodesHelp =
-    "Exit codes: 0 conforms / identical / ok, 1 diverges / differs, 2 bad input or usage.\n"
+    "Exit codes: 0 conforms / identical / ok, 1 diverges / differs, 2 bad input or usage,\n"
+    "3 (check) truncated: a cut trace (killed recorder) that conforms up to its last complete record.\n"
     "Errors are one line on stderr, \"<file>:<line>: <what was expected>\"; stdout holds only results.";
 
 // Counts and seq numbers: digits only, so "-3" is an error, not a wrapped
@@ -85,6 +86,8 @@ Command add_check(CLI::App& app) {
   cmd->add_option("--timeout", opts->timeout_ms, "With --impl: ms to wait for each answer")->capture_default_str();
   add_format(cmd, &opts->json);
   cmd->add_flag("--raw-times", opts->raw_times, "Times as t_ms (Unix ms) instead of +1h02m03.500s from the first event");
+  cmd->add_flag("--any-lodestar-version", opts->any_lodestar_version,
+                "Replay traces recorded from another @lodestar/beacon-node than the engine ports (else exit 2)");
   auto no_color = std::make_shared<bool>(false);
   cmd->add_flag("--no-color", *no_color, "No ANSI colours (also NO_COLOR=1; never when not a terminal)");
   return {cmd, [opts, stop_at_seq, stop_opt, no_color] {

@@ -33,13 +33,14 @@ const char* status_key(OutcomeStatus s) {
     case OutcomeStatus::kError: return "error";
     case OutcomeStatus::kKnownFail: return "known-fail";
     case OutcomeStatus::kFixed: return "fixed";
+    case OutcomeStatus::kTruncated: return "truncated";
   }
   return "?";
 }
 
 bool status_from_key(const std::string& key, OutcomeStatus* out) {
   for (OutcomeStatus s : {OutcomeStatus::kPass, OutcomeStatus::kFail, OutcomeStatus::kError, OutcomeStatus::kKnownFail,
-                          OutcomeStatus::kFixed}) {
+                          OutcomeStatus::kFixed, OutcomeStatus::kTruncated}) {
     if (key == status_key(s)) {
       *out = s;
       return true;

@@ -11,6 +11,9 @@
 # The subcommand is a parameter so the gate can move from `stats` (validates
 # the whole trace today) to `check` without touching the catalog; a case may
 # carry FILE.expected.<subcommand> where that subcommand words it differently.
+# A cut trace is no bad input to `check`, which reads it to its last complete
+# record (traces/FORMAT.md 8.2): such a case carries FILE.truncated.<subcommand>,
+# the start of the TRUNCATED line expected on stdout with exit code 3.
 # Exit status: 0 all passed (SKIPPED cases are listed, never counted as
 # passed), 1 any failure, 2 usage.
 set -uo pipefail
@@ -38,6 +41,7 @@ fi
 work=$(mktemp -d)
 trap 'chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
 
+truncated=""
 passed=0
 failed=0
 skipped=0
@@ -54,6 +58,19 @@ run_case() {
   rc=$?
   local err
   err=$(cat "$work/stderr")
+  if [[ -n $truncated ]]; then
+    local first
+    first=$(head -n 1 "$work/stdout")
+    truncated=${truncated//\{file\}/$path}
+    if [[ $rc == 3 && $first == "$truncated"* && -z $err ]]; then
+      echo "ok      $name (truncated)"
+      passed=$((passed + 1))
+    else
+      fail "$name" "expected exit 3 and a line starting \"$truncated\"; got exit $rc, stdout: $first, stderr: $err"
+    fi
+    truncated=""
+    return
+  fi
   if [[ $rc == 124 ]]; then
     fail "$name" "timed out after ${timeout_s}s"
   elif [[ $rc != 2 ]]; then
@@ -81,6 +98,8 @@ for exp_file in "${cases[@]}"; do
   data=${exp_file%.expected}
   name=$(basename "$data")
   [[ -f $data.expected.$sub ]] && exp_file=$data.expected.$sub
+  truncated=""
+  [[ -f $data.truncated.$sub ]] && truncated=$(cat "$data.truncated.$sub")
   if [[ ! -e $data ]]; then
     fail "$name" "$exp_file has no trace file beside it (rerun conformance/bad/make_catalog.sh)"
     continue

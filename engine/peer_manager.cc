@@ -117,6 +117,16 @@ Status PeerManagerImpl::step(const Event& event, std::vector<Action>* actions) {
     case EventKind::kGoodbyeAll:
       goodbye_and_disconnect_all_peers();
       break;
+    case EventKind::kConnectionStatus:
+      s = on_connection_status(event);
+      break;
+    case EventKind::kLocalCustody:
+      // custodyConfig.updateTargetCustodyGroupCount(n): what PeerManager reads
+      // of custodyConfig from here on (its heartbeat's sampleGroups).
+      local_.custody_group_count = extra.custody_group_count;
+      local_.sample_groups = extra.sample_groups;
+      local_.sampled_subnets = extra.sampled_subnets;
+      break;
   }
   if (s.is_ok()) run_microtasks();
   if (!s.is_ok()) return s;
@@ -294,6 +304,24 @@ Status PeerManagerImpl::on_connection_close(const Event& event, const PeerIdStr&
   return Status::ok();
 }
 
+Status PeerManagerImpl::on_connection_status(const Event& event) {
+  // libp2p set connection.status (to "closing" when it starts closing) and
+  // dispatched nothing: only the mirror changes. PeerManager sees it where it
+  // reads statuses (getConnectedPeerIds, the open-connection filters).
+  const ConnectionSpec& spec = event.extra->connection;
+  const PeerIdStr* owner = connection_ids_.find(spec.conn);
+  if (owner == nullptr || *owner != event.peer) {
+    return Status::invalid_argument("connection_status for connection " + spec.conn + " of " + event.peer +
+                                    ", which is not in the connection map");
+  }
+  std::vector<Connection>* list = connections_.find(*owner);
+  assert(list != nullptr);
+  auto it = std::find_if(list->begin(), list->end(), [&](const Connection& c) { return c.conn == spec.conn; });
+  assert(it != list->end());
+  it->status = spec.status;
+  return Status::ok();
+}
+
 Status PeerManagerImpl::on_response(const Event& event) {
   const size_t slot = pending_.slot_of(event.req);
   if (slot == SequentialMap<PendingRequest>::kNoSlot) {
@@ -328,26 +356,38 @@ Status PeerManagerImpl::on_response(const Event& event) {
   return Status::ok();
 }
 
+// Whether an armed timer due at `due_ms` may fire now: exactly at its due
+// time under fake timers; whenever the trace says with live timers.
+bool PeerManagerImpl::timer_fires_now(int64_t due_ms) const {
+  return config_.live_timers ? due_ms >= 0 : due_ms == now_ms_;
+}
+
+// The next due time of an interval timer that fired now: fake timers step it
+// by the period; Node's setInterval re-arms from the callback's start.
+int64_t PeerManagerImpl::rearm(int64_t due_ms, int64_t period_ms) const {
+  return config_.live_timers ? now_ms_ + period_ms : due_ms + period_ms;
+}
+
 Status PeerManagerImpl::on_timer(const Event& event) {
   switch (event.timer) {
     case TimerKind::kStartupPingStatus:
-      if (startup_ping_status_due_ms_ != now_ms_) return Status::invalid_argument("timer startup_ping_status is not due");
+      if (!timer_fires_now(startup_ping_status_due_ms_)) return Status::invalid_argument("timer startup_ping_status is not due");
       startup_ping_status_due_ms_ = -1;
       ping_and_status_timeouts();
       return Status::ok();
     case TimerKind::kPingStatus:
-      if (ping_status_due_ms_ != now_ms_) return Status::invalid_argument("timer ping_status is not due");
-      ping_status_due_ms_ += kCheckPingStatusInterval;
+      if (!timer_fires_now(ping_status_due_ms_)) return Status::invalid_argument("timer ping_status is not due");
+      ping_status_due_ms_ = rearm(ping_status_due_ms_, kCheckPingStatusInterval);
       ping_and_status_timeouts();
       return Status::ok();
     case TimerKind::kHeartbeat:
-      if (heartbeat_due_ms_ != now_ms_) return Status::invalid_argument("timer heartbeat is not due");
-      heartbeat_due_ms_ += kHeartbeatIntervalMs;
+      if (!timer_fires_now(heartbeat_due_ms_)) return Status::invalid_argument("timer heartbeat is not due");
+      heartbeat_due_ms_ = rearm(heartbeat_due_ms_, kHeartbeatIntervalMs);
       heartbeat();
       return Status::ok();
     case TimerKind::kGossipScores:
-      if (gossip_scores_due_ms_ != now_ms_) return Status::invalid_argument("timer gossip_scores is not due");
-      gossip_scores_due_ms_ += config_.gossip_decay_interval_ms;
+      if (!timer_fires_now(gossip_scores_due_ms_)) return Status::invalid_argument("timer gossip_scores is not due");
+      gossip_scores_due_ms_ = rearm(gossip_scores_due_ms_, config_.gossip_decay_interval_ms);
       update_gossipsub_scores();
       return Status::ok();
     case TimerKind::kGoodbyeTimeout: {
@@ -357,7 +397,7 @@ Status PeerManagerImpl::on_timer(const Event& event) {
         return Status::invalid_argument("timer goodbye_timeout for req " + req_str(event.req) +
                                         ", which is no pending goodbye");
       }
-      if (goodbye->timeout_due_ms != now_ms_) {
+      if (!timer_fires_now(goodbye->timeout_due_ms)) {
         return Status::invalid_argument("timer goodbye_timeout for req " + req_str(event.req) + " is due at " +
                                         std::to_string(goodbye->timeout_due_ms) + ", not now");
       }

@@ -139,6 +139,9 @@ class PeerManagerImpl {
   Status on_init(const Event& event);
   Status on_connection_open(const Event& event);
   Status on_connection_close(const Event& event, const PeerIdStr& peer);  // peer: canonical_peer_id(event.peer)
+  Status on_connection_status(const Event& event);
+  bool timer_fires_now(int64_t due_ms) const;
+  int64_t rearm(int64_t due_ms, int64_t period_ms) const;
   Status on_response(const Event& event);
   Status on_timer(const Event& event);
   void run_microtasks();
@@ -196,7 +199,7 @@ class PeerManagerImpl {
   const ChainStatus& status_cache_get() const { return status_cache_; }
 
   const PeerManagerConfig config_;
-  const LocalNode local_;
+  LocalNode local_;  // custody members change with local_custody events
 
   bool initialized_ = false;
   UnixMs now_ms_ = 0;

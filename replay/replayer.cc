@@ -21,6 +21,7 @@
 #include "peers/score_interface.h"
 #include "replay/expect_match.h"
 #include "replay/metrics_record.h"
+#include "replay/lodestar_version.h"
 #include "replay/parse_ahead.h"
 #include "replay/report_text.h"
 #include "replay/score_delta.h"
@@ -39,6 +40,7 @@ const char* verdict_name(Verdict verdict) {
     case Verdict::kConforms: return "conforms";
     case Verdict::kDiverges: return "diverges";
     case Verdict::kBadInput: return "bad input";
+    case Verdict::kTruncated: return "truncated";
   }
   return "?";
 }
@@ -199,6 +201,7 @@ class Replayer {
   // The store's change notes drive the deltas (PeerManager::take_score_changes);
   // off with disable_peer_scoring, whose entries read the clock.
   bool track_score_changes_ = false;
+  bool live_timers_ = false;  // FORMAT.md §9.5: timers fire when the trace says; the engine checks they are armed
   // The (line, t_ms) of the last K+1 events, a ring (the current one at
   // context_next_ - 1); their text is read again for a report (look_back).
   std::vector<std::pair<uint64_t, int64_t>> context_;
@@ -229,6 +232,8 @@ class Replayer {
   std::vector<peers::MetricSeries> last_scrape_;
   ExpectedMetrics expected_metrics_;
   bool stop_ = false;
+  std::string version_note_;  // the Lodestar version mismatch allowed by any_lodestar_version
+  std::string cut_;  // why the trace read to its end is cut ("" when it is whole)
   uint64_t last_event_seq_ = 0;
   std::string last_event_peer_;
 };
@@ -408,6 +413,7 @@ LookBack Replayer::look_back(uint64_t last_line, const std::vector<uint64_t>& li
   LookBack back;
   std::unordered_map<std::string, std::deque<std::string>>& history = back.expected;
   ReaderOptions ro;
+  ro.allow_truncated = true;
   ro.keep_raw = true;
   auto reader = TraceReader::open(path_, ro);
   if (!reader.is_ok()) return back;
@@ -484,6 +490,7 @@ std::string Replayer::write_repro(uint64_t seq, uint64_t cut_line) {
     out_path = base + ".repro-seq" + std::to_string(seq) + ".jsonl";
   }
   ReaderOptions ro;
+  ro.allow_truncated = true;
   ro.keep_raw = true;
   ro.strict = false;
   auto reader = TraceReader::open(path_, ro);
@@ -514,6 +521,7 @@ std::string Replayer::write_repro(uint64_t seq, uint64_t cut_line) {
 // Timers: the engine must have this one due now, and none overdue. False
 // (after diverge) when they do not.
 bool Replayer::timers_agree(const Record& rec, const peers::Event& ev) {
+  if (live_timers_) return true;
   // overdue_timer scans the pending requests. A step arms timers at or after
   // its own t_ms, never before, so once none is overdue at t_ms none becomes
   // overdue until the clock moves on: the scan runs once per distinct t_ms,
@@ -809,6 +817,7 @@ void Replayer::score_diffs(JsonRef exp_scores, const json& act_scores, const std
 
 ReplayResult Replayer::run() {
   ReaderOptions ro;
+  ro.allow_truncated = true;
   ro.strict = options_.strict;  // no raw text: a report reads what it shows again (look_back)
   auto opened = TraceReader::open(path_, ro);
   if (!opened.is_ok()) {
@@ -816,6 +825,12 @@ ReplayResult Replayer::run() {
     return result_;
   }
   std::unique_ptr<TraceReader> reader = std::move(opened).value();
+  version_note_ = lodestar_version_mismatch(reader->header().root());
+  if (!version_note_.empty() && !options_.any_lodestar_version) {
+    bad_input(where(reader->header().line) + version_note_ +
+              ": its expected outputs are another Lodestar's (--any-lodestar-version replays it anyway)");
+    return result_;
+  }
   auto setup = parse_header(reader->header().root(), where(reader->header().line));
   if (!setup.is_ok()) {
     bad_input(setup.status().message());
@@ -824,6 +839,7 @@ ReplayResult Replayer::run() {
   pm_ = std::make_unique<peers::PeerManager>(setup.value().config, setup.value().local);
   metrics_ = setup.value().config.metrics;
   track_score_changes_ = !setup.value().config.disable_peer_scoring;
+  live_timers_ = setup.value().config.live_timers;
   pm_->track_score_changes(track_score_changes_);
   if (options_.check_determinism) {
     twin_ = std::make_unique<peers::PeerManager>(setup.value().config, setup.value().local);
@@ -851,6 +867,9 @@ ReplayResult Replayer::run() {
       options_.on_progress(reader->bytes_read(), result_.events);
     }
     on_record(rec);
+  }
+  if (!stop_ && result_.verdict == Verdict::kConforms) {
+    cut_ = !reader->truncation().empty() ? reader->truncation() : reader->ended() ? "" : "no end record";
   }
   finish();
   return result_;
@@ -897,7 +916,14 @@ void Replayer::finish() {
                       " actions and " + std::to_string(result_.scores_compared) + " score entries compared";
     if (metrics_) result_.message += ", " + std::to_string(result_.metrics_compared) + " metric series";
     if (options_.stop_at_seq.has_value()) result_.message += " (stopped at seq " + std::to_string(*options_.stop_at_seq) + ")";
+    if (!cut_.empty()) {
+      result_.verdict = Verdict::kTruncated;
+      result_.message = path_ + ": truncated (" + cut_ + "): " + std::to_string(result_.events) +
+                        " events up to the last complete record conform, " + std::to_string(result_.expects) +
+                        " expects compared";
+    }
   }
+  if (!version_note_.empty() && result_.verdict != Verdict::kBadInput) result_.message += " (" + version_note_ + ")";
   for (const auto& [reason, count] : pm_->prune_reason_counts()) result_.coverage.prune_reasons[reason] += count;
 }
 

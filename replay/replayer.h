@@ -44,13 +44,20 @@ struct ReplayOptions {
   size_t score_history = 5;            // score entries kept per peer for the report
   std::string program = "peer-replay"; // the command name in the reproduce line
   bool raw_times = false;              // t_ms in the report instead of "+1m02.500s" from the first event
+  // A trace recorded from another @lodestar/beacon-node than the engine ports
+  // is bad input (replay/lodestar_version.h) unless this is set; then it is
+  // replayed and its verdict line says both versions.
+  bool any_lodestar_version = false;
   // Called every few thousand records with the bytes of the file read and the
   // events replayed so far (check's progress line); may be empty.
   std::function<void(uint64_t file_bytes_read, uint64_t events)> on_progress;
 };
 
-enum class Verdict { kConforms, kDiverges, kBadInput };
-const char* verdict_name(Verdict verdict);  // "conforms" | "diverges" | "bad input"
+// kTruncated: the trace was cut (FORMAT.md §2.4: no end record, or the file
+// ends inside a zstd frame, as a killed recorder leaves it) and everything up
+// to its last complete record conforms.
+enum class Verdict { kConforms, kDiverges, kBadInput, kTruncated };
+const char* verdict_name(Verdict verdict);  // "conforms" | "diverges" | "bad input" | "truncated"
 
 // Coverage counters: what the trace exercised.
 struct Coverage {

@@ -447,6 +447,38 @@ Status parse_local_status(const Getter& g, const std::string& where, peers::Even
   return parse_status(st, where, "status", &ev->extra.mut().status);
 }
 
+// connection_status (FORMAT.md §9): libp2p changed a connection's status.
+Status parse_connection_status(const Getter& g, peers::PeerIdTable* ids, peers::Event* ev) {
+  Status s = g.peer_id("peer", ids, &ev->peer);
+  if (s.is_ok()) s = g.string("conn", &ev->extra.mut().connection.conn);
+  if (s.is_ok()) s = g.name("status", peers::kConnectionStatusNames, &ev->extra.mut().connection.status);
+  ev->extra.mut().connection.peer = ev->peer;
+  return s;
+}
+
+// An array of small non-negative integers (custody groups, subnets).
+template <typename T>
+Status parse_int_array(const Getter& g, const char* member, std::vector<T>* out) {
+  JsonRef a = g.find(member);
+  if (!a || !a.is_array()) return g.error(member, "an array of integers");
+  for (JsonRef x : a) {
+    int64_t v = 0;
+    Status s = g.as_integer(x, member, 0, 1 << 20, &v);
+    if (!s.is_ok()) return s;
+    out->push_back(static_cast<T>(v));
+  }
+  return Status::ok();
+}
+
+// local_custody (FORMAT.md §9): custodyConfig after updateTargetCustodyGroupCount.
+Status parse_local_custody(const Getter& g, peers::Event* ev) {
+  peers::EventExtra& x = ev->extra.mut();
+  Status s = g.integer("custody_group_count", 0, 1 << 20, &x.custody_group_count);
+  if (s.is_ok()) s = parse_int_array(g, "sample_groups", &x.sample_groups);
+  if (s.is_ok()) s = parse_int_array(g, "sampled_subnets", &x.sampled_subnets);
+  return s;
+}
+
 // The members of the event's kind (ev->kind, read from its name).
 Status parse_event_kind(JsonRef j, const Getter& g, const std::string& where, peers::PeerIdTable* ids,
                         peers::Event* ev) {
@@ -465,6 +497,8 @@ Status parse_event_kind(JsonRef j, const Getter& g, const std::string& where, pe
     case EventKind::kReportPeer: return parse_report_peer(g, ids, ev);
     case EventKind::kRestatusPeers: return parse_restatus_peers(g, ids, ev);
     case EventKind::kLocalStatus: return parse_local_status(g, where, ev);
+    case EventKind::kConnectionStatus: return parse_connection_status(g, ids, ev);
+    case EventKind::kLocalCustody: return parse_local_custody(g, ev);
     case EventKind::kCommitteeSubscriptions:
     case EventKind::kGoodbyeAll: return Status::ok();
   }
@@ -513,6 +547,8 @@ Result<TraceSetup> parse_header(JsonRef header, const std::string& where) {
     Getter c = h.sub("config");
     if (!c.obj().is_object()) return c.error("", "an object (config)");
     peers::PeerManagerConfig& cfg = setup.config;
+    JsonRef producer = header.find("producer");
+    cfg.live_timers = producer.is_object() && producer.find("mode") == "live";
     Status s = c.integer("targetPeers", 0, 1 << 20, &cfg.target_peers);
     if (s.is_ok()) s = c.integer("maxPeers", 0, 1 << 20, &cfg.max_peers);
     if (s.is_ok()) s = c.integer("targetGroupPeers", 0, 1 << 20, &cfg.target_group_peers);

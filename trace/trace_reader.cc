@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "trace/metrics_schema.h"
+#include "trace/segments.h"
 #include "trace/trace_schema.h"
 
 namespace replay {
@@ -46,6 +47,10 @@ class TraceReader::Source {
   }
   virtual Status read(char* buf, size_t cap, size_t* n) = 0;
   virtual bool compressed() const = 0;
+  // With allow_truncated: 0, or the frame the file ends inside (read() then
+  // returned a clean end instead of an error).
+  uint64_t cut_frame() const { return cut_frame_; }
+  void allow_cut() { allow_cut_ = true; }
   uint64_t bytes_read() const { return bytes_read_; }
   uint64_t bytes_out() const { return bytes_out_; }
 
@@ -71,6 +76,8 @@ class TraceReader::Source {
   size_t prefix_pos_ = 0;
   uint64_t bytes_read_ = 0;
   uint64_t bytes_out_ = 0;
+  bool allow_cut_ = false;
+  uint64_t cut_frame_ = 0;
 };
 
 namespace {
@@ -107,7 +114,9 @@ class ZstdSource final : public TraceReader::Source {
           if (file_error()) return Status::io_error("read error: " + std::string(std::strerror(errno)));
           // End of file: the last frame must be complete (the decoder returns 0
           // exactly at a frame boundary).
-          if (last_ret_ != 0) {
+          if (last_ret_ != 0 && allow_cut_) {
+            cut_frame_ = frames_ + 1;
+          } else if (last_ret_ != 0) {
             return Status::corruption("truncated zstd frame: the file ends inside frame " +
                                       std::to_string(frames_ + 1));
           }
@@ -202,6 +211,9 @@ peers::Result<std::unique_ptr<TraceReader>> TraceReader::open(const std::string&
   FILE* file = nullptr;
   Status s = open_trace_file(path, &file);
   if (!s.is_ok()) return s;
+  // A rotated live capture reads on through its continuation files.
+  file = chain_segments(file, continuation_segments(path));
+  if (file == nullptr) return Status::io_error(path + ": cannot open a continuation segment: " + std::strerror(errno));
   return open_stream(path, file, std::move(options));
 }
 
@@ -228,12 +240,18 @@ peers::Result<std::unique_ptr<TraceReader>> TraceReader::open_stream(const std::
   } else {
     source = std::make_unique<PlainSource>(file, std::move(prefix), got);
   }
+  if (options.allow_truncated) source->allow_cut();
   std::unique_ptr<TraceReader> reader(new TraceReader(path, std::move(options), std::move(source)));
 
   Record header;
   bool done = false;
   Status s = reader->next(&header, &done);
   if (!s.is_ok()) return s;
+  if (done && reader->source_->cut_frame() != 0) {
+    // Cut before its header: nothing of it can be read, a cut trace or not.
+    return Status::corruption(reader->where(1) + "truncated zstd frame: the file ends inside frame " +
+                              std::to_string(reader->source_->cut_frame()));
+  }
   if (done) return Status::corruption(reader->where(1) + "empty trace: expected the header record on line 1");
   reader->header_ = std::move(header);
   return reader;
@@ -267,10 +285,18 @@ Status TraceReader::read_line(std::string* line, bool* eof) {
     chunk_.resize(n);
     chunk_pos_ = 0;
     if (n == 0) {
+      if (source_->cut_frame() != 0 && truncation_.empty()) {
+        // A killed writer: the partial last line is dropped, the file read to
+        // its last complete line.
+        truncation_ = "the file ends inside zstd frame " + std::to_string(source_->cut_frame()) +
+                      (line->empty() ? "" : ", in the middle of line " + std::to_string(line_ + 1));
+        line->clear();
+      }
       if (line->empty()) {
         *eof = true;
       } else {
         line_++;  // a last line without "\n" is accepted
+        unterminated_ = true;
       }
       return Status::ok();
     }
@@ -317,7 +343,15 @@ Status TraceReader::read_parsed(Record* out, bool* done) {
   rec.t_ms = 0;
   rec.kind.clear();
   std::string why;
-  if (!rec.tape.parse(line, &why)) return sticky_ = Status::corruption(where(line_) + cut(why, 200));
+  if (!rec.tape.parse(line, &why)) {
+    if (unterminated_ && options_.allow_truncated && truncation_.empty()) {
+      // A plain file cut by a killed writer: its last line, without "\n", is partial.
+      truncation_ = "the file ends in the middle of line " + std::to_string(line_);
+      *done = true;
+      return Status::ok();
+    }
+    return sticky_ = Status::corruption(where(line_) + cut(why, 200));
+  }
   if (options_.keep_raw) {
     rec.raw.assign(line);
   } else {
@@ -344,6 +378,7 @@ Status TraceReader::check_record(Record* rec) {
     rec->type = RecordType::kHeader;
     Status s = check_header(j, ctx);
     if (s.is_ok()) metrics_ = j.find("metrics").is_boolean() && j.find("metrics").as_bool();
+    if (s.is_ok()) format_version_ = j["format_version"].as_int64();
     return s;
   }
   if (ended_) return Status::corruption(where(rec->line) + "expected nothing after the \"end\" record");
@@ -357,6 +392,11 @@ Status TraceReader::check_record(Record* rec) {
     if (metrics_ && events_read_ > 0 && last_metrics_seq_ != events_read_) {
       return Status::corruption(where(rec->line) + "expected the metrics record of event " + std::to_string(events_read_) +
                                 " before the next event (the header says \"metrics\":true)");
+    }
+    if (format_version_ < kFormatVersionLiveInputs && (rec->kind == "connection_status" || rec->kind == "local_custody")) {
+      return Status::corruption(where(rec->line) + "event kind \"" + rec->kind + "\" needs format_version " +
+                                std::to_string(kFormatVersionLiveInputs) + " (the header says " +
+                                std::to_string(format_version_) + ")");
     }
     if (seq != events_read_ + 1) {
       return Status::corruption(where(rec->line) + "expected event seq " + std::to_string(events_read_ + 1) + ", got " +

@@ -53,6 +53,10 @@ struct ReaderOptions {
   bool strict = false;                  // unknown members are errors, not warnings
   size_t max_line_bytes = kMaxLineBytes;
   bool keep_raw = false;                // fill Record::raw
+  // A trace cut by a killed writer (FORMAT.md §2.4): a zstd file that ends
+  // inside a frame reads as ending at its last complete line instead of being
+  // an error; truncation() then says so. Off: such a file is an error.
+  bool allow_truncated = false;
   // Receives "<file>:<line>: warning: ..." for unknown members when !strict.
   // Null: warnings are dropped.
   std::function<void(const std::string&)> on_warning;
@@ -99,6 +103,10 @@ class TraceReader {
   uint64_t line() const { return line_; }
   // The header's "metrics": a metrics record follows every event.
   bool has_metrics() const { return metrics_; }
+  // After the last record: whether an "end" record was read, and, with
+  // allow_truncated, why the file was cut ("" when it was not).
+  bool ended() const { return ended_; }
+  const std::string& truncation() const { return truncation_; }
 
   // Formats "<file>:<line>: <message>" for errors about the current line.
   std::string where(uint64_t line) const;
@@ -128,6 +136,9 @@ class TraceReader {
   bool ended_ = false;  // an "end" record was read
   bool metrics_ = false;            // the header says "metrics":true (FORMAT.md §8)
   uint64_t last_metrics_seq_ = 0;   // the seq of the last metrics record
+  int64_t format_version_ = 0;  // the header's
+  bool unterminated_ = false;   // the last line read had no "\n" (the end of the file)
+  std::string truncation_;  // allow_truncated: the file ends inside a zstd frame
   peers::Status sticky_;        // read_parsed's first error
   peers::Status check_sticky_;  // check_parsed's first error
 };

@@ -122,10 +122,10 @@ TEST_CASE("wrong format name", "[reader]") {
 
 TEST_CASE("newer format_version", "[reader]") {
   std::string h = kHeader;
-  h.replace(h.find("\"format_version\":1"), 18, "\"format_version\":2");
+  h.replace(h.find("\"format_version\":1"), 18, "\"format_version\":3");
   const std::string p = write_file("version.jsonl", lines({h}));
   CHECK(read_all(p).error ==
-        p + ":1: trace format_version 2 is newer than this reader (reads 1..1); use a newer peer-replay");
+        p + ":1: trace format_version 3 is newer than this reader (reads 1..2); use a newer peer-replay");
 }
 
 TEST_CASE("bad JSON mid-file", "[reader]") {
@@ -283,4 +283,46 @@ TEST_CASE("a zip bomb stops at the line limit", "[reader]") {
   const std::string p = write_file("bomb.jsonl.zst", zstd_frame(text));
   CHECK(fs::file_size(p) < 100000);
   CHECK(read_all(p).error == p + ":2: line longer than the limit of 8388608 bytes");
+}
+
+TEST_CASE("a cut zstd file reads to its last complete line with allow_truncated", "[reader][truncated]") {
+  const std::string whole = lines({kHeader, event(1, 10), expect(1), event(2, 11), expect(2)});
+  const std::string frames = zstd_frame(lines({kHeader, event(1, 10), expect(1)})) +
+                             zstd_frame(lines({event(2, 11), expect(2)}));
+  // The second frame cut a few bytes before its end, as a kill during the write leaves it.
+  const std::string p = write_file("cut.jsonl.zst", frames.substr(0, frames.size() - 6));
+  CHECK(read_all(p).error.rfind(p + ":", 0) == 0);  // an error without the option
+  replay::ReaderOptions opts;
+  opts.allow_truncated = true;
+  auto opened = replay::TraceReader::open(p, opts);
+  REQUIRE(opened.is_ok());
+  replay::Record rec;
+  uint64_t events = 0;
+  for (bool done = false;;) {
+    REQUIRE(opened.value()->next(&rec, &done).is_ok());
+    if (done) break;
+    if (rec.type == replay::RecordType::kEvent) events++;
+  }
+  CHECK(events >= 1);
+  CHECK(opened.value()->truncation().rfind("the file ends inside zstd frame 2", 0) == 0);
+  CHECK(!opened.value()->ended());
+  (void)whole;
+}
+
+TEST_CASE("a rotated capture reads on through its continuation segments", "[reader][segments]") {
+  const std::string p = write_file("seg.jsonl.zst", zstd_frame(lines({kHeader, event(1, 10)})));
+  write_file("seg.jsonl.zst.000002", zstd_frame(lines({expect(1), event(2, 11)})));
+  write_file("seg.jsonl.zst.000003", zstd_frame(lines({expect(2), R"({"type":"end","events":2})"})));
+  write_file("seg.jsonl.zst.000005", "not read: 000004 is missing");
+  ReadResult r = read_all(p);
+  CHECK(r.error.empty());
+  CHECK(r.events == 2);
+  CHECK(r.records == 5);
+}
+
+TEST_CASE("a version-2 event kind in a version-1 trace is an error", "[reader]") {
+  const std::string p = write_file(
+      "v1_custody.jsonl",
+      lines({kHeader, event(1, 10, "local_custody", R"(,"custody_group_count":8,"sample_groups":[1],"sampled_subnets":[1])")}));
+  CHECK(read_all(p).error == p + ":2: event kind \"local_custody\" needs format_version 2 (the header says 1)");
 }

@@ -604,6 +604,23 @@ Status check_event(JsonRef j, const SchemaContext& ctx, uint64_t* seq, int64_t* 
     case EventKind::kLocalStatus:
       s = check_members(j, {PEER_REPLAY_EVENT_COMMON, {"status", T::kStatus, true}}, ctx, w);
       break;
+    case EventKind::kConnectionStatus:
+      s = check_members(j,
+                        {PEER_REPLAY_EVENT_COMMON,
+                         {"peer", T::kString, true},
+                         {"conn", T::kString, true},
+                         {"status", T::kString, true}},
+                        ctx, w);
+      if (s.is_ok()) s = check_name(j, "status", peers::kConnectionStatusNames, ctx.at(), w);
+      break;
+    case EventKind::kLocalCustody:
+      s = check_members(j,
+                        {PEER_REPLAY_EVENT_COMMON,
+                         {"custody_group_count", T::kUint, true},
+                         {"sample_groups", T::kInts, true},
+                         {"sampled_subnets", T::kInts, true}},
+                        ctx, w);
+      break;
   }
   if (!s.is_ok()) return s;
   *seq = j["seq"].as_uint64();

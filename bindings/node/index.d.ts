@@ -48,7 +48,9 @@ export type EventKind =
   | "committee_subscriptions"
   | "restatus_peers"
   | "local_status"
-  | "goodbye_all";
+  | "goodbye_all"
+  | "connection_status"
+  | "local_custody";
 
 export type TimerKind = "startup_ping_status" | "ping_status" | "heartbeat" | "gossip_scores" | "goodbye_timeout";
 

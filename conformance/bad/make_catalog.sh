@@ -56,10 +56,10 @@ hd_sub '"format":"peer-replay-trace"' '"format":"other-trace"' | case_ wrong_for
   '{file}:1: expected "format":"peer-replay-trace" in the header, got "format": "other-trace"'
 hd_sub '"format":"peer-replay-trace",' '' | case_ no_format.jsonl \
   '{file}:1: expected "format":"peer-replay-trace" in the header, got no "format" member'
-hd_sub '"format_version":1' '"format_version":2' | case_ newer_format_version.jsonl \
-  '{file}:1: trace format_version 2 is newer than this reader (reads 1..1); use a newer peer-replay'
+hd_sub '"format_version":1' '"format_version":3' | case_ newer_format_version.jsonl \
+  '{file}:1: trace format_version 3 is newer than this reader (reads 1..2); use a newer peer-replay'
 hd_sub '"format_version":1' '"format_version":0' | case_ older_format_version.jsonl \
-  '{file}:1: trace format_version 0 is older than this reader supports (1..1)'
+  '{file}:1: trace format_version 0 is older than this reader supports (1..2)'
 hd_sub '"format_version":1' '"format_version":"1"' | case_ format_version_string.jsonl \
   '{file}:1: expected an integer "format_version" in the header'
 { hd; hd; } | case_ second_header.jsonl '{file}:2: a second header record: the header must be line 1 only'

@@ -171,6 +171,16 @@ void add_kind_members(const peers::Event& ev, json* j) {
     case EventKind::kLocalStatus: (*j)["status"] = replay::status_to_json(extra.status); break;
     case EventKind::kCommitteeSubscriptions:
     case EventKind::kGoodbyeAll: break;
+    case EventKind::kConnectionStatus:
+      (*j)["peer"] = ev.peer.str();
+      (*j)["conn"] = extra.connection.conn;
+      (*j)["status"] = peers::connection_status_name(extra.connection.status);
+      break;
+    case EventKind::kLocalCustody:
+      (*j)["custody_group_count"] = extra.custody_group_count;
+      (*j)["sample_groups"] = extra.sample_groups;
+      (*j)["sampled_subnets"] = extra.sampled_subnets;
+      break;
   }
 }
 

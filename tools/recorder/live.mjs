@@ -5,6 +5,9 @@
 //   PEER_REPLAY_LIVE_OUT   output directory or file (default: current directory,
 //                          peer-replay-live-<pid>-<thread>-<unix ms>.jsonl.zst)
 //   PEER_REPLAY_LIVE_FLUSH_MS  how often buffered records are written as a zstd frame (default 10000)
+//   PEER_REPLAY_LIVE_ROTATE_BYTES, PEER_REPLAY_LIVE_ROTATE_MS  segment size / age (default 256 MiB / 1 h)
+//   PEER_REPLAY_LIVE_MAX_BYTES  the cap: the trace ends once this much is written (default 16 GiB)
+//   PEER_REPLAY_LIVE_PSEUDONYMIZE  1 (random key) or a hex key: peer ids and addresses become pseudonyms
 //   PEER_REPLAY_SCENARIO   the header's scenario name (default "live")
 // See tools/recorder/README.md.
 import {register} from "node:module";

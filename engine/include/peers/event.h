@@ -33,13 +33,16 @@ enum class EventKind : uint8_t {
   kRestatusPeers,
   kLocalStatus,
   kGoodbyeAll,
+  kConnectionStatus,  // format version 2 (FORMAT.md §9)
+  kLocalCustody,      // format version 2
 };
-inline constexpr int kEventKindCount = 11;
+inline constexpr int kEventKindCount = 13;
 // The FORMAT.md §3.1 names, by enumerator.
 inline constexpr std::array<const char*, kEventKindCount> kEventKindNames = {
     "init",           "connection_open", "connection_close", "request",
     "response",       "timer",           "report_peer",      "committee_subscriptions",
-    "restatus_peers", "local_status",    "goodbye_all"};
+    "restatus_peers", "local_status",    "goodbye_all",      "connection_status",
+    "local_custody"};
 inline const char* event_kind_name(EventKind kind) { return enum_name(kEventKindNames, kind); }
 
 // FORMAT.md §3.1 timers, in that table's order.
@@ -165,6 +168,14 @@ struct EventExtra {
 
   // local_status
   ChainStatus status;
+
+  // connection_status: the connection (peer, conn) and its new status go in
+  // `connection`.
+
+  // local_custody: networkConfig.custodyConfig after updateTargetCustodyGroupCount
+  int64_t custody_group_count = 0;
+  std::vector<CustodyIndex> sample_groups;
+  std::vector<int64_t> sampled_subnets;
 };
 
 // Two cache lines, line-aligned: the header, the extra's pointer and the

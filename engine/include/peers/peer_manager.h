@@ -84,6 +84,11 @@ struct PeerManagerConfig {
   bool disable_peer_scoring = false;
   bool discovery = true;
   bool metrics = false;  // NetworkCoreMetrics present (trace header `metrics`, FORMAT.md §8)
+  // A live capture (header producer.mode "live", FORMAT.md §9.5): Node fires
+  // timers late under load and re-arms an interval from the moment its
+  // callback starts, so a timer fires when the trace says it did: step()
+  // checks only that it is armed, and re-arms intervals from that event's t_ms.
+  bool live_timers = false;
   ChainConfig chain;  // chain.genesis_time_s is clock.genesisTime
 };
 

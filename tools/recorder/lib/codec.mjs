@@ -141,9 +141,10 @@ const FORKS = ["ALTAIR", "BELLATRIX", "CAPELLA", "DENEB", "ELECTRA", "FULU", "GL
  * live-recorder.mjs, live) so that its members and their order are written once.
  * chainConfig: the ChainConfig (fork epochs, SLOT_DURATION_MS, custody constants); params: the
  * preset's SLOTS_PER_EPOCH and NUMBER_OF_COLUMNS; config: the PeerManager options and clock;
- * custodyConfig: networkConfig.custodyConfig; status: the local Status as trace JSON.
+ * custodyConfig: networkConfig.custodyConfig; status: the local Status as trace JSON; formatVersion: 2 when
+ * the trace may hold the version-2 event kinds (FORMAT.md §9), else 1.
  */
-export function traceHeader({mode, packages, note, scenario, seed, chainConfig: c, params, config, nodeId, custodyConfig, status, metrics}) {
+export function traceHeader({mode, packages, note, scenario, seed, chainConfig: c, params, config, nodeId, custodyConfig, status, metrics, formatVersion = 1}) {
   const chain = {
     SLOTS_PER_EPOCH: params.SLOTS_PER_EPOCH,
     SLOT_DURATION_MS: c.SLOT_DURATION_MS,
@@ -162,7 +163,7 @@ export function traceHeader({mode, packages, note, scenario, seed, chainConfig: 
   const h = {
     type: "header",
     format: "peer-replay-trace",
-    format_version: 1,
+    format_version: formatVersion,
     producer,
     scenario,
     seed,

@@ -12,7 +12,8 @@ import {threadId} from "node:worker_threads";
 import path from "node:path";
 import fs from "node:fs";
 import {encMetadata, encScore, encStatus, encSubnets, sameScore, stringifyRecord, toHex, traceHeader} from "./codec.mjs";
-import {TraceWriter} from "./writer.mjs";
+import {LiveTraceWriter} from "./live-writer.mjs";
+import {Pseudonymizer} from "./live-privacy.mjs";
 
 function lodestarPackagesNear(url) {
   // .../node_modules/@lodestar/beacon-node/lib/network/peers/peerManager.js -> .../node_modules/@lodestar
@@ -57,11 +58,22 @@ class LiveRecorder {
     this.dirty = new Set();
     this.dirtyAll = true;
     this.closed = false;
+    this.frozenT = null; // the response event's t_ms while its continuations run (continuations())
     this.expectGoodbyeTimer = null;
+    this.conns = new Map(); // connection id -> status last recorded (connection_status, FORMAT.md §9)
+    this.warned = new Set();
     this.file = outPath();
-    this.writer = new TraceWriter(this.file, {level: 3, chunkBytes: 8 << 20});
-    const flushMs = Number(process.env.PEER_REPLAY_LIVE_FLUSH_MS ?? 10_000);
-    this.flushTimer = realSetInterval(() => this.writer.flush(), flushMs);
+    const env = process.env;
+    this.pseudonyms = Pseudonymizer.fromEnv(env.PEER_REPLAY_LIVE_PSEUDONYMIZE);
+    this.writer = new LiveTraceWriter(this.file, {
+      level: 3,
+      chunkBytes: 8 << 20,
+      rotateBytes: Number(env.PEER_REPLAY_LIVE_ROTATE_BYTES ?? 256 << 20),
+      rotateMs: Number(env.PEER_REPLAY_LIVE_ROTATE_MS ?? 3_600_000),
+      maxBytes: Number(env.PEER_REPLAY_LIVE_MAX_BYTES ?? 16 * 2 ** 30),
+    });
+    const flushMs = Number(env.PEER_REPLAY_LIVE_FLUSH_MS ?? 10_000);
+    this.flushTimer = realSetInterval(() => this.flush(), flushMs);
     this.flushTimer.unref?.();
     this.onExit = () => this.closeSync();
     process.on("exit", this.onExit);
@@ -69,7 +81,8 @@ class LiveRecorder {
 
   // ---------------------------------------------------------------- event bracketing
   now() {
-    const t = Date.now();
+    // the clock itself, not the frozen one (a process that replaced Date, e.g. with fake timers, keeps its own)
+    const t = Date.now === frozenDateNow ? realDateNow() : Date.now();
     this.lastT = Math.max(this.lastT, t);
     return this.lastT;
   }
@@ -77,6 +90,8 @@ class LiveRecorder {
   begin(rec) {
     if (this.closed) return false;
     this.end();
+    if (this.closed) return false; // end() reached the cap
+    this.syncConnectionStatuses();
     this.cur = {rec: {type: "event", seq: ++this.seq, t_ms: this.now(), ...rec}, actions: [], inputs: {}};
     const cur = this.cur;
     realSetImmediate(() => {
@@ -93,8 +108,53 @@ class LiveRecorder {
     for (const k of ["rand", "active_attnets", "active_syncnets", "gossip_scores"]) if (cur.inputs[k] !== undefined) rec[k] = cur.inputs[k];
     const full = rec.kind === "init" || rec.kind === "committee_subscriptions" || (rec.kind === "timer" && rec.timer === "heartbeat");
     const {scores, removed} = this.scoreDelta(full);
-    this.writer.write(stringifyRecord(rec));
-    this.writer.write(stringifyRecord({type: "expect", seq: rec.seq, actions: cur.actions, scores, scores_removed: removed, scores_full: full}));
+    this.emit(rec);
+    this.emit({type: "expect", seq: rec.seq, actions: cur.actions, scores, scores_removed: removed, scores_full: full});
+    if (this.writer.full) {
+      this.warn("cap", `peer-replay live: ${this.file} reached PEER_REPLAY_LIVE_MAX_BYTES; the trace ends at event ${rec.seq}`);
+      this.closeSync();
+    }
+  }
+
+  emit(rec) {
+    this.writer.write(stringifyRecord(this.pseudonyms && rec.type !== "header" ? this.pseudonyms.record(rec) : rec));
+  }
+
+  flush() {
+    if (!this.closed) this.writer.flush();
+  }
+
+  /** A warning per kind of problem, once per capture: what the trace cannot say. */
+  warn(kind, message) {
+    if (this.warned.has(kind)) return;
+    this.warned.add(kind);
+    process.emitWarning(message);
+  }
+
+  /**
+   * libp2p marks a connection "closing" (then "closed") before it removes it from the connection map and
+   * dispatches connection:close, without an event. PeerManager reads the statuses (getConnectedPeerIds,
+   * onLibp2pPeerDisconnect's open-connection filter, identifyPeer), so each change seen since the last
+   * event becomes a connection_status event of its own before the next input. Connections not yet announced
+   * by connection:open are left to that event, which carries their status.
+   */
+  syncConnectionStatuses() {
+    if (this.conns.size === 0) return;
+    for (const {value} of this.connectionsMap().values()) {
+      for (const c of value) {
+        const id = String(c.id ?? "");
+        const was = this.conns.get(id);
+        if (was === undefined || was === c.status) continue;
+        this.conns.set(id, c.status);
+        const rec = {type: "event", seq: ++this.seq, t_ms: this.now(), kind: "connection_status", peer: c.remotePeer.toString(), conn: id, status: c.status};
+        this.emit(rec);
+        this.emit({type: "expect", seq: rec.seq, actions: [], scores: [], scores_removed: [], scores_full: false});
+      }
+    }
+  }
+
+  connectionsMap() {
+    return this.components.connectionManager.getConnectionsMap()["map"];
   }
 
   /** Runs the PeerManager's synchronous handling of an event; nested entry points pass through. */
@@ -170,15 +230,26 @@ class LiveRecorder {
               ok = null;
             }
             this.begin({kind: "response", req, ok});
-            resolve(v);
+            this.continuations(() => resolve(v));
           }),
         (e) =>
           realSetImmediate(() => {
             this.begin({kind: "response", req, error: String(e?.message ?? e)});
-            reject(e);
+            this.continuations(() => reject(e));
           })
       );
     });
+  }
+
+  /**
+   * Settles a module promise inside the response event: the awaiting continuations run in the microtask
+   * checkpoint after this callback, and the clock they read is the event's t_ms (as the engine's is) until
+   * that checkpoint has drained (a nextTick queued from a microtask runs only after the queue is empty).
+   */
+  continuations(settle) {
+    this.frozenT = this.cur ? this.cur.rec.t_ms : null;
+    settle();
+    queueMicrotask(() => process.nextTick(() => (this.frozenT = null)));
   }
 
   // ---------------------------------------------------------------- header
@@ -204,6 +275,7 @@ class LiveRecorder {
       nodeId: pm.nodeId,
       custodyConfig: pm.networkConfig.custodyConfig,
       status: encStatus(pm.statusCache.get()),
+      formatVersion: 2,
     });
   }
 
@@ -226,12 +298,14 @@ class LiveRecorder {
     wrapStore("updateGossipsubScore", (a) => a[0]);
     const applyAction = store.applyAction.bind(store);
     store.applyAction = (peer, action, actionName) => {
-      self.dirty.add(peer.toString());
       if (self.depth === 0) {
-        // not through PeerManager.reportPeer (e.g. ReqRespBeaconNode rate limiting): same effect, same event
+        // not through PeerManager.reportPeer (e.g. ReqRespBeaconNode rate limiting): same effect, same event.
+        // begin() first: it closes the previous event, whose score delta must not take this peer's mark.
         self.begin({kind: "report_peer", peer: peer.toString(), action, action_name: String(actionName)});
+        self.dirty.add(peer.toString());
         return self.sync(() => applyAction(peer, action, actionName));
       }
+      self.dirty.add(peer.toString());
       return applyAction(peer, action, actionName);
     };
     const update = store.update.bind(store);
@@ -243,6 +317,7 @@ class LiveRecorder {
     // libp2p
     const l = pm.libp2p;
     const components = l.services.components;
+    this.components = components;
     const identify = l.services.identify;
     pm.libp2p = {
       services: {
@@ -277,10 +352,12 @@ class LiveRecorder {
       const r = connRec(evt.detail);
       if (evt.detail.status !== "open") r.status = evt.detail.status;
       self.begin({kind: "connection_open", ...r});
+      self.conns.set(r.conn, evt.detail.status);
       return self.sync(() => onOpen(evt));
     };
     pm.onLibp2pPeerDisconnect = (evt) => {
       self.begin({kind: "connection_close", peer: evt.detail.remotePeer.toString(), conn: String(evt.detail.id ?? ""), direction: evt.detail.direction});
+      self.conns.delete(String(evt.detail.id ?? ""));
       return self.sync(() => onClose(evt));
     };
     events.addEventListener("connection:open", pm.onLibp2pPeerConnect);
@@ -358,19 +435,23 @@ class LiveRecorder {
     const ccUpdate = cc.updateTargetCustodyGroupCount?.bind(cc);
     if (ccUpdate) {
       cc.updateTargetCustodyGroupCount = (n) => {
-        // FORMAT.md v1 has no event for the local custody group count: warn; replay diverges from here on.
-        process.emitWarning(`peer-replay live: local custody group count changed to ${n} at event ${self.seq}; trace format v1 cannot express it`);
-        return ccUpdate(n);
+        const r = ccUpdate(n);
+        // the values PeerManager reads from custodyConfig from now on (FORMAT.md §9 local_custody)
+        self.begin({kind: "local_custody", custody_group_count: cc.targetCustodyGroupCount, sample_groups: [...cc.sampleGroups], sampled_subnets: [...cc.sampledSubnets]});
+        return r;
       };
+    } else {
+      this.warn("custody", "peer-replay live: this Lodestar's CustodyConfig has no updateTargetCustodyGroupCount; a change of the local custody group count would not be recorded");
     }
 
-    this.writer.write(stringifyRecord(this.header()));
+    this.emit(this.header());
     const connections = [];
-    for (const {value} of components.connectionManager.getConnectionsMap()["map"].values()) {
+    for (const {value} of this.connectionsMap().values()) {
       for (const c of value) {
         const r = connRec(c);
         if (c.status !== "open") r.status = c.status;
         connections.push(r);
+        this.conns.set(r.conn, c.status);
       }
     }
     const rec = {kind: "init"};
@@ -384,8 +465,8 @@ class LiveRecorder {
   closeSync() {
     if (this.closed) return;
     this.end();
-    this.writer.write(stringifyRecord({type: "end", events: this.seq}));
     this.closed = true;
+    this.emit({type: "end", events: this.seq});
     realClearInterval(this.flushTimer);
     process.off("exit", this.onExit);
     this.writer.close();
@@ -393,6 +474,16 @@ class LiveRecorder {
 }
 
 const realSetImmediate = globalThis.setImmediate;
+const realDateNow = Date.now;
+
+/** Date.now while the hook is loaded (patchPeerManager). */
+function frozenDateNow() {
+  for (const r of LIVE) {
+    if (r.frozenT != null) return r.frozenT;
+    if (r.depth > 0 && r.cur) return r.cur.rec.t_ms;
+  }
+  return realDateNow();
+}
 const realSetInterval = globalThis.setInterval;
 const realClearInterval = globalThis.clearInterval;
 
@@ -464,6 +555,13 @@ export function patchPeerManager(PeerManager, extra = {}) {
     return v;
   };
 
+  // The format gives each event one time (t_ms), and the engine reads it wherever Lodestar reads Date.now().
+  // While the PeerManager's code of an event runs (its synchronous handler, or the continuations of a
+  // response), Date.now() returns the event's t_ms (frozenDateNow): the clock stands still for that code
+  // (for a heartbeat with 200 peers, a few ms), so what it stores (lastUpdate, lastStatusUnixTsMs...) is
+  // what replay computes.
+  Date.now = frozenDateNow;
+
   // goodbye timeouts: the withTimeout sleep armed right after a sendGoodbye call
   const st = globalThis.setTimeout;
   globalThis.setTimeout = function setTimeout(fn, ms, ...a) {
@@ -506,4 +604,5 @@ const LIVE = [];
 
 export function installLivePatch() {
   globalThis.__peerReplayLivePatch = patchPeerManager;
+  globalThis.__peerReplayLiveRecorders = LIVE; // read by the overhead measurement (test-fixtures/live-driver.mjs)
 }

@@ -79,6 +79,7 @@ function normalizeConfig(c = {}) {
     localKey: c.localKey ?? "local",
     metrics: c.metrics ?? true, // real NetworkCoreMetrics, scraped after every event into a metrics record (FORMAT.md §8)
     viaInit: c.viaInit ?? false, // construct through PeerManager.init (discv5: null) as the beacon node does
+    formatVersion: c.formatVersion ?? 1, // 2: the trace may hold the format-v2 event kinds (FORMAT.md §9)
   };
 }
 
@@ -195,6 +196,7 @@ export class Session {
       nodeId: this.nodeId,
       custodyConfig: this.custodyConfig,
       status: this.localStatusJson,
+      formatVersion: this.formatVersion,
     });
   }
 
@@ -658,6 +660,39 @@ export class Session {
     await this.event({kind: "connection_close", peer: h.str, conn: c.id, direction: c.direction}, () => {
       this.libp2pEvents.dispatchEvent(new CustomEvent("connection:close", {detail: c}));
     });
+  }
+
+  /**
+   * libp2p sets a connection's status (to "closing" when it starts closing it) and dispatches nothing
+   * (format v2 `connection_status`, FORMAT.md §9). `conn`: the connection or its id; default the first of h.
+   */
+  async connectionStatus(h, status, conn) {
+    const list = this.connectionsOf(h);
+    const c = conn === undefined ? list[0] : typeof conn === "string" ? list.find((x) => x.id === conn) : conn;
+    if (!c || !list.includes(c)) throw new Error(`${h.name} has no such connection in the map`);
+    this.needsVersion2();
+    c.status = status;
+    await this.event({kind: "connection_status", peer: h.str, conn: c.id, status}, () => {});
+  }
+
+  /**
+   * custodyConfig.updateTargetCustodyGroupCount(n), as the beacon node calls it when validators attach
+   * (format v2 `local_custody`): the event carries what custodyConfig holds afterwards.
+   */
+  async localCustody(n) {
+    this.needsVersion2();
+    const cc = this.custodyConfig;
+    cc.updateTargetCustodyGroupCount(n);
+    const rec = {kind: "local_custody", custody_group_count: cc.targetCustodyGroupCount, sample_groups: [...cc.sampleGroups], sampled_subnets: [...cc.sampledSubnets]};
+    await this.event(rec, () => {});
+  }
+
+  get formatVersion() {
+    return this.cfg.formatVersion;
+  }
+
+  needsVersion2() {
+    if (this.formatVersion < 2) throw new Error("this event kind needs trace format_version 2: set config.formatVersion = 2 in the scenario");
   }
 
   /** A close event for a connection that is not (or no longer) in the map. */

@@ -55,7 +55,7 @@ export class TraceSession extends Session {
         scenario: header.scenario,
         seed: header.seed,
         writer: capture,
-        config: {targetPeers: c.targetPeers, maxPeers: c.maxPeers, targetGroupPeers: c.targetGroupPeers, disablePeerScoring: c.disablePeerScoring, discovery: c.discovery, metrics: false},
+        config: {targetPeers: c.targetPeers, maxPeers: c.maxPeers, targetGroupPeers: c.targetGroupPeers, disablePeerScoring: c.disablePeerScoring, discovery: c.discovery, metrics: false, formatVersion: header.format_version},
       });
     } finally {
       headerForConstructor = null;
@@ -218,6 +218,10 @@ export class TraceSession extends Session {
         return this.localStatus(ev.status);
       case "goodbye_all":
         return this.goodbyeAll();
+      case "connection_status":
+        return this.connectionStatus(this.handle(ev.peer), ev.status, ev.conn);
+      case "local_custody":
+        return this.localCustody(ev.custody_group_count);
     }
     throw new Error(`unknown event kind ${ev.kind}`);
   }

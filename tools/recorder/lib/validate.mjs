@@ -160,7 +160,7 @@ export function validateTrace(text, {requireExpects = true} = {}) {
     if (ln === 1) {
       if (r.type !== "header") fail("line 1 is not the header");
       if (r.format !== "peer-replay-trace") fail("format");
-      if (r.format_version !== 1) fail("format_version");
+      if (r.format_version !== 1 && r.format_version !== 2) fail("format_version");
       for (const k of ["name", "version", "mode"]) if (typeof r.producer?.[k] !== "string") fail(`producer.${k}`);
       if (!VOCABULARY.producer_modes.includes(r.producer.mode)) fail("producer.mode");
       if (typeof r.scenario !== "string" || typeof r.seed !== "string") fail("scenario/seed");
@@ -233,7 +233,14 @@ export function validateTrace(text, {requireExpects = true} = {}) {
         case "local_status":
           checkStatus(r.status, `line ${ln}: status`);
           break;
+        case "connection_status":
+          if (typeof r.peer !== "string" || typeof r.conn !== "string" || !VOCABULARY.connection_statuses.includes(r.status)) fail("connection_status members");
+          break;
+        case "local_custody":
+          if (!isUint(r.custody_group_count) || !Array.isArray(r.sample_groups) || !Array.isArray(r.sampled_subnets)) fail("local_custody members");
+          break;
       }
+      if ((r.kind === "connection_status" || r.kind === "local_custody") && header.format_version < 2) fail(`event kind ${r.kind} needs format_version 2`);
       return;
     }
     if (r.type === "expect") {

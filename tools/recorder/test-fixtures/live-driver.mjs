@@ -3,12 +3,24 @@
 // discv5 null) over a synthetic libp2p environment whose modules answer on their own after a delay,
 // drives some traffic, and prints on stdout (JSON) what the modules saw, for live.test.mjs to compare
 // with the trace the hook wrote. Fake timers only to keep the test fast; the hook does not need them.
+// The traffic covers every input a live node has: a connection marked closing across a heartbeat
+// before libp2p closes it, a change of the local custody group count, a rate-limit score change from
+// outside the peer manager. LIVE_DRIVER_HANG=1: stop before closing the peer manager, print
+// {"hang": true} and wait to be killed (the crash-safety test kills it with SIGKILL).
+// LIVE_DRIVER_SECONDS=N: real time instead, N seconds of load from 60 peers (churn, requests, reports, a
+// closing connection now and then) and, on stdout, the process's CPU time and event-loop delay
+// (perf_hooks.monitorEventLoopDelay): run with and without the hook to measure its overhead
+// (docs/LIVE_CAPTURE.md). The hook need not be loaded in that mode.
 import FakeTimers from "@sinonjs/fake-timers";
 import path from "node:path";
+import {monitorEventLoopDelay} from "node:perf_hooks";
 import {fileURLToPath} from "node:url";
 
-const GENESIS = 1_600_000_000;
-const clock = FakeTimers.install({now: (GENESIS + 1000 * 12) * 1000 + 500, toFake: ["Date", "setTimeout", "clearTimeout", "setInterval", "clearInterval"]});
+const REALTIME_S = Number(process.env.LIVE_DRIVER_SECONDS ?? 0);
+const GENESIS = REALTIME_S ? Math.floor(Date.now() / 1000) - 1000 * 12 : 1_600_000_000;
+const clock = REALTIME_S
+  ? {tickAsync: (ms) => new Promise((r) => setTimeout(r, ms)), uninstall() {}}
+  : FakeTimers.install({now: (GENESIS + 1000 * 12) * 1000 + 500, toFake: ["Date", "setTimeout", "clearTimeout", "setInterval", "clearInterval"]});
 const L = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "node_modules", "@lodestar", "beacon-node", "lib");
 const imp = (p) => import(path.join(L, p));
 const {PeerManager} = await imp("network/peers/peerManager.js");
@@ -24,7 +36,7 @@ const {privateKeyFromRaw} = await import("@libp2p/crypto/keys");
 const {peerIdFromPrivateKey} = await import("@libp2p/peer-id");
 const {BitArray} = await import("@chainsafe/ssz");
 
-if (!PeerManager.__peerReplayPatched) {
+if (!PeerManager.__peerReplayPatched && !REALTIME_S) {
   console.error("the live hook did not patch PeerManager (run with --import live.mjs)");
   process.exit(3);
 }
@@ -63,6 +75,10 @@ const connect = (p, direction) => {
   conns.get(p.toString()).value.push(c);
   events.dispatchEvent(new CustomEvent("connection:open", {detail: c}));
 };
+// libp2p marks a connection closing (no event) before it removes it and dispatches connection:close.
+const markClosing = (p) => {
+  for (const c of conns.get(p.toString())?.value ?? []) c.status = "closing";
+};
 const closeAll = (p) => {
   const e = conns.get(p.toString());
   if (!e) return;
@@ -98,6 +114,7 @@ const statusCache = new LocalStatusCache(status());
 const noop = () => {};
 const logger = {error: noop, warn: noop, info: noop, verbose: noop, debug: noop, trace: noop};
 const peerRpcScores = new PeerRpcScoreStore({}, null, logger);
+const custodyConfig = new CustodyConfig({config, nodeId});
 
 // already open before the peer manager exists
 connect(P[5], "inbound");
@@ -115,12 +132,81 @@ const pm = await PeerManager.init(
     clock: new Clock({config, genesisTime: GENESIS, signal: ac.signal}),
     peerRpcScores,
     events: bus,
-    networkConfig: {nodeId, config, custodyConfig: new CustodyConfig({config, nodeId})},
+    networkConfig: {nodeId, config, custodyConfig},
     peersData: new PeersData(),
     statusCache,
   },
   {targetPeers: 3, maxPeers: 5, targetGroupPeers: 6, discv5: null}
 );
+
+if (REALTIME_S) await realtimeLoad();
+
+/** N seconds of real-time traffic; prints CPU and event-loop delay and exits. */
+async function realtimeLoad() {
+  const pool = Array.from({length: 60}, (_, i) => peer(i + 10));
+  let x = 7;
+  const rnd = (n) => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) % n);
+  const h = monitorEventLoopDelay({resolution: 10});
+  h.enable();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let inputs = 0;
+  // a fixed rate (5 inputs every 10 ms tick, 500/s), so that runs with and without the hook do the same work
+  const deadline = t0 + REALTIME_S * 1000;
+  for (let tick = 0; performance.now() < deadline; tick++) {
+    await new Promise((r) => setTimeout(r, Math.max(0, t0 + tick * 10 - performance.now())));
+    for (let k = 0; k < 5; k++) loadStep();
+  }
+  function loadStep() {
+    const p = pool[rnd(pool.length)];
+    const connected = conns.has(p.toString());
+    switch (rnd(10)) {
+      case 0:
+      case 1:
+        if (!connected) connect(p, rnd(2) ? "inbound" : "outbound");
+        break;
+      case 2:
+        if (connected && rnd(4) === 0) markClosing(p);
+        if (connected) setTimeout(() => closeAll(p), 50);
+        break;
+      case 3:
+      case 4:
+      case 5:
+        if (connected) bus.emit(NetworkEvent.reqRespRequest, {request: {method: "ping", body: 2n}, peer: p, peerClient: "x"});
+        break;
+      case 6:
+      case 7:
+        if (connected) bus.emit(NetworkEvent.reqRespRequest, {request: {method: "status", body: status()}, peer: p, peerClient: "x"});
+        break;
+      case 8:
+        peerRpcScores.applyAction(p, PeerAction.HighToleranceError, "reqresp_rate_limit");
+        break;
+      case 9:
+        if (connected) pm.reportPeer(p, PeerAction.HighToleranceError, "load");
+        break;
+    }
+    inputs++;
+  }
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  h.disable();
+  const rec = globalThis.__peerReplayLiveRecorders?.[0];
+  console.log(
+    JSON.stringify({
+      hook: Boolean(PeerManager.__peerReplayPatched),
+      seconds: wallMs / 1000,
+      inputs,
+      cpu_ms: (cpu.user + cpu.system) / 1000,
+      cpu_percent: (100 * (cpu.user + cpu.system)) / 1000 / wallMs,
+      loop_delay_ms: {p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6, mean: h.mean / 1e6},
+      trace_events: rec?.seq ?? null,
+      compress_ms: rec?.writer.compressTimeMs ?? null,
+    })
+  );
+  await pm.close();
+  ac.abort();
+  process.exit(0);
+}
 
 await clock.tickAsync(100);
 for (const [i, p] of P.slice(0, 5).entries()) {
@@ -132,7 +218,12 @@ bus.emit(NetworkEvent.reqRespRequest, {request: {method: "ping", body: 5n}, peer
 await clock.tickAsync(1_000);
 pm.reportPeer(P[3], PeerAction.LowToleranceError, "test");
 peerRpcScores.applyAction(P[3], PeerAction.HighToleranceError, "reqresp_rate_limit"); // as ReqRespBeaconNode does
-await clock.tickAsync(40_000);
+await clock.tickAsync(1_000);
+markClosing(P[2]); // a heartbeat falls in the window: P[2] no longer counts as connected
+await clock.tickAsync(30_000);
+closeAll(P[2]);
+await clock.tickAsync(9_000);
+custodyConfig.updateTargetCustodyGroupCount(8); // validators attached: the heartbeat samples more groups
 statusCache.update(status({headSlot: 1004}));
 pm.reStatusPeers([P[1].toString()]);
 pm.onCommitteeSubscriptions();
@@ -140,6 +231,12 @@ await clock.tickAsync(35_000);
 void pm.goodbyeAndDisconnectAllPeers();
 await clock.tickAsync(5_000);
 const finalScores = pm.dumpPeerScoreStats();
+if (process.env.LIVE_DRIVER_HANG === "1") {
+  console.log(JSON.stringify({hang: true}));
+  clock.uninstall();
+  setInterval(() => {}, 1_000); // killed from outside
+  await new Promise(() => {});
+}
 await pm.close();
 ac.abort();
 console.log(JSON.stringify({calls, finalScores}));
