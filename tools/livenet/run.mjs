@@ -10,7 +10,8 @@
 // OUT/traces/<name>.<run>.jsonl.zst through the live hook (a killed one leaves the hook's
 // .tmp-<pid> file). OUT/summary.json and OUT/summary.md hold, per trace: how the node ended, its
 // events, check's verdict and, for a divergence, its place and class (classify()).
-// Exit 0 when every trace conforms, 1 otherwise, 2 on a usage or setup error.
+// Exit 0 when every trace conforms (a killed node's: TRUNCATED, check's exit 3, conforming up to its last
+// complete record), 1 otherwise, 2 on a usage or setup error.
 import {spawn, spawnSync} from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -20,7 +21,18 @@ import {BEHAVIOURS, mulberry32} from "./lib/behaviour.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "..", "..");
-const {values: a} = parseArgs({
+const usage = (msg) => {
+  console.error(`run.mjs: ${msg}`);
+  process.exit(2);
+};
+const args = (spec) => {
+  try {
+    return parseArgs(spec);
+  } catch (e) {
+    usage(`${e.message} (usage: see the top of tools/livenet/run.mjs)`);
+  }
+};
+const {values: a} = args({
   options: {
     seconds: {type: "string", default: "120"},
     nodes: {type: "string", default: "5"},
@@ -33,10 +45,6 @@ const {values: a} = parseArgs({
   },
   allowNegative: true,
 });
-const usage = (msg) => {
-  console.error(`run.mjs: ${msg}`);
-  process.exit(2);
-};
 const seconds = Number(a.seconds);
 const nodes = Number(a.nodes);
 if (!(seconds >= 30 && seconds <= 4 * 3600)) usage(`--seconds ${a.seconds}: between 30 and 14400`);
@@ -199,10 +207,12 @@ for (const inst of instances) {
   }
   Object.assign(row, eventsOf(file));
   const r = spawnSync(a["peer-replay"], ["check", "--quiet", "--no-color", file], {encoding: "utf8", maxBuffer: 1 << 28});
-  row.verdict = r.status === 0 ? "PASS" : r.status === 1 ? "FAIL" : `ERROR(${r.status})`;
+  row.verdict = r.status === 0 ? "PASS" : r.status === 1 ? "FAIL" : r.status === 3 ? "TRUNCATED" : `ERROR(${r.status})`;
+  // a killed node's trace is cut: it conforms when check reads it to its last complete record (exit 3)
+  row.conforms = r.status === 0 || (r.status === 3 && inst.ended === "killed");
   row.output = (r.stdout + r.stderr).trim();
   if (file !== inst.file) row.partial = "killed: only the hook's .tmp file is left (known: crash safety)";
-  if (r.status !== 0) {
+  if (!row.conforms) {
     const m = /DIVERGENCE \S+:(\d+) \(event seq (\d+), ([^)]*)\)\n\s*(.*)/.exec(row.output);
     const ev = /\nevent \(line \d+\):\n\s*(\{.*\})/.exec(row.output);
     let event = null;
@@ -217,7 +227,7 @@ for (const inst of instances) {
   results.push(row);
 }
 
-const pass = results.filter((r) => r.verdict === "PASS").length;
+const pass = results.filter((r) => r.conforms).length;
 const summary = {
   date: new Date().toISOString(), seconds, nodes, seed: a.seed, processes: instances.length, pass, fail: results.length - pass, traces: results,
 };

@@ -157,6 +157,30 @@ class LiveRecorder {
     return this.components.connectionManager.getConnectionsMap()["map"];
   }
 
+  /**
+   * A change of the local node's own state (status, custody) the PeerManager only reads. Usually its own
+   * event. It can also happen inside the PeerManager's code of another event: Lodestar's clock.currentSlot
+   * getter emits a missed slot synchronously (onStatus reads it first), and the node's slot listener
+   * updates the status cache there. The engine reads the slot from t_ms and the status from its own
+   * copy, so while that event has made no action yet, recording the change as an event just before it
+   * (same t_ms) replays what the PeerManager saw. After an action it cannot: the trace then carries it
+   * as the next event, with a warning, and replay may diverge there.
+   */
+  localInput(rec) {
+    const cur = this.cur;
+    const inPeerManager = cur && (this.depth > 0 || this.frozenT !== null);
+    if (!inPeerManager) return this.begin(rec);
+    if (cur.actions.length > 0) {
+      this.warn("nested-local", `peer-replay live: a ${rec.kind} change inside event ${cur.rec.seq} (${cur.rec.kind}) after its first action; the trace records it as the next event`);
+      return this.begin(rec);
+    }
+    const before = {type: "event", seq: cur.rec.seq, t_ms: cur.rec.t_ms, ...rec};
+    cur.rec.seq = ++this.seq;
+    this.emit(before);
+    this.emit({type: "expect", seq: before.seq, actions: [], scores: [], scores_removed: [], scores_full: false});
+    return true;
+  }
+
   /** Runs the PeerManager's synchronous handling of an event; nested entry points pass through. */
   sync(fn) {
     this.depth++;
@@ -428,7 +452,7 @@ class LiveRecorder {
     const sc = pm.statusCache;
     const scUpdate = sc.update.bind(sc);
     sc.update = (st) => {
-      self.begin({kind: "local_status", status: encStatus(st)});
+      self.localInput({kind: "local_status", status: encStatus(st)});
       return scUpdate(st);
     };
     const cc = pm.networkConfig.custodyConfig;
@@ -437,7 +461,7 @@ class LiveRecorder {
       cc.updateTargetCustodyGroupCount = (n) => {
         const r = ccUpdate(n);
         // the values PeerManager reads from custodyConfig from now on (FORMAT.md §9 local_custody)
-        self.begin({kind: "local_custody", custody_group_count: cc.targetCustodyGroupCount, sample_groups: [...cc.sampleGroups], sampled_subnets: [...cc.sampledSubnets]});
+        self.localInput({kind: "local_custody", custody_group_count: cc.targetCustodyGroupCount, sample_groups: [...cc.sampleGroups], sampled_subnets: [...cc.sampledSubnets]});
         return r;
       };
     } else {
@@ -445,6 +469,7 @@ class LiveRecorder {
     }
 
     this.emit(this.header());
+    this.writer.flush(); // a node killed before its first periodic flush still leaves a readable (truncated) trace
     const connections = [];
     for (const {value} of this.connectionsMap().values()) {
       for (const c of value) {
@@ -486,6 +511,21 @@ function frozenDateNow() {
 }
 const realSetInterval = globalThis.setInterval;
 const realClearInterval = globalThis.clearInterval;
+
+// Whether the Math.random call being served came from @lodestar/beacon-node's util/shuffle
+// (lib/*.js, or src/*.ts under source maps) called from network/peers: the only draws the engine
+// replays. Reads two frames above `wrapper`, so it costs a short stack walk per draw.
+const SHUFFLE_FRAME = /[\\/]beacon-node[\\/](lib|src)[\\/]util[\\/]shuffle\.(js|ts)\b/;
+const PEERS_FRAME = /[\\/]beacon-node[\\/](lib|src)[\\/]network[\\/]peers[\\/]/;
+function drawnByPeersShuffle(wrapper) {
+  const holder = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 2;
+  Error.captureStackTrace(holder, wrapper);
+  Error.stackTraceLimit = limit;
+  const frames = String(holder.stack).split("\n").slice(1);
+  return frames.length === 2 && SHUFFLE_FRAME.test(frames[0]) && PEERS_FRAME.test(frames[1]);
+}
 
 /** Timer entry points: a call with no event open in the PeerManager's synchronous code is a timer firing. */
 function wrapTimerMethod(proto, name, label) {
@@ -542,7 +582,9 @@ export function patchPeerManager(PeerManager, extra = {}) {
     return r;
   };
 
-  // Math.random draws taken by the PeerManager's synchronous code (the prune shuffle), per instance
+  // Math.random draws taken by the PeerManager's synchronous code, per instance. The peers code draws
+  // only through util/shuffle.js (prioritizePeers' prune shuffle); libp2p, the muxer and req/resp draw
+  // too while an event's code runs (a dial, a new stream), and those are not the peer manager's inputs.
   const random = Math.random;
   const active = () => {
     for (const r of LIVE) if (r.depth > 0 && r.cur) return r;
@@ -551,7 +593,7 @@ export function patchPeerManager(PeerManager, extra = {}) {
   Math.random = function random_() {
     const v = random();
     const r = active();
-    if (r) (r.cur.inputs.rand ??= []).push(v);
+    if (r && drawnByPeersShuffle(random_)) (r.cur.inputs.rand ??= []).push(v);
     return v;
   };
 
