@@ -86,15 +86,7 @@ class TapeBuilder final : public nlohmann::json_sax<nlohmann::json> {
     if (tape_->tokens_.size() >= std::numeric_limits<uint32_t>::max() - 1) return fail("too many JSON values");
     return true;
   }
-  Token string_token(const string_t& s, bool is_key) {
-    Token t;
-    t.type = Type::kString;
-    t.is_key = is_key;
-    t.str = static_cast<uint32_t>(tape_->strings_.size());
-    t.count = static_cast<uint32_t>(s.size());
-    tape_->strings_.append(s);
-    return t;
-  }
+  Token string_token(const string_t& s, bool is_key) { return tape_->string_token(s, is_key); }
   bool value(Token t) {
     if (!room()) return false;
     if (!open_.empty()) tape_->tokens_[open_.back()].count++;
@@ -122,6 +114,16 @@ class TapeBuilder final : public nlohmann::json_sax<nlohmann::json> {
   std::vector<uint32_t> open_;
   std::string error_;
 };
+
+JsonRef::Token JsonTape::string_token(std::string_view s, bool is_key) {
+  Token t;
+  t.type = Type::kString;
+  t.is_key = is_key;
+  t.str = static_cast<uint32_t>(strings_.size());
+  t.count = static_cast<uint32_t>(s.size());
+  strings_.append(s);
+  return t;
+}
 
 void JsonTape::clear() {
   tokens_.clear();
@@ -210,15 +212,7 @@ class SimdTapeBuilder {
     tape_->tokens_.push_back(t);
     return true;
   }
-  Token string_token(std::string_view s, bool is_key) {
-    Token t;
-    t.type = Type::kString;
-    t.is_key = is_key;
-    t.str = static_cast<uint32_t>(tape_->strings_.size());
-    t.count = static_cast<uint32_t>(s.size());
-    tape_->strings_.append(s);
-    return t;
-  }
+  Token string_token(std::string_view s, bool is_key) { return tape_->string_token(s, is_key); }
 
   JsonTape* tape_;
 };

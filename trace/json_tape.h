@@ -162,6 +162,8 @@ class JsonTape {
   friend class TapeBuilder;
   friend class SimdTapeBuilder;
   bool parse_simdjson(std::string_view text);
+  // Appends a string (or key) to the arena; the token that names it.
+  JsonRef::Token string_token(std::string_view s, bool is_key);
   // The index past token i and its descendants.
   uint32_t end_of(uint32_t i) const {
     const JsonRef::Token& t = tokens_[i];

@@ -1,4 +1,4 @@
-// The Lodestar-shaped API of the addon (issue 25): each file registers its
+// The Lodestar-shaped API of the addon: each file registers its
 // functions and classes on the module's exports; lodestar.js gives them
 // Lodestar 1.44.0's names, argument types and return shapes.
 //   prioritize.cc   prioritizePeers            (utils/prioritizePeers.ts)

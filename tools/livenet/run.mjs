@@ -185,7 +185,7 @@ function eventsOf(file) {
   return {events, kinds, complete, zstdOk: r.status === 0};
 }
 
-/** Which known cause a divergence has (the brief of issue 24 item 1), or "new". */
+/** Which known cause a divergence has (docs/LIVENET.md), or "new". */
 function classify(message, event) {
   if (/fires no such timer before this event|which the engine has due at/.test(message)) {
     return {cls: "new: live timer fired after its due time", known: false};

@@ -1,18 +1,9 @@
 // How a livenet node answers the req/resp requests it receives. Each node has one behaviour, drawn by
 // the network script; answers come from the node's own PRNG (never Math.random, whose draws inside the
 // PeerManager's code the live hook records as the prune shuffle's).
-export const BEHAVIOURS = ["good", "slow", "flaky", "nometa", "wrongfork", "spam"];
+export {mulberry32} from "../../recorder/lib/codec.mjs"; // the project's one seeded PRNG
 
-export function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const BEHAVIOURS = ["good", "slow", "flaky", "nometa", "wrongfork", "spam"];
 
 export class Behaviour {
   constructor(name, rand) {

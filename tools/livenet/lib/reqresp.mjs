@@ -1,7 +1,7 @@
 // The req/resp side a Lodestar 1.44.0 node gives its PeerManager, over real libp2p streams:
 // what ReqRespBeaconNode + @lodestar/reqresp do for the four methods the peer manager uses
-// (@lodestar/reqresp is not on the registry at 1.44 and is stubbed in tools/recorder, so this is the
-// thin replacement the brief of issue 24 asks for). Protocol ids, SSZ types (@lodestar/types, fulu:
+// (@lodestar/reqresp is not on the registry at 1.44 and is stubbed in tools/recorder, so this is a
+// thin replacement speaking the same wire protocol). Protocol ids, SSZ types (@lodestar/types, fulu:
 // status/2, metadata/3, ping/1, goodbye/1), the ssz_snappy encoding, the inbound rate-limit quotas
 // (Lodestar's rateLimitQuotas), the error codes and the scoring of outgoing errors (Lodestar's own
 // onOutgoingReqRespError, applied straight to the score store as ReqRespBeaconNode does) follow
