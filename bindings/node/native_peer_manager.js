@@ -173,6 +173,7 @@ module.exports = function nativePeerManagerApi(native) {
       const custody = this.networkConfig.custodyConfig;
       this._custody = {count: custody.targetCustodyGroupCount, groups: custody.sampleGroups};
       this._status = this.statusCache.get();
+      this._statusText = JSON.stringify(encStatus(this._status));
       this._handle = native.create(JSON.stringify(this._header(modules, opts, nativeOpts)));
 
       this.onLibp2pPeerConnect = (evt) => this._input(() => this._connectionOpenEvent(evt.detail));
@@ -388,7 +389,9 @@ module.exports = function nativePeerManagerApi(native) {
 
     _connectionCloseEvent(c) {
       this._conns.delete(c.id);
-      this._step({kind: "connection_close", peer: c.remotePeer.toString(), conn: c.id, direction: c.direction});
+      const peer = c.remotePeer.toString();
+      if (!this._peerIds.has(peer)) this._peerIds.set(peer, c.remotePeer); // a connection it never saw open
+      this._step({kind: "connection_close", peer, conn: c.id, direction: c.direction});
     }
 
     _requestEvent(peerId, request) {
@@ -403,14 +406,22 @@ module.exports = function nativePeerManagerApi(native) {
     // statusCache, custodyConfig and connection statuses change without telling the peer manager, which
     // reads them when it runs: the engine hears of a change before the next input it runs.
     _syncReads() {
+      if (this._seq === 0) return; // before init, which reads them all
       const status = this.statusCache.get();
       if (status !== this._status) {
+        // A new object: a change if its value differs (a cache may hand out copies).
         this._status = status;
-        this._step({kind: "local_status", status: encStatus(status)});
+        const text = JSON.stringify(encStatus(status));
+        if (text !== this._statusText) {
+          this._statusText = text;
+          this._step({kind: "local_status", status: JSON.parse(text)});
+        }
       }
       const custody = this.networkConfig.custodyConfig;
       if (custody.targetCustodyGroupCount !== this._custody.count || custody.sampleGroups !== this._custody.groups) {
+        const same = custody.targetCustodyGroupCount === this._custody.count && custody.sampleGroups.join() === this._custody.groups.join();
         this._custody = {count: custody.targetCustodyGroupCount, groups: custody.sampleGroups};
+        if (same) return this._syncConnectionStatuses();
         this._step({
           kind: "local_custody",
           custody_group_count: custody.targetCustodyGroupCount,
@@ -418,6 +429,10 @@ module.exports = function nativePeerManagerApi(native) {
           sampled_subnets: [...custody.sampledSubnets],
         });
       }
+      this._syncConnectionStatuses();
+    }
+
+    _syncConnectionStatuses() {
       for (const [id, known] of this._conns) {
         if (known.conn.status !== known.status) {
           known.status = known.conn.status;
