@@ -174,6 +174,7 @@ module.exports = function nativePeerManagerApi(native) {
       this._custody = {count: custody.targetCustodyGroupCount, groups: custody.sampleGroups};
       this._status = this.statusCache.get();
       this._statusText = JSON.stringify(encStatus(this._status));
+      this._native = native;
       this._handle = native.create(JSON.stringify(this._header(modules, opts, nativeOpts)));
 
       this.onLibp2pPeerConnect = (evt) => this._input(() => this._connectionOpenEvent(evt.detail));
@@ -365,7 +366,7 @@ module.exports = function nativePeerManagerApi(native) {
         r.key_type = keyType;
       }
       if (c.status !== "open") r.status = c.status;
-      this._conns.set(c.id, {conn: c, peer, status: c.status});
+      this._conns.set(c.id, {id: c.id, conn: c, peer, status: c.status});
       return r;
     }
 
@@ -433,10 +434,10 @@ module.exports = function nativePeerManagerApi(native) {
     }
 
     _syncConnectionStatuses() {
-      for (const [id, known] of this._conns) {
+      for (const known of this._conns.values()) {
         if (known.conn.status !== known.status) {
           known.status = known.conn.status;
-          this._step({kind: "connection_status", peer: known.peer, conn: id, status: known.status});
+          this._step({kind: "connection_status", peer: known.peer, conn: known.id, status: known.status});
         }
       }
     }

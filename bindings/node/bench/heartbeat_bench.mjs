@@ -18,7 +18,11 @@
 // state); active attnets ask for subnets the pool covers thinly, so
 // prioritizePeers computes subnet queries and the heartbeat calls discovery.
 //
-//   node bindings/node/bench/heartbeat_bench.mjs [--rounds 15] [--calls 10] [--peers 200,1000]
+//   node bindings/node/bench/heartbeat_bench.mjs [--rounds 15] [--calls 10] [--peers 200,1000] [--breakdown]
+// --breakdown: where the native side's time goes, after the table: the bare
+// addon call native.step() on the same state (the engine's heartbeat, the
+// event's JSON parsed and checked in C++, the actions' JSON rendered), and
+// native.timers() (what NativePeerManager reads around each input).
 // Needs the addon built (PEER_REPLAY_ADDON or the release build) and the
 // recorder's node_modules (tools/recorder/setup.sh).
 import {parseArgs} from "node:util";
@@ -28,7 +32,12 @@ import {Session} from "../../../tools/recorder/lib/session.mjs";
 import {nativeImpl} from "../../../tools/recorder/lib/native-session.mjs";
 
 const {values} = parseArgs({
-  options: {rounds: {type: "string", default: "15"}, calls: {type: "string", default: "10"}, peers: {type: "string", default: "200,1000"}},
+  options: {
+    rounds: {type: "string", default: "15"},
+    calls: {type: "string", default: "10"},
+    peers: {type: "string", default: "200,1000"},
+    breakdown: {type: "boolean", default: false},
+  },
 });
 const rounds = Number(values.rounds);
 const calls = Number(values.calls);
@@ -73,6 +82,30 @@ async function timeHeartbeats(s) {
   return ms;
 }
 
+// Medians of `rounds * calls` bare addon calls on the native side's state (NativePeerManager's internals:
+// a bench may reach them).
+function breakdown(s, n) {
+  setHooks(null);
+  const pm = s.pm;
+  const native = pm._native;
+  const attnets = s.activeAttnets.map(({subnet, toSlot}) => ({subnet, toSlot}));
+  const time = (fn) => {
+    const ms = [];
+    for (let k = 0; k < rounds * calls; k++) {
+      const t0 = process.hrtime.bigint();
+      fn();
+      ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    return median(ms).toFixed(3);
+  };
+  const step = time(() => {
+    const ev = {type: "event", seq: ++pm._seq, t_ms: pm._tMs, kind: "committee_subscriptions", active_attnets: attnets, active_syncnets: []};
+    native.step(pm._handle, JSON.stringify(ev), pm._draw);
+  });
+  const timers = time(() => native.timers(pm._handle));
+  console.log(`${String(n).padStart(5)}  breakdown (native side, ms, median): native.step ${step}, native.timers ${timers}`);
+}
+
 console.log(`heartbeat (onCommitteeSubscriptions), ${rounds} rounds of ${calls} calls per side, alternating; node ${process.version}`);
 console.log("peers  TS ms/call  native ms/call  TS/native  (medians of all calls; lowest-highest ratio of a round's medians)");
 for (const n of sizes) {
@@ -93,6 +126,7 @@ for (const n of sizes) {
   }
   console.log(`${String(n).padStart(5)}  ${median(tsMs).toFixed(3).padStart(10)}  ${median(nativeMs).toFixed(3).padStart(14)}  ` +
     `${(median(tsMs) / median(nativeMs)).toFixed(1).padStart(8)}x  (${Math.min(...ratios).toFixed(1)}-${Math.max(...ratios).toFixed(1)})`);
+  if (values.breakdown) breakdown(native, n);
   for (const s of [lodestar, native]) {
     setHooks(s);
     await s.finish();
