@@ -54,7 +54,7 @@ PeerManagerImpl::PeerManagerImpl(PeerManagerConfig config, LocalNode local)
 // ---------------------------------------------------------------------------
 // step: event dispatch
 
-Status PeerManagerImpl::step(const Event& event, std::vector<Action>* actions) {
+Status PeerManagerImpl::step(const Event& event, std::vector<Action>* actions, RandomSource* random) {
   assert(actions != nullptr);
   if (!initialized_ && event.kind != EventKind::kInit) {
     return Status::invalid_argument(std::string("event ") + event_kind_name(event.kind) +
@@ -70,8 +70,12 @@ Status PeerManagerImpl::step(const Event& event, std::vector<Action>* actions) {
   if (extra.rand.has_value() && extra.rand->size() > kMaxRandDraws) {
     return Status::invalid_argument("more than " + std::to_string(kMaxRandDraws) + " rand draws in one event");
   }
+  if (random != nullptr && extra.rand.has_value()) {
+    return Status::invalid_argument("an event with rand draws and a RandomSource: the draws come from one of them");
+  }
   now_ms_ = event.t_ms;
   ctx_.reset(&event, actions);
+  ctx_.random_source = random;
   const size_t actions_before = actions->size();
 
   // Lodestar gets one PeerId object per peer from libp2p, in every event; a
@@ -134,7 +138,7 @@ Status PeerManagerImpl::step(const Event& event, std::vector<Action>* actions) {
 
   // Every input the event carries must have been read, and only those.
   const size_t rand_given = extra.rand.has_value() ? extra.rand->size() : 0;
-  if (ctx_.rand_used != rand_given) {
+  if (random == nullptr && ctx_.rand_used != rand_given) {
     return unread_inputs(std::to_string(rand_given) + " rand draws, the engine used " + std::to_string(ctx_.rand_used));
   }
   if (!ctx_.read_active_subnets && (extra.active_attnets.has_value() || extra.active_syncnets.has_value())) {
@@ -843,7 +847,7 @@ void PeerManagerImpl::heartbeat() {
   const EventExtra& extra = *ctx_.event->extra;
   std::span<const double> draws;
   if (extra.rand.has_value()) draws = std::span<const double>(*extra.rand).subspan(ctx_.rand_used);
-  RandomDraws random(draws);
+  RandomDraws random = ctx_.random_source != nullptr ? RandomDraws(ctx_.random_source) : RandomDraws(draws);
   const std::optional<PrioritizePeersResult> prioritized = prioritize_peers(
       infos, active_attnets, active_syncnets,
       // ignore samplingGroups for pre-fulu forks
@@ -1437,6 +1441,10 @@ PeerManager::PeerManager(PeerManagerConfig config, LocalNode local)
 PeerManager::~PeerManager() = default;
 
 Status PeerManager::step(const Event& event, std::vector<Action>* actions) { return impl_->step(event, actions); }
+Status PeerManager::step(const Event& event, std::vector<Action>* actions, RandomSource* random) {
+  assert(random != nullptr);
+  return impl_->step(event, actions, random);
+}
 std::vector<TimerDue> PeerManager::timers() const { return impl_->timers(); }
 std::optional<TimerDue> PeerManager::overdue_timer(UnixMs t_ms) const { return impl_->overdue_timer(t_ms); }
 PeerScoreStats PeerManager::dump_peer_score_stats() const { return impl_->dump_peer_score_stats(); }

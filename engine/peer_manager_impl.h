@@ -38,7 +38,7 @@ class PeerManagerImpl {
 
   // Runs one event and appends, in call order, every action it caused
   // (including the continuations of promises it settled) to *actions.
-  Status step(const Event& event, std::vector<Action>* actions);
+  Status step(const Event& event, std::vector<Action>* actions, RandomSource* random = nullptr);
 
   // The timers armed now. A `timer` event is acceptable only if it names one
   // of these with due_ms == its t_ms.
@@ -116,6 +116,7 @@ class PeerManagerImpl {
     const Event* event = nullptr;
     std::vector<Action>* actions = nullptr;
     size_t rand_used = 0;
+    RandomSource* random_source = nullptr;  // draws asked for as used, when the event carries no rand
     bool read_active_subnets = false;
     bool read_gossip_scores = false;
     size_t gossip_scores_used = 0;
@@ -127,6 +128,7 @@ class PeerManagerImpl {
       event = new_event;
       actions = new_actions;
       rand_used = 0;
+      random_source = nullptr;
       read_active_subnets = false;
       read_gossip_scores = false;
       gossip_scores_used = 0;

@@ -22,12 +22,15 @@
 #include <emmintrin.h>
 #endif
 
+#include "peers/random_source.h"
+
 #include "engine/js_math.h"
 
 namespace peers {
 
-// A cursor over recorded Math.random() values. Does not own them: the span
-// must outlive the cursor.
+// A cursor over recorded Math.random() values, or over a RandomSource asked
+// for each run of values as it is needed. Owns neither: the span or the
+// source must outlive the cursor.
 class RandomDraws {
  public:
   enum class Error {
@@ -38,11 +41,17 @@ class RandomDraws {
 
   RandomDraws() = default;  // no draws at all
   explicit RandomDraws(std::span<const double> draws) : draws_(draws) {}
+  explicit RandomDraws(RandomSource* source) : source_(source) { assert(source != nullptr); }
 
   // The next recorded value; nullopt (and error() set) when there is none or
   // it is not a value Math.random() can return. Sticky: after an error every
   // later call fails too.
   std::optional<double> next() {
+    if (source_ != nullptr) {
+      const std::optional<std::span<const double>> one = take(1);
+      if (!one.has_value()) return std::nullopt;
+      return (*one)[0];
+    }
     if (error_ != Error::kNone) return std::nullopt;
     if (used_ >= draws_.size()) {
       error_ = Error::kExhausted;
@@ -66,6 +75,7 @@ class RandomDraws {
   std::optional<std::span<const double>> take(size_t count) {
     if (count == 0) return std::span<const double>();  // no next() call, so no error either
     if (error_ != Error::kNone) return std::nullopt;
+    if (source_ != nullptr) return take_from_source(count);
     const size_t available = std::min(count, draws_.size() - used_);
     const double* first = draws_.data() + used_;
     // Branch-free over all values; the rare failure is located afterwards.
@@ -86,7 +96,7 @@ class RandomDraws {
   }
 
   size_t used() const { return used_; }
-  size_t remaining() const { return draws_.size() - used_; }
+  size_t remaining() const { return source_ != nullptr ? 0 : draws_.size() - used_; }
   Error error() const { return error_; }
 
  private:
@@ -127,7 +137,28 @@ class RandomDraws {
     return all;
   }
 
+  // The source's next `count` values, checked as recorded ones are; valid
+  // until the next take().
+  std::optional<std::span<const double>> take_from_source(size_t count) {
+    pulled_.resize(count);
+    if (!source_->draw(std::span<double>(pulled_))) {
+      error_ = Error::kExhausted;
+      return std::nullopt;
+    }
+    for (size_t k = 0; k < count; k++) {
+      if (!(pulled_[k] >= 0.0 && pulled_[k] < 1.0)) {
+        used_ += k;
+        error_ = Error::kOutOfRange;
+        return std::nullopt;
+      }
+    }
+    used_ += count;
+    return std::span<const double>(pulled_);
+  }
+
   std::span<const double> draws_;
+  RandomSource* source_ = nullptr;
+  std::vector<double> pulled_;  // the source's values of the last take()
   size_t used_ = 0;
   Error error_ = Error::kNone;
 };

@@ -5,6 +5,12 @@
 //
 //   native.create(headerJson)        -> handle   (a header record, §2.1)
 //   native.step(handle, eventJson)   -> actions JSON text (§3.2), in order
+//   native.step(handle, eventJson, draw)
+//                                    -> the same for an event without `rand`: the
+//                                       Math.random() draws it consumes come from
+//                                       draw(count) -> Float64Array(count), called
+//                                       as the engine needs them (NativePeerManager)
+//   native.connectedPeers(handle)    -> JSON text: peersData.connectedPeers' keys, in order
 //   native.scores(handle)            -> the score dump JSON text (§3.4)
 //   native.digest(handle)            -> the state digest, 16 hex digits
 //   native.metrics(handle)           -> a scrape of the peer-manager metrics,
@@ -22,6 +28,8 @@
 #include <napi.h>
 
 #include <cstdio>
+#include <cstring>
+#include <span>
 #include <functional>
 #include <memory>
 #include <string>
@@ -76,6 +84,44 @@ napi_value make_string(napi_env env, const std::string& s) {
   napi_value v = nullptr;
   napi_create_string_utf8(env, s.data(), s.size(), &v);
   return v;
+}
+
+// A JS function draw(count) -> Float64Array of `count` values, as the engine's
+// RandomSource. A throw inside it stays pending in `env` and refuses the event.
+class JsRandomSource : public peers::RandomSource {
+ public:
+  JsRandomSource(napi_env env, napi_value draw) : env_(env), draw_(draw) {}
+  bool draw(std::span<double> out) override {
+    napi_value count = nullptr;
+    napi_value result = nullptr;
+    napi_value global = nullptr;
+    napi_create_uint32(env_, static_cast<uint32_t>(out.size()), &count);
+    napi_get_global(env_, &global);
+    if (napi_call_function(env_, global, draw_, 1, &count, &result) != napi_ok) return false;
+    napi_typedarray_type type = napi_int8_array;
+    size_t length = 0;
+    void* data = nullptr;
+    bool is_typed = false;
+    napi_is_typedarray(env_, result, &is_typed);
+    if (is_typed) napi_get_typedarray_info(env_, result, &type, &length, &data, nullptr, nullptr);
+    if (!is_typed || type != napi_float64_array || length != out.size()) {
+      throw_error(env_, "draw(" + std::to_string(out.size()) + "): expected a Float64Array of " +
+                            std::to_string(out.size()) + " Math.random() values");
+      return false;
+    }
+    std::memcpy(out.data(), data, out.size() * sizeof(double));
+    return true;
+  }
+
+ private:
+  napi_env env_;
+  napi_value draw_;
+};
+
+bool exception_pending(napi_env env) {
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  return pending;
 }
 
 bool get_args(napi_env env, napi_callback_info info, size_t want, napi_value* args) {
@@ -133,8 +179,19 @@ napi_value create(napi_env env, napi_callback_info info) {
 }
 
 napi_value step(napi_env env, napi_callback_info info) {
-  napi_value args[2];
-  if (!get_args(env, info, 2, args)) return nullptr;
+  napi_value args[3] = {nullptr, nullptr, nullptr};
+  size_t argc = 3;
+  napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
+  if (argc < 2) {
+    throw_error(env, "expected 2 argument(s)");
+    return nullptr;
+  }
+  napi_valuetype draw_type = napi_undefined;
+  if (args[2] != nullptr) napi_typeof(env, args[2], &draw_type);
+  if (draw_type != napi_undefined && draw_type != napi_function) {
+    throw_error(env, "draw: expected a function (count) => Float64Array, or nothing");
+    return nullptr;
+  }
   Instance* instance = get_instance(env, args[0]);
   if (instance == nullptr) return nullptr;
   std::string text;
@@ -179,7 +236,13 @@ napi_value step(napi_env env, napi_callback_info info) {
     }
   }
   std::vector<peers::Action> actions;
-  s = instance->pm->step(ev.value(), &actions);
+  if (draw_type == napi_function) {
+    JsRandomSource random(env, args[2]);
+    s = instance->pm->step(ev.value(), &actions, &random);
+  } else {
+    s = instance->pm->step(ev.value(), &actions);
+  }
+  if (exception_pending(env)) return nullptr;  // draw() threw: its exception goes to the caller
   if (!s.is_ok()) {
     throw_error(env, at + "the engine cannot accept this event: " + s.message());
     return nullptr;
@@ -223,6 +286,16 @@ napi_value metrics(napi_env env, napi_callback_info info) {
   return make_string(env, replay::prometheus_text(instance->pm->scrape_metrics()));
 }
 
+napi_value connected_peers(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  if (!get_args(env, info, 1, args)) return nullptr;
+  Instance* instance = get_instance(env, args[0]);
+  if (instance == nullptr) return nullptr;
+  nlohmann::json list = nlohmann::json::array();
+  for (const peers::PeerIdStr& peer : instance->pm->connected_peer_ids()) list.push_back(peer.str());
+  return make_string(env, list.dump());
+}
+
 napi_value timers(napi_env env, napi_callback_info info) {
   napi_value args[1];
   if (!get_args(env, info, 1, args)) return nullptr;
@@ -246,6 +319,7 @@ napi_value init(napi_env env, napi_value exports) {
       {"digest", nullptr, digest, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"metrics", nullptr, metrics, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"timers", nullptr, timers, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"connectedPeers", nullptr, connected_peers, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   peer_replay_node::register_lodestar_api(Napi::Env(env), Napi::Object(env, exports));  // lodestar_api.h

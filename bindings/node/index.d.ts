@@ -330,3 +330,102 @@ export declare function assertPeerRelevance(
   local: LodestarStatus,
   currentSlot: number
 ): IrrelevantPeerType | null;
+
+// ---------------------------------------------------------------------------
+// NativePeerManager (native_peer_manager.js): Lodestar 1.44.0's PeerManager
+// (network/peers/peerManager.ts) built from the same modules and options, the
+// engine deciding. Modules are typed by what the peer manager calls on them.
+
+/** A libp2p Connection, as the peer manager reads it. */
+export interface LodestarConnection {
+  id: string;
+  remotePeer: LodestarPeerId & {type?: string; publicKey?: unknown};
+  direction: MessageStreamDirection;
+  status: "open" | "closing" | "closed";
+}
+export interface LodestarMetadata {
+  seqNumber: bigint;
+  attnets: BitArray;
+  syncnets?: BitArray;
+  custodyGroupCount?: number;
+}
+export interface PeerManagerModules {
+  libp2p: {
+    services: {
+      components: {
+        events: {
+          addEventListener(type: "connection:open" | "connection:close", listener: (evt: {detail: LodestarConnection}) => void): void;
+          removeEventListener(type: "connection:open" | "connection:close", listener: (evt: {detail: LodestarConnection}) => void): void;
+        };
+        connectionManager: {getConnectionsMap(): {map: Map<PeerIdStr, {key: LodestarPeerId; value: LodestarConnection[]}>}};
+      };
+      identify: {identify(connection: LodestarConnection): Promise<{agentVersion?: string}>};
+    };
+    peerStore: {merge(peer: LodestarPeerId, data: {tags: Record<string, {ttl?: number; value: number} | undefined>}): Promise<unknown>};
+    hangUp(peer: LodestarPeerId): Promise<void>;
+  };
+  reqResp: {
+    sendPing(peer: LodestarPeerId): Promise<bigint>;
+    sendStatus(peer: LodestarPeerId, status: LodestarStatus): Promise<LodestarStatus>;
+    sendMetadata(peer: LodestarPeerId): Promise<LodestarMetadata>;
+    sendGoodbye(peer: LodestarPeerId, reason: bigint): Promise<void>;
+  };
+  gossip: {getScore(peerIdStr: PeerIdStr): number; scoreParams: {decayInterval?: number}};
+  attnetsService: {getActiveSubnets(): RequestedSubnet[]};
+  syncnetsService: {getActiveSubnets(): RequestedSubnet[]};
+  statusCache: {get(): LodestarStatus};
+  clock: {genesisTime: number};
+  /** NetworkEventBus: peer-manager.peer-connected / peer-disconnected are emitted, req-resp.request is listened to. */
+  events: {emit(event: string, data: unknown): unknown; on(event: string, listener: (data: any) => void): unknown; off(event: string, listener: (data: any) => void): unknown};
+  networkConfig: {
+    nodeId: Uint8Array;
+    config: Record<string, unknown> & {SLOT_DURATION_MS: number};
+    custodyConfig: {targetCustodyGroupCount: number; sampleGroups: CustodyIndex[]; sampledSubnets: number[]};
+  };
+  /** Accepted for Lodestar's signature; the engine keeps its own store, peers data and metrics. */
+  peerRpcScores?: unknown;
+  peersData?: unknown;
+  metrics?: unknown;
+  logger?: {verbose?(...args: unknown[]): void};
+}
+export interface PeerManagerOpts {
+  targetPeers: number;
+  maxPeers: number;
+  targetGroupPeers: number;
+  /** NetworkOptions.disablePeerScoring (the PeerRpcScoreStore option). */
+  disablePeerScoring?: boolean;
+  discv5?: unknown;
+}
+export interface PeerDiscoveryLike {
+  discoverPeers(
+    peersToConnect: number,
+    custodyGroupQueries: CustodyGroupQueries,
+    subnetQueries: {subnet: SubnetID; type: "attnets" | "syncnets"; maxPeersToDiscover: number; toUnixMs: number}[]
+  ): void;
+  stop?(): Promise<void>;
+}
+export interface NativePeerManagerOpts {
+  /** computeNodeId(peerId) of @lodestar/beacon-node (keccak256 of the secp256k1 key); init() defaults to @chainsafe/enr's. */
+  computeNodeId?: (peerId: LodestarPeerId) => Uint8Array;
+  /** The clock in ms (default Date.now(), read at each input: fake timers work). */
+  now?: Clock;
+  /** The preset's SLOTS_PER_EPOCH and NUMBER_OF_COLUMNS (@lodestar/params); default mainnet. */
+  params?: {SLOTS_PER_EPOCH: number; NUMBER_OF_COLUMNS: number};
+  disablePeerScoring?: boolean;
+  /** init() only: the PeerDiscovery to use (Lodestar's init builds discv5's itself). */
+  discovery?: PeerDiscoveryLike | null;
+}
+export declare class NativePeerManager {
+  constructor(modules: PeerManagerModules, opts: PeerManagerOpts, discovery?: PeerDiscoveryLike | null, nativeOpts?: NativePeerManagerOpts);
+  static init(modules: PeerManagerModules, opts: PeerManagerOpts, nativeOpts?: NativePeerManagerOpts): Promise<NativePeerManager>;
+  close(): Promise<void>;
+  getConnectedPeerIds(): LodestarPeerId[];
+  hasSomeConnectedPeer(): boolean;
+  goodbyeAndDisconnectAllPeers(): Promise<void>;
+  onCommitteeSubscriptions(): void;
+  reportPeer(peer: LodestarPeerId, action: (typeof PeerAction)[keyof typeof PeerAction], actionName: string): void;
+  reStatusPeers(peers: PeerIdStr[]): void;
+  dumpPeerScoreStats(): PeerScoreStats;
+  /** The engine's peer-manager metrics, Prometheus text format 0.0.4. */
+  metrics(): string;
+}

@@ -3,6 +3,8 @@
 // (build/<preset>/bindings/node/). Two APIs:
 //  - the Lodestar-shaped one (lodestar.js): prioritizePeers,
 //    PeerRpcScoreStore, RealScore, assertPeerRelevance, PeerAction ...;
+//  - NativePeerManager (native_peer_manager.js): Lodestar's PeerManager,
+//    built from the same modules, with the engine deciding;
 //  - the trace-driven PeerManager: records go in and come out as
 //    traces/FORMAT.md spells them: a header configures the manager, each
 //    event returns the actions the engine took, in order.
@@ -92,4 +94,4 @@ class PeerManager {
   }
 }
 
-module.exports = {PeerManager, ...require("./lodestar.js")(native)};
+module.exports = {PeerManager, ...require("./lodestar.js")(native), ...require("./native_peer_manager.js")(native)};

@@ -44,6 +44,7 @@
 #include "peers/action.h"
 #include "peers/event.h"
 #include "peers/metrics.h"
+#include "peers/random_source.h"
 #include "peers/score_interface.h"
 #include "peers/status.h"
 #include "peers/types.h"
@@ -142,6 +143,9 @@ class PeerManager {
   // Runs one event and appends, in call order, every action it caused
   // (including the continuations of promises it settled) to *actions.
   Status step(const Event& event, std::vector<Action>* actions);
+  // The same, with the Math.random() draws taken from `random` as the event
+  // consumes them, for an event that carries no `rand` (a live caller's).
+  Status step(const Event& event, std::vector<Action>* actions, RandomSource* random);
 
   // The timers armed now. A `timer` event is acceptable only if it names one
   // of these with due_ms == its t_ms.

@@ -49,6 +49,7 @@ function stackOf() {
 
 /** Decide at creation time what a timer is. Unknown timers fail loudly when they fire inside a session. */
 function labelTimeout(fn, ms) {
+  if (fn?.peerReplayTimer) return fn.peerReplayTimer; // NativePeerManager names the engine timer it arms
   if (fn?.name === "onNextSlot") return {label: "slot"};
   const st = stackOf();
   if (st.includes("callInNextEventLoop")) return {label: "startup_ping_status"};
@@ -74,7 +75,7 @@ globalThis.setTimeout = function setTimeout(fn, ms, ...args) {
   return fakeSetTimeout(wrap(fn, labelTimeout(fn, ms)), ms, ...args);
 };
 globalThis.setInterval = function setInterval(fn, ms, ...args) {
-  const label = INTERVAL_LABELS[fn?.name];
+  const label = fn?.peerReplayTimer?.label ?? INTERVAL_LABELS[fn?.name];
   const info = label ? {label} : {label: "unknown", detail: `setInterval(${fn?.name || "anonymous"}, ${ms})`};
   return fakeSetInterval(wrap(fn, info), ms, ...args);
 };

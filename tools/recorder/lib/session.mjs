@@ -107,6 +107,7 @@ export class Session {
     this.seed = String(opts.seed);
     this.note = opts.note;
     this.mode = opts.mode ?? "scripted";
+    this.impl = opts.impl ?? null; // another peer manager over the same modules ({create, init}: lib/native-session.mjs)
     this.writer = opts.writer;
     this.cfg = normalizeConfig(opts.config);
     this.fullCompare = opts.fullCompare ?? true; // compare whole dumps (false: dirty tracking, generator)
@@ -610,9 +611,9 @@ export class Session {
       if (this.cfg.viaInit) {
         if (this.discovery) throw new Error("viaInit builds no discovery (discv5: null): set discovery: false");
         // discv5 null: init() constructs synchronously, without awaiting anything
-        void PeerManager.init(modules, opts).then((pm) => (this.pm = pm));
+        void (this.impl?.init ?? PeerManager.init)(modules, opts).then((pm) => (this.pm = pm));
       } else {
-        this.pm = new PeerManager(modules, opts, this.discovery);
+        this.pm = this.impl ? this.impl.create(modules, opts, this.discovery) : new PeerManager(modules, opts, this.discovery);
       }
     });
     return this.pm;
