@@ -45,6 +45,7 @@ struct Instance {
   int64_t last_t_ms = -1;
   peers::PeerIdTable peer_ids;  // the events' ids, shared (see replay::parse_event); JS runs on one thread
   peer_replay_node::TimerOrder timer_order;
+  bool live_timers = false;  // a live header (FORMAT.md §9.5): timers fire when the trace says, late or not
 };
 
 std::string timer_text(const peers::TimerDue& t) {
@@ -125,6 +126,7 @@ napi_value create(napi_env env, napi_callback_info info) {
   // Metrics on, as in a beacon node with metrics enabled: metrics() scrapes.
   peers::PeerManagerConfig config = setup.value().config;
   config.metrics = true;
+  instance->live_timers = config.live_timers;
   instance->pm = std::make_unique<peers::PeerManager>(config, setup.value().local);
   napi_value handle = nullptr;
   napi_create_external(
@@ -171,7 +173,7 @@ napi_value step(napi_env env, napi_callback_info info) {
     throw_error(env, ev.status().message());
     return nullptr;
   }
-  if (instance->pm->initialized()) {
+  if (instance->pm->initialized() && !instance->live_timers) {
     if (std::optional<peers::TimerDue> overdue = instance->pm->overdue_timer(rec.t_ms)) {
       throw_error(env, at + "the engine has " + timer_text(*overdue) + ", before this event at t_ms " +
                            std::to_string(rec.t_ms) + ": fire it first (a timer event, or PeerManager.advance())");
