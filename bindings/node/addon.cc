@@ -21,10 +21,14 @@
 // Ownership: a handle owns its PeerManager; Node's GC frees it (finalizer).
 #include <napi.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "lodestar_api.h"
 #include "timer_order.h"
@@ -45,6 +49,7 @@ struct Instance {
   int64_t last_t_ms = -1;
   peers::PeerIdTable peer_ids;  // the events' ids, shared (see replay::parse_event); JS runs on one thread
   peer_replay_node::TimerOrder timer_order;
+  bool tracking_score_changes = false;  // score_changes() was called: the engine keeps change notes
   bool live_timers = false;  // a live header (FORMAT.md §9.5): timers fire when the trace says, late or not
 };
 
@@ -205,6 +210,38 @@ napi_value scores(napi_env env, napi_callback_info info) {
   return make_string(env, out.dump());
 }
 
+// Score changes without a full dump: the first call turns the engine's change
+// notes on (from then on they accumulate until taken). Returns {"all": true}
+// when update() ran (any entry may have changed or gone: dump instead), else
+// the current entries of the peers the store wrote since the last call, in
+// dump order, each once (written is not changed: the caller compares).
+napi_value score_changes(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  if (!get_args(env, info, 1, args)) return nullptr;
+  Instance* instance = get_instance(env, args[0]);
+  if (instance == nullptr) return nullptr;
+  if (!instance->tracking_score_changes) {
+    instance->pm->track_score_changes(true);
+    instance->tracking_score_changes = true;
+  }
+  const peers::ScoreChanges changes = instance->pm->take_score_changes();
+  nlohmann::json out{{"all", changes.all}, {"entries", nlohmann::json::array()}};
+  if (changes.all) return make_string(env, out.dump());
+  std::vector<std::pair<size_t, const peers::PeerIdStr*>> noted;
+  noted.reserve(changes.touched.size());
+  for (const peers::PeerIdStr& peer : changes.touched) {
+    const std::optional<size_t> position = instance->pm->score_dump_position(peer);
+    if (position.has_value()) noted.emplace_back(*position, &peer);
+  }
+  std::sort(noted.begin(), noted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  noted.erase(std::unique(noted.begin(), noted.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+              noted.end());
+  for (const auto& [position, peer] : noted) {
+    out["entries"].push_back(replay::score_entry_to_json({.peer_id = *peer, .stat = *instance->pm->score_stat(*peer)}));
+  }
+  return make_string(env, out.dump());
+}
+
 napi_value digest(napi_env env, napi_callback_info info) {
   napi_value args[1];
   if (!get_args(env, info, 1, args)) return nullptr;
@@ -246,6 +283,7 @@ napi_value init(napi_env env, napi_value exports) {
       {"step", nullptr, step, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"scores", nullptr, scores, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"digest", nullptr, digest, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"scoreChanges", nullptr, score_changes, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"metrics", nullptr, metrics, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"timers", nullptr, timers, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

@@ -11,7 +11,8 @@
 "use strict";
 
 const {PeerManager} = require("./index.js");
-const {MetricsState, describeDifference, engineExpect, firstDifference, firstMetricsDifference, isFullDumpEvent} = require("./compare.js");
+const {MetricsState, describeDifference, engineExpect, firstDifference, firstMetricsDifference, isFullDumpEvent, sameEntry} =
+  require("./compare.js");
 
 const kDivergenceMetric = "peer_replay_shadow_divergences_total";
 
@@ -37,7 +38,12 @@ class ShadowEngine {
    */
   constructor(header, {perturb = null} = {}) {
     this.pm = new PeerManager(header);
-    this.before = this.pm.dumpPeerScoreStats();
+    const h = typeof header === "string" ? JSON.parse(header) : header;
+    // The store's change notes spare a full dump per event, except under MaxScore (disablePeerScoring),
+    // whose entries' lastUpdate moves with the clock without a write (as the replayer does).
+    this.notes = !h.config?.disablePeerScoring;
+    if (this.notes) this.pm.scoreChanges();
+    this.prev = new Map(this.pm.dumpPeerScoreStats().map((e) => [e.peer, e]));  // the store, in dump order
     this.perturb = perturb;
     this.seen = 0;  // actions (or score entries) returned so far, for the perturbation
   }
@@ -49,9 +55,19 @@ class ShadowEngine {
    */
   step(event, line = JSON.stringify(event)) {
     const actions = this.pm.step(line);
-    const after = this.pm.dumpPeerScoreStats();
-    const out = engineExpect(event.seq, actions, this.before, after, isFullDumpEvent(event));
-    this.before = after;
+    const full = isFullDumpEvent(event);
+    const changes = this.notes ? this.pm.scoreChanges() : {all: true};
+    let out;
+    if (full || changes.all) {
+      const after = this.pm.dumpPeerScoreStats();
+      out = engineExpect(event.seq, actions, [...this.prev.values()], after, full);
+      this.prev = new Map(after.map((e) => [e.peer, e]));
+    } else {
+      // written entries that differ from what was reported; a new one is appended, as in the dump
+      const scores = changes.entries.filter((e) => !this.prev.has(e.peer) || !sameEntry(this.prev.get(e.peer), e));
+      for (const e of scores) this.prev.set(e.peer, e);
+      out = {type: "expect", seq: event.seq, actions, scores, scores_removed: [], scores_full: false};
+    }
     if (this.perturb) this.applyPerturbation(out);
     return out;
   }
@@ -62,7 +78,7 @@ class ShadowEngine {
     const k = this.perturb.n - 1 - this.seen;  // where the N-th item of the run falls in this list
     this.seen += list.length;
     if (k < 0 || k >= list.length) return;
-    // new arrays: a full dump's list is also the engine's `before` for the next event
+    // new arrays: a full dump's list holds the entries of `prev`
     if (isAction) out.actions = list.filter((_, i) => i !== k);
     else out.scores = list.map((e, i) => (i === k ? {...e, score: e.score + 1} : e));
   }
