@@ -134,13 +134,20 @@ async function pool(items, fn, width = 2) {
 const scenarios = process.env.PEER_REPLAY_SHADOW_SCENARIOS === "all" ? allScenarios() : SUBSET;
 
 test(`the fake libp2p over ${scenarios.length} scenarios, shadow on: every expect compared, 0 divergences`, async () => {
+  // every scenario runs; the failures are listed together at the end
   const results = await pool(scenarios, async (name) => {
-    const {dir, stderr, trace} = await recordWithShadow(name);
-    const expects = assertClean(name, stderr, trace);
-    fs.rmSync(dir, {recursive: true, force: true});
-    return expects;
+    try {
+      const {dir, stderr, trace} = await recordWithShadow(name);
+      const expects = assertClean(name, stderr, trace);
+      fs.rmSync(dir, {recursive: true, force: true});
+      return {name, expects};
+    } catch (e) {
+      return {name, error: e.message};
+    }
   });
-  process.stdout.write(`# ${scenarios.length} scenarios, ${results.reduce((a, b) => a + b, 0)} expects compared\n`);
+  const failed = results.filter((r) => r.error !== undefined);
+  assert.deepEqual(failed, [], failed.map((r) => `${r.name}: ${r.error}`).join("\n"));
+  process.stdout.write(`# ${scenarios.length} scenarios, ${results.reduce((a, r) => a + r.expects, 0)} expects compared\n`);
 });
 
 test("the live hook over a PeerManager built as NetworkCore.init does, shadow on: 0 divergences", async () => {
