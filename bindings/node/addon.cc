@@ -27,12 +27,16 @@
 // Ownership: a handle owns its PeerManager; Node's GC frees it (finalizer).
 #include <napi.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <span>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "lodestar_api.h"
 #include "timer_order.h"
@@ -53,6 +57,8 @@ struct Instance {
   int64_t last_t_ms = -1;
   peers::PeerIdTable peer_ids;  // the events' ids, shared (see replay::parse_event); JS runs on one thread
   peer_replay_node::TimerOrder timer_order;
+  bool tracking_score_changes = false;  // score_changes() was called: the engine keeps change notes
+  bool live_timers = false;  // a live header (FORMAT.md §9.5): timers fire when the trace says, late or not
 };
 
 std::string timer_text(const peers::TimerDue& t) {
@@ -171,6 +177,7 @@ napi_value create(napi_env env, napi_callback_info info) {
   // Metrics on, as in a beacon node with metrics enabled: metrics() scrapes.
   peers::PeerManagerConfig config = setup.value().config;
   config.metrics = true;
+  instance->live_timers = config.live_timers;
   instance->pm = std::make_unique<peers::PeerManager>(config, setup.value().local);
   napi_value handle = nullptr;
   napi_create_external(
@@ -228,7 +235,7 @@ napi_value step(napi_env env, napi_callback_info info) {
     throw_error(env, ev.status().message());
     return nullptr;
   }
-  if (instance->pm->initialized()) {
+  if (instance->pm->initialized() && !instance->live_timers) {
     if (std::optional<peers::TimerDue> overdue = instance->pm->overdue_timer(rec.t_ms)) {
       throw_error(env, at + "the engine has " + timer_text(*overdue) + ", before this event at t_ms " +
                            std::to_string(rec.t_ms) + ": fire it first (a timer event, or PeerManager.advance())");
@@ -262,6 +269,38 @@ napi_value scores(napi_env env, napi_callback_info info) {
   nlohmann::json out = nlohmann::json::array();
   for (const peers::PeerScoreStatEntry& e : instance->pm->dump_peer_score_stats()) {
     out.push_back(replay::score_entry_to_json(e));
+  }
+  return make_string(env, out.dump());
+}
+
+// Score changes without a full dump: the first call turns the engine's change
+// notes on (from then on they accumulate until taken). Returns {"all": true}
+// when update() ran (any entry may have changed or gone: dump instead), else
+// the current entries of the peers the store wrote since the last call, in
+// dump order, each once (written is not changed: the caller compares).
+napi_value score_changes(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  if (!get_args(env, info, 1, args)) return nullptr;
+  Instance* instance = get_instance(env, args[0]);
+  if (instance == nullptr) return nullptr;
+  if (!instance->tracking_score_changes) {
+    instance->pm->track_score_changes(true);
+    instance->tracking_score_changes = true;
+  }
+  const peers::ScoreChanges changes = instance->pm->take_score_changes();
+  nlohmann::json out{{"all", changes.all}, {"entries", nlohmann::json::array()}};
+  if (changes.all) return make_string(env, out.dump());
+  std::vector<std::pair<size_t, const peers::PeerIdStr*>> noted;
+  noted.reserve(changes.touched.size());
+  for (const peers::PeerIdStr& peer : changes.touched) {
+    const std::optional<size_t> position = instance->pm->score_dump_position(peer);
+    if (position.has_value()) noted.emplace_back(*position, &peer);
+  }
+  std::sort(noted.begin(), noted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  noted.erase(std::unique(noted.begin(), noted.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+              noted.end());
+  for (const auto& [position, peer] : noted) {
+    out["entries"].push_back(replay::score_entry_to_json({.peer_id = *peer, .stat = *instance->pm->score_stat(*peer)}));
   }
   return make_string(env, out.dump());
 }
@@ -317,6 +356,7 @@ napi_value init(napi_env env, napi_value exports) {
       {"step", nullptr, step, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"scores", nullptr, scores, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"digest", nullptr, digest, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"scoreChanges", nullptr, score_changes, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"metrics", nullptr, metrics, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"timers", nullptr, timers, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"connectedPeers", nullptr, connected_peers, nullptr, nullptr, nullptr, napi_default, nullptr},

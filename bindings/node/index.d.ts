@@ -136,6 +136,8 @@ export class PeerManager {
   /** Runs one event; seq must count up and t_ms never go back. Throws on a bad event. */
   step(event: EventRecord | string): Action[];
   dumpPeerScoreStats(): ScoreEntry[];
+  /** What the score store wrote since the last call (the first call starts the notes): all = update() ran, dump instead. */
+  scoreChanges(): {all: true; entries: []} | {all: false; entries: ScoreEntry[]};
   stateDigest(): string;
   /**
    * A scrape of the peer-manager metrics (traces/FORMAT.md §8) in the Prometheus text exposition format 0.0.4.

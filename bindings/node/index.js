@@ -50,6 +50,15 @@ class PeerManager {
     return JSON.parse(native.scores(this._handle));
   }
   /**
+   * What the score store wrote since the last call, without a full dump (the
+   * first call starts the notes): {all: true} when update() ran (dump
+   * instead), else {all: false, entries} with the written peers' current
+   * entries in dump order (written, not necessarily changed).
+   */
+  scoreChanges() {
+    return JSON.parse(native.scoreChanges(this._handle));
+  }
+  /**
    * The armed timers in the order Lodestar fires them (by due time, then as
    * @sinonjs/fake-timers breaks ties): [{timer, req?, t_ms}].
    */

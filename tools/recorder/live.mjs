@@ -9,6 +9,7 @@
 //   PEER_REPLAY_LIVE_MAX_BYTES  the cap: the trace ends once this much is written (default 16 GiB)
 //   PEER_REPLAY_LIVE_PSEUDONYMIZE  1 (random key) or a hex key: peer ids and addresses become pseudonyms
 //   PEER_REPLAY_SCENARIO   the header's scenario name (default "live")
+//   PEER_REPLAY_LIVE_SHADOW  1: shadow mode, the engine beside the peer manager (lib/live-shadow.mjs)
 // See tools/recorder/README.md.
 import {register} from "node:module";
 import {installLivePatch} from "./lib/live-recorder.mjs";

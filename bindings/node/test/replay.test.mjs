@@ -13,6 +13,7 @@ import {test} from "node:test";
 
 const require = createRequire(import.meta.url);
 const {PeerManager} = require("../index.js");
+const {MetricsState, describeDifference, engineExpect, firstDifference, firstMetricsDifference} = require("../compare.js");
 
 const traces = process.env.PEER_REPLAY_TRACES;
 const cli = process.env.PEER_REPLAY_CLI;
@@ -26,36 +27,14 @@ const files = readdirSync(traces).filter((f) => f.endsWith(".jsonl.zst")).sort()
 
 test("the corpus is there", () => assert.ok(files.length >= 40, `${files.length} traces in ${traces}`));
 
-// An entry differs when any member differs under Object.is (-0 is not 0, NaN
-// is NaN): the recorder's scoreDeltaFull and replay/score_delta.h.
-const sameEntry = (a, b) =>
-  Object.keys(a).length === Object.keys(b).length && Object.keys(a).every((k) => Object.is(a[k], b[k]));
-
-// The expect's score part from the dumps before and after the event, as the
-// recorder derives it: changed or new entries in `after`'s order, then the
-// peers of `before` that are gone, in `before`'s order.
-function scoreDelta(before, after) {
-  const old = new Map(before.map((e) => [e.peer, e]));
-  const present = new Set(after.map((e) => e.peer));
-  return {
-    scores: after.filter((e) => !old.has(e.peer) || !sameEntry(old.get(e.peer), e)),
-    scores_removed: before.filter((e) => !present.has(e.peer)).map((e) => e.peer),
-  };
-}
-
-// One expect against the engine, as strictly as `peer-replay check`: the
-// actions exactly, and the scores bit for bit: the whole dump, or for a delta
-// every entry the event added, changed or removed (an extra or a missing
-// change anywhere in the store fails, not only on the peers the trace lists).
+// One expect against the engine, as strictly as `peer-replay check` (compare.js,
+// the comparer shadow mode uses too): the actions exactly, and the scores bit
+// for bit: the whole dump, or for a delta every entry the event added, changed
+// or removed (an extra or a missing change anywhere in the store fails, not
+// only on the peers the trace lists).
 function compareExpect(where, rec, actions, before, after) {
-  assert.deepStrictEqual(actions, rec.actions, `${where}: actions`);
-  if (rec.scores_full) {
-    assert.deepStrictEqual(after, rec.scores, `${where}: full score dump`);
-    return;
-  }
-  const delta = scoreDelta(before, after);
-  assert.deepStrictEqual(delta.scores, rec.scores ?? [], `${where}: score changes`);
-  assert.deepStrictEqual(delta.scores_removed, rec.scores_removed ?? [], `${where}: scores removed`);
+  const d = firstDifference(rec, engineExpect(rec.seq, actions, before, after, rec.scores_full));
+  if (d) assert.fail(`${where}: ${describeDifference(d)}`);
 }
 
 // Steps a whole trace through the addon, calling onExpect(rec, compare) for each expect.
@@ -105,10 +84,10 @@ test("a score change the trace does not list, or one it lists that did not happe
     replay(name, lines, (rec, compare) => {
       compare(rec);
       if (checked === 0 && !rec.scores_full && rec.scores.length > 0) {
-        assert.throws(() => compare({...rec, scores: rec.scores.slice(1)}), /score changes/);
+        assert.throws(() => compare({...rec, scores: rec.scores.slice(1)}), /: scores\[\d+\]/);
         const ghost = {...rec.scores[0], peer: "16Uiu2HAmGhostPeerThatNeverChanged"};
-        assert.throws(() => compare({...rec, scores: [...rec.scores, ghost]}), /score changes/);
-        assert.throws(() => compare({...rec, scores_removed: [...(rec.scores_removed ?? []), rec.scores[0].peer]}), /scores removed/);
+        assert.throws(() => compare({...rec, scores: [...rec.scores, ghost]}), /: scores\[\d+\]: expected \{.*Ghost.*\}, actual \(none\)/);
+        assert.throws(() => compare({...rec, scores_removed: [...(rec.scores_removed ?? []), rec.scores[0].peer]}), /: scores_removed\[\d+\]/);
         checked++;
       }
     });
@@ -134,44 +113,28 @@ test("metrics() is the registry Lodestar recorded, in Prometheus text", () => {
   const name = "metrics-prune-queries.jsonl.zst";
   const lines = linesOf(path.join(traces, name));
   const pm = new PeerManager(lines[0]);
+  const state = new MetricsState();
+  let scrapes = 0;
   let text = "";
-  const expected = new Map();
-  const key = (n, labels) => `${n}${JSON.stringify(Object.entries(labels).sort())}`;
   for (const line of lines.slice(1)) {
     const rec = JSON.parse(line);
     if (rec.type === "event") {
       pm.step(line);
-      text = pm.metrics();
     } else if (rec.type === "metrics") {
-      if (rec.full) expected.clear();
-      for (const s of rec.series) expected.set(key(s.name, s.labels), s);
-      for (const s of rec.removed ?? []) expected.delete(key(s.name, s.labels));
+      state.apply(rec);
+      text = pm.metrics();
+      const d = firstMetricsDifference(state, text);
+      if (d) assert.fail(`${name}: seq ${rec.seq}: ${describeDifference(d)}`);
+      scrapes++;
     }
   }
-  assert.ok(expected.size > 0, `${name} has no metrics records`);
-  const samples = new Map();  // `name[labels without le]` -> values in text order
-  for (const l of text.split("\n")) {
-    if (l === "" || l.startsWith("#")) continue;
-    const m = /^([a-z0-9_]+)(?:\{(.*)\})? (\S+)$/.exec(l);
-    assert.ok(m, `not a sample line: ${l}`);
-    const labels = Object.fromEntries([...(m[2] ?? "").matchAll(/([A-Za-z]+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-    delete labels.le;
-    const k = key(m[1], labels);
-    samples.set(k, [...(samples.get(k) ?? []), Number(m[3])]);
-  }
-  let seen = 0;
-  for (const s of expected.values()) {
-    if (s.value !== undefined) {
-      assert.deepStrictEqual(samples.get(key(s.name, s.labels)), [s.value], `${s.name} ${JSON.stringify(s.labels)}`);
-      seen += 1;
-    } else {
-      assert.deepStrictEqual(samples.get(key(`${s.name}_bucket`, s.labels)), [...s.buckets, s.count], `${s.name} buckets`);
-      assert.deepStrictEqual(samples.get(key(`${s.name}_sum`, s.labels)), [s.sum], `${s.name} sum`);
-      assert.deepStrictEqual(samples.get(key(`${s.name}_count`, s.labels)), [s.count], `${s.name} count`);
-      seen += 3;
-    }
-  }
-  assert.equal(samples.size, seen, "the text has series the registry has not");
+  assert.ok(scrapes > 0 && state.series.size > 0, `${name} has no metrics records`);
+  // one series off either way is a difference (against the last scrape: a scrape changes the registry)
+  const [first] = state.series.values();
+  state.series.delete([...state.series.keys()][0]);
+  assert.match(describeDifference(firstMetricsDifference(state, text)), /^metrics \w+.*: expected \(none\), actual \[/);
+  state.apply({full: false, series: [first, {...first, labels: {...first.labels, ghost: "1"}}]});
+  assert.match(describeDifference(firstMetricsDifference(state, text)), /ghost.*: expected .*, actual \(none\)/);
 });
 
 test("an event after a due timer is refused, and advance() fires the due timers in Lodestar's order", () => {

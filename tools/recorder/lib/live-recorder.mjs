@@ -14,6 +14,7 @@ import fs from "node:fs";
 import {encMetadata, encScore, encStatus, encSubnets, sameScore, stringifyRecord, toHex, traceHeader} from "./codec.mjs";
 import {LiveTraceWriter} from "./live-writer.mjs";
 import {Pseudonymizer} from "./live-privacy.mjs";
+import {LiveShadow, shadowEnabled} from "./live-shadow.mjs";
 
 function lodestarPackagesNear(url) {
   // .../node_modules/@lodestar/beacon-node/lib/network/peers/peerManager.js -> .../node_modules/@lodestar
@@ -72,6 +73,7 @@ class LiveRecorder {
       rotateMs: Number(env.PEER_REPLAY_LIVE_ROTATE_MS ?? 3_600_000),
       maxBytes: Number(env.PEER_REPLAY_LIVE_MAX_BYTES ?? 16 * 2 ** 30),
     });
+    this.shadow = shadowEnabled(env) ? new LiveShadow(this, env) : null; // sees every record emit() writes
     const flushMs = Number(env.PEER_REPLAY_LIVE_FLUSH_MS ?? 10_000);
     this.flushTimer = realSetInterval(() => this.flush(), flushMs);
     this.flushTimer.unref?.();
@@ -117,7 +119,10 @@ class LiveRecorder {
   }
 
   emit(rec) {
-    this.writer.write(stringifyRecord(this.pseudonyms && rec.type !== "header" ? this.pseudonyms.record(rec) : rec));
+    const out = this.pseudonyms && rec.type !== "header" ? this.pseudonyms.record(rec) : rec;
+    const line = stringifyRecord(out);
+    this.writer.write(line);
+    this.shadow?.record(out, line);
   }
 
   flush() {
@@ -495,6 +500,7 @@ class LiveRecorder {
     realClearInterval(this.flushTimer);
     process.off("exit", this.onExit);
     this.writer.close();
+    this.shadow?.close();
   }
 }
 

@@ -42,6 +42,7 @@ export class LiveTraceWriter {
     this.totalBytes = 0;
     this.full = false;
     this.compressTimeMs = 0; // time spent in zstd, for the overhead measurement (docs/LIVE_CAPTURE.md)
+    this.frames = []; // {segment, offset, bytes} of every frame written: shadow mode's repro reads them back
     this.openSegment();
   }
 
@@ -73,6 +74,7 @@ export class LiveTraceWriter {
       this.compressTimeMs += performance.now() - t0;
     }
     fs.writeSync(this.fd, out);
+    this.frames.push({segment: this.segment, offset: this.segmentBytes, bytes: out.length});
     this.segmentBytes += out.length;
     this.totalBytes += out.length;
     if (this.totalBytes >= this.maxBytes) this.full = true;

@@ -141,6 +141,42 @@ const pm = await PeerManager.init(
 
 if (REALTIME_S) await realtimeLoad();
 
+/**
+ * The peer manager's own time and shadow mode's, for docs/LIVE_CAPTURE.md: the PeerManager's code of
+ * an event runs inside the recorder's sync() (outermost call) or, for a response, from continuations()
+ * until its microtasks have drained; shadow mode's inside shadow.record(). Disjoint: the hook hands an
+ * event's records to the shadow when the next event begins, outside both.
+ */
+function timeRecorder(rec) {
+  if (!rec) return null;
+  const t = {pmMs: 0, shadowMs: 0};
+  const sync = rec.sync.bind(rec);
+  rec.sync = (fn) => {
+    if (rec.depth > 0) return sync(fn);
+    const t0 = performance.now();
+    try {
+      return sync(fn);
+    } finally {
+      t.pmMs += performance.now() - t0;
+    }
+  };
+  const continuations = rec.continuations.bind(rec);
+  rec.continuations = (settle) => {
+    const t0 = performance.now();
+    continuations(settle);
+    queueMicrotask(() => process.nextTick(() => (t.pmMs += performance.now() - t0)));
+  };
+  if (rec.shadow) {
+    const record = rec.shadow.record.bind(rec.shadow);
+    rec.shadow.record = (r, line) => {
+      const t0 = performance.now();
+      record(r, line);
+      t.shadowMs += performance.now() - t0;
+    };
+  }
+  return t;
+}
+
 /** N seconds of real-time traffic; prints CPU and event-loop delay and exits. */
 async function realtimeLoad() {
   const pool = Array.from({length: 60}, (_, i) => peer(i + 10));
@@ -148,6 +184,7 @@ async function realtimeLoad() {
   const rnd = (n) => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) % n);
   const h = monitorEventLoopDelay({resolution: 10});
   h.enable();
+  const timing = timeRecorder(globalThis.__peerReplayLiveRecorders?.[0]);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let inputs = 0;
@@ -201,6 +238,8 @@ async function realtimeLoad() {
       loop_delay_ms: {p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6, mean: h.mean / 1e6},
       trace_events: rec?.seq ?? null,
       compress_ms: rec?.writer.compressTimeMs ?? null,
+      pm_ms: timing?.pmMs ?? null,
+      shadow_ms: timing?.shadowMs ?? null,
     })
   );
   await pm.close();
