@@ -493,12 +493,12 @@ async function runOnce(ops, {checked = false, bodies = true} = {}) {
   }
   const wall = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  const dump = bodies ? pm.dumpPeerScoreStats() : null; // with the trace's clock: MaxScore reads Date.now
 
   Date.now = real.now;
   Math.random = real.random;
   Object.assign(globalThis, {setTimeout: real.setTimeout, clearTimeout: real.clearTimeout, setInterval: real.setInterval, clearInterval: real.clearInterval});
   if (bodies) {
-    const dump = pm.dumpPeerScoreStats();
     const same = dump.length === finalScores.size && dump.every((s) => finalScores.get(s.peerId) === stringifyRecord(encScore(s)));
     if (!same) throw new Error("the score store after the last event differs from the trace's");
     if (gi !== totalGossip || di !== totalDraws) throw new Error("not every recorded input was read");
