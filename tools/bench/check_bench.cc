@@ -158,7 +158,7 @@ int main(int argc, char** argv) {
   stage("event conversion", st.convert_s);
   stage("invariant checks (timers)", st.invariants_s);
   stage("engine step", st.step_s);
-  stage("score delta + coverage", st.record_s);
+  stage("score delta + coverage + metrics scrape", st.record_s);
   stage("expect vs actual", st.compare_s);
   stage("determinism (second engine)", st.twin_s);
   return 0;

@@ -12,11 +12,12 @@
 //    batches evict the engine's state and scatter its allocations among the
 //    reader's; the TS side of the benchmark runs the same way, between the
 //    recorder's own work.
-// The loop runs --repeat times on fresh engines and the fastest run counts
-// (the build machine is shared; preemption only adds time). A last,
-// separately timed run clocks each event to give the time per event kind.
+// The loop runs --warmup times untimed, then --repeat times on fresh engines;
+// the fastest and the median run are printed, each in wall and CPU time (this
+// process's CPU time, read around the same steps: the build machine is shared).
+// A last, separately timed run clocks each event to give the time per event kind.
 //
-//   trace_bench <trace> [--repeat 3] [--batch 0] [--json out.json]
+//   trace_bench <trace> [--repeat 3] [--warmup 0] [--batch 0] [--json out.json]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -32,6 +33,7 @@
 #include <nlohmann/json.hpp>
 
 #include "peers/peer_manager.h"
+#include "tools/bench/bench_util.h"
 #include "replay/trace_event.h"
 #include "trace/trace_reader.h"
 
@@ -111,22 +113,31 @@ void for_each_batch(const std::string& path, size_t batch, F&& fn) {
 }
 
 struct StepLoop {
-  double best_ms = 1e300;  // the fastest run's step() time
-  double parse_ms = 0;     // the slowest run's untimed parse (the first, for --batch 0)
+  std::vector<double> step_ms;  // per timed run: step() wall time
+  std::vector<double> cpu_ms;   // per timed run: the process's CPU time over the same steps
+  double parse_ms = 0;          // the slowest run's untimed parse (the first, for --batch 0)
   size_t events = 0;
 };
 
-// Timed: step() over every event, on a fresh engine per run.
-StepLoop time_step_loop(const std::string& path, size_t batch, int repeat, const replay::TraceSetup& setup) {
+double median_of(std::vector<double> xs) {
+  std::sort(xs.begin(), xs.end());
+  return xs[xs.size() / 2];
+}
+
+// Timed: step() over every event, on a fresh engine per run; the first
+// `warmup` runs are not kept.
+StepLoop time_step_loop(const std::string& path, size_t batch, int warmup, int repeat, const replay::TraceSetup& setup) {
   StepLoop loop;
   std::vector<peers::Action> actions;
   actions.reserve(1024);
-  for (int run = 0; run < repeat; run++) {
+  for (int run = 0; run < warmup + repeat; run++) {
     peers::PeerManager pm(setup.config, setup.local);
     double step_ms = 0;
+    double cpu_ms = 0;
     loop.events = 0;
     const double t_run = now_ms();
     for_each_batch(path, batch, [&](std::span<const peers::Event> events) {
+      const double c0 = bench::cpu_seconds();
       const double t0 = now_ms();
       for (const peers::Event& ev : events) {
         actions.clear();
@@ -138,10 +149,13 @@ StepLoop time_step_loop(const std::string& path, size_t batch, int repeat, const
         }
       }
       step_ms += now_ms() - t0;
+      cpu_ms += (bench::cpu_seconds() - c0) * 1000.0;
       loop.events += events.size();
     });
     loop.parse_ms = std::max(loop.parse_ms, now_ms() - t_run - step_ms);
-    loop.best_ms = std::min(loop.best_ms, step_ms);
+    if (run < warmup) continue;
+    loop.step_ms.push_back(step_ms);
+    loop.cpu_ms.push_back(cpu_ms);
   }
   return loop;
 }
@@ -178,15 +192,17 @@ nlohmann::json time_by_kind(const std::string& path, size_t batch, const replay:
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: trace_bench <trace> [--repeat N] [--batch N] [--json out.json]\n");
+    std::fprintf(stderr, "usage: trace_bench <trace> [--repeat N] [--warmup N] [--batch N] [--json out.json]\n");
     return 2;
   }
   const std::string path = argv[1];
   int repeat = 3;
+  int warmup = 0;
   size_t batch = 0;
   std::string json_out;
   for (int i = 2; i + 1 < argc; i++) {
     if (!std::strcmp(argv[i], "--repeat")) repeat = std::max(1, std::atoi(argv[i + 1]));
+    if (!std::strcmp(argv[i], "--warmup")) warmup = std::max(0, std::atoi(argv[i + 1]));
     if (!std::strcmp(argv[i], "--batch")) batch = static_cast<size_t>(std::max(0, std::atoi(argv[i + 1])));
     if (!std::strcmp(argv[i], "--json")) json_out = argv[i + 1];
   }
@@ -201,18 +217,26 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", setup.status().message().c_str());
     return 2;
   }
-  const StepLoop loop = time_step_loop(path, batch, repeat, setup.value());
+  const StepLoop loop = time_step_loop(path, batch, warmup, repeat, setup.value());
+  const double best_ms = *std::min_element(loop.step_ms.begin(), loop.step_ms.end());
+  const double median_ms = median_of(loop.step_ms);
+  const double median_cpu_ms = median_of(loop.cpu_ms);
   const nlohmann::json kinds = time_by_kind(path, batch, setup.value());
 
-  const double events_per_s = static_cast<double>(loop.events) / (loop.best_ms / 1000.0);
-  std::printf("engine trace %s: %zu events, step loop %.1f ms (best of %d, %s) = %.0f events/s (parse %.0f ms, untimed)\n",
-              path.c_str(), loop.events, loop.best_ms, repeat,
+  const double events_per_s = static_cast<double>(loop.events) / (best_ms / 1000.0);
+  std::printf("engine trace %s: %zu events, step loop best %.1f ms, median %.1f ms wall, %.1f ms CPU (%d runs after %d warm-up, %s) = %.0f events/s best (parse %.0f ms, untimed)\n",
+              path.c_str(), loop.events, best_ms, median_ms, median_cpu_ms, repeat, warmup,
               batch == 0 ? "all events parsed first" : ("streamed in batches of " + std::to_string(batch)).c_str(),
               events_per_s, loop.parse_ms);
   if (!json_out.empty()) {
     std::ofstream out(json_out);
     out << nlohmann::json{{"events", loop.events},
-                          {"step_loop_ms", loop.best_ms},
+                          {"step_loop_ms", best_ms},
+                          {"median_ms", median_ms},
+                          {"median_cpu_ms", median_cpu_ms},
+                          {"runs_ms", loop.step_ms},
+                          {"runs_cpu_ms", loop.cpu_ms},
+                          {"warmup", warmup},
                           {"events_per_s", events_per_s},
                           {"repeat", repeat},
                           {"batch", batch},
