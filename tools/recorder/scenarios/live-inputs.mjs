@@ -34,6 +34,29 @@ export default [
     },
   },
   {
+    name: "leak-check-boundary",
+    seed: 83,
+    note:
+      "format v2 connection_status at the leak check's bound: 11 peers in connectedPeers, one of them closing, so getConnectedPeerIds has 10 and 11 > 10 * 1.1 is false: the heartbeat keeps the closing peer (pinged, in the gossip scores) until its close; then 11 and 9 open (11 > 9.9): the leaked peer is removed at the heartbeat",
+    config: {targetPeers: 10, maxPeers: 12, formatVersion: 2},
+    async run(s) {
+      await s.init();
+      const peers = await fill(s, 11, (i) => ({attnets: [i], dir: i % 2 ? "inbound" : "outbound"}), {latency: 10});
+      await s.wait(500);
+      await s.connectionStatus(peers[10], "closing");
+      await s.run(61_000, {latency: 10}); // two heartbeats and ping/status rounds with 10 open of 11: no cleanup
+      await s.reportPeer(peers[10], "LowToleranceError", "still in connectedPeers");
+      await s.close(peers[10]);
+      await s.run(1_000, {latency: 10});
+      // a second bound: 10 in connectedPeers and 9 open, 10 > 9.9: the closing peer is cleaned up at once
+      await s.connectionStatus(peers[9], "closing");
+      await s.run(31_000, {latency: 10});
+      await s.reportPeer(peers[9], "LowToleranceError", "after its leak cleanup");
+      await s.close(peers[9]);
+      await s.run(31_000, {latency: 10});
+    },
+  },
+  {
     name: "local-custody-change",
     seed: 82,
     note:
