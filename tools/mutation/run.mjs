@@ -163,6 +163,12 @@ function main() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "peer-replay-mutation-"));
   fs.rmdirSync(root);
   if (run("git", ["worktree", "add", "--detach", root, "HEAD"], {cwd: repo}).status !== 0) fail("git worktree add failed");
+  // A checkout has no npm packages: the configure step needs tools/report's (uPlot) and the fuzz
+  // stage tools/recorder's (the real Lodestar). The caller's installed ones, linked, not copied.
+  for (const dir of ["tools/report/node_modules", "tools/recorder/node_modules"]) {
+    if (!fs.existsSync(path.join(repo, dir))) fail(`${dir} is not installed: run scripts/build.sh (or that tool's setup.sh) first`);
+    fs.symlinkSync(path.join(repo, dir), path.join(root, dir), "dir");
+  }
   let restore = null;
   let cleaned = false;
   const cleanup = () => {
