@@ -57,6 +57,30 @@ export default [
     },
   },
   {
+    name: "close-beside-closing",
+    seed: 84,
+    note:
+      "format v2 connection_status: a peer's last open connection closes while its other one is closing, so onLibp2pPeerDisconnect's open-connection filter finds none and the peer is disconnected (inbound: with a cool-down); the closing one's own close later runs the disconnect again",
+    config: {targetPeers: 4, maxPeers: 6, formatVersion: 2},
+    async run(s) {
+      await s.init();
+      const [a, b] = await fill(s, 2, (i) => ({attnets: [i]}), {latency: 10});
+      await s.connect(a, "inbound");
+      await s.connect(b, "inbound");
+      await s.wait(500);
+      const [aOut, aIn] = s.connectionsOf(a);
+      await s.connectionStatus(a, "closing", aIn);
+      await s.close(a, aOut); // a's other connection is closing: no open one left
+      const [bOut, bIn] = s.connectionsOf(b);
+      await s.connectionStatus(b, "closing", bOut);
+      await s.close(b, bIn); // inbound close: the reconnection cool-down applies
+      await s.run(31_000, {latency: 10});
+      await s.close(a, aIn);
+      await s.close(b, bOut);
+      await s.run(31_000, {latency: 10});
+    },
+  },
+  {
     name: "local-custody-change",
     seed: 82,
     note:
