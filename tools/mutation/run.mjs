@@ -3,7 +3,7 @@
 // time, to a scratch checkout of HEAD, rebuilds peer-replay and asks whether
 // the corpus (and optionally the differential fuzzer) notices.
 //
-//   node tools/mutation/run.mjs [--only ID,ID] [--fuzz-seconds N] [--out docs/MUTATION.md] [--keep]
+//   node tools/mutation/run.mjs [--only ID,ID] [--fuzz-seconds N] [--out docs/MUTATION.md] [--keep] [--root DIR]
 //
 // A mutant is killed when `peer-replay check traces/` fails on it (exit 1).
 // With --fuzz-seconds N every mutant the corpus misses is then given N
@@ -18,6 +18,11 @@
 // old report intact. Exit: 0 done, 2 bad usage or a stale catalog (a `find`
 // text not found exactly once, a mutant that does not build, a baseline that
 // does not conform).
+//
+// --root DIR uses a checkout the caller already built (at HEAD, engine/ clean) instead of a
+// fresh worktree: a fresh one is a full build from nothing (ccache misses it: -g1 hashes the
+// directory), which on a loaded machine costs more than the mutants. The mutants are then
+// applied to DIR's files and undone on every way out, as in the scratch tree.
 import {spawnSync} from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -26,7 +31,7 @@ import {fileURLToPath} from "node:url";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const USAGE =
-  "usage: node tools/mutation/run.mjs [--only ID,ID] [--fuzz-seconds N] [--fuzz-cmd CMD] [--out FILE] [--keep]";
+  "usage: node tools/mutation/run.mjs [--only ID,ID] [--fuzz-seconds N] [--fuzz-cmd CMD] [--out FILE] [--keep] [--root DIR]";
 
 // The differential fuzzer (docs/FUZZING.md) against the mutated binary. A kill
 // is exit 1 *and* a finding file (finding-*.txt) in $FUZZ_OUT: an exit 1 with
@@ -40,7 +45,7 @@ function fail(message) {
 }
 
 function parseArgs(argv) {
-  const o = {only: null, fuzzSeconds: 0, fuzzCmd: DEFAULT_FUZZ_CMD, out: null, keep: false};
+  const o = {only: null, fuzzSeconds: 0, fuzzCmd: DEFAULT_FUZZ_CMD, out: null, keep: false, root: null};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -54,6 +59,7 @@ function parseArgs(argv) {
     } else if (a === "--fuzz-cmd") o.fuzzCmd = value();
     else if (a === "--out") o.out = path.resolve(value());
     else if (a === "--keep") o.keep = true;
+    else if (a === "--root") o.root = path.resolve(value());
     else if (a === "-h" || a === "--help") {
       console.log(USAGE);
       process.exit(0);
@@ -160,20 +166,34 @@ function main() {
   if (run("git", ["status", "--porcelain", "--", "engine"], {cwd: repo}).stdout.trim()) {
     console.error("mutation: note: engine/ has uncommitted changes; the mutants apply to HEAD without them");
   }
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "peer-replay-mutation-"));
-  fs.rmdirSync(root);
-  if (run("git", ["worktree", "add", "--detach", root, "HEAD"], {cwd: repo}).status !== 0) fail("git worktree add failed");
+  const scratch = opts.root === null;
+  const root = scratch ? fs.mkdtempSync(path.join(os.tmpdir(), "peer-replay-mutation-")) : opts.root;
+  if (!scratch) {
+    const rootHead = run("git", ["rev-parse", "--short=12", "HEAD"], {cwd: root}).stdout.trim();
+    if (rootHead !== head) fail(`--root ${root} is at ${rootHead || "no commit"}, not HEAD ${head}`);
+    if (run("git", ["status", "--porcelain", "--", "engine"], {cwd: root}).stdout.trim()) fail(`--root ${root}: engine/ has uncommitted changes`);
+  } else {
+    fs.rmdirSync(root);
+    if (run("git", ["worktree", "add", "--detach", root, "HEAD"], {cwd: repo}).status !== 0) fail("git worktree add failed");
+  }
+  // A checkout has no npm packages: the configure step needs tools/report's (uPlot) and the fuzz
+  // stage tools/recorder's (the real Lodestar). The caller's installed ones, linked, not copied.
+  for (const dir of scratch ? ["tools/report/node_modules", "tools/recorder/node_modules"] : []) {
+    if (!fs.existsSync(path.join(repo, dir))) fail(`${dir} is not installed: run scripts/build.sh (or that tool's setup.sh) first`);
+    fs.symlinkSync(path.join(repo, dir), path.join(root, dir), "dir");
+  }
   let restore = null;
   let cleaned = false;
   const cleanup = () => {
     if (cleaned) return;
     cleaned = true;
     if (restore) restore();
-    if (!opts.keep) spawnSync("git", ["worktree", "remove", "--force", root], {cwd: repo});
+    if (scratch && !opts.keep) spawnSync("git", ["worktree", "remove", "--force", root], {cwd: repo});
   };
   // On every way out (fail() exits the process too): the mutant undone, the scratch tree removed.
   process.on("exit", cleanup);
   process.on("SIGINT", () => process.exit(130));
+  process.on("SIGTERM", () => process.exit(143));
   try {
     const mutants = loadCatalog(root, opts.only);
     console.error(`mutation: ${mutants.length} mutants at ${head} in ${root}`);

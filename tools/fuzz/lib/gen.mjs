@@ -102,6 +102,9 @@ export function genConfig(g) {
   c.discovery = !g.chance(0.15);
   if (!c.discovery && g.chance(0.5)) c.viaInit = true;
   if (g.chance(0.1)) c.metrics = true;
+  // every case may hold the version-2 kinds (connection_status, local_custody, FORMAT.md §9); a
+  // version-2 reader reads the version-1 kinds unchanged, so nothing else is lost
+  c.formatVersion = 2;
   return c;
 }
 
@@ -128,8 +131,12 @@ function genPeers(g, n) {
 const OP_KINDS = [
   "advance", "connect", "burst", "close", "request", "answer", "settle", "report", "gossip",
   "meta", "status", "subnets", "committee", "restatus", "local_status", "goodbye_all", "reconnect",
-  "threshold", "ping_flood",
+  "threshold", "ping_flood", "conn_status", "local_custody",
 ];
+/** Statuses libp2p sets on a connection still in its map (format v2 connection_status, FORMAT.md §9.1). */
+const CONN_STATUSES = ["closing", "closing", "closing", "closed", "open"];
+/** custodyConfig.updateTargetCustodyGroupCount arguments (format v2 local_custody): 0..NUMBER_OF_CUSTODY_GROUPS. */
+const LOCAL_CUSTODY_COUNTS = [4, 4, 8, 16, 0, 1, 5, 33, 64, 127, 128];
 
 /** A value for a `gossip` op: an edge value, or a plain score. */
 function gossipValue(g) {
@@ -212,6 +219,12 @@ function genOp(g, k, nPeers, cfg) {
       return {op: "threshold", p: p(), plan: g.pick([["LowToleranceError", "LowToleranceError"], ["MidToleranceError", "MidToleranceError", "MidToleranceError", "MidToleranceError"], ["LowToleranceError", "LowToleranceError", "LowToleranceError", "LowToleranceError", "LowToleranceError"], ["Fatal"], ["LowToleranceError", "LowToleranceError", "LowToleranceError", "LowToleranceError", "LowToleranceError", "LowToleranceError"], Array(20).fill("HighToleranceError")])};
     case "ping_flood":
       return {op: "ping_flood", p: p(), n: g.range(2, 6)};
+    case "conn_status":
+      // libp2p marks a connection closing before it closes it: a heartbeat, a ping round, a
+      // status or a second close in that window (or none: then `close` after is the usual end)
+      return {op: "conn_status", p: p(), conn: g.int(8), status: g.pick(CONN_STATUSES), close_after_ms: g.chance(0.5) ? g.pick([0, 1, 1000, 30_000, 61_000]) : -1};
+    case "local_custody":
+      return {op: "local_custody", n: g.pick(LOCAL_CUSTODY_COUNTS)};
   }
   throw new Error(`op kind ${k}`);
 }

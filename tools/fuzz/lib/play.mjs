@@ -231,7 +231,22 @@ class Player {
         for (const a of o.plan) await s.reportPeer(h, a, "threshold");
         return;
       }
-      case "ping_flood": {
+      case "conn_status": {
+      if (s.formatVersion < 2) return; // a spec written before format v2: its config says version 1
+      const h = await this.h(o.p);
+      const list = h ? s.connectionsOf(h) : [];
+      if (!list.length) return;
+      const c = list[o.conn % list.length];
+      await s.connectionStatus(h, o.status, c);
+      if (o.close_after_ms < 0) return;
+      await this.wait(o.close_after_ms);
+      if (s.connectionsOf(h).includes(c)) await s.close(h, c);
+      return;
+    }
+    case "local_custody":
+      if (s.formatVersion < 2) return;
+      return s.localCustody(o.n);
+    case "ping_flood": {
         const h = await this.h(o.p);
         if (!h) return;
         for (let i = 0; i < o.n; i++) await s.request(h, "ping", String(i + 1));

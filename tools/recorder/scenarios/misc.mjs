@@ -69,12 +69,25 @@ export default [
   {
     name: "metrics-long-connection",
     seed: 65,
-    note: "real NetworkCoreMetrics; two peers connected for more than a day: one says goodbye after 24 h, the other is banned and goodbyed after 24 h (long-connection branches)",
+    note: "real NetworkCoreMetrics; two peers connected for more than a day: one says goodbye after 24 h, the other is banned and goodbyed after 24 h (long-connection branches); a third, connected on a heartbeat's millisecond, is banned and goodbyed by the heartbeat exactly 24 h (LONG_PEER_CONNECTION_MS) after its open: not a long connection (> not >=)",
     config: {targetPeers: 4, maxPeers: 6, metrics: true, gossipDecayIntervalMs: 3_600_000},
     async run(s) {
       await s.init();
+      const t0 = s.now();
       const [a, b] = await fill(s, 2, (i) => ({dir: i ? "inbound" : "outbound", attnets: [i]}));
+      // heartbeats fire every 30 s from init, and 24 h is 2880 of them: c opens on the heartbeat at
+      // t0 + 30 s, so the heartbeat at t0 + 30 s + 24 h sends its goodbye exactly 24 h after its open
+      await s.run(t0 + 30_000 - s.now(), {latency: 40});
+      const c = s.peer("c");
+      s.setMetadata(c, {seq: 1, attnets: [2], syncnets: []});
+      const cOpen = s.now();
+      await s.dialed(c, {latency: 40});
       for (let h = 0; h < 25; h++) {
+        if (h === 23) {
+          await s.run(cOpen + 86_400_000 - 1_000 - s.now(), {latency: 40});
+          await s.reportPeer(c, "Fatal", "x");
+          await s.run(2_000, {latency: 40}); // the heartbeat at cOpen + 24 h: goodbye BANNED to c
+        }
         await s.run(3600_000, {latency: 40});
         await s.followHead();
       }
