@@ -9,13 +9,21 @@ namespace peers {
 
 namespace {
 
-std::string join_labels(const std::vector<std::string>& labels) {
+std::string join_labels(MetricLabels labels) {
   std::string key;
-  for (const std::string& l : labels) {
+  for (std::string_view l : labels) {
     key += l;
     key += '\x1f';
   }
   return key;
+}
+
+bool same_labels(const std::vector<std::string>& a, MetricLabels b) {
+  size_t i = 0;
+  for (std::string_view l : b) {
+    if (a[i++] != l) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -26,35 +34,40 @@ Metric::Metric(MetricId id) : id_(id) {
   if (metric_spec(id).label_count == 0) (void)series_of({});
 }
 
-Metric::Series& Metric::series_of(std::vector<std::string>&& labels) {
+Metric::Series& Metric::series_of(MetricLabels labels) {
   const MetricSpec& spec = metric_spec(id_);
   assert(labels.size() == spec.label_count);
-  std::string key = join_labels(labels);
-  auto it = index_.find(key);
-  if (it != index_.end()) return series_[it->second];
-  index_.emplace(std::move(key), series_.size());
+  if (series_.size() <= kScanSeries) {
+    for (Series& s : series_) {
+      if (same_labels(s.labels, labels)) return s;
+    }
+  } else {
+    auto it = index_.find(join_labels(labels));
+    if (it != index_.end()) return series_[it->second];
+  }
+  index_.emplace(join_labels(labels), series_.size());
   Series s;
-  s.labels = std::move(labels);
+  for (std::string_view l : labels) s.labels.emplace_back(l);
   s.bucket_counts.assign(spec.bucket_count, 0);
   series_.push_back(std::move(s));
   return series_.back();
 }
 
-void Metric::set(std::vector<std::string> labels, double value) {
+void Metric::set(MetricLabels labels, double value) {
   assert(metric_spec(id_).type == MetricType::kGauge);
-  series_of(std::move(labels)).value = value;
+  series_of(labels).value = value;
 }
 
-void Metric::inc(std::vector<std::string> labels, double by) {
+void Metric::inc(MetricLabels labels, double by) {
   assert(metric_spec(id_).type == MetricType::kGauge);
-  Series& s = series_of(std::move(labels));
+  Series& s = series_of(labels);
   s.value = s.value + by;
 }
 
-void Metric::observe(std::vector<std::string> labels, double value) {
+void Metric::observe(MetricLabels labels, double value) {
   const MetricSpec& spec = metric_spec(id_);
   assert(spec.type == MetricType::kHistogram);
-  Series& s = series_of(std::move(labels));
+  Series& s = series_of(labels);
   // findBound: the first upper bound >= value; none: only the +Inf bucket.
   for (size_t i = 0; i < spec.bucket_count; i++) {
     if (value <= spec.buckets[i]) {
@@ -74,25 +87,32 @@ void Metric::reset() {
   index_.clear();
 }
 
-void Metric::read(std::vector<MetricSeries>* out) const {
+void Metric::read(std::vector<MetricSeries>* out, size_t* at) const {
   for (const Series& s : series_) {
-    MetricSeries m;
+    if (*at == out->size()) out->emplace_back();
+    MetricSeries& m = (*out)[(*at)++];
     m.id = id_;
     m.label_values = s.labels;
     m.value = s.value;
     m.sum = s.sum;
     m.count = s.count;
+    m.buckets.clear();
     uint64_t acc = 0;
     for (uint64_t c : s.bucket_counts) {
       acc += c;
       m.buckets.push_back(acc);
     }
-    out->push_back(std::move(m));
   }
 }
 
 std::vector<MetricSeries> NetworkCoreMetrics::read() const {
   std::vector<MetricSeries> out;
+  read(&out);
+  return out;
+}
+
+void NetworkCoreMetrics::read(std::vector<MetricSeries>* out) const {
+  size_t at = 0;
   for (const Metric* m : {&peers, &peers_by_direction, &peers_by_client, &peer_long_lived_attnets,
                           &peer_column_group_count, &peer_score_by_client, &peer_gossip_score_by_client,
                           &peer_connection_length, &peers_sync, &peer_connected_event, &peer_disconnected_event,
@@ -101,9 +121,9 @@ std::vector<MetricSeries> NetworkCoreMetrics::read() const {
                           &peers_requested_subnets_to_query, &peers_requested_subnets_peer_count,
                           &peers_report_peer_count, &peer_count_per_sampling_group, &peer_manager_starved,
                           &leaked_connections_count}) {
-    m->read(&out);
+    m->read(out, &at);
   }
-  return out;
+  out->resize(at);
 }
 
 }  // namespace peers

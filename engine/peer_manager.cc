@@ -1208,10 +1208,13 @@ void PeerManagerImpl::run_peer_count_metrics(NetworkCoreMetrics& metrics) {
   metrics.peers_sync.set({}, static_cast<double>(sync_peers));
 }
 
-std::vector<MetricSeries> PeerManagerImpl::scrape_metrics() {
-  if (metrics_ == nullptr) return {};
+void PeerManagerImpl::scrape_metrics(std::vector<MetricSeries>* out) {
+  if (metrics_ == nullptr) {
+    out->clear();
+    return;
+  }
   run_peer_count_metrics(*metrics_);
-  return metrics_->read();
+  metrics_->read(out);
 }
 
 // ---------------------------------------------------------------------------
@@ -1462,7 +1465,12 @@ ScoreChanges PeerManager::take_score_changes() {
   return ScoreChanges{.touched = std::move(changes.touched), .all = changes.all};
 }
 uint64_t PeerManager::state_digest() const { return impl_->state_digest(); }
-std::vector<MetricSeries> PeerManager::scrape_metrics() { return impl_->scrape_metrics(); }
+std::vector<MetricSeries> PeerManager::scrape_metrics() {
+  std::vector<MetricSeries> out;
+  impl_->scrape_metrics(&out);
+  return out;
+}
+void PeerManager::scrape_metrics(std::vector<MetricSeries>* out) { impl_->scrape_metrics(out); }
 bool PeerManager::initialized() const { return impl_->initialized(); }
 UnixMs PeerManager::now_ms() const { return impl_->now_ms(); }
 Slot PeerManager::current_slot() const { return impl_->current_slot(); }

@@ -58,7 +58,7 @@ class PeerManagerImpl {
 
   // A metrics scrape: runPeerCountMetrics, then every series; empty when
   // config.metrics is off (TS `metrics: null`).
-  std::vector<MetricSeries> scrape_metrics();
+  void scrape_metrics(std::vector<MetricSeries>* out);
 
   // Read access for tests and tools.
   bool initialized() const { return initialized_; }

@@ -103,18 +103,39 @@ std::string metric_series_value_text(const peers::MetricSeries& s) {
 }
 
 void ExpectedMetrics::apply(JsonRef record) {
-  if (record["full"].as_bool()) series_.clear();
+  if (record["full"].as_bool()) {
+    series_.clear();
+    touched_all_ = true;
+  }
   for (const JsonRef s : record["series"]) {
     peers::MetricSeries m = series_from_json(s, true);
-    series_[metric_series_key(m)] = std::move(m);
+    std::string key = metric_series_key(m);
+    if (!touched_all_) touched_.push_back(key);
+    series_[std::move(key)] = std::move(m);
   }
   for (const JsonRef r : record["removed"]) {  // absent: iterates as empty
-    peers::MetricSeries m = series_from_json(r, false);
-    series_.erase(metric_series_key(m));
+    std::string key = metric_series_key(series_from_json(r, false));
+    series_.erase(key);
+    if (!touched_all_) touched_.push_back(std::move(key));
   }
+  if (touched_.size() > series_.size() + 1024) touched_all_ = true;  // a bound on what waits for a compare
+  if (touched_all_) touched_.clear();
 }
 
-std::optional<MetricDifference> ExpectedMetrics::compare(const std::vector<peers::MetricSeries>& actual) const {
+std::optional<MetricDifference> ExpectedMetrics::compare(const std::vector<peers::MetricSeries>& actual) {
+  if (!touched_all_ && agreed_valid_ && same_series_set(actual) && changes_agree(actual)) {
+    for (size_t i = 0; i < actual.size(); i++) {
+      if (!same_value(actual[i], agreed_[i])) agreed_[i] = actual[i];
+    }
+    touched_.clear();
+    return std::nullopt;
+  }
+  std::optional<MetricDifference> d = compare_all(actual);
+  remember(actual, !d.has_value());
+  return d;
+}
+
+std::optional<MetricDifference> ExpectedMetrics::compare_all(const std::vector<peers::MetricSeries>& actual) const {
   std::set<std::string> seen;
   for (const peers::MetricSeries& a : actual) {
     std::string key = metric_series_key(a);
@@ -129,6 +150,45 @@ std::optional<MetricDifference> ExpectedMetrics::compare(const std::vector<peers
     if (seen.count(key) == 0) return MetricDifference{key, metric_series_value_text(expected), "(absent)"};
   }
   return std::nullopt;
+}
+
+// agreed_ had the same series as series_, value for value. A scrape with the
+// same series differs from series_ now only at a series whose value moved in
+// the scrape, or at a key a record set or removed since.
+bool ExpectedMetrics::changes_agree(const std::vector<peers::MetricSeries>& actual) const {
+  for (size_t i = 0; i < actual.size(); i++) {
+    if (same_value(actual[i], agreed_[i])) continue;
+    auto it = series_.find(metric_series_key(actual[i]));
+    if (it == series_.end() || !same_value(it->second, actual[i])) return false;
+  }
+  for (const std::string& key : touched_) {
+    auto at = agreed_index_.find(key);
+    auto it = series_.find(key);
+    if (at == agreed_index_.end() || it == series_.end()) {
+      if (at != agreed_index_.end() || it != series_.end()) return false;  // on one side only
+      continue;
+    }
+    if (!same_value(it->second, actual[at->second])) return false;
+  }
+  return true;
+}
+
+bool ExpectedMetrics::same_series_set(const std::vector<peers::MetricSeries>& actual) const {
+  if (actual.size() != agreed_.size()) return false;
+  for (size_t i = 0; i < actual.size(); i++) {
+    if (actual[i].id != agreed_[i].id || actual[i].label_values != agreed_[i].label_values) return false;
+  }
+  return true;
+}
+
+void ExpectedMetrics::remember(const std::vector<peers::MetricSeries>& actual, bool equal) {
+  touched_.clear();
+  touched_all_ = false;
+  agreed_valid_ = equal;
+  if (!equal) return;
+  agreed_ = actual;
+  agreed_index_.clear();
+  for (size_t i = 0; i < agreed_.size(); i++) agreed_index_.emplace(metric_series_key(agreed_[i]), i);
 }
 
 json metrics_record_json(uint64_t seq, bool full, const std::vector<peers::MetricSeries>& previous,

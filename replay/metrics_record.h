@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -32,17 +33,37 @@ struct MetricDifference {
   std::string actual;
 };
 
+// The registry the records rebuild, compared with each scrape. A compare that
+// found the two equal is remembered (agreed_): the next compare then looks
+// only at what changed since on either side, the series whose value moved in
+// the scrape and the keys the records set or removed, which is enough by
+// induction and costs a few series per event instead of every one. Any
+// difference, or a change of the scrape's set of series, goes through
+// compare_all, so the answer and its message are the full compare's.
 class ExpectedMetrics {
  public:
   // Applies one metrics record the reader has checked (check_metrics).
   void apply(JsonRef record);
   // The first series (engine order, then the expected ones the engine lacks)
   // whose value differs, or nullopt when the two registries are equal.
-  std::optional<MetricDifference> compare(const std::vector<peers::MetricSeries>& actual) const;
+  std::optional<MetricDifference> compare(const std::vector<peers::MetricSeries>& actual);
   size_t size() const { return series_.size(); }
 
  private:
+  std::optional<MetricDifference> compare_all(const std::vector<peers::MetricSeries>& actual) const;
+  // True when the changes since the last equal compare leave the two equal.
+  bool changes_agree(const std::vector<peers::MetricSeries>& actual) const;
+  bool same_series_set(const std::vector<peers::MetricSeries>& actual) const;
+  void remember(const std::vector<peers::MetricSeries>& actual, bool equal);
+
   std::map<std::string, peers::MetricSeries> series_;
+  // Since the last compare: the keys the records set or removed, or all of them.
+  std::vector<std::string> touched_;
+  bool touched_all_ = true;
+  // The last scrape found equal to series_ (valid only then), and where each key is in it.
+  std::vector<peers::MetricSeries> agreed_;
+  std::unordered_map<std::string, size_t> agreed_index_;  // only looked up
+  bool agreed_valid_ = false;
 };
 
 // The record FORMAT.md §8 writes for `scrape` after event `seq`: the series

@@ -606,7 +606,7 @@ void Replayer::on_event_record(const Record& rec) {
   StageTimer timer(stage(&ReplayStageTimes::record_s));
   // A scrape changes the registry (lodestar_peer_column_group_count): the
   // engine scrapes after every event, as the recorder did.
-  if (metrics_) last_scrape_ = pm_->scrape_metrics();
+  if (metrics_) pm_->scrape_metrics(&last_scrape_);
   count_coverage(ev, out.actions);
   out.seq = ev.seq;
   out.line = rec.line;

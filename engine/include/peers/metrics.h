@@ -18,6 +18,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -141,19 +142,27 @@ struct MetricSeries {
   bool operator==(const MetricSeries&) const = default;
 };
 
+// Label values in the spec's label_names order; copied when a series is made.
+using MetricLabels = std::initializer_list<std::string_view>;
+
 // One metric: its series by label values, in insertion order.
 class Metric {
  public:
   explicit Metric(MetricId id);
-  void set(std::vector<std::string> labels, double value);
-  void inc(std::vector<std::string> labels, double by = 1);
-  void observe(std::vector<std::string> labels, double value);
+  void set(MetricLabels labels, double value);
+  void inc(MetricLabels labels, double by = 1);
+  void observe(MetricLabels labels, double value);
   void reset();
   MetricId id() const { return id_; }
-  // Appends every series (histogram buckets made cumulative) to *out.
-  void read(std::vector<MetricSeries>* out) const;
+  // Writes every series (histogram buckets made cumulative) into (*out)[*at...],
+  // reusing the elements already there, and advances *at past them.
+  void read(std::vector<MetricSeries>* out, size_t* at) const;
 
  private:
+  // Up to this many series a lookup scans them: metrics have a few (clients,
+  // directions, reasons), and a scrape looks them up once per connected peer.
+  static constexpr size_t kScanSeries = 16;
+
   struct Series {
     std::vector<std::string> labels;
     double value = 0;
@@ -161,7 +170,7 @@ class Metric {
     double sum = 0;
     uint64_t count = 0;
   };
-  Series& series_of(std::vector<std::string>&& labels);
+  Series& series_of(MetricLabels labels);
 
   MetricId id_;
   std::vector<Series> series_;
@@ -195,6 +204,8 @@ struct NetworkCoreMetrics {
 
   // Every series of every metric, in registration order (no collect run).
   std::vector<MetricSeries> read() const;
+  // The same into *out, reusing its elements' storage (a scrape per event).
+  void read(std::vector<MetricSeries>* out) const;
 };
 
 }  // namespace peers

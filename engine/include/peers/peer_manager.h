@@ -178,6 +178,8 @@ class PeerManager {
   // again: a scrape changes state) and returns every series in registry
   // order. Empty when config.metrics is off.
   std::vector<MetricSeries> scrape_metrics();
+  // The same into *out, reusing its storage: for a caller that scrapes after every event.
+  void scrape_metrics(std::vector<MetricSeries>* out);
 
   bool initialized() const;
   UnixMs now_ms() const;

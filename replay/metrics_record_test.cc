@@ -1,0 +1,113 @@
+#include "replay/metrics_record.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "trace/json_tape.h"
+
+using peers::MetricId;
+using peers::MetricSeries;
+using replay::ExpectedMetrics;
+
+namespace {
+
+void apply_record(ExpectedMetrics* em, const nlohmann::json& record) {
+  replay::JsonTape tape;
+  std::string why;
+  REQUIRE(tape.parse(record.dump(), &why));
+  em->apply(tape.root());
+}
+
+MetricSeries gauge(MetricId id, std::vector<std::string> labels, double value) {
+  MetricSeries s;
+  s.id = id;
+  s.label_values = std::move(labels);
+  s.value = value;
+  return s;
+}
+
+// The registries as sets of series: what compare() must decide.
+std::map<std::string, MetricSeries> as_set(const std::vector<MetricSeries>& r) {
+  std::map<std::string, MetricSeries> out;
+  for (const MetricSeries& s : r) out[replay::metric_series_key(s)] = s;
+  return out;
+}
+
+}  // namespace
+
+// compare() remembers the last scrape it found equal and then looks only at
+// what changed; this walk checks it against the plain set comparison, over
+// records that add, change and remove series, scrapes that drift from the
+// records in every way, and records applied twice before one compare.
+TEST_CASE("ExpectedMetrics::compare agrees with a comparison of the whole registries", "[metrics]") {
+  std::mt19937 rng(20261207);
+  auto chance = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; };
+  auto below = [&](size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); };
+  const std::vector<std::string> clients = {"Lodestar", "Lighthouse", "Prysm", "Teku", "Nimbus", "Grandine", "Unknown"};
+
+  std::vector<MetricSeries> registry = {gauge(MetricId::kPeers, {}, 0)};  // the engine's, in its order
+  std::vector<MetricSeries> recorded;                                      // as of the last record
+  ExpectedMetrics em;
+  bool next_full = true;
+  int differences = 0;
+  for (uint64_t seq = 1; seq <= 20000; seq++) {
+    for (MetricSeries& s : registry) {
+      if (chance(0.1)) s.value = static_cast<double>(below(5));
+    }
+    if (chance(0.05)) {
+      const std::string c = clients[below(clients.size())];
+      const MetricSeries s = gauge(MetricId::kPeersByClient, {c}, static_cast<double>(below(3)));
+      if (as_set(registry).count(replay::metric_series_key(s)) == 0) registry.push_back(s);
+    }
+    if (registry.size() > 1 && chance(0.04)) registry.erase(registry.begin() + 1 + static_cast<long>(below(registry.size() - 1)));
+    apply_record(&em, replay::metrics_record_json(seq, next_full, recorded, registry));
+    recorded = registry;
+    next_full = false;
+    if (chance(0.2)) continue;  // another event before this record is compared
+
+    std::vector<MetricSeries> actual = registry;
+    const size_t kind = chance(0.15) ? below(4) : 4;
+    if (kind == 0) actual[below(actual.size())].value += 1;
+    if (kind == 1) actual.erase(actual.begin() + static_cast<long>(below(actual.size())));
+    if (kind == 2) actual.push_back(gauge(MetricId::kPeersByDirection, {"inbound"}, 1));
+    if (kind == 3) std::reverse(actual.begin(), actual.end());  // the same set: no difference
+    const bool differ = as_set(actual) != as_set(registry);
+    INFO("seq " << seq << ", drift " << kind);
+    const std::optional<replay::MetricDifference> d = em.compare(actual);
+    REQUIRE(d.has_value() == differ);
+    if (!differ) continue;
+    // The message is the full comparison's, as a fresh registry gives it.
+    ExpectedMetrics fresh;
+    apply_record(&fresh, replay::metrics_record_json(seq, true, {}, registry));
+    const std::optional<replay::MetricDifference> f = fresh.compare(actual);
+    REQUIRE(f.has_value());
+    CHECK(d->series == f->series);
+    CHECK(d->expected == f->expected);
+    CHECK(d->actual == f->actual);
+    differences++;
+    em = ExpectedMetrics();  // a replay stops at its first difference: start over
+    next_full = true;
+  }
+  CHECK(differences > 100);
+}
+
+TEST_CASE("ExpectedMetrics::compare sees a series the engine changed and no record did", "[metrics]") {
+  const std::vector<MetricSeries> r = {gauge(MetricId::kPeers, {}, 3), gauge(MetricId::kPeersByClient, {"Teku"}, 1)};
+  ExpectedMetrics em;
+  apply_record(&em, replay::metrics_record_json(1, true, {}, r));
+  REQUIRE_FALSE(em.compare(r).has_value());
+  apply_record(&em, replay::metrics_record_json(2, false, r, r));  // an empty delta
+  std::vector<MetricSeries> moved = r;
+  moved[1].value = 2;
+  const std::optional<replay::MetricDifference> d = em.compare(moved);
+  REQUIRE(d.has_value());
+  CHECK(d->series == "lodestar_peers_by_client_count{client=\"Teku\"}");
+  CHECK(d->expected == "1");
+  CHECK(d->actual == "2");
+}
