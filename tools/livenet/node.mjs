@@ -147,7 +147,9 @@ log(`up ${addr} behaviour ${a.behaviour}`);
 // ---- what a beacon node does around its peer manager
 const loops = [];
 const every = (ms, fn) => loops.push(setInterval(fn, ms));
-clock.on(ClockEvent.slot, (slot) => statusCache.update(statusAt(slot)));
+// A beacon node's head moves when a block is imported, a task of its own, never inside the clock's
+// currentSlot getter (which emits the slot synchronously, even from the PeerManager's heartbeat).
+clock.on(ClockEvent.slot, (slot) => setImmediate(() => statusCache.update(statusAt(slot))));
 every(30_000 + Math.floor(rand() * 5_000), () => {
   // new subnet duties, as the attnets service would get from validators
   attnetDuties = Array.from({length: Math.floor(rand() * 3)}, () => ({subnet: Math.floor(rand() * 64), toSlot: clock.currentSlot + 32}));
