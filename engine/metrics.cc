@@ -64,10 +64,18 @@ void Metric::inc(MetricLabels labels, double by) {
   s.value = s.value + by;
 }
 
-void Metric::observe(MetricLabels labels, double value) {
+void Metric::observe(MetricLabels labels, double value) { observe_at(series_position(labels), value); }
+
+size_t Metric::series_position(MetricLabels labels) {
+  const Series& s = series_of(labels);
+  return static_cast<size_t>(&s - series_.data());
+}
+
+void Metric::observe_at(size_t position, double value) {
   const MetricSpec& spec = metric_spec(id_);
   assert(spec.type == MetricType::kHistogram);
-  Series& s = series_of(labels);
+  assert(position < series_.size());
+  Series& s = series_[position];
   // findBound: the first upper bound >= value; none: only the +Inf bucket.
   for (size_t i = 0; i < spec.bucket_count; i++) {
     if (value <= spec.buckets[i]) {

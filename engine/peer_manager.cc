@@ -6,8 +6,10 @@
 #include "engine/peer_manager_impl.h"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <set>
 #include <span>
@@ -1163,6 +1165,12 @@ void PeerManagerImpl::run_peer_count_metrics(NetworkCoreMetrics& metrics) {
 
   // reset client counts _for each client_ to 0
   for (int k = 0; k <= static_cast<int>(ClientKind::kUnknown); k++) peers_by_client.set(static_cast<ClientKind>(k), 0);
+  // Each client's series in the two by-client histograms, made at its first peer as observe() would.
+  constexpr size_t kNoSeries = SIZE_MAX;
+  std::array<size_t, static_cast<size_t>(ClientKind::kUnknown) + 1> score_series;
+  std::array<size_t, static_cast<size_t>(ClientKind::kUnknown) + 1> gossip_score_series;
+  score_series.fill(kNoSeries);
+  gossip_score_series.fill(kNoSeries);
 
   for (const auto& [peer_key, connections] : connections_) {
     const Connection* open_cnx = nullptr;
@@ -1181,13 +1189,17 @@ void PeerManagerImpl::run_peer_count_metrics(NetworkCoreMetrics& metrics) {
     const ClientKind client =
         peer_data != nullptr && peer_data->agent_client.has_value() ? *peer_data->agent_client : ClientKind::kUnknown;
     peers_by_client.set(client, 1 + *peers_by_client.find(client));
-    const std::string client_name = client_kind_name(client);
+    const std::string_view client_name = client_kind_name(client);
+    size_t& score_at = score_series[static_cast<size_t>(client)];
+    if (score_at == kNoSeries) score_at = metrics.peer_score_by_client.series_position({client_name});
+    size_t& gossip_score_at = gossip_score_series[static_cast<size_t>(client)];
+    if (gossip_score_at == kNoSeries) gossip_score_at = metrics.peer_gossip_score_by_client.series_position({client_name});
 
     const bool has_metadata = peer_data != nullptr && peer_data->metadata.has_value();
     metrics.peer_long_lived_attnets.observe({}, has_metadata ? static_cast<double>(peer_data->metadata->attnets.count()) : 0);
     metrics.peer_column_group_count.observe({}, has_metadata ? static_cast<double>(peer_data->metadata->custody_group_count) : 0);
-    metrics.peer_score_by_client.observe({client_name}, peer_rpc_scores_->get_score(peer_id));
-    metrics.peer_gossip_score_by_client.observe({client_name}, peer_rpc_scores_->get_gossip_score(peer_id));
+    metrics.peer_score_by_client.observe_at(score_at, peer_rpc_scores_->get_score(peer_id));
+    metrics.peer_gossip_score_by_client.observe_at(gossip_score_at, peer_rpc_scores_->get_gossip_score(peer_id));
     metrics.peer_connection_length.observe({}, static_cast<double>(now - open_cnx->open_ms) / 1000);
     total++;
   }

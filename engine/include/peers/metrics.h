@@ -152,6 +152,11 @@ class Metric {
   void set(MetricLabels labels, double value);
   void inc(MetricLabels labels, double by = 1);
   void observe(MetricLabels labels, double value);
+  // observe() split in two, for a caller that observes one series many times
+  // between resets: the series' position (made now if new, as observe would)
+  // and an observation at that position, valid until the next reset().
+  size_t series_position(MetricLabels labels);
+  void observe_at(size_t position, double value);
   void reset();
   MetricId id() const { return id_; }
   // Writes every series (histogram buckets made cumulative) into (*out)[*at...],
