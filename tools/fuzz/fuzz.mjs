@@ -2,15 +2,17 @@
 // Differential fuzzing of the engine against the real Lodestar 1.44.0 (docs/FUZZING.md).
 //
 //   node tools/fuzz/fuzz.mjs [--seed S] [--time SEC | --cases N] [--findings N] [--workers W]
-//                            [--out DIR] [--engine PATH] [--corpus DIR | --no-corpus] [--no-coverage]
+//                            [--out DIR] [--engine PATH] [--corpus DIR | --no-corpus]
+//                            [--guide arms | --guide blocks | --no-coverage]
 //                            [--shrink-time SEC | --no-shrink] [--case-timeout SEC] [--quiet]
 //   node tools/fuzz/fuzz.mjs --replay CASE.spec.json [--engine PATH]
 //
 // Each case is a configuration plus an event program (lib/gen.mjs), recorded through the real
 // PeerManager by a worker process (lib/worker.mjs: the recorder's Session, one process per core)
 // and replayed by `peer-replay check`, which compares every expect record bit for bit. Cases
-// whose run reaches block ranges of Lodestar's network/peers code no earlier case reached join
-// the corpus (on disk), and later cases are mutants of corpus entries half of the time.
+// whose run takes decision arms of Lodestar's network/peers code (istanbul's counters, the measure
+// of traces/COVERAGE.md; `--guide blocks`: V8 block ranges) with a hit count no earlier case
+// reached join the corpus (on disk), and later cases are mutants of corpus entries half of the time.
 //
 // Reproducible: case i of seed S is a function of (S, i, the corpus entries admitted from cases
 // before i - WINDOW, in case order, and the corpus directory's files at start), never of timing
@@ -33,7 +35,7 @@ const repo = path.resolve(here, "..", "..");
 const WINDOW = 32;
 const USAGE =
   "usage: fuzz.mjs [--seed S] [--time SEC | --cases N] [--findings N] [--workers W] [--out DIR] [--engine PATH] " +
-  "[--corpus DIR | --no-corpus] [--no-coverage] [--shrink-time SEC | --no-shrink] [--case-timeout SEC] [--quiet] | --replay SPEC [--engine PATH]";
+  "[--corpus DIR | --no-corpus] [--guide arms|blocks | --no-coverage] [--shrink-time SEC | --no-shrink] [--case-timeout SEC] [--quiet] | --replay SPEC [--engine PATH]";
 
 /** Bad usage: one line naming what was wrong, exit 2. */
 function usageError(msg) {
@@ -44,7 +46,7 @@ function usageError(msg) {
 function parseArgs(argv) {
   const o = {
     seed: "1", time: null, cases: null, findings: 1, workers: 2, out: "fuzz-out", engine: path.join(repo, "build/release/bin/peer-replay"),
-    corpus: undefined, coverage: true, shrinkSeconds: 120, caseTimeout: 600, quiet: false, replay: null,
+    corpus: undefined, coverage: true, guide: "arms", shrinkSeconds: 120, caseTimeout: 600, quiet: false, replay: null,
   };
   const num = (name, v, {min = 1, int = true} = {}) => {
     if (v === undefined) usageError(`${name} needs a value`);
@@ -69,6 +71,10 @@ function parseArgs(argv) {
     else if (a === "--corpus") o.corpus = val();
     else if (a === "--no-corpus") o.corpus = null;
     else if (a === "--no-coverage") o.coverage = false;
+    else if (a === "--guide") {
+      o.guide = val();
+      if (o.guide !== "arms" && o.guide !== "blocks") usageError(`--guide must be arms or blocks, got '${o.guide}'`);
+    }
     else if (a === "--shrink-time") o.shrinkSeconds = num(a, val(), {min: 0, int: false});
     else if (a === "--no-shrink") o.shrinkSeconds = 0;
     else if (a === "--case-timeout") o.caseTimeout = num(a, val(), {min: 1, int: false});
@@ -177,7 +183,7 @@ class Fuzzer {
   }
 
   spawnWorker(slot) {
-    const child = fork(path.join(here, "lib", "worker.mjs"), [JSON.stringify({engine: this.o.engine, dir: this.tmp, coverage: this.o.coverage})], {
+    const child = fork(path.join(here, "lib", "worker.mjs"), [JSON.stringify({engine: this.o.engine, dir: this.tmp, coverage: this.o.coverage, guide: this.o.guide})], {
       stdio: ["ignore", "inherit", "pipe", "ipc"],
       execArgv: [],
     });
@@ -378,7 +384,8 @@ class Fuzzer {
       `fuzz: seed ${this.o.seed}, ${t.cases} cases (${t.cases - t.mutants} generated, ${t.mutants} mutants), ${t.events} events in ${s.toFixed(1)} s with ${this.o.workers} workers: ${(t.events / s).toFixed(0)} events/s`,
       `fuzz: per worker: recording ${(t.events / (t.recordMs / 1000 || 1)).toFixed(0)} events/s through Lodestar, engine check ${(t.events / (t.checkMs / 1000 || 1)).toFixed(0)} events/s`,
       `fuzz: findings ${t.findings} (${this.signatures.size} distinct members), oracle failures ${t.oracle}, corpus ${this.corpus.length} (${this.initialCorpus} at start), ` +
-        `${new Set([...this.features].map((f) => f.slice(0, f.lastIndexOf(":")))).size} block ranges of network/peers run (${this.features.size} with hit-count buckets)`,
+        `${new Set([...this.features].map((f) => f.slice(0, f.lastIndexOf(":")))).size} ` +
+        `${this.o.guide === "arms" ? "istanbul branch arms and functions" : "block ranges"} of network/peers run (${this.features.size} with hit-count buckets)`,
       `fuzz: inputs and outputs: ${kinds}`,
       `fuzz: run digest ${this.digest.copy().digest("hex").slice(0, 16)}`,
     ];

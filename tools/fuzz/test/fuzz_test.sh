@@ -18,7 +18,7 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 # 1. bad input
-for args in "--seed" "--seed a/b" "--cases 0" "--workers x" "--bogus" "--time 5 --cases 3" "--engine /nonexistent"; do
+for args in "--seed" "--seed a/b" "--cases 0" "--workers x" "--bogus" "--time 5 --cases 3" "--engine /nonexistent" "--guide lines"; do
   # shellcheck disable=SC2086
   node "$fuzz" $args >"$tmp/out" 2>"$tmp/err"; rc=$?
   [[ $rc == 2 ]] || fail "'$args' exited $rc, not 2"
