@@ -1,4 +1,4 @@
-// `check` benchmark (issue 22): in one process, on one trace, the reader-only
+// `check` benchmark: in one process, on one trace, the reader-only
 // figure next to the replay's, and the replay's time split by stage. Not a
 // test: run it by hand (docs/BENCHMARKS.md).
 //

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The fair side-by-side (issue 22 item 6) and the `check` figures of issue 22's "done when", in
+# The fair side-by-side and the `check` figures beside it (docs/BENCHMARKS.md), in
 # one run on one trace; prints the whole table (docs/BENCHMARKS.md "A fair side-by-side").
 #
 #   bash tools/bench/side_by_side/fair.sh [--trace FILE | --events 100000 --seed 7] [--runs 5]

@@ -1,4 +1,4 @@
-// TS side of the fair full-trace benchmark (issue 22 item 6; tools/bench/side_by_side/fair.sh).
+// TS side of the fair full-trace benchmark (tools/bench/side_by_side/fair.sh).
 //
 // Replays a recorded trace through Lodestar 1.44.0's real PeerManager, PeerRpcScoreStore,
 // PeersData, LocalStatusCache and Clock with the thinnest boundary this harness can give it, so
