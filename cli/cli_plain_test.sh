@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The command line speaks plainly (issue 23), checked through the binary:
+# The command line speaks plainly, checked through the binary:
 #   1. a progress line on a terminal only (a pty from `script`), never with
 #      --quiet or into a pipe; a time on check's verdict lines;
 #   2. one error path: one line on stderr, exit 2, no library text, nothing

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The malformed-trace catalog (issue 6): runs `<peer-replay> <subcommand> FILE`
+# The malformed-trace catalog: runs `<peer-replay> <subcommand> FILE`
 # on every case of conformance/bad/ and checks that it exits with 2 and prints
 # exactly the one stderr line of FILE.expected ({file} = the path given),
 # within 10 s and 1 GiB of memory. Also two cases made at run time: a missing

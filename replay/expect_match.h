@@ -1,6 +1,6 @@
 // The replayer's per-expect equality test, on the expect record's tape and the
-// engine's own values: no JSON is built for what the engine did (issue 22:
-// building it per event cost more than the engine's step).
+// engine's own values: no JSON is built for what the engine did (building
+// it per event cost more than the engine's step).
 //
 // Each function answers exactly what json_equal_exact(expected, X, ulp)
 // (trace/json_compare.h) answers, X being the engine value's JSON as

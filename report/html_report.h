@@ -5,7 +5,7 @@
 // (report_data.h) in one file that opens from file:// with no network (its
 // Content-Security-Policy forbids every fetch).
 //
-// Owner: the report library (issue 21). The engine's view comes from
+// Owner: the report library. The engine's view comes from
 // replay/replayer.h (prune reasons, the first divergence); a diff's from
 // diff/diff_report.h.
 #ifndef PEER_REPLAY_REPORT_HTML_REPORT_H_

@@ -2,7 +2,7 @@
 // pass (bounded memory) and returned as the JSON document the page's script
 // renders (assets/report.js reads exactly these members).
 //
-// Owner: the report library (issue 21). It reads traces only through
+// Owner: the report library. It reads traces only through
 // trace/trace_reader.h; the engine's view (prune reasons, the divergence) is
 // given to it by the caller (html_report.h replays the trace first).
 //

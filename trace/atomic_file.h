@@ -1,6 +1,6 @@
 // AtomicFile: write a file so that nobody (a reader, a crash, a SIGKILL, a CI
 // timeout) ever sees a half-written one. Every file the tools write (repro
-// traces, `run -o` traces, JUnit, reports) goes through it (issue 6).
+// traces, `run -o` traces, JUnit, reports) goes through it.
 //
 // How: the bytes go to "<path>.tmp.<pid>" in the same directory, are fsync'ed,
 // and that file is renamed over <path> (rename(2) is atomic within one file
@@ -19,7 +19,7 @@
 // replaced (a symlink at <path> is replaced by a regular file, not followed);
 // the new file gets mode 0666 & ~umask, like std::ofstream.
 //
-// Owned by the reliability work (issue 6); depends on nothing but status.h, so
+// Owned by the reliability work; depends on nothing but status.h, so
 // it lives in trace_io and every tool can use it without the engine.
 #ifndef PEER_REPLAY_TRACE_ATOMIC_FILE_H_
 #define PEER_REPLAY_TRACE_ATOMIC_FILE_H_

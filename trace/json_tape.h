@@ -4,7 +4,7 @@
 // Why not nlohmann's DOM: the reader parses every line of traces that run to
 // gigabytes, and building a DOM (a std::map node per member, a heap string per
 // long value, all freed again a line later) cost a third of the reader's time
-// (issue 3; docs/BENCHMARKS.md). A tape is two vectors reused from line to
+// (docs/BENCHMARKS.md). A tape is two vectors reused from line to
 // line: values in document order, each container holding its size and the
 // index just past its end, strings in one arena. Consumers that want a DOM
 // (the diff on lines that differ, reports) materialize one with to_json().

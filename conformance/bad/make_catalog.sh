@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the malformed-trace catalog (issue 6): every file here is a trace
+# Regenerates the malformed-trace catalog: every file here is a trace
 # that a reader MUST reject, and <file>.expected is the one stderr line the CLI
 # MUST print for it, with {file} standing for the path as given on the command
 # line; the exit code MUST be 2. <file>.expected.<subcommand>, when present,

@@ -1,4 +1,4 @@
-// summary.mjs prints the figures issue 5's targets are judged on: the median
+// summary.mjs prints the figures the speed targets are judged on: the median
 // of the rounds' ratios, the lowest round and every round. Here it runs on
 // JSON files made up for the purpose (the shapes run.sh's stages write), and
 // its lines are checked against ratios worked out by hand.

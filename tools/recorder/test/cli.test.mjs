@@ -1,4 +1,4 @@
-// The recorder's tools speak plainly (issue 23): --help, a user's mistake as one line on stderr
+// The recorder's tools speak plainly: --help, a user's mistake as one line on stderr
 // with exit 2 and no stack trace, and the generator's progress line on a terminal only (a pty
 // from script(1)), never with --quiet or into a pipe.
 import assert from "node:assert/strict";
