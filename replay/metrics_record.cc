@@ -8,6 +8,7 @@
 #include <set>
 
 #include "replay/trace_event.h"
+#include "trace/metrics_schema.h"
 
 namespace replay {
 
@@ -17,9 +18,16 @@ using json = nlohmann::json;
 
 bool same_bits(double a, double b) { return std::bit_cast<uint64_t>(a) == std::bit_cast<uint64_t>(b); }
 
+// Bit for bit, except that any NaN equals any NaN: a trace spells NaN "NaN"
+// (FORMAT.md §8.1), which keeps no bits.
+bool same_number(double a, double b) { return same_bits(a, b) || (std::isnan(a) && std::isnan(b)); }
+
 bool same_value(const peers::MetricSeries& a, const peers::MetricSeries& b) {
-  return same_bits(a.value, b.value) && a.buckets == b.buckets && same_bits(a.sum, b.sum) && a.count == b.count;
+  return same_number(a.value, b.value) && a.buckets == b.buckets && same_number(a.sum, b.sum) && a.count == b.count;
 }
+
+// A value as a metrics record holds it: a JSON number, or the spelling of one JSON cannot carry.
+json number_json(double v) { return std::isfinite(v) ? json(v) : json(metric_number_text(v)); }
 
 // As prom-client prints a value: JavaScript's Number#toString (-0 is "0").
 std::string prometheus_number(double v) { return js_number(v); }
@@ -64,10 +72,10 @@ peers::MetricSeries series_from_json(JsonRef s, bool with_value) {
   for (size_t i = 0; i < spec.label_count; i++) m.label_values.emplace_back(s["labels"][spec.label_names[i]].str());
   if (!with_value) return m;
   if (spec.type == peers::MetricType::kGauge) {
-    m.value = s["value"].as_double();
+    m.value = *metric_number(s["value"]);  // the reader checked it (check_metrics)
   } else {
     for (const JsonRef b : s["buckets"]) m.buckets.push_back(b.as_uint64());
-    m.sum = s["sum"].as_double();
+    m.sum = *metric_number(s["sum"]);
     m.count = s["count"].as_uint64();
   }
   return m;
@@ -79,10 +87,10 @@ json series_json(const peers::MetricSeries& s) {
   for (size_t i = 0; i < spec.label_count; i++) labels[std::string(spec.label_names[i])] = s.label_values[i];
   json j = {{"name", std::string(spec.name)}, {"labels", labels}};
   if (spec.type == peers::MetricType::kGauge) {
-    j["value"] = s.value;
+    j["value"] = number_json(s.value);
   } else {
     j["buckets"] = s.buckets;
-    j["sum"] = s.sum;
+    j["sum"] = number_json(s.sum);
     j["count"] = s.count;
   }
   return j;

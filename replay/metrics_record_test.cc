@@ -1,6 +1,8 @@
 #include "replay/metrics_record.h"
 
 #include <algorithm>
+#include <bit>
+#include <limits>
 #include <cstdint>
 #include <map>
 #include <random>
@@ -110,4 +112,33 @@ TEST_CASE("ExpectedMetrics::compare sees a series the engine changed and no reco
   CHECK(d->series == "lodestar_peers_by_client_count{client=\"Teku\"}");
   CHECK(d->expected == "1");
   CHECK(d->actual == "2");
+}
+
+// FORMAT.md §8.1: a value JSON cannot carry is spelled "+Inf", "-Inf", "NaN";
+// written so by the engine's records and read back equal, any NaN equal to any NaN.
+TEST_CASE("metrics values that are not finite are written as +Inf, -Inf, NaN and compare equal", "[metrics]") {
+  MetricSeries h;
+  h.id = MetricId::kPeerGossipScoreByClient;
+  h.label_values = {"Teku"};
+  h.buckets.assign(peers::metric_spec(h.id).bucket_count, 2);
+  h.count = 2;
+  h.sum = -std::numeric_limits<double>::infinity();
+  const std::vector<MetricSeries> r = {gauge(MetricId::kPeers, {}, std::numeric_limits<double>::infinity()), h};
+  const nlohmann::json record = replay::metrics_record_json(1, true, {}, r);
+  CHECK(record["series"][0]["value"] == "+Inf");
+  CHECK(record["series"][1]["sum"] == "-Inf");
+  ExpectedMetrics em;
+  apply_record(&em, record);
+  CHECK_FALSE(em.compare(r).has_value());
+
+  std::vector<MetricSeries> nan = r;
+  nan[0].value = std::bit_cast<double>(uint64_t{0xfff8000000000000});  // x86's default NaN: inf - inf
+  const nlohmann::json nan_record = replay::metrics_record_json(2, true, {}, nan);
+  CHECK(nan_record["series"][0]["value"] == "NaN");
+  ExpectedMetrics em2;
+  apply_record(&em2, nan_record);
+  CHECK_FALSE(em2.compare(nan).has_value());
+  std::vector<MetricSeries> finite = nan;
+  finite[0].value = 1;
+  CHECK(em2.compare(finite).has_value());
 }

@@ -1,6 +1,8 @@
 #include "trace/metrics_schema.h"
 
+#include <cassert>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "peers/metrics.h"
@@ -15,7 +17,6 @@ constexpr int64_t kMaxSafeInteger = (int64_t{1} << 53) - 1;
 
 bool is_count(JsonRef v) { return v.is_number_integer() && v.as_int64() >= 0 && v.as_int64() <= kMaxSafeInteger; }
 
-bool is_finite(JsonRef v) { return v.is_number() && std::isfinite(v.as_double()); }
 
 // {name, labels}: a known metric and exactly its label names, string values.
 Status check_series_id(JsonRef s, const std::string& at, const peers::MetricSpec** spec) {
@@ -49,7 +50,9 @@ Status check_series(JsonRef s, const SchemaContext& ctx, const std::string& at) 
   if (!st.is_ok()) return st;
   size_t members = 2;
   if (spec->type == peers::MetricType::kGauge) {
-    if (!is_finite(s.find("value"))) return Status::corruption(at + ": expected a finite number \"value\" (a gauge)");
+    if (!metric_number(s.find("value")).has_value()) {
+      return Status::corruption(at + ": expected \"value\", a finite number or \"+Inf\", \"-Inf\", \"NaN\" (a gauge)");
+    }
     members += 1;
   } else {
     JsonRef buckets = s.find("buckets");
@@ -59,7 +62,9 @@ Status check_series(JsonRef s, const SchemaContext& ctx, const std::string& at) 
                                 " cumulative counts (a histogram)");
     }
     if (!is_count(count)) return Status::corruption(at + ": expected a non-negative integer \"count\"");
-    if (!is_finite(s.find("sum"))) return Status::corruption(at + ": expected a finite number \"sum\"");
+    if (!metric_number(s.find("sum")).has_value()) {
+      return Status::corruption(at + ": expected \"sum\", a finite number or \"+Inf\", \"-Inf\", \"NaN\"");
+    }
     uint64_t previous = 0;
     for (const JsonRef b : buckets) {
       if (!is_count(b) || b.as_uint64() < previous || b.as_uint64() > count.as_uint64()) {
@@ -78,6 +83,24 @@ Status check_series(JsonRef s, const SchemaContext& ctx, const std::string& at) 
 }
 
 }  // namespace
+
+std::optional<double> metric_number(JsonRef v) {
+  if (v.is_number()) {
+    const double d = v.as_double();
+    return std::isfinite(d) ? std::optional<double>(d) : std::nullopt;
+  }
+  if (!v.is_string()) return std::nullopt;
+  if (v.str() == "+Inf") return std::numeric_limits<double>::infinity();
+  if (v.str() == "-Inf") return -std::numeric_limits<double>::infinity();
+  if (v.str() == "NaN") return std::numeric_limits<double>::quiet_NaN();
+  return std::nullopt;
+}
+
+std::string metric_number_text(double v) {
+  assert(!std::isfinite(v));
+  if (std::isnan(v)) return "NaN";
+  return v > 0 ? "+Inf" : "-Inf";
+}
 
 Status check_metrics(JsonRef j, const SchemaContext& ctx, uint64_t* seq) {
   JsonRef seq_ref = j.find("seq");

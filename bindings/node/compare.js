@@ -90,13 +90,19 @@ const seriesKey = (name, labels) => `${name}${JSON.stringify(Object.entries(labe
  * The registry Lodestar's metrics records rebuild, record by record: a full
  * record replaces it, a delta adds or changes its series and drops `removed`.
  */
+// A series' value or sum from a metrics record: a number, or "+Inf", "-Inf", "NaN" (FORMAT.md §8.1).
+const metricNumber = (v) => (v === "+Inf" ? Infinity : v === "-Inf" ? -Infinity : v === "NaN" ? NaN : v);
+
 class MetricsState {
   constructor() {
     this.series = new Map();
   }
   apply(rec) {
     if (rec.full) this.series.clear();
-    for (const s of rec.series) this.series.set(seriesKey(s.name, s.labels), s);
+    for (const s of rec.series) {
+      const decoded = s.value !== undefined ? {...s, value: metricNumber(s.value)} : {...s, sum: metricNumber(s.sum)};
+      this.series.set(seriesKey(s.name, s.labels), decoded);
+    }
     for (const s of rec.removed ?? []) this.series.delete(seriesKey(s.name, s.labels));
   }
 }

@@ -86,6 +86,8 @@ hd_sub '"format_version":1' '"format_version":"1"' | case_ format_version_string
 # ---- zstd framing ------------------------------------------------------------
 { hd; init1; ex 1; } | $ZSTD | head -c -2 | case_ truncated_zstd_frame.jsonl.zst \
   '{file}:4: truncated zstd frame: the file ends inside frame 1'
+# `check` reads a cut trace to its last complete record and says so (TRUNCATED, exit 3; no newline).
+printf '%s' 'TRUNCATED  {file}: truncated (the file ends inside zstd frame 1' > truncated_zstd_frame.jsonl.zst.truncated.check
 printf '\x28\xb5\x2f\xfd' | case_ zstd_magic_only.jsonl.zst '{file}:1: truncated zstd frame: the file ends inside frame 1'
 { { hd; init1; ex 1; } | $ZSTD; printf 'GARBAGE!GARBAGE!'; } | case_ garbage_after_frame.jsonl.zst \
   '{file}:4: bytes after zstd frame 1 are not a zstd frame (near byte offset @GARBAGE_OFFSET@): Unknown frame descriptor'
@@ -219,6 +221,10 @@ mt() { printf '{"type":"metrics","seq":%s,"full":false,"series":%s,"removed":[]%
   '{file}:4: metrics series[0].labels: lodestar_peers_by_direction_count has 1 label(s), got 0'
 { hm; init1; ex 1; mt 1 '[{"name":"lodestar_peer_connection_seconds","labels":{},"buckets":[0,1],"sum":1,"count":1}]'; } | case_ metrics_buckets_short.jsonl \
   '{file}:4: metrics series[0]: expected "buckets", an array of 9 cumulative counts (a histogram)'
+{ hm; init1; ex 1; mt 1 '[{"name":"libp2p_peers","labels":{},"value":"Infinity"}]'; } | case_ metrics_value_misspelt_infinity.jsonl \
+  '{file}:4: metrics series[0]: expected "value", a finite number or "+Inf", "-Inf", "NaN" (a gauge)'
+{ hm; init1; ex 1; mt 1 '[{"name":"lodestar_peer_connection_seconds","labels":{},"buckets":[0,0,0,0,0,0,0,0,0],"sum":null,"count":0}]'; } | case_ metrics_sum_null.jsonl \
+  '{file}:4: metrics series[0]: expected "sum", a finite number or "+Inf", "-Inf", "NaN"'
 { hm; init1; ex 1; mt 0 '[]'; } | case_ metrics_seq_not_last_event.jsonl \
   '{file}:4: metrics names seq 0: expected the last event read (seq 1), once'
 

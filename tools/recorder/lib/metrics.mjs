@@ -58,15 +58,24 @@ export function scrapePeerMetrics(register) {
       if (m.upperBounds) {
         let acc = 0;
         rec.buckets = m.upperBounds.map((b) => (acc += entry.bucketValues[b]));
-        rec.sum = entry.sum;
+        rec.sum = metricNumber(entry.sum);
         rec.count = entry.count;
       } else {
-        rec.value = entry.value;
+        rec.value = metricNumber(entry.value);
       }
       out.push({key: `${name}${JSON.stringify(labels)}`, rec});
     }
   }
   return out;
+}
+
+/**
+ * A series' value or sum as a metrics record holds it (FORMAT.md §8.1): the number, or for one JSON
+ * cannot carry (a gossip score sum can overflow), Prometheus' spelling "+Inf", "-Inf" or "NaN".
+ */
+export function metricNumber(v) {
+  if (Number.isFinite(v)) return v;
+  return Number.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
 }
 
 /** Delta of a scrape against the previous one: series added or changed (scrape order), series gone. */

@@ -24,6 +24,8 @@ const METHODS = new Set(VOCABULARY.req_resp_methods);
 
 const isHex = (v, n) => typeof v === "string" && v.length === n && /^[0-9a-f]*$/.test(v);
 const isUint = (v) => Number.isSafeInteger(v) && v >= 0;
+// A metrics series' value or sum (FORMAT.md §8.1): a finite number or "+Inf", "-Inf", "NaN".
+const isMetricNumber = (v) => (typeof v === "number" && Number.isFinite(v)) || v === "+Inf" || v === "-Inf" || v === "NaN";
 const isDec = (v) => typeof v === "string" && /^-?[0-9]+$/.test(v);
 // FORMAT.md §3.3: [{"subnet", "toSlot"}], the subnet below 2^20 as the C++ reader bounds it.
 const isSubnets = (v) =>
@@ -111,9 +113,9 @@ function checkMetrics(r, fail) {
   r.series.forEach((s, i) => {
     const spec = id(s, `metrics series[${i}]`);
     if (spec.buckets === 0) {
-      if (typeof s.value !== "number" || !Number.isFinite(s.value)) fail(`metrics series[${i}]: value`);
+      if (!isMetricNumber(s.value)) fail(`metrics series[${i}]: value`);
     } else {
-      if (!isUint(s.count) || typeof s.sum !== "number" || !Number.isFinite(s.sum)) fail(`metrics series[${i}]: sum/count`);
+      if (!isUint(s.count) || !isMetricNumber(s.sum)) fail(`metrics series[${i}]: sum/count`);
       if (!Array.isArray(s.buckets) || s.buckets.length !== spec.buckets) fail(`metrics series[${i}]: buckets`);
       let prev = 0;
       for (const b of s.buckets) {
