@@ -14,7 +14,7 @@ const out = path.join(__dirname, "..", "native");
 const trees = ["engine"];
 const files = [
   "trace/format.h", "trace/json_tape.h", "trace/json_tape.cc", "trace/trace_schema.h", "trace/trace_schema.cc",
-  "trace/trace_reader.h", "replay/trace_event.h", "replay/trace_event.cc", "replay/metrics_record.h",
+  "trace/metrics_schema.h", "trace/metrics_schema.cc", "trace/trace_reader.h", "replay/trace_event.h", "replay/trace_event.cc", "replay/metrics_record.h",
   "replay/metrics_record.cc", "LICENSE",
 ];
 const skip = (rel) => /_test\.cc$/.test(rel) || /(^|\/)(testdata|testing)(\/|$)/.test(rel) || /\.sh$/.test(rel);
