@@ -29,8 +29,13 @@ bool same_value(const peers::MetricSeries& a, const peers::MetricSeries& b) {
 // A value as a metrics record holds it: a JSON number, or the spelling of one JSON cannot carry.
 json number_json(double v) { return std::isfinite(v) ? json(v) : json(metric_number_text(v)); }
 
-// As prom-client prints a value: JavaScript's Number#toString (-0 is "0").
-std::string prometheus_number(double v) { return js_number(v); }
+// As prom-client prints a value (util.js getValueAsString): JavaScript's
+// Number#toString (-0 is "0"), "+Inf", "-Inf", and "Nan" spelled so.
+std::string prometheus_number(double v) {
+  if (std::isnan(v)) return "Nan";
+  if (!std::isfinite(v)) return v < 0 ? "-Inf" : "+Inf";
+  return js_number(v);
+}
 
 // As a message shows a value: JavaScript's digits, but -0 kept apart from 0
 // (values are compared bit for bit).

@@ -130,11 +130,16 @@ TEST_CASE("metrics values that are not finite are written as +Inf, -Inf, NaN and
   ExpectedMetrics em;
   apply_record(&em, record);
   CHECK_FALSE(em.compare(r).has_value());
+  // prom-client's spelling in the text format (util.js getValueAsString, "Nan" included)
+  const std::string text = replay::prometheus_text(r);
+  CHECK(text.find("\nlibp2p_peers +Inf\n") != std::string::npos);
+  CHECK(text.find("lodestar_gossip_score_by_client_sum{client=\"Teku\"} -Inf\n") != std::string::npos);
 
   std::vector<MetricSeries> nan = r;
   nan[0].value = std::bit_cast<double>(uint64_t{0xfff8000000000000});  // x86's default NaN: inf - inf
   const nlohmann::json nan_record = replay::metrics_record_json(2, true, {}, nan);
   CHECK(nan_record["series"][0]["value"] == "NaN");
+  CHECK(replay::prometheus_text(nan).find("\nlibp2p_peers Nan\n") != std::string::npos);
   ExpectedMetrics em2;
   apply_record(&em2, nan_record);
   CHECK_FALSE(em2.compare(nan).has_value());

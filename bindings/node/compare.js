@@ -107,6 +107,9 @@ class MetricsState {
   }
 }
 
+// A sample value as prom-client prints it: a number, "+Inf", "-Inf" or "Nan".
+const promNumber = (t) => (t === "+Inf" ? Infinity : t === "-Inf" ? -Infinity : t === "Nan" ? NaN : Number(t));
+
 /** Prometheus text (the engine's metrics()) as `name[labels without le]` -> sample values in text order. */
 function parsePrometheusText(text) {
   const samples = new Map();
@@ -118,7 +121,7 @@ function parsePrometheusText(text) {
     delete labels.le;
     const k = seriesKey(m[1], labels);
     const values = samples.get(k) ?? [];
-    values.push(Number(m[3]));
+    values.push(promNumber(m[3]));
     samples.set(k, values);
   }
   return samples;
