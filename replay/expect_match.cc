@@ -4,9 +4,11 @@
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <string_view>
 
 #include "trace/json_compare.h"
+#include "trace/trace_schema.h"
 
 namespace replay {
 
@@ -45,8 +47,13 @@ bool uint_equal(JsonRef e, uint64_t v) {
 }
 
 // Against js_value(v) (trace_event.cc): an integer when v is a safe integer
-// other than -0, else a double.
+// other than -0, a double when finite, else its spelling, where any NaN
+// equals any NaN (the spelling keeps no bits).
 bool js_number_equal(JsonRef e, double v, uint64_t ulp) {
+  if (!std::isfinite(v)) {
+    const std::optional<double> d = e.is_string() ? spelled_number(e) : std::nullopt;
+    return d.has_value() && (std::isnan(v) ? std::isnan(*d) : *d == v);
+  }
   if (std::isfinite(v) && std::floor(v) == v && std::fabs(v) <= kMaxSafeInteger && !(v == 0 && std::signbit(v))) {
     return int_equal(e, static_cast<int64_t>(v), ulp);
   }

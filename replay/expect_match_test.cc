@@ -8,7 +8,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <utility>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -157,6 +160,46 @@ TEST_CASE("expect_match: number kinds and shapes as the DOM comparer sees them",
       INFO(text << " ulp " << ulp);
       CHECK(score_entry_matches(tape.root(), s, ulp) == json_equal_exact(tape.root(), score_entry_to_json(s), ulp));
     }
+  }
+}
+
+// FORMAT.md §4: a gossip score, and a score made from it, that JSON cannot
+// carry is spelled; the engine's NaN, whatever its bits, matches "NaN".
+TEST_CASE("expect_match: scores that are not finite match their spelling only", "[expect_match]") {
+  for (const uint64_t nan_bits : {uint64_t{0x7ff8000000000000}, uint64_t{0xfff8000000000000}}) {
+    peers::PeerScoreStatEntry s;
+    s.peer_id = "p";
+    s.stat.lodestar_score = -10;
+    s.stat.gossip_score = std::bit_cast<double>(nan_bits);
+    s.stat.score = std::bit_cast<double>(nan_bits);
+    s.stat.last_update_ms = 5;
+    peers::PeerScoreStatEntry inf = s;
+    inf.stat.gossip_score = -INFINITY;
+    inf.stat.score = -INFINITY;
+    const std::string nan_text = R"({"peer":"p","lodestar":-10,"gossip":"NaN","ignore_negative":false,"score":"NaN","last_update_ms":5})";
+    const std::string inf_text = R"({"peer":"p","lodestar":-10,"gossip":"-Inf","ignore_negative":false,"score":"-Inf","last_update_ms":5})";
+    const std::vector<std::pair<std::string, bool>> cases = {
+        {nan_text, true},
+        {R"({"peer":"p","lodestar":-10,"gossip":"+Inf","ignore_negative":false,"score":"NaN","last_update_ms":5})", false},
+        {R"({"peer":"p","lodestar":-10,"gossip":"nan","ignore_negative":false,"score":"NaN","last_update_ms":5})", false},
+        {R"({"peer":"p","lodestar":-10,"gossip":0,"ignore_negative":false,"score":"NaN","last_update_ms":5})", false},
+        {R"({"peer":"p","lodestar":-10,"gossip":null,"ignore_negative":false,"score":"NaN","last_update_ms":5})", false},
+    };
+    for (const auto& [text, matches] : cases) {
+      JsonTape tape;
+      std::string why;
+      REQUIRE(tape.parse(text, &why));
+      INFO(text);
+      CHECK(score_entry_matches(tape.root(), s, 0) == matches);
+      CHECK(json_equal_exact(tape.root(), score_entry_to_json(s), 0) == matches);
+      CHECK_FALSE(score_entry_matches(tape.root(), inf, 0));
+    }
+    JsonTape tape;
+    std::string why;
+    REQUIRE(tape.parse(inf_text, &why));
+    CHECK(score_entry_matches(tape.root(), inf, 0));
+    CHECK(score_entry_to_json(inf) == nlohmann::json::parse(inf_text));
+    CHECK(score_entry_to_json(s) == nlohmann::json::parse(nan_text));
   }
 }
 

@@ -27,7 +27,7 @@ bool same_value(const peers::MetricSeries& a, const peers::MetricSeries& b) {
 }
 
 // A value as a metrics record holds it: a JSON number, or the spelling of one JSON cannot carry.
-json number_json(double v) { return std::isfinite(v) ? json(v) : json(metric_number_text(v)); }
+json number_json(double v) { return std::isfinite(v) ? json(v) : json(spelled_number_text(v)); }
 
 // As prom-client prints a value (util.js getValueAsString): JavaScript's
 // Number#toString (-0 is "0"), "+Inf", "-Inf", and "Nan" spelled so.
@@ -77,10 +77,10 @@ peers::MetricSeries series_from_json(JsonRef s, bool with_value) {
   for (size_t i = 0; i < spec.label_count; i++) m.label_values.emplace_back(s["labels"][spec.label_names[i]].str());
   if (!with_value) return m;
   if (spec.type == peers::MetricType::kGauge) {
-    m.value = *metric_number(s["value"]);  // the reader checked it (check_metrics)
+    m.value = *spelled_number(s["value"]);  // the reader checked it (check_metrics)
   } else {
     for (const JsonRef b : s["buckets"]) m.buckets.push_back(b.as_uint64());
-    m.sum = *metric_number(s["sum"]);
+    m.sum = *spelled_number(s["sum"]);
     m.count = s["count"].as_uint64();
   }
   return m;

@@ -8,6 +8,8 @@
 #include <limits>
 #include <optional>
 
+#include "trace/trace_schema.h"
+
 namespace replay {
 
 using nlohmann::json;
@@ -308,12 +310,11 @@ Status parse_inputs(JsonRef j, const std::string& where, peers::PeerIdTable* ids
     if (!g.is_array()) return Status::corruption(where + "gossip_scores: expected an array of [peer, score]");
     std::vector<std::pair<peers::PeerIdStr, double>> scores;
     for (JsonRef e : g) {
-      if (!e.is_array() || e.size() != 2 || !e.at(0).is_string() || !e.at(1).is_number()) {
-        return Status::corruption(where + "gossip_scores: expected [peer, score] pairs");
+      const std::optional<double> score = e.is_array() && e.size() == 2 ? spelled_number(e.at(1)) : std::nullopt;
+      if (!score.has_value() || !e.at(0).is_string()) {
+        return Status::corruption(where + "gossip_scores: expected [peer, score] pairs, a score a finite number or \"+Inf\", \"-Inf\", \"NaN\"");
       }
-      const double score = e.at(1).as_double();
-      if (!std::isfinite(score)) return Status::corruption(where + "gossip_scores: expected finite scores");
-      scores.emplace_back(Getter::make_peer_id(ids, e.at(0).str()), score);
+      scores.emplace_back(Getter::make_peer_id(ids, e.at(0).str()), *score);
     }
     ev->extra.mut().gossip_scores = std::move(scores);
   }
@@ -647,8 +648,10 @@ json status_to_json(const peers::ChainStatus& status) {
 
 namespace {
 
-// A JS number: integers as JSON integers, other values as doubles.
+// A JS number: integers as JSON integers, other finite values as doubles,
+// the rest spelled (FORMAT.md §4).
 json js_value(double v) {
+  if (!std::isfinite(v)) return spelled_number_text(v);
   if (std::isfinite(v) && std::floor(v) == v && std::fabs(v) <= static_cast<double>(kMaxSafeInteger) &&
       !(v == 0 && std::signbit(v))) {
     return static_cast<int64_t>(v);

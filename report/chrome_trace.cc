@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "trace/trace_reader.h"
+#include "trace/trace_schema.h"
 
 namespace report {
 
@@ -155,7 +156,7 @@ class Exporter {
     }
     for (const JsonRef s : j["scores"]) {
       emit({{"name", "score " + std::string(s["peer"].str())}, {"ph", "C"}, {"pid", kPid}, {"tid", kGlobalTid},
-            {"ts", now_us_}, {"args", {{"score", s["score"].as_double()}}}});
+            {"ts", now_us_}, {"args", {{"score", *spelled_number(s["score"])}}}});  // checked by the reader
     }
     for (const JsonRef p : j["scores_removed"]) {
       emit({{"name", "score " + std::string(p.str())}, {"ph", "C"}, {"pid", kPid}, {"tid", kGlobalTid},

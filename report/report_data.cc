@@ -14,6 +14,7 @@
 #include "peers/score_constants.h"
 #include "report/downsample.h"
 #include "trace/trace_reader.h"
+#include "trace/trace_schema.h"
 
 namespace report {
 
@@ -231,7 +232,7 @@ void Extractor::add_expect(const Record& rec) {
   }
   const bool full = j["scores_full"].is_boolean() && j["scores_full"].as_bool();
   const uint64_t dump = full ? ++dumps_ : 0;
-  for (const JsonRef s : j["scores"]) add_score(std::string(s["peer"].str()), s["score"].as_double(), dump);
+  for (const JsonRef s : j["scores"]) add_score(std::string(s["peer"].str()), *spelled_number(s["score"]), dump);  // checked by the reader
   for (const JsonRef p : j["scores_removed"]) {
     auto it = scores_.find(std::string(p.str()));
     if (it != scores_.end() && it->second->live) add_score(it->first, 0.0, 0), it->second->live = false;

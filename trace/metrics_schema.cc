@@ -1,8 +1,5 @@
 #include "trace/metrics_schema.h"
 
-#include <cassert>
-#include <cmath>
-#include <limits>
 #include <string>
 
 #include "peers/metrics.h"
@@ -50,7 +47,7 @@ Status check_series(JsonRef s, const SchemaContext& ctx, const std::string& at) 
   if (!st.is_ok()) return st;
   size_t members = 2;
   if (spec->type == peers::MetricType::kGauge) {
-    if (!metric_number(s.find("value")).has_value()) {
+    if (!spelled_number(s.find("value")).has_value()) {
       return Status::corruption(at + ": expected \"value\", a finite number or \"+Inf\", \"-Inf\", \"NaN\" (a gauge)");
     }
     members += 1;
@@ -62,7 +59,7 @@ Status check_series(JsonRef s, const SchemaContext& ctx, const std::string& at) 
                                 " cumulative counts (a histogram)");
     }
     if (!is_count(count)) return Status::corruption(at + ": expected a non-negative integer \"count\"");
-    if (!metric_number(s.find("sum")).has_value()) {
+    if (!spelled_number(s.find("sum")).has_value()) {
       return Status::corruption(at + ": expected \"sum\", a finite number or \"+Inf\", \"-Inf\", \"NaN\"");
     }
     uint64_t previous = 0;
@@ -83,24 +80,6 @@ Status check_series(JsonRef s, const SchemaContext& ctx, const std::string& at) 
 }
 
 }  // namespace
-
-std::optional<double> metric_number(JsonRef v) {
-  if (v.is_number()) {
-    const double d = v.as_double();
-    return std::isfinite(d) ? std::optional<double>(d) : std::nullopt;
-  }
-  if (!v.is_string()) return std::nullopt;
-  if (v.str() == "+Inf") return std::numeric_limits<double>::infinity();
-  if (v.str() == "-Inf") return -std::numeric_limits<double>::infinity();
-  if (v.str() == "NaN") return std::numeric_limits<double>::quiet_NaN();
-  return std::nullopt;
-}
-
-std::string metric_number_text(double v) {
-  assert(!std::isfinite(v));
-  if (std::isnan(v)) return "NaN";
-  return v > 0 ? "+Inf" : "-Inf";
-}
 
 Status check_metrics(JsonRef j, const SchemaContext& ctx, uint64_t* seq) {
   JsonRef seq_ref = j.find("seq");

@@ -6,8 +6,6 @@
 #define PEER_REPLAY_TRACE_METRICS_SCHEMA_H_
 
 #include <cstdint>
-#include <optional>
-#include <string>
 
 #include "peers/status.h"
 #include "trace/json_tape.h"
@@ -17,12 +15,6 @@ namespace replay {
 
 peers::Status check_metrics(const JsonRef j, const SchemaContext& ctx, uint64_t* seq);
 
-// A series' `value` or `sum` (FORMAT.md §8.1): a finite JSON number, or the
-// Prometheus spelling of a value JSON cannot carry ("+Inf", "-Inf", "NaN").
-// nullopt for anything else.
-std::optional<double> metric_number(JsonRef v);
-// How a writer spells a value that is not finite: "+Inf", "-Inf" or "NaN".
-std::string metric_number_text(double v);
 
 }  // namespace replay
 

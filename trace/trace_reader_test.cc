@@ -248,7 +248,26 @@ TEST_CASE("a score that is a string", "[reader]") {
       "score.jsonl",
       lines({kHeader, event(1, 10),
              R"({"type":"expect","seq":1,"actions":[],"scores":[{"peer":"a","lodestar":"1","gossip":0,"ignore_negative":false,"score":0,"last_update_ms":0}]})"}));
-  CHECK(read_all(p).error == p + ":3: scores[0] member \"lodestar\": expected a finite number");
+  CHECK(read_all(p).error ==
+        p + ":3: scores[0] member \"lodestar\": expected a finite number or \"+Inf\", \"-Inf\", \"NaN\"");
+}
+
+TEST_CASE("scores JSON cannot carry are read in their spelling, and only there", "[reader]") {
+  const std::string ok = write_file(
+      "spelled.jsonl",
+      lines({kHeader, R"({"type":"event","seq":1,"t_ms":10,"kind":"goodbye_all","gossip_scores":[["a","NaN"],["b","+Inf"],["c","-Inf"],["d",-1]]})",
+             R"({"type":"expect","seq":1,"actions":[],"scores":[{"peer":"a","lodestar":0,"gossip":"NaN","ignore_negative":false,"score":"NaN","last_update_ms":0},{"peer":"b","lodestar":"-Inf","gossip":"+Inf","ignore_negative":false,"score":"+Inf","last_update_ms":0}]})"}));
+  CHECK(read_all(ok).error.empty());
+  const std::string js = write_file(
+      "js_spelling.jsonl",
+      lines({kHeader, R"({"type":"event","seq":1,"t_ms":10,"kind":"goodbye_all","gossip_scores":[["a","Infinity"]]})"}));
+  CHECK(read_all(js).error.find(":2: event (goodbye_all) member \"gossip_scores\": expected an array of [peer, score] pairs") !=
+        std::string::npos);
+  const std::string elsewhere = write_file(
+      "spelled_elsewhere.jsonl",
+      lines({kHeader, event(1, 10),
+             R"({"type":"expect","seq":1,"actions":[],"scores":[{"peer":"a","lodestar":0,"gossip":0,"ignore_negative":false,"score":0,"last_update_ms":"NaN"}]})"}));
+  CHECK(read_all(elsewhere).error == elsewhere + ":3: scores[0] member \"last_update_ms\": expected a finite number");
 }
 
 TEST_CASE("negative t_ms and seq past 2^53", "[reader]") {

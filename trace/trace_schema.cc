@@ -1,8 +1,10 @@
 #include "trace/trace_schema.h"
 
 #include <array>
+#include <cassert>
 #include <cmath>
 #include <initializer_list>
+#include <limits>
 #include <optional>
 
 #include "trace/format.h"
@@ -24,6 +26,7 @@ enum class T {
   kUint,      // integer in [0, 2^53-1]
   kInt,       // integer in [-(2^53-1), 2^53-1]
   kNumber,    // finite double
+  kScore,     // a finite double or its spelling "+Inf", "-Inf", "NaN" (FORMAT.md §4)
   kBool,
   kObject,
   kArray,
@@ -52,6 +55,7 @@ const char* type_text(T t) {
     case T::kUint: return "an integer in [0, 2^53-1]";
     case T::kInt: return "an integer of magnitude below 2^53";
     case T::kNumber: return "a finite number";
+    case T::kScore: return "a finite number or \"+Inf\", \"-Inf\", \"NaN\"";
     case T::kBool: return "true or false";
     case T::kObject: return "an object";
     case T::kArray: return "an array";
@@ -65,7 +69,7 @@ const char* type_text(T t) {
     case T::kInts: return "an array of integers";
     case T::kSubnets: return "an array of {\"subnet\":int,\"toSlot\":int}";
     case T::kRand: return "an array of numbers in [0, 1)";
-    case T::kGossipScores: return "an array of [peer, score] pairs";
+    case T::kGossipScores: return "an array of [peer, score] pairs (a score: a finite number or \"+Inf\", \"-Inf\", \"NaN\")";
   }
   return "?";
 }
@@ -140,6 +144,7 @@ bool is_bitvector(JsonRef v, size_t digits, size_t bits) {
 }
 
 bool is_finite_number(JsonRef v) { return v.is_number() && std::isfinite(v.as_double()); }
+bool is_spelled_number(JsonRef v) { return spelled_number(v).has_value(); }
 
 Status check_type(JsonRef v, T t, const std::string& at, const std::string& name);
 
@@ -150,6 +155,7 @@ bool type_ok(JsonRef v, T t) {
     case T::kUint: return is_int_in(v, 0, kMaxSafeInteger);
     case T::kInt: return is_int_in(v, -kMaxSafeInteger, kMaxSafeInteger);
     case T::kNumber: return is_finite_number(v);
+    case T::kScore: return is_spelled_number(v);
     case T::kBool: return v.is_boolean();
     case T::kObject: return v.is_object();
     case T::kArray: return v.is_array();
@@ -247,6 +253,7 @@ Status check_type(JsonRef v, T t, const std::string& at, const std::string& name
     case T::kUint: ok = is_int_in(v, 0, kMaxSafeInteger); break;
     case T::kInt: ok = is_int_in(v, -kMaxSafeInteger, kMaxSafeInteger); break;
     case T::kNumber: ok = is_finite_number(v); break;
+    case T::kScore: ok = is_spelled_number(v); break;
     case T::kBool: ok = v.is_boolean(); break;
     case T::kObject: ok = v.is_object(); break;
     case T::kArray: ok = v.is_array(); break;
@@ -283,7 +290,7 @@ Status check_type(JsonRef v, T t, const std::string& at, const std::string& name
       ok = v.is_array();
       for (auto it = v.begin(); ok && it != v.end(); ++it) {
         const JsonRef e = *it;
-        ok = e.is_array() && e.size() == 2 && e.at(0).is_string() && is_finite_number(e.at(1));
+        ok = e.is_array() && e.size() == 2 && e.at(0).is_string() && is_spelled_number(e.at(1));
       }
       break;
   }
@@ -388,11 +395,13 @@ Status check_action(JsonRef a, const SchemaContext& ctx, size_t index) {
 // runs the general check to produce the message.
 bool score_entry_ok(JsonRef e) {
   if (!e.is_object() || e.size() != 6) return false;
-  static const char* kNumbers[] = {"lodestar", "gossip", "score", "last_update_ms"};
-  for (const char* k : kNumbers) {
+  static const char* kScores[] = {"lodestar", "gossip", "score"};
+  for (const char* k : kScores) {
     JsonRef it = e.find(k);
-    if (!it || !is_finite_number(it)) return false;
+    if (!it || !is_spelled_number(it)) return false;
   }
+  JsonRef last_update = e.find("last_update_ms");
+  if (!last_update || !is_finite_number(last_update)) return false;
   JsonRef peer = e.find("peer");
   JsonRef ignore = e.find("ignore_negative");
   return peer.valid() && peer.is_string() && ignore.valid() && ignore.is_boolean();
@@ -653,10 +662,10 @@ Status check_expect(JsonRef j, const SchemaContext& ctx, uint64_t* seq) {
       if (!entry.is_object()) return Status::corruption(ctx.at() + "scores[" + std::to_string(i) + "]: expected an object");
       s = check_members(entry,
                         {{"peer", T::kString, true},
-                         {"lodestar", T::kNumber, true},
-                         {"gossip", T::kNumber, true},
+                         {"lodestar", T::kScore, true},
+                         {"gossip", T::kScore, true},
                          {"ignore_negative", T::kBool, true},
-                         {"score", T::kNumber, true},
+                         {"score", T::kScore, true},
                          {"last_update_ms", T::kNumber, true}},
                         ctx, "scores[" + std::to_string(i) + "]");
       if (!s.is_ok()) return s;
@@ -672,6 +681,24 @@ Status check_end(JsonRef j, const SchemaContext& ctx, uint64_t* events) {
   if (!s.is_ok()) return s;
   *events = j["events"].as_uint64();
   return Status::ok();
+}
+
+std::optional<double> spelled_number(JsonRef v) {
+  if (v.is_number()) {
+    const double d = v.as_double();
+    return std::isfinite(d) ? std::optional<double>(d) : std::nullopt;
+  }
+  if (!v.is_string()) return std::nullopt;
+  if (v.str() == "+Inf") return std::numeric_limits<double>::infinity();
+  if (v.str() == "-Inf") return -std::numeric_limits<double>::infinity();
+  if (v.str() == "NaN") return std::numeric_limits<double>::quiet_NaN();
+  return std::nullopt;
+}
+
+std::string spelled_number_text(double v) {
+  assert(!std::isfinite(v));
+  if (std::isnan(v)) return "NaN";
+  return v > 0 ? "+Inf" : "-Inf";
 }
 
 }  // namespace replay

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,13 @@ peers::Status check_event(const JsonRef j, const SchemaContext& ctx, uint64_t* s
                           std::string* kind);
 peers::Status check_expect(const JsonRef j, const SchemaContext& ctx, uint64_t* seq);
 peers::Status check_end(const JsonRef j, const SchemaContext& ctx, uint64_t* events);
+
+// A double where a trace may carry one JSON cannot (FORMAT.md §4: a gossip
+// score, a score entry's numbers, a metrics value or sum): a finite JSON
+// number, or the spelling "+Inf", "-Inf" or "NaN". nullopt for anything else.
+std::optional<double> spelled_number(JsonRef v);
+// How a writer spells a double that is not finite: "+Inf", "-Inf" or "NaN".
+std::string spelled_number_text(double v);
 
 }  // namespace replay
 

@@ -90,8 +90,10 @@ const seriesKey = (name, labels) => `${name}${JSON.stringify(Object.entries(labe
  * The registry Lodestar's metrics records rebuild, record by record: a full
  * record replaces it, a delta adds or changes its series and drops `removed`.
  */
-// A series' value or sum from a metrics record: a number, or "+Inf", "-Inf", "NaN" (FORMAT.md §8.1).
-const metricNumber = (v) => (v === "+Inf" ? Infinity : v === "-Inf" ? -Infinity : v === "NaN" ? NaN : v);
+// A double as a trace holds it (FORMAT.md §4): the number, or for one JSON cannot carry (a gossip
+// score, a score computed from it, a metrics value or sum) the spelling "+Inf", "-Inf" or "NaN".
+const spelledNumber = (v) => (Number.isFinite(v) ? v : Number.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf");
+const unspelledNumber = (v) => (v === "+Inf" ? Infinity : v === "-Inf" ? -Infinity : v === "NaN" ? NaN : v);
 
 class MetricsState {
   constructor() {
@@ -100,7 +102,7 @@ class MetricsState {
   apply(rec) {
     if (rec.full) this.series.clear();
     for (const s of rec.series) {
-      const decoded = s.value !== undefined ? {...s, value: metricNumber(s.value)} : {...s, sum: metricNumber(s.sum)};
+      const decoded = s.value !== undefined ? {...s, value: unspelledNumber(s.value)} : {...s, sum: unspelledNumber(s.sum)};
       this.series.set(seriesKey(s.name, s.labels), decoded);
     }
     for (const s of rec.removed ?? []) this.series.delete(seriesKey(s.name, s.labels));
@@ -161,4 +163,6 @@ module.exports = {
   describeDifference,
   MetricsState,
   firstMetricsDifference,
+  spelledNumber,
+  unspelledNumber,
 };

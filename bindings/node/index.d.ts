@@ -120,13 +120,16 @@ export interface Action {
   subnet_queries?: {subnet: number; type: SubnetType; max_peers_to_discover: number; to_unix_ms: number}[];
 }
 
+/** FORMAT.md §4: a double, or the spelling of one JSON cannot carry. */
+export type SpelledNumber = number | "+Inf" | "-Inf" | "NaN";
+
 /** FORMAT.md §3.4. */
 export interface ScoreEntry {
   peer: PeerId;
-  lodestar: number;
-  gossip: number;
+  lodestar: SpelledNumber;
+  gossip: SpelledNumber;
   ignore_negative: boolean;
-  score: number;
+  score: SpelledNumber;
   last_update_ms: number;
 }
 

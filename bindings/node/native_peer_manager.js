@@ -21,6 +21,8 @@
 //    engine's), and metrics are the engine's (metrics() gives Prometheus text).
 "use strict";
 
+const {spelledNumber, unspelledNumber} = require("./compare.js");
+
 const kPeerRelevantTag = "relevant";
 const kPeerRelevantTagValue = 100;
 const kHeartbeatIntervalMs = 30_000;
@@ -75,11 +77,11 @@ const kEncodeOk = {
   disconnect: () => null,
   identify: (v) => (typeof v?.agentVersion === "string" ? {agentVersion: v.agentVersion} : {}),
 };
-// JSON text of an event; -0 (a gossip score can be one) keeps its sign (FORMAT.md §4).
+// JSON text of an event; a gossip score keeps the sign of -0 and spells what JSON cannot carry (FORMAT.md §4).
 function eventText(ev) {
-  const s = JSON.stringify(ev);
-  if (ev.gossip_scores === undefined || !ev.gossip_scores.some(([, v]) => Object.is(v, -0))) return s;
-  const scores = ev.gossip_scores.map(([p, v]) => `[${JSON.stringify(p)},${Object.is(v, -0) ? "-0.0" : JSON.stringify(v)}]`);
+  const plain = (v) => Number.isFinite(v) && !Object.is(v, -0);
+  if (ev.gossip_scores === undefined || ev.gossip_scores.every(([, v]) => plain(v))) return JSON.stringify(ev);
+  const scores = ev.gossip_scores.map(([p, v]) => `[${JSON.stringify(p)},${Object.is(v, -0) ? "-0.0" : JSON.stringify(spelledNumber(v))}]`);
   return JSON.stringify({...ev, gossip_scores: "\u0000"}).replace('"\\u0000"', `[${scores.join(",")}]`);
 }
 
@@ -280,10 +282,10 @@ module.exports = function nativePeerManagerApi(native) {
     dumpPeerScoreStats() {
       return JSON.parse(native.scores(this._handle)).map((e) => ({
         peerId: e.peer,
-        lodestarScore: e.lodestar,
-        gossipScore: e.gossip,
+        lodestarScore: unspelledNumber(e.lodestar),
+        gossipScore: unspelledNumber(e.gossip),
         ignoreNegativeGossipScore: e.ignore_negative,
-        score: e.score,
+        score: unspelledNumber(e.score),
         lastUpdate: e.last_update_ms,
       }));
     }

@@ -144,7 +144,10 @@ sed -i "s/@GARBAGE_OFFSET@/$garbage_offset/" garbage_after_frame.jsonl.zst.expec
 { hd; ev 1.5 10; } | case_ seq_fraction.jsonl \
   '{file}:2: event (goodbye_all) member "seq": expected an integer in [0, 2^53-1]'
 { hd; init1; ex 1 '[]' ',"scores":[{"peer":"a","lodestar":"1","gossip":0,"ignore_negative":false,"score":0,"last_update_ms":0}]'; } \
-  | case_ score_is_string.jsonl '{file}:3: scores[0] member "lodestar": expected a finite number'
+  | case_ score_is_string.jsonl '{file}:3: scores[0] member "lodestar": expected a finite number or "+Inf", "-Inf", "NaN"'
+{ hd; ev 1 10 rand_placeholder; } | sed 's/"kind":"rand_placeholder"/"kind":"goodbye_all","gossip_scores":[["a","Infinity"]]/' \
+  | case_ gossip_score_misspelt_infinity.jsonl \
+  '{file}:2: event (goodbye_all) member "gossip_scores": expected an array of [peer, score] pairs (a score: a finite number or "+Inf", "-Inf", "NaN")'
 { hd; init1; ex 1 '[]' ',"scores":[{"peer":"a","lodestar":NaN,"gossip":0,"ignore_negative":false,"score":0,"last_update_ms":0}]'; } \
   | case_ score_nan_token.jsonl \
   '{file}:3: invalid JSON at column 72: syntax error while parsing value - invalid literal; last read: '"'"'"lodestar":N'"'"

@@ -48,7 +48,7 @@ const env = await import(path.join(REC, "lib/env.mjs"));
 const {Clock, LocalStatusCache, NetworkEvent, PeerAction, PeerManager, PeerRpcScoreStore, PeersData, peerIdFromString} = env;
 const {TraceSession} = await import(path.join(REC, "lib/trace-session.mjs"));
 const {AGENTS} = await import(path.join(REC, "lib/constants.mjs"));
-const {decStatus, encScore, stringifyRecord} = await import(path.join(REC, "lib/codec.mjs"));
+const {decStatus, encScore, stringifyRecord, unspelledNumber} = await import(path.join(REC, "lib/codec.mjs"));
 const {decMetadata} = await import(path.join(REC, "lib/bits.mjs"));
 const {ZSTD} = await import(path.join(REC, "lib/writer.mjs"));
 
@@ -167,7 +167,7 @@ function prepare() {
     for (const v of ev.rand ?? []) draws[di++] = v;
     for (const [p, v] of ev.gossip_scores ?? []) {
       gossipPeers[gi] = p;
-      gossipValues[gi++] = v;
+      gossipValues[gi++] = unspelledNumber(v);
     }
     op.drawEnd = di;
     switch (ev.kind) {

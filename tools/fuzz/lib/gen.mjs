@@ -25,6 +25,8 @@ export const GOSSIP_EDGES = [
   0, -0, 5e-324, -5e-324, 2.2250738585072014e-308, -2.2250738585072014e-308, 1e300, -1e300,
   Number.MAX_VALUE, -Number.MAX_VALUE, -1000, -999.9999999999999, -1000.0000000000001, -16000,
   -16842.105263157893, -16842.10526315789, 16842.105263157893, -1, 1, 0.5, -0.5, 1e-300, -60000,
+  // what gossipsub's score can become when its weighted terms overflow; a spec is JSON, so spelled
+  "NaN", "+Inf", "-Inf",
 ];
 const GOODBYE_CODES = ["1", "2", "3", "129", "250", "251", "0", "4", "18446744073709551615"];
 const METHODS = ["ping", "status", "goodbye", "metadata", "beacon_blocks_by_range", "beacon_blocks_by_root", "data_column_sidecars_by_range"];

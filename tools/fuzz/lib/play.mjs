@@ -8,6 +8,7 @@
 import "../../recorder/lib/env.mjs";
 import {clock} from "../../recorder/lib/env.mjs";
 import {Session} from "../../recorder/lib/session.mjs";
+import {unspelledNumber} from "../../recorder/lib/codec.mjs";
 
 /** Events per case unless the spec says otherwise: a case then records in seconds, not minutes. */
 const MAX_EVENTS = 30_000;
@@ -177,7 +178,7 @@ class Player {
       }
       case "gossip": {
         const h = await this.h(o.p);
-        if (h) s.setGossipScore(h, o.v);
+        if (h) s.setGossipScore(h, unspelledNumber(o.v));  // a spec spells what JSON cannot carry
         return;
       }
       case "meta": {
@@ -265,6 +266,9 @@ class Player {
 export async function playCase(spec, writer) {
   clock.reset();
   const cfg = {...spec.config};
+  // prom-client's histograms throw on a value that is not finite, so Lodestar's scrape fails while a
+  // peer's score is one, and a trace has no record of a failed scrape: such a case records no metrics.
+  if (spec.ops.some((o) => o.op === "gossip" && typeof o.v === "string")) cfg.metrics = false;
   const small = spec.peers.length < 200;
   const s = new Session({
     scenario: `fuzz-${spec.seed}`,

@@ -57,14 +57,28 @@ export function encSubnets(list) {
   return list.map(({subnet, toSlot}) => ({subnet, toSlot}));
 }
 
+/**
+ * A double as a trace holds it (FORMAT.md §4): the number, or for one JSON cannot carry (a gossip
+ * score, a score computed from it, a metrics sum that overflows), the spelling "+Inf", "-Inf" or "NaN".
+ */
+export function spelledNumber(v) {
+  if (Number.isFinite(v)) return v;
+  return Number.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
+}
+
+/** The inverse of spelledNumber: the double a trace's number or spelling stands for. */
+export function unspelledNumber(v) {
+  return v === "+Inf" ? Infinity : v === "-Inf" ? -Infinity : v === "NaN" ? NaN : v;
+}
+
 /** One entry of dumpPeerScoreStats() -> FORMAT.md §3.4 */
 export function encScore(s) {
   return {
     peer: s.peerId,
-    lodestar: s.lodestarScore,
-    gossip: s.gossipScore,
+    lodestar: spelledNumber(s.lodestarScore),
+    gossip: spelledNumber(s.gossipScore),
     ignore_negative: s.ignoreNegativeGossipScore,
-    score: s.score,
+    score: spelledNumber(s.score),
     last_update_ms: s.lastUpdate,
   };
 }

@@ -11,7 +11,7 @@
 import {threadId} from "node:worker_threads";
 import path from "node:path";
 import fs from "node:fs";
-import {encMetadata, encScore, encStatus, encSubnets, sameScore, stringifyRecord, toHex, traceHeader} from "./codec.mjs";
+import {encMetadata, encScore, encStatus, encSubnets, sameScore, spelledNumber, stringifyRecord, toHex, traceHeader} from "./codec.mjs";
 import {LiveTraceWriter} from "./live-writer.mjs";
 import {Pseudonymizer} from "./live-privacy.mjs";
 import {LiveShadow, shadowEnabled} from "./live-shadow.mjs";
@@ -408,7 +408,7 @@ class LiveRecorder {
       scoreParams: g.scoreParams,
       getScore: (id) => {
         const v = g.getScore(id);
-        if (self.cur) (self.cur.inputs.gossip_scores ??= []).push([id, v]);
+        if (self.cur) (self.cur.inputs.gossip_scores ??= []).push([id, spelledNumber(v)]);
         return v;
       },
     };

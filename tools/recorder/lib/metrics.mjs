@@ -3,6 +3,8 @@
 // series and deltas. The list and its order are the one fact the C++ reader's table
 // (trace/metric_names.cc) mirrors; FORMAT.md §8 explains what is left out and why.
 
+import {spelledNumber} from "./codec.mjs";
+
 /** In-scope metric names, in createNetworkCoreMetrics' registration order. */
 export const PEER_METRIC_NAMES = [
   "libp2p_peers",
@@ -58,10 +60,10 @@ export function scrapePeerMetrics(register) {
       if (m.upperBounds) {
         let acc = 0;
         rec.buckets = m.upperBounds.map((b) => (acc += entry.bucketValues[b]));
-        rec.sum = metricNumber(entry.sum);
+        rec.sum = spelledNumber(entry.sum);
         rec.count = entry.count;
       } else {
-        rec.value = metricNumber(entry.value);
+        rec.value = spelledNumber(entry.value);
       }
       out.push({key: `${name}${JSON.stringify(labels)}`, rec});
     }
@@ -69,14 +71,6 @@ export function scrapePeerMetrics(register) {
   return out;
 }
 
-/**
- * A series' value or sum as a metrics record holds it (FORMAT.md §8.1): the number, or for one JSON
- * cannot carry (a gossip score sum can overflow), Prometheus' spelling "+Inf", "-Inf" or "NaN".
- */
-export function metricNumber(v) {
-  if (Number.isFinite(v)) return v;
-  return Number.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
-}
 
 /** Delta of a scrape against the previous one: series added or changed (scrape order), series gone. */
 export function metricsDelta(prev, next, full, stringify) {

@@ -42,6 +42,7 @@ import {
   encStatus,
   encSubnets,
   sameScore,
+  spelledNumber,
   stringifyRecord,
   toHex,
   traceHeader,
@@ -335,7 +336,7 @@ export class Session {
       getScore: (peerIdStr) => {
         const v = self.gossipScores.get(peerIdStr) ?? 0;
         if (!self.cur || self.cur.unrecorded) throw new Error("gossip.getScore outside any event");
-        (self.cur.inputs.gossip_scores ??= []).push([peerIdStr, v]);
+        (self.cur.inputs.gossip_scores ??= []).push([peerIdStr, spelledNumber(v)]);
         return v;
       },
       scoreParams: {decayInterval: this.decayIntervalParam},

@@ -25,7 +25,7 @@ import {
   privateKeyFromRaw,
   setRandomSource,
 } from "./env.mjs";
-import {fromHex, stringifyRecord} from "./codec.mjs";
+import {fromHex, stringifyRecord, unspelledNumber} from "./codec.mjs";
 import {PeerHandle, Session} from "./session.mjs";
 
 const FORKS = ["ALTAIR", "BELLATRIX", "CAPELLA", "DENEB", "ELECTRA", "FULU", "GLOAS"];
@@ -169,7 +169,7 @@ export class TraceSession extends Session {
     this.capture.lines.length = 0;
     await this.advanceFor(ev);
     this.draws = [...(ev.rand ?? [])];
-    for (const [peer, v] of ev.gossip_scores ?? []) this.gossipScores.set(peer, v);
+    for (const [peer, v] of ev.gossip_scores ?? []) this.gossipScores.set(peer, unspelledNumber(v));
     if (ev.active_attnets) this.activeAttnets = ev.active_attnets;
     if (ev.active_syncnets) this.activeSyncnets = ev.active_syncnets;
     await this.dispatch(ev);

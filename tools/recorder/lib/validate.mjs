@@ -25,14 +25,15 @@ const METHODS = new Set(VOCABULARY.req_resp_methods);
 const isHex = (v, n) => typeof v === "string" && v.length === n && /^[0-9a-f]*$/.test(v);
 const isUint = (v) => Number.isSafeInteger(v) && v >= 0;
 // A metrics series' value or sum (FORMAT.md §8.1): a finite number or "+Inf", "-Inf", "NaN".
-const isMetricNumber = (v) => (typeof v === "number" && Number.isFinite(v)) || v === "+Inf" || v === "-Inf" || v === "NaN";
+// FORMAT.md §4: a double, or the spelling of one JSON cannot carry.
+const isSpelledNumber = (v) => (typeof v === "number" && Number.isFinite(v)) || v === "+Inf" || v === "-Inf" || v === "NaN";
 const isDec = (v) => typeof v === "string" && /^-?[0-9]+$/.test(v);
 // FORMAT.md §3.3: [{"subnet", "toSlot"}], the subnet below 2^20 as the C++ reader bounds it.
 const isSubnets = (v) =>
   Array.isArray(v) &&
   v.every((e) => e && typeof e === "object" && Object.keys(e).length === 2 && isUint(e.subnet) && e.subnet <= 2 ** 20 && isUint(e.toSlot));
 const isGossipScores = (v) =>
-  Array.isArray(v) && v.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === "string" && typeof e[1] === "number" && Number.isFinite(e[1]));
+  Array.isArray(v) && v.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === "string" && isSpelledNumber(e[1]));
 // FORMAT.md §3.3: a uint64 (BigInt) is 1 to 20 decimal digits of a value below 2^64.
 const isU64 = (v) => typeof v === "string" && /^[0-9]{1,20}$/.test(v) && BigInt(v) <= 0xffffffffffffffffn;
 // FORMAT.md §3.3: attnets 16 and syncnets 2 lowercase hex digits; syncnets has 4 bits, the rest is
@@ -113,9 +114,9 @@ function checkMetrics(r, fail) {
   r.series.forEach((s, i) => {
     const spec = id(s, `metrics series[${i}]`);
     if (spec.buckets === 0) {
-      if (!isMetricNumber(s.value)) fail(`metrics series[${i}]: value`);
+      if (!isSpelledNumber(s.value)) fail(`metrics series[${i}]: value`);
     } else {
-      if (!isUint(s.count) || !isMetricNumber(s.sum)) fail(`metrics series[${i}]: sum/count`);
+      if (!isUint(s.count) || !isSpelledNumber(s.sum)) fail(`metrics series[${i}]: sum/count`);
       if (!Array.isArray(s.buckets) || s.buckets.length !== spec.buckets) fail(`metrics series[${i}]: buckets`);
       let prev = 0;
       for (const b of s.buckets) {
@@ -262,7 +263,8 @@ export function validateTrace(text, {requireExpects = true} = {}) {
         if (a.kind === "send_status" || a.kind === "peer_connected") checkStatus(a.status, `line ${ln}: ${a.kind}.status`);
       }
       for (const e of r.scores ?? []) {
-        for (const k of ["lodestar", "gossip", "score", "last_update_ms"]) if (typeof e[k] !== "number" || !Number.isFinite(e[k])) fail(`score ${k}`);
+        for (const k of ["lodestar", "gossip", "score"]) if (!isSpelledNumber(e[k])) fail(`score ${k}`);
+        if (typeof e.last_update_ms !== "number" || !Number.isFinite(e.last_update_ms)) fail("score last_update_ms");
         if (typeof e.peer !== "string" || typeof e.ignore_negative !== "boolean") fail("score entry");
       }
       if (r.scores_full && r.scores_removed?.length) fail("scores_removed with scores_full");

@@ -88,6 +88,34 @@ export default [
     },
   },
   {
+    name: "gossip-non-finite",
+    seed: 86,
+    note: "gossip scores JSON cannot carry (FORMAT.md §4: spelled \"NaN\", \"+Inf\", \"-Inf\"): a NaN makes updateGossipsubScores' comparator inconsistent (V8's sort, NaN counting as 0) and the peer's score NaN (healthy, then sorted by sortPeersToPrune's comparator); -Infinity bans; +Infinity ties with +Infinity; 24 peers (V8's binary insertion sort), then 74 (its runs merge), pruned to 20; then every score finite again",
+    // prom-client's histograms throw on a value that is not finite: Lodestar's scrape fails while a score is one
+    config: {targetPeers: 20, maxPeers: 100, metrics: false},
+    async run(s) {
+      await s.init();
+      const values = [NaN, 5, -3, NaN, Infinity, -Infinity, 0, -0, -7, NaN, Infinity, 12.5, -2, NaN, -900, -1500, 1, NaN, -Infinity, 3, -4, NaN, 0.5, -1];
+      const hs = [];
+      const join = async (i) => {
+        const h = s.peer(`g${i}`);
+        hs.push(h);
+        if (i % 3 === 0) await s.accepted(h, {latency: 10});
+        else await s.dialed(h, {latency: 10});
+        s.setGossipScore(h, values[i % values.length] * (i < values.length ? 1 : 1 + i / 1000));
+      };
+      for (let i = 0; i < 24; i++) await join(i);
+      await s.run(12_500);
+      await s.reportPeer(hs[0], "LowToleranceError", "x");
+      await s.reportPeer(hs[5], "MidToleranceError", "x");
+      await s.run(20_000);
+      for (let i = 24; i < 74; i++) await join(i);
+      await s.run(40_000);
+      hs.forEach((h, i) => s.setGossipScore(h, (i % 7) - 3));
+      await s.run(45_000);
+    },
+  },
+  {
     name: "max-entries-pruning",
     seed: 35,
     note: "1030 score entries (LowToleranceError on peers never connected): the heartbeat's update() prunes the oldest-inserted down to MAX_ENTRIES=1000, then decays",
