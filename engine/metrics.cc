@@ -3,6 +3,7 @@
 #include "peers/metrics.h"
 
 #include <cassert>
+#include <cmath>
 #include <utility>
 
 namespace peers {
@@ -75,6 +76,7 @@ void Metric::observe_at(size_t position, double value) {
   const MetricSpec& spec = metric_spec(id_);
   assert(spec.type == MetricType::kHistogram);
   assert(position < series_.size());
+  assert(std::isfinite(value));  // prom-client throws instead: the caller checks first
   Series& s = series_[position];
   // findBound: the first upper bound >= value; none: only the +Inf bucket.
   for (size_t i = 0; i < spec.bucket_count; i++) {

@@ -1190,16 +1190,24 @@ void PeerManagerImpl::run_peer_count_metrics(NetworkCoreMetrics& metrics) {
         peer_data != nullptr && peer_data->agent_client.has_value() ? *peer_data->agent_client : ClientKind::kUnknown;
     peers_by_client.set(client, 1 + *peers_by_client.find(client));
     const std::string_view client_name = client_kind_name(client);
-    size_t& score_at = score_series[static_cast<size_t>(client)];
-    if (score_at == kNoSeries) score_at = metrics.peer_score_by_client.series_position({client_name});
-    size_t& gossip_score_at = gossip_score_series[static_cast<size_t>(client)];
-    if (gossip_score_at == kNoSeries) gossip_score_at = metrics.peer_gossip_score_by_client.series_position({client_name});
 
     const bool has_metadata = peer_data != nullptr && peer_data->metadata.has_value();
     metrics.peer_long_lived_attnets.observe({}, has_metadata ? static_cast<double>(peer_data->metadata->attnets.count()) : 0);
     metrics.peer_column_group_count.observe({}, has_metadata ? static_cast<double>(peer_data->metadata->custody_group_count) : 0);
-    metrics.peer_score_by_client.observe_at(score_at, peer_rpc_scores_->get_score(peer_id));
-    metrics.peer_gossip_score_by_client.observe_at(gossip_score_at, peer_rpc_scores_->get_gossip_score(peer_id));
+    // prom-client's observe() throws on a value that is not finite, before it
+    // makes the series; the collect callback drops the rejected promise, so
+    // the scrape reads the registry as the throw left it: the rest of this
+    // function does not run (the gauges below keep their last values).
+    const double score = peer_rpc_scores_->get_score(peer_id);
+    if (!std::isfinite(score)) return;
+    size_t& score_at = score_series[static_cast<size_t>(client)];
+    if (score_at == kNoSeries) score_at = metrics.peer_score_by_client.series_position({client_name});
+    metrics.peer_score_by_client.observe_at(score_at, score);
+    const double gossip_score = peer_rpc_scores_->get_gossip_score(peer_id);
+    if (!std::isfinite(gossip_score)) return;
+    size_t& gossip_score_at = gossip_score_series[static_cast<size_t>(client)];
+    if (gossip_score_at == kNoSeries) gossip_score_at = metrics.peer_gossip_score_by_client.series_position({client_name});
+    metrics.peer_gossip_score_by_client.observe_at(gossip_score_at, gossip_score);
     metrics.peer_connection_length.observe({}, static_cast<double>(now - open_cnx->open_ms) / 1000);
     total++;
   }

@@ -72,6 +72,27 @@ export function scrapePeerMetrics(register) {
 }
 
 
+/**
+ * Lodestar's metrics collect callback runs `runPeerCountMetrics`, an async function, and drops its
+ * promise; prom-client's histograms throw on a value that is not finite (a NaN or infinite score), so
+ * the run stops at that peer and the scrape reads the registry as the throw left it. In a node the
+ * rejection is an unhandled one, which would end the recorder's process: this handles exactly that
+ * rejection (any other still surfaces), and changes nothing of what Lodestar computes.
+ */
+export function tolerateNonFiniteObserve(PeerManagerClass) {
+  const run = PeerManagerClass.prototype.runPeerCountMetrics;
+  if (run.peerReplayTolerant) return;
+  const tolerant = function (metrics) {
+    const p = run.call(this, metrics);
+    p.catch((e) => {
+      if (!(e instanceof TypeError && e.message.startsWith("Value is not a valid number: "))) throw e;
+    });
+    return p;
+  };
+  tolerant.peerReplayTolerant = true;
+  PeerManagerClass.prototype.runPeerCountMetrics = tolerant;
+}
+
 /** Delta of a scrape against the previous one: series added or changed (scrape order), series gone. */
 export function metricsDelta(prev, next, full, stringify) {
   const nextMap = new Map(next.map((s) => [s.key, stringify(s.rec)]));

@@ -33,7 +33,7 @@ import {
   RegistryMetricCreator,
 } from "./env.mjs";
 import {bitsFromIndices, decMetadata} from "./bits.mjs";
-import {metricsDelta, scrapePeerMetrics} from "./metrics.mjs";
+import {metricsDelta, scrapePeerMetrics, tolerateNonFiniteObserve} from "./metrics.mjs";
 import {
   decStatus,
   encBits,
@@ -47,6 +47,8 @@ import {
   toHex,
   traceHeader,
 } from "./codec.mjs";
+
+tolerateNonFiniteObserve(PeerManager);
 
 const sha256 = (s) => createHash("sha256").update(s).digest();
 const flush = () => new Promise((r) => setImmediate(r));
