@@ -5,63 +5,23 @@
 // comparators that are no order (NaN among the values, or a hash of the pair),
 // and records each resulting order, the number of comparator calls and a hash
 // of the calls' arguments in js_sort_cases.json.zst (the encoding is documented
-// in the generator). Nothing expected here is computed by the port.
+// in the generator; engine/testing/js_sort_cases.h reads it). Nothing expected here is computed by the port.
 #include "engine/utils/js_sort.h"
-
-#include <zstd.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
-#include <cmath>
 #include <cstdint>
-#include <fstream>
-#include <iterator>
 #include <limits>
-#include <nlohmann/json.hpp>
 #include <random>
-#include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "engine/testing/js_sort_cases.h"
 
 namespace peers {
 namespace {
 
-using nlohmann::json;
-
-// The whole decompressed content of a zstd file (its frames may not record
-// their size: the zstd command writing from a pipe does not know it).
-std::string read_zstd_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ": cannot open");
-  const std::string compressed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  ZSTD_DCtx* dctx = ZSTD_createDCtx();
-  std::string out;
-  std::vector<char> buffer(ZSTD_DStreamOutSize());
-  ZSTD_inBuffer input{compressed.data(), compressed.size(), 0};
-  size_t last = 0;
-  while (input.pos < input.size) {
-    ZSTD_outBuffer output{buffer.data(), buffer.size(), 0};
-    last = ZSTD_decompressStream(dctx, &output, &input);
-    if (ZSTD_isError(last)) {
-      ZSTD_freeDCtx(dctx);
-      throw std::runtime_error(path + ": " + ZSTD_getErrorName(last));
-    }
-    out.append(buffer.data(), output.pos);
-  }
-  ZSTD_freeDCtx(dctx);
-  if (last != 0) throw std::runtime_error(path + ": truncated zstd frame");
-  return out;
-}
-
-double decode_value(const json& v) {
-  if (v.is_number()) return v.get<double>();
-  const std::string s = v.get<std::string>();
-  if (s == "NaN") return std::numeric_limits<double>::quiet_NaN();
-  if (s == "Infinity") return std::numeric_limits<double>::infinity();
-  if (s == "-Infinity") return -std::numeric_limits<double>::infinity();
-  if (s == "-0") return -0.0;
-  throw std::runtime_error("unknown value " + s);
-}
+using testing::JsSortCase;
 
 // gen_js_sort.mjs's FNV-1a step and rand3, in uint32 arithmetic (Math.imul's
 // low 32 bits, `>>> 0`).
@@ -92,34 +52,14 @@ Sorted sort_case(const std::string& cmp, const std::vector<double>& values, cons
   return out;
 }
 
-struct Case {
-  std::string cmp;
-  std::vector<double> values;
-  std::vector<uint32_t> order;
-  uint64_t calls;
-  uint32_t hash;
-};
-
-std::vector<Case> load_cases() {
-  const json doc = json::parse(read_zstd_file(std::string(PEER_REPLAY_SOURCE_DIR) + "/engine/testdata/js_sort_cases.json.zst"));
-  // The fixture must be V8 11.3's (Node 20), the V8 Lodestar runs on.
-  REQUIRE(doc.at("generator").at("v8").get<std::string>().rfind("11.3.", 0) == 0);
-  std::vector<Case> cases;
-  for (const json& c : doc.at("cases")) {
-    Case out{c.at("cmp").get<std::string>(), {}, c.at("order").get<std::vector<uint32_t>>(),
-             c.at("calls").get<uint64_t>(), c.at("hash").get<uint32_t>()};
-    for (const json& v : c.at("values")) out.values.push_back(decode_value(v));
-    cases.push_back(std::move(out));
-  }
-  return cases;
-}
+std::vector<JsSortCase> load_cases() { return testing::load_js_sort_cases(PEER_REPLAY_SOURCE_DIR); }
 
 TEST_CASE("js_array_sort: V8's order, comparator calls and their arguments, on comparators that are no order",
           "[js_sort]") {
-  const std::vector<Case> cases = load_cases();
+  const std::vector<JsSortCase> cases = load_cases();
   REQUIRE(cases.size() > 300);
   size_t longest = 0;
-  for (const Case& c : cases) {
+  for (const JsSortCase& c : cases) {
     INFO("cmp " << c.cmp << ", length " << c.values.size());
     const Sorted got = sort_case(c.cmp, c.values, [](std::vector<uint32_t>& v, const auto& compare) {
       js_array_sort(v.begin(), v.end(), compare);
@@ -135,7 +75,7 @@ TEST_CASE("js_array_sort: V8's order, comparator calls and their arguments, on c
 TEST_CASE("js_array_sort: the fixture has cases where std::stable_sort orders otherwise", "[js_sort]") {
   // Else the fixture would not tell V8's algorithm from any stable sort.
   size_t differ = 0;
-  for (const Case& c : load_cases()) {
+  for (const JsSortCase& c : load_cases()) {
     const Sorted stable = sort_case(c.cmp, c.values, [](std::vector<uint32_t>& v, const auto& compare) {
       std::stable_sort(v.begin(), v.end(), [&](uint32_t a, uint32_t b) { return compare(a, b) < 0; });
     });
