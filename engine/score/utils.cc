@@ -10,6 +10,7 @@
 
 #include "engine/js_math.h"
 #include "engine/score/store.h"
+#include "engine/utils/js_sort.h"
 #include "peers/score_constants.h"
 
 namespace peers {
@@ -132,16 +133,17 @@ void update_gossipsub_scores(PeerRpcScoreStore& peer_rpc_scores,
     return;
   }
 
-  // With a NaN the comparator is no order at all: the TS loop as written,
-  // over V8's (stable) sort with the comparator itself. The port sorts
+  // With a NaN the comparator is no order at all, and its result is the one
+  // V8's algorithm gives: the TS loop as written, over js_array_sort (V8's
+  // Array.prototype.sort) with the comparator itself. The port sorts
   // pointers to the entries, in key order: the comparator reads the same
   // values as get(a) and get(b).
   using Entry = std::pair<PeerIdStr, double>;
   std::vector<const Entry*> sorted_peers;
   sorted_peers.reserve(n);
   for (const Entry& entry : gossipsub_scores) sorted_peers.push_back(&entry);
-  std::stable_sort(sorted_peers.begin(), sorted_peers.end(),
-                   [](const Entry* a, const Entry* b) { return (b->second - a->second) < 0; });
+  js_array_sort(sorted_peers.begin(), sorted_peers.end(),
+                [](const Entry* a, const Entry* b) { return b->second - a->second; });
   for (const Entry* entry : sorted_peers) {
     const PeerIdStr& peer_id = entry->first;
     const double* gossipsub_score = &entry->second;  // gossipsubScores.get(peerId)

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "engine/score/store.h"
+#include "engine/testing/js_sort_cases.h"
+#include "peers/score_constants.h"
 
 namespace peers {
 namespace {
@@ -131,6 +133,39 @@ TEST_CASE("updateGossipsubScores with a NaN score still updates every peer", "[s
   PeerRpcScoreStore store;
   update_gossipsub_scores(store, std::span<const std::pair<PeerIdStr, double>>(scores), 0, kT0);
   CHECK(store.dump_peer_score_stats(kT0).size() == 4);
+}
+
+// With a NaN among the scores the comparator is no order, and the peers are
+// taken in the order V8's sort gives: the fixture's "desc" cases are
+// Array.prototype.sort with (a, b) => b.v - a.v on real V8, the comparator of
+// updateGossipsubScores. Entries are created in that order, and `ignore` goes
+// to the first toIgnoreNegativePeers negative peers in it.
+TEST_CASE("updateGossipsubScores with NaN scores takes the peers in V8's sort order", "[score]") {
+  size_t with_nan = 0;
+  for (const testing::JsSortCase& c : testing::load_js_sort_cases(PEER_REPLAY_SOURCE_DIR)) {
+    if (c.cmp != "desc" || std::none_of(c.values.begin(), c.values.end(), [](double v) { return std::isnan(v); })) {
+      continue;
+    }
+    with_nan++;
+    std::vector<std::pair<PeerIdStr, double>> scores;
+    for (size_t i = 0; i < c.values.size(); i++) scores.emplace_back("peer-" + std::to_string(i), c.values[i]);
+    const int64_t to_ignore = static_cast<int64_t>(c.values.size() / 4);
+    PeerRpcScoreStore store;
+    update_gossipsub_scores(store, std::span<const std::pair<PeerIdStr, double>>(scores), to_ignore, kT0);
+
+    const PeerScoreStats stats = store.dump_peer_score_stats(kT0);
+    REQUIRE(stats.size() == c.order.size());
+    int64_t ignores_left = to_ignore;
+    for (size_t k = 0; k < c.order.size(); k++) {
+      const double score = c.values[c.order[k]];
+      const bool ignore = score < 0 && score > kNegativeGossipScoreIgnoreThreshold && ignores_left > 0;
+      if (ignore) ignores_left--;
+      INFO("length " << c.values.size() << ", position " << k);
+      REQUIRE(stats[k].peer_id == scores[c.order[k]].first);
+      REQUIRE(stats[k].stat.ignore_negative_gossip_score == ignore);
+    }
+  }
+  CHECK(with_nan >= 200);
 }
 
 // Against the TS loop as written (a stable sort with the TS comparator, then

@@ -8,6 +8,7 @@
 // Case encoding (compact; the test documents the same):
 //   peers: [id, direction (null|"inbound"|"outbound"), status (null|[finalizedEpoch, headSlot]),
 //           attnets (null|[true bits]), syncnets (null|[true bits]), samplingGroups (null|[...]), score]
+//          score: a number, or the string "NaN" (JSON has no NaN)
 //   activeAttnets / activeSyncnets: [[subnet, toSlot], ...]
 //   samplingGroups: null (undefined in TS) | [...]
 //   opts: {targetPeers, maxPeers, targetGroupPeers, status: [finalizedEpoch, headSlot], starved,
@@ -52,7 +53,7 @@ function run(c) {
     attnets: attnets === null ? null : bits(64, attnets),
     syncnets: syncnets === null ? null : bits(4, syncnets),
     samplingGroups,
-    score,
+    score: score === "NaN" ? NaN : score,
   }));
   const opts = {...c.opts, status: statusOf(c.opts.status)};
   let used = 0;
@@ -161,6 +162,30 @@ for (let k = 0; k < 200; k++) {
   cases.push(run({name: `random ${k}`, peers, activeAttnets, activeSyncnets,
     samplingGroups: chance(0.5) ? null : subset(groupUniverse, N > 16 ? 0.06 : 0.3), opts, numberOfCustodyGroups: N,
     rand: draws(Math.max(n - 1, 0) + int(0, 2))}));
+}
+
+// 4. NaN scores among many peers pruned down to a small target: the
+// comparator of sortPeersToPrune is then no order, and which peers are pruned,
+// in which order, is what V8's sort algorithm makes of it. Few subnets and
+// equal statuses, so that peers tie up to the score and the score decides.
+for (let k = 0; k < 12; k++) {
+  const n = int(30, 90);
+  const targetPeers = int(1, Math.floor(n / 3));
+  const attUniverse = range(8);
+  const peers = range(n).map((i) => [
+    `q${k}-${i}`,
+    pick([null, "inbound", "outbound"]),
+    [0, 0],
+    chance(0.5) ? [] : subset(attUniverse, 0.1),
+    null,
+    null,
+    pick(["NaN", "NaN", 0, -1, -2.5, 3, -5, 0.5, -0.25]),
+  ]);
+  const opts = {...defaults, targetPeers, maxPeers: targetPeers};
+  if (chance(0.5)) opts.targetSubnetPeers = int(1, 3);
+  const activeAttnets = subset(attUniverse, pick([0, 0.25])).map((s) => [s, int(0, 300)]);
+  cases.push(run({name: `nan scores ${k}`, peers, activeAttnets, activeSyncnets: [], samplingGroups: null, opts,
+    numberOfCustodyGroups: 128, rand: draws(n - 1)}));
 }
 
 writeFixture("prioritize_peers_cases.json", {script: "engine/testdata/gen_prioritize_peers.mjs", ...versions()}, cases);

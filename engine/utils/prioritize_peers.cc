@@ -48,6 +48,7 @@
 #endif
 
 #include "engine/js_math.h"
+#include "engine/utils/js_sort.h"
 
 namespace peers {
 namespace {
@@ -277,7 +278,9 @@ class GroupCounts {
 // order of equal keys), whatever the algorithm: a counting sort over the
 // distinct keys when there are few (heartbeat scores take few values), else
 // an LSD radix sort (stable). When a key is outside those ranges or a score
-// is NaN, the TS comparator itself sorts.
+// is NaN, the TS comparator itself sorts, by V8's algorithm (js_sort.h): with
+// a NaN score the comparator is no order, and only V8's algorithm gives V8's
+// result.
 struct PruneItem {
   uint64_t minor;  // score
   uint32_t major;  // dutied subnets << 8 | (status score + 1) << 7 | long-lived subnets
@@ -837,8 +840,8 @@ struct PruneKey {
   double score = 0;
 };
 
-// The TS comparator, returning a number; Array.prototype.sort (stable)
-// places p1 before p2 exactly when it is < 0.
+// The TS comparator, returning a number; Array.prototype.sort places p1
+// before p2 when it is < 0 (and it is an order unless a score is NaN).
 double compare_prune_keys(const PruneKey& p1, const PruneKey& p2) {
   const int64_t dutied_subnet1 = p1.dutied_subnets;
   const int64_t dutied_subnet2 = p2.dutied_subnets;
@@ -955,8 +958,10 @@ bool sort_peers_by_keys(size_t n, bool integer_keys, KeyBuckets* buckets, const 
     for (size_t i = 0; i < n; i++) order[i] = in_order[i].index;
     return true;
   }
+  // A key out of range, or a NaN score, which makes the comparator no order:
+  // V8's Array.prototype.sort with the comparator itself.
   std::copy(shuffled.get(), shuffled.get() + n, order);
-  std::stable_sort(order, order + n, [&](PeerIndex a, PeerIndex b) { return compare(a, b) < 0; });
+  js_array_sort(order, order + n, compare);
   return true;
 }
 

@@ -24,6 +24,7 @@
 
 #include "engine/js_math.h"
 #include "engine/testing/draws.h"
+#include "engine/utils/js_sort.h"
 #include "engine/utils/prioritize_peers.h"
 
 namespace peers {
@@ -544,8 +545,8 @@ std::optional<std::vector<size_t>> sort_peers_to_prune(const std::vector<PeerInf
   std::optional<std::vector<PeerIndex>> shuffled = shuffle(indices, random);
   if (!shuffled.has_value()) return std::nullopt;
 
-  // The TS comparator, returning a number; Array.prototype.sort (stable)
-  // places p1 before p2 exactly when it is < 0.
+  // The TS comparator, returning a number; Array.prototype.sort (V8's,
+  // js_array_sort) places p1 before p2 when it is < 0.
   auto compare = [&](PeerIndex i1, PeerIndex i2) -> double {
     const PeerInfo& p1 = connected_peers[i1];
     const PeerInfo& p2 = connected_peers[i2];
@@ -567,7 +568,7 @@ std::optional<std::vector<size_t>> sort_peers_to_prune(const std::vector<PeerInf
     }
     return static_cast<double>(dutied_subnet1 - dutied_subnet2);
   };
-  std::stable_sort(shuffled->begin(), shuffled->end(), [&](PeerIndex a, PeerIndex b) { return compare(a, b) < 0; });
+  js_array_sort(shuffled->begin(), shuffled->end(), compare);
   return shuffled;
 }
 

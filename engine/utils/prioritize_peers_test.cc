@@ -84,7 +84,7 @@ Case case_from(const json& c) {
     if (!p[3].is_null()) info.attnets = bits_from<Attnets>(p[3]);
     if (!p[4].is_null()) info.syncnets = bits_from<Syncnets>(p[4]);
     if (!p[5].is_null()) info.sampling_groups = &out.groups.emplace_back(p[5].get<std::vector<CustodyIndex>>());
-    info.score = p[6].get<double>();
+    info.score = p[6] == "NaN" ? std::numeric_limits<double>::quiet_NaN() : p[6].get<double>();
     out.peers.push_back(info);
   }
   out.active_attnets = subnets_from(c["activeAttnets"]);
