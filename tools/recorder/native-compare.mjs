@@ -40,7 +40,7 @@ async function catalog() {
 }
 
 // In a child: scenarios through one implementation, each's records on stdout after a
-// "#scenario <name>" line ("#failed <name> <why>" when it threw).
+// "#scenario <name>" line and before a "#done <name>" line ("#failed <name> <why>" when it threw).
 async function runChild(impl, names) {
   const {clock} = await import("./lib/env.mjs");
   const {Session} = await import("./lib/session.mjs");
@@ -64,7 +64,9 @@ async function runChild(impl, names) {
     } catch (e) {
       lines.push(`#failed ${name} ${String(e?.stack ?? e).split("\n").slice(0, 4).join(" | ")}`);
     }
-    process.stdout.write(lines.join("\n") + "\n");
+    lines.push(`#done ${name}`);
+    // A pipe takes large writes asynchronously: the process must not exit before this one is out.
+    await new Promise((resolve) => process.stdout.write(lines.join("\n") + "\n", resolve));
     clock.reset();
   }
 }
@@ -89,15 +91,19 @@ function firstDifference(a, b) {
   return -1;
 }
 
-// A child's output by scenario: name -> its lines, or {failed: why}.
+// A child's output by scenario: name -> its lines, or {failed: why}. A scenario without its
+// "#done" line was cut short (the child died or its output was lost) and fails.
 function byScenario(out) {
   const m = new Map();
   let cur = null;
+  const done = new Set();
   for (const line of out.split("\n")) {
     if (line.startsWith("#scenario ")) m.set((cur = line.slice(10)), []);
+    else if (line.startsWith("#done ")) done.add(line.slice(6));
     else if (line.startsWith("#failed ")) m.set(line.split(" ")[1], {failed: line.slice(8)});
     else if (cur !== null && Array.isArray(m.get(cur))) m.get(cur).push(line);
   }
+  for (const [name, lines] of m) if (Array.isArray(lines) && !done.has(name)) m.set(name, {failed: "its output ends before the scenario's end"});
   return m;
 }
 
