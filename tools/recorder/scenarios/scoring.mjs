@@ -90,7 +90,7 @@ export default [
   {
     name: "gossip-non-finite",
     seed: 86,
-    note: "gossip scores JSON cannot carry (FORMAT.md §4: spelled \"NaN\", \"+Inf\", \"-Inf\"): a NaN makes updateGossipsubScores' comparator inconsistent (V8's sort, NaN counting as 0) and the peer's score NaN (healthy, then sorted by sortPeersToPrune's comparator); -Infinity bans; +Infinity ties with +Infinity; the metrics scrape stops at the first such score (prom-client throws); 24 peers (V8's binary insertion sort), then 74 (its runs merge), pruned to 20; then every score finite again",
+    note: "gossip scores JSON cannot carry (FORMAT.md §4: spelled \"NaN\", \"+Inf\", \"-Inf\"): a NaN makes updateGossipsubScores' comparator inconsistent (V8's sort, NaN counting as 0) and the peer's score NaN (healthy, then sorted by sortPeersToPrune's comparator); -Infinity bans; +Infinity ties with +Infinity; the metrics scrape stops at the first such score (prom-client throws); 24 peers (V8's binary insertion sort), then 74 (its runs merge), reported so that scores are NaN or distinct, pruned to 20; then every score finite again",
     config: {targetPeers: 20, maxPeers: 100},
     async run(s) {
       await s.init();
@@ -109,6 +109,10 @@ export default [
       await s.reportPeer(hs[5], "MidToleranceError", "x");
       await s.run(20_000);
       for (let i = 24; i < 74; i++) await join(i);
+      await s.run(12_500);
+      // a report recomputes the score: NaN where the gossip score is NaN, distinct finite scores
+      // elsewhere, so the prune's comparator meets NaN among peers that differ only in score
+      for (const h of hs.slice(24)) await s.reportPeer(h, "HighToleranceError", "x");
       await s.run(40_000);
       hs.forEach((h, i) => s.setGossipScore(h, (i % 7) - 3));
       await s.run(45_000);
