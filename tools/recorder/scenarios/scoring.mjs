@@ -112,7 +112,7 @@ export default [
       await s.run(12_500);
       // a report recomputes the score: NaN where the gossip score is NaN, distinct finite scores
       // elsewhere, so the prune's comparator meets NaN among peers that differ only in score
-      for (const h of hs.slice(24)) await s.reportPeer(h, "HighToleranceError", "x");
+      for (const h of hs.slice(24)) await s.reportPeer(h, "LowToleranceError", "x");
       await s.run(40_000);
       hs.forEach((h, i) => s.setGossipScore(h, (i % 7) - 3));
       await s.run(45_000);
