@@ -40,6 +40,13 @@ export function readTraceText(file) {
   return (zst ? zstdDecompress(buf) : buf).toString("utf8");
 }
 
+// Writers not yet closed or aborted: a process that ends with one open (an uncaught error, a
+// process.exit) removes its temporary file instead of leaving it beside the destination.
+const openWriters = new Set();
+process.on("exit", () => {
+  for (const w of openWriters) w.abort();
+});
+
 export class TraceWriter {
   /**
    * @param {string} file destination; `.jsonl` = plain, anything else = zstd
@@ -57,6 +64,7 @@ export class TraceWriter {
     this.written = 0; // characters of JSON Lines text written so far (for progress lines)
     this.tmp = `${file}.tmp-${process.pid}`;
     this.fd = fs.openSync(this.tmp, "w");
+    openWriters.add(this);
   }
 
   write(line) {
@@ -81,9 +89,11 @@ export class TraceWriter {
     this.flush();
     fs.closeSync(this.fd);
     fs.renameSync(this.tmp, this.file);
+    openWriters.delete(this);
   }
 
   abort() {
+    openWriters.delete(this);
     try {
       fs.closeSync(this.fd);
     } catch {}
