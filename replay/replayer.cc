@@ -278,7 +278,9 @@ class Replayer {
   std::optional<LineDivergence> held_;
   LineDivergence pending_;  // set by diverge() in line mode
   bool last_event_full_ = false;
-  std::string last_event_name_;  // event_name() of the last event
+  // The last event's kind and timer: a divergence names its event (named only then).
+  peers::EventKind last_event_kind_ = peers::EventKind::kInit;
+  peers::TimerKind last_event_timer_ = peers::TimerKind::kHeartbeat;
   uint64_t perturb_seen_ = 0;  // actions or score entries counted for options_.perturb
   uint64_t last_event_seq_ = 0;
   std::string last_event_peer_;
@@ -409,7 +411,8 @@ void Replayer::diverge(uint64_t line, uint64_t seq, const std::string& headline,
     // goes on: the divergence waits for the record that closes its event.
     brief.seq = seq;
     brief.headline = headline;
-    brief.event = last_event_name_;
+    brief.event = peers::event_kind_name(last_event_kind_);
+    if (last_event_kind_ == peers::EventKind::kTimer) brief.event += std::string(" ") + peers::timer_kind_name(last_event_timer_);
     result_.message = where(line) + "seq " + std::to_string(seq) + ": " + headline;
     if (!held_.has_value()) held_ = std::move(brief);  // one per event: the first
     return;
@@ -633,7 +636,8 @@ void Replayer::on_event_record(const Record& rec) {
   const peers::Event& ev = parsed.value();
   last_event_seq_ = ev.seq;
   last_event_full_ = writes_full_dump(rec.root());
-  if (line_reader_ != nullptr) last_event_name_ = event_name(rec.root());
+  last_event_kind_ = ev.kind;
+  last_event_timer_ = ev.timer;
   last_event_peer_ = ev.peer;
 
   {

@@ -21,7 +21,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "lodestar_api.h"
 #include "replay/replayer.h"
@@ -31,6 +33,7 @@ namespace peer_replay_node {
 namespace {
 
 constexpr size_t kMaxLineBytes = 8u << 20;  // FORMAT.md §1: a record is one line of at most 8 MiB
+constexpr size_t kFirstBufferBytes = 64u << 10;  // most records are far shorter
 
 class ShadowReplayer : public Napi::ObjectWrap<ShadowReplayer> {
  public:
@@ -70,19 +73,26 @@ class ShadowReplayer : public Napi::ObjectWrap<ShadowReplayer> {
   }
 
  private:
-  // The string into line_, whose buffer is reused from line to line.
+  // The string's UTF-8 into buf_ (reused from line to line), viewed by
+  // line_: one copy for a line that fits the buffer, a length query and a
+  // second copy for a longer one.
   void read_line(const Napi::Value& value, const char* what) {
     const napi_env env = value.Env();
+    if (buf_.size() < kFirstBufferBytes) buf_.resize(kFirstBufferBytes);
     size_t n = 0;
-    if (!value.IsString() || napi_get_value_string_utf8(env, value, nullptr, 0, &n) != napi_ok) {
+    if (napi_get_value_string_utf8(env, value, buf_.data(), buf_.size(), &n) != napi_ok) {
       throw Napi::TypeError::New(env, std::string(what) + ": expected a string (one record's JSON line)");
     }
-    if (n > kMaxLineBytes) {
-      throw Napi::RangeError::New(env, std::string(what) + ": longer than the record limit of " +
-                                           std::to_string(kMaxLineBytes) + " bytes");
+    if (n + 1 >= buf_.size()) {  // it may have been cut: ask its length
+      napi_get_value_string_utf8(env, value, nullptr, 0, &n);
+      if (n > kMaxLineBytes) {
+        throw Napi::RangeError::New(env, std::string(what) + ": longer than the record limit of " +
+                                             std::to_string(kMaxLineBytes) + " bytes");
+      }
+      buf_.resize(n + 1);
+      napi_get_value_string_utf8(env, value, buf_.data(), buf_.size(), &n);
     }
-    line_.resize(n);
-    napi_get_value_string_utf8(env, value, line_.data(), n + 1, &n);
+    line_ = std::string_view(buf_.data(), n);
   }
 
   Napi::Value feed(const Napi::CallbackInfo& info) {
@@ -119,7 +129,8 @@ class ShadowReplayer : public Napi::ObjectWrap<ShadowReplayer> {
   }
 
   std::unique_ptr<replay::LineReplayer> replayer_;
-  std::string line_;
+  std::vector<char> buf_;
+  std::string_view line_;  // the last line read, in buf_
 };
 
 }  // namespace
