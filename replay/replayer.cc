@@ -20,6 +20,7 @@
 #include "peers/peer_manager.h"
 #include "peers/score_interface.h"
 #include "replay/expect_match.h"
+#include "replay/expect_record.h"
 #include "replay/metrics_record.h"
 #include "replay/lodestar_version.h"
 #include "replay/parse_ahead.h"
@@ -45,7 +46,8 @@ const char* verdict_name(Verdict verdict) {
   return "?";
 }
 
-namespace {
+// Named rather than anonymous: LineReplayer (replayer.h) holds a Replayer.
+namespace replayer_detail {
 
 constexpr size_t kValueCut = kReportValueCut;
 constexpr size_t kMaxAwaitingResults = 4096;   // engine results kept for expects not yet read
@@ -77,6 +79,29 @@ JsonRef empty_array() {
     return t;
   }();
   return tape.root();
+}
+
+// A member's value in a LineDivergence: its JSON text, or "(none)".
+std::string brief_value(const json& v, bool missing) { return missing ? std::string("(none)") : v.dump(); }
+
+LineDivergence brief_of(const FieldDiff& d) {
+  LineDivergence b;
+  b.member = d.path;
+  b.expected = brief_value(d.a, d.a_missing);
+  b.actual = brief_value(d.b, d.b_missing);
+  return b;
+}
+
+// "timer heartbeat" for a timer, else the kind: how a divergence names its event.
+std::string event_name(JsonRef event) {
+  std::string name(event["kind"].is_string() ? event["kind"].str() : std::string_view("?"));
+  if (name == "timer" && event["timer"].is_string()) name += " " + std::string(event["timer"].str());
+  return name;
+}
+
+// An event the engine could not take: Lodestar did.
+LineDivergence refused(const std::string& why) {
+  return LineDivergence{.member = "event", .expected = json("accepted").dump(), .actual = json("refused: " + why).dump(), .headline = "", .event = ""};
 }
 
 // The engine's output for one event, kept until its expect is read.
@@ -147,6 +172,14 @@ class Replayer {
 
   ReplayResult run();
 
+  // Fed one line at a time (LineReplayer): no file to read a report from, so
+  // a divergence is kept as a LineDivergence and the replay goes on.
+  bool start_lines(std::string_view header_line);
+  peers::Status feed_line(std::string_view line, std::optional<LineDivergence>* divergence);
+  std::string answer();
+  const ReplayResult& result() const { return result_; }
+  bool stopped() const { return stop_; }
+
  private:
   std::string where(uint64_t line) const { return path_ + ":" + std::to_string(line) + ": "; }
   void bad_input(const std::string& message) {
@@ -154,8 +187,9 @@ class Replayer {
     result_.message = message;
   }
   void diverge(uint64_t line, uint64_t seq, const std::string& headline, const std::string& details,
-               const std::vector<std::string>& peers_involved);
+               const std::vector<std::string>& peers_involved, LineDivergence brief = {});
   void remember_context(const Record& rec);
+  bool start(const Record& header);
   void on_record(const Record& rec);
   void finish();
   void on_event_record(const Record& rec);
@@ -168,7 +202,9 @@ class Replayer {
     std::string headline;  // the first difference
     std::ostringstream details;
     std::vector<std::string> involved;  // peers whose score history is shown
+    std::optional<FieldDiff> first;     // the first differing member, for a LineDivergence
   };
+  void perturb(std::vector<peers::Action>* actions, peers::PeerScoreStats* scores);
   void compare_actions(JsonRef exp_actions, const EventResult& actual, Mismatch* m);
   void compare_scores(const Record& rec, const EventResult& actual, Mismatch* m);
   void score_diffs(JsonRef exp_scores, const json& act_scores, const std::string& path, std::vector<FieldDiff>* diffs,
@@ -234,6 +270,18 @@ class Replayer {
   bool stop_ = false;
   std::string version_note_;  // the Lodestar version mismatch allowed by any_lodestar_version
   std::string cut_;  // why the trace read to its end is cut ("" when it is whole)
+  // Fed line by line (start_lines): the reader lines are pushed to, the
+  // divergence of the event in hand until the record that closes it, and
+  // whether the last event writes a full dump (answer()).
+  std::unique_ptr<TraceReader> line_reader_;
+  Record line_rec_;
+  std::optional<LineDivergence> held_;
+  LineDivergence pending_;  // set by diverge() in line mode
+  bool last_event_full_ = false;
+  // The last event's kind and timer: a divergence names its event (named only then).
+  peers::EventKind last_event_kind_ = peers::EventKind::kInit;
+  peers::TimerKind last_event_timer_ = peers::TimerKind::kHeartbeat;
+  uint64_t perturb_seen_ = 0;  // actions or score entries counted for options_.perturb
   uint64_t last_event_seq_ = 0;
   std::string last_event_peer_;
 };
@@ -356,8 +404,19 @@ void Replayer::name_coverage() {
 }
 
 void Replayer::diverge(uint64_t line, uint64_t seq, const std::string& headline, const std::string& details,
-                       const std::vector<std::string>& peers_involved) {
+                       const std::vector<std::string>& peers_involved, LineDivergence brief) {
   result_.verdict = Verdict::kDiverges;
+  if (line_reader_ != nullptr) {
+    // Line by line there is no file to read a report from, and the replay
+    // goes on: the divergence waits for the record that closes its event.
+    brief.seq = seq;
+    brief.headline = headline;
+    brief.event = peers::event_kind_name(last_event_kind_);
+    if (last_event_kind_ == peers::EventKind::kTimer) brief.event += std::string(" ") + peers::timer_kind_name(last_event_timer_);
+    result_.message = where(line) + "seq " + std::to_string(seq) + ": " + headline;
+    if (!held_.has_value()) held_ = std::move(brief);  // one per event: the first
+    return;
+  }
   result_.divergence_line = line;
   result_.divergence_seq = seq;
   result_.message = where(line) + "seq " + std::to_string(seq) + ": " + headline;
@@ -534,10 +593,10 @@ bool Replayer::timers_agree(const Record& rec, const peers::Event& ev) {
     if (overdue.has_value()) {
       std::string what = std::string("timer ") + peers::timer_kind_name(overdue->kind);
       if (overdue->kind == peers::TimerKind::kGoodbyeTimeout) what += " (req " + std::to_string(overdue->req) + ")";
-      diverge(rec.line, ev.seq,
-              "the engine has " + what + " due at " + time_.text(overdue->due_ms) +
-                  ", but the trace fires no such timer before this event at " + time_.text(ev.t_ms),
-              "", {ev.peer});
+      const std::string headline = "the engine has " + what + " due at " + time_.text(overdue->due_ms) +
+                                   ", but the trace fires no such timer before this event at " + time_.text(ev.t_ms);
+      diverge(rec.line, ev.seq, headline, "", {ev.peer}, refused(headline));
+      stop_ = true;
       return false;
     }
   }
@@ -553,10 +612,10 @@ bool Replayer::timers_agree(const Record& rec, const peers::Event& ev) {
     if (!due) {
       std::string what = std::string("timer ") + peers::timer_kind_name(ev.timer);
       if (ev.timer == peers::TimerKind::kGoodbyeTimeout) what += " (req " + std::to_string(ev.req) + ")";
-      diverge(rec.line, ev.seq,
-              "the trace fires " + what + " at " + time_.text(ev.t_ms) + ", which the engine has " +
-                  (armed.empty() ? std::string("not armed") : "due at " + armed),
-              "", {});
+      const std::string headline = "the trace fires " + what + " at " + time_.text(ev.t_ms) + ", which the engine has " +
+                                   (armed.empty() ? std::string("not armed") : "due at " + armed);
+      diverge(rec.line, ev.seq, headline, "", {}, refused(headline));
+      stop_ = true;
       return false;
     }
   }
@@ -576,6 +635,9 @@ void Replayer::on_event_record(const Record& rec) {
   }
   const peers::Event& ev = parsed.value();
   last_event_seq_ = ev.seq;
+  last_event_full_ = writes_full_dump(rec.root());
+  last_event_kind_ = ev.kind;
+  last_event_timer_ = ev.timer;
   last_event_peer_ = ev.peer;
 
   {
@@ -600,7 +662,9 @@ void Replayer::on_event_record(const Record& rec) {
   if (!s.is_ok()) {
     std::string details = "engine: " + s.message() + "\n";
     if (!out.actions.empty()) details += "actions before the error: " + cut_value(actions_to_json(out.actions).dump()) + "\n";
-    diverge(rec.line, ev.seq, "the engine cannot accept this event: " + s.message(), details, {ev.peer});
+    diverge(rec.line, ev.seq, "the engine cannot accept this event: " + s.message(), details, {ev.peer},
+            refused(s.message()));
+    stop_ = true;
     return;
   }
   StageTimer timer(stage(&ReplayStageTimes::record_s));
@@ -641,7 +705,7 @@ void Replayer::on_expect_record(const Record& rec) {
     stop_ = true;
     return;
   }
-  const EventResult actual = std::move(it->second);
+  EventResult actual = std::move(it->second);
   awaiting_.erase(it);
   result_.expects++;
 
@@ -649,6 +713,16 @@ void Replayer::on_expect_record(const Record& rec) {
     bad_input(where(rec.line) + "actions: expected an array");
     stop_ = true;
     return;
+  }
+  if (options_.perturb.what != Perturbation::What::kNone) {
+    if (j["scores_full"].is_boolean() && j["scores_full"].as_bool()) {
+      // A copy: the full dump is shared with the next delta's base.
+      peers::PeerScoreStats dump = actual.scores_full != nullptr ? *actual.scores_full : pm_->dump_peer_score_stats();
+      perturb(&actual.actions, &dump);
+      actual.scores_full = std::make_shared<const peers::PeerScoreStats>(std::move(dump));
+    } else {
+      perturb(&actual.actions, &actual.scores_delta);
+    }
   }
   Mismatch m;
   {
@@ -658,7 +732,8 @@ void Replayer::on_expect_record(const Record& rec) {
     compare_scores(rec, actual, &m);
   }
   if (m.differs) {
-    diverge(rec.line, rec.seq, m.headline, m.details.str(), m.involved);
+    assert(m.first.has_value());
+    diverge(rec.line, rec.seq, m.headline, m.details.str(), m.involved, brief_of(*m.first));
     return;
   }
   if (options_.stop_at_seq.has_value() && rec.seq >= *options_.stop_at_seq) stop_ = true;
@@ -683,7 +758,7 @@ void Replayer::on_metrics_record(const Record& rec) {
   std::ostringstream details;
   details << "metric " << d->series << "\n  expected: " << d->expected << "\n  actual:   " << d->actual << "\n";
   diverge(rec.line, rec.seq, "metric " + d->series + ": expected " + d->expected + ", got " + d->actual, details.str(),
-          {last_event_peer_});
+          {last_event_peer_}, LineDivergence{.member = "metric " + d->series, .expected = d->expected, .actual = d->actual, .headline = "", .event = ""});
 }
 
 // Actions: exact, in order.
@@ -704,6 +779,31 @@ void Replayer::compare_actions(JsonRef exp_actions, const EventResult& actual, M
       first = i;
       break;
     }
+  }
+  // The first member of that action (or the action itself, when one side
+  // has none there) is the one-line form of the difference.
+  const std::string at = "actions[" + std::to_string(first) + "]";
+  for (const FieldDiff& d : diffs) {
+    if (d.path.compare(0, at.size(), at) == 0) {
+      m->first = d;
+      break;
+    }
+  }
+  if (!m->first.has_value()) {
+    FieldDiff d;
+    d.path = at;
+    size_t k = 0;
+    d.a_missing = true;
+    for (auto ea = exp_actions.begin(); ea != exp_actions.end(); ++ea, ++k) {
+      if (k == first) {
+        d.a = (*ea).to_json();
+        d.a_missing = false;
+        break;
+      }
+    }
+    d.b_missing = first >= act_actions.size();
+    if (!d.b_missing) d.b = act_actions[first];
+    m->first = std::move(d);
   }
   m->headline = "actions differ at actions[" + std::to_string(first) + "] (expected " +
                 std::to_string(exp_actions.size()) + " actions, the engine made " +
@@ -745,7 +845,10 @@ void Replayer::compare_scores(const Record& rec, const EventResult& actual, Mism
   score_diffs(exp_scores, act_scores, full ? "scores(full)" : "scores", &diffs, &m->involved);
   if (!full) diff_json(exp_removed, act_removed, "scores_removed", 0, &diffs);
   if (diffs.empty()) return;
-  if (!m->differs) m->headline = std::string("scores differ") + (full ? " (full dump)" : " (delta)");
+  if (!m->differs) {
+    m->headline = std::string("scores differ") + (full ? " (full dump)" : " (delta)");
+    m->first = diffs.front();
+  }
   m->differs = true;
   m->details << (full ? "scores (full dump)" : "scores (delta)") << ", expected vs actual (differing members only):\n";
   for (const FieldDiff& d : diffs) write_field_diff(d, m->details);
@@ -825,26 +928,7 @@ ReplayResult Replayer::run() {
     return result_;
   }
   std::unique_ptr<TraceReader> reader = std::move(opened).value();
-  version_note_ = lodestar_version_mismatch(reader->header().root());
-  if (!version_note_.empty() && !options_.any_lodestar_version) {
-    bad_input(where(reader->header().line) + version_note_ +
-              ": its expected outputs are another Lodestar's (--any-lodestar-version replays it anyway)");
-    return result_;
-  }
-  auto setup = parse_header(reader->header().root(), where(reader->header().line));
-  if (!setup.is_ok()) {
-    bad_input(setup.status().message());
-    return result_;
-  }
-  pm_ = std::make_unique<peers::PeerManager>(setup.value().config, setup.value().local);
-  metrics_ = setup.value().config.metrics;
-  track_score_changes_ = !setup.value().config.disable_peer_scoring;
-  live_timers_ = setup.value().config.live_timers;
-  pm_->track_score_changes(track_score_changes_);
-  if (options_.check_determinism) {
-    twin_ = std::make_unique<peers::PeerManager>(setup.value().config, setup.value().local);
-    twin_->track_score_changes(track_score_changes_);
-  }
+  if (!start(reader->header())) return result_;
 
   std::unique_ptr<ParseAhead> ahead;  // destroyed before the reader it reads
   if (options_.read_ahead) ahead = std::make_unique<ParseAhead>(reader.get());
@@ -873,6 +957,30 @@ ReplayResult Replayer::run() {
   }
   finish();
   return result_;
+}
+
+bool Replayer::start(const Record& header) {
+  version_note_ = lodestar_version_mismatch(header.root());
+  if (!version_note_.empty() && !options_.any_lodestar_version) {
+    bad_input(where(header.line) + version_note_ +
+              ": its expected outputs are another Lodestar's (--any-lodestar-version replays it anyway)");
+    return false;
+  }
+  auto setup = parse_header(header.root(), where(header.line));
+  if (!setup.is_ok()) {
+    bad_input(setup.status().message());
+    return false;
+  }
+  pm_ = std::make_unique<peers::PeerManager>(setup.value().config, setup.value().local);
+  metrics_ = setup.value().config.metrics;
+  track_score_changes_ = !setup.value().config.disable_peer_scoring;
+  live_timers_ = setup.value().config.live_timers;
+  pm_->track_score_changes(track_score_changes_);
+  if (options_.check_determinism) {
+    twin_ = std::make_unique<peers::PeerManager>(setup.value().config, setup.value().local);
+    twin_->track_score_changes(track_score_changes_);
+  }
+  return true;
 }
 
 void Replayer::on_record(const Record& rec) {
@@ -927,10 +1035,129 @@ void Replayer::finish() {
   for (const auto& [reason, count] : pm_->prune_reason_counts()) result_.coverage.prune_reasons[reason] += count;
 }
 
-}  // namespace
+
+// ---------------------------------------------------------------- line by line
+
+bool Replayer::start_lines(std::string_view header_line) {
+  ReaderOptions ro;
+  ro.strict = options_.strict;
+  ro.events_only = options_.events_only;
+  auto opened = TraceReader::open_lines(path_, header_line, ro);
+  if (!opened.is_ok()) {
+    bad_input(opened.status().message());
+    return false;
+  }
+  line_reader_ = std::move(opened).value();
+  return start(line_reader_->header());
+}
+
+peers::Status Replayer::feed_line(std::string_view line, std::optional<LineDivergence>* divergence) {
+  assert(line_reader_ != nullptr);
+  divergence->reset();
+  // The record that closes an event: its expect, or its metrics record when
+  // the header says metrics follow.
+  auto closes = [this](RecordType type, uint64_t seq) {
+    return held_.has_value() && held_->seq == seq &&
+           ((type == RecordType::kExpect && !metrics_) || type == RecordType::kMetrics);
+  };
+  auto release = [this, divergence] {
+    *divergence = std::move(held_);
+    held_.reset();
+  };
+  if (stop_) {
+    // Nothing is compared after a refused event; its own closing record
+    // still brings its divergence out.
+    if (!held_.has_value()) return peers::Status::ok();
+    JsonTape tape;
+    std::string why;
+    if (!tape.parse(line, &why) || !tape.root()["seq"].is_number()) return peers::Status::ok();
+    const JsonRef type = tape.root()["type"];
+    const RecordType t = type == "expect" ? RecordType::kExpect : type == "metrics" ? RecordType::kMetrics : RecordType::kEnd;
+    if (closes(t, static_cast<uint64_t>(tape.root()["seq"].as_int64()))) release();
+    return peers::Status::ok();
+  }
+  peers::Status s = line_reader_->push(line, &line_rec_);
+  if (!s.is_ok()) {
+    stop_ = true;
+    bad_input(s.message());
+    // An event out of order (a seq again, time going back) is one the
+    // engine cannot take: a divergence at the seq it claims.
+    JsonTape tape;
+    std::string why;
+    if (tape.parse(line, &why) && tape.root()["type"] == "event" && tape.root()["seq"].is_number()) {
+      held_ = refused(s.message());
+      held_->event = event_name(tape.root());
+      held_->seq = static_cast<uint64_t>(tape.root()["seq"].as_int64());
+      held_->headline = "the engine cannot accept this event: " + s.message();
+      return peers::Status::ok();
+    }
+    return s;
+  }
+  on_record(line_rec_);
+  if (closes(line_rec_.type, line_rec_.seq)) release();
+  return peers::Status::ok();
+}
+
+std::string Replayer::answer() {
+  if (awaiting_.empty() || awaiting_.rbegin()->first != last_event_seq_) return "";
+  EventResult r = std::move(awaiting_.rbegin()->second);
+  awaiting_.erase(std::prev(awaiting_.end()));
+  nlohmann::ordered_json expect{{"type", "expect"}, {"seq", r.seq}};
+  if (last_event_full_) {
+    // No step ran since the event: the engine's dump now is the one after it.
+    peers::PeerScoreStats dump = r.scores_full != nullptr ? *r.scores_full : pm_->dump_peer_score_stats();
+    perturb(&r.actions, &dump);
+    expect["actions"] = actions_to_json(r.actions);
+    expect["scores"] = stats_to_json(dump);
+    expect["scores_full"] = true;
+  } else {
+    perturb(&r.actions, &r.scores_delta);
+    expect["actions"] = actions_to_json(r.actions);
+    expect["scores"] = stats_to_json(r.scores_delta);
+    expect["scores_removed"] = peer_ids_to_json(r.scores_removed);
+    expect["scores_full"] = false;
+  }
+  return expect.dump();
+}
+
+void Replayer::perturb(std::vector<peers::Action>* actions, peers::PeerScoreStats* scores) {
+  const Perturbation& p = options_.perturb;
+  if (p.what == Perturbation::What::kNone) return;
+  const bool is_action = p.what == Perturbation::What::kAction;
+  const uint64_t size = is_action ? actions->size() : scores->size();
+  const uint64_t seen = perturb_seen_;
+  perturb_seen_ += size;
+  if (p.n <= seen || p.n > seen + size) return;
+  const size_t k = static_cast<size_t>(p.n - 1 - seen);  // where the n-th item of the run falls in this list
+  if (is_action) {
+    actions->erase(actions->begin() + static_cast<std::ptrdiff_t>(k));
+  } else {
+    (*scores)[k].stat.score += 1;
+  }
+}
+
+}  // namespace replayer_detail
+
+peers::Result<std::unique_ptr<LineReplayer>> LineReplayer::create(std::string_view header_line, ReplayOptions options) {
+  auto impl = std::make_unique<replayer_detail::Replayer>("capture", std::move(options));
+  if (!impl->start_lines(header_line)) return peers::Status::corruption(impl->result().message);
+  return std::unique_ptr<LineReplayer>(new LineReplayer(std::move(impl)));
+}
+
+LineReplayer::LineReplayer(std::unique_ptr<replayer_detail::Replayer> impl) : impl_(std::move(impl)) {}
+LineReplayer::~LineReplayer() = default;
+
+peers::Status LineReplayer::feed(std::string_view line, std::optional<LineDivergence>* divergence) {
+  return impl_->feed_line(line, divergence);
+}
+
+std::string LineReplayer::answer() { return impl_->answer(); }
+bool LineReplayer::stopped() const { return impl_->stopped(); }
+const std::string& LineReplayer::why_stopped() const { return impl_->result().message; }
+uint64_t LineReplayer::expects_compared() const { return impl_->result().expects; }
 
 ReplayResult replay_trace(const std::string& path, const ReplayOptions& options) {
-  return Replayer(path, options).run();
+  return replayer_detail::Replayer(path, options).run();
 }
 
 std::string format_coverage(const Coverage& c) {

@@ -26,10 +26,24 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+
+#include "peers/status.h"
 
 namespace replay {
+
+// Test only (shadow mode's PEER_REPLAY_SHADOW_PERTURB): a bug in what comes
+// back from the engine, the engine itself untouched. kAction drops the n-th
+// action of the run (counted from 1 over every expect compared or answered),
+// kScore adds 1 to the n-th score entry. Never set by `peer-replay check`.
+struct Perturbation {
+  enum class What { kNone, kAction, kScore };
+  What what = What::kNone;
+  uint64_t n = 0;
+};
 
 struct ReplayOptions {
   size_t context = 5;                  // events shown before the divergent one
@@ -48,9 +62,11 @@ struct ReplayOptions {
   // is bad input (replay/lodestar_version.h) unless this is set; then it is
   // replayed and its verdict line says both versions.
   bool any_lodestar_version = false;
+  bool events_only = false;            // LineReplayer: fed events alone, to answer() each (as `serve`)
   // Called every few thousand records with the bytes of the file read and the
   // events replayed so far (check's progress line); may be empty.
   std::function<void(uint64_t file_bytes_read, uint64_t events)> on_progress;
+  Perturbation perturb;                // test only, see Perturbation
 };
 
 // kTruncated: the trace was cut (FORMAT.md §2.4: no end record, or the file
@@ -101,6 +117,56 @@ struct ReplayResult {
 };
 
 ReplayResult replay_trace(const std::string& path, const ReplayOptions& options = {});
+
+// One divergence in a line's worth of words (shadow mode logs one line per
+// divergence): the first differing member and both sides as JSON text.
+struct LineDivergence {
+  uint64_t seq = 0;
+  std::string member;    // "actions[0].reason", "scores[2].score", "metric <series>", "event"
+  std::string expected;  // JSON text, or "(none)"
+  std::string actual;
+  std::string headline;  // what `check` says of it
+  std::string event;     // the event's kind, "timer <timer>" for a timer
+};
+
+namespace replayer_detail {
+class Replayer;  // replayer.cc
+}  // namespace replayer_detail
+
+// The replayer fed one record line at a time, in trace order (shadow mode:
+// the lines of a capture as the capture hook writes them). Each line is
+// checked as the trace reader checks a file's (TraceReader::open_lines), the
+// engine steps each event, and each expect (and metrics record) is compared
+// by the same code as replay_trace's. Unlike replay_trace it goes on after a
+// divergence in an expect or metrics record, and it reports a divergence
+// when the record that closes its event arrives: the expect, or with the
+// header's "metrics" the metrics record (so a repro cut there holds it). An
+// event the engine cannot take (refused, or out of order) is a divergence on
+// member "event", and nothing after it is compared (stopped()).
+class LineReplayer {
+ public:
+  static peers::Result<std::unique_ptr<LineReplayer>> create(std::string_view header_line, ReplayOptions options);
+  ~LineReplayer();
+  LineReplayer(const LineReplayer&) = delete;
+  LineReplayer& operator=(const LineReplayer&) = delete;
+
+  // The next line of the trace. *divergence is set when the record closes an
+  // event that diverged. An error status: the line is not a record of this
+  // trace (bad JSON, an expect out of order ...); nothing is compared after.
+  peers::Status feed(std::string_view line, std::optional<LineDivergence>* divergence);
+  // The engine's expect record for the last event fed, as `peer-replay serve`
+  // answers it (the perturbation applied as feed() applies it), JSON text.
+  // Empty when that event was refused or already answered.
+  std::string answer();
+
+  bool stopped() const;             // an event was refused: nothing after it is compared
+  const std::string& why_stopped() const;
+  uint64_t expects_compared() const;
+
+ private:
+  explicit LineReplayer(std::unique_ptr<replayer_detail::Replayer> impl);
+  std::unique_ptr<replayer_detail::Replayer> impl_;
+};
 
 // Formats a coverage summary (one line per counter family).
 std::string format_coverage(const Coverage& coverage);

@@ -323,5 +323,122 @@ TEST_CASE("a changed metric value diverges at its metrics record, naming the ser
   CHECK(r.report.find("metric lodestar_peers_sync_count: expected 2, got 1") != std::string::npos);
 }
 
+// ---------------------------------------------------------------- LineReplayer
+
+// Feeds `lines` (header first) one at a time; the divergences in order.
+struct Fed {
+  std::unique_ptr<LineReplayer> replayer;
+  std::vector<LineDivergence> divergences;
+  std::vector<size_t> at;  // the index in `lines` of the record that brought each out
+};
+
+Fed feed_all(const std::vector<std::string>& lines, ReplayOptions o = {}) {
+  auto created = LineReplayer::create(lines[0], std::move(o));
+  REQUIRE(created.is_ok());
+  Fed f{std::move(created).value(), {}, {}};
+  for (size_t i = 1; i < lines.size(); i++) {
+    std::optional<LineDivergence> d;
+    const peers::Status s = f.replayer->feed(lines[i], &d);
+    INFO(i << ": " << s.message());
+    REQUIRE(s.is_ok());
+    if (d.has_value()) {
+      f.divergences.push_back(*d);
+      f.at.push_back(i);
+    }
+  }
+  return f;
+}
+
+TEST_CASE("line by line, a matching trace gives no divergence and compares every expect", "[replayer][lines]") {
+  const std::vector<std::string> lines = base_lines();
+  const Fed f = feed_all(lines);
+  CHECK(f.divergences.empty());
+  CHECK(f.replayer->expects_compared() == 4);
+  CHECK_FALSE(f.replayer->stopped());
+}
+
+TEST_CASE("line by line, a changed member is one divergence at its expect, and the replay goes on", "[replayer][lines]") {
+  std::vector<std::string> lines = base_lines();
+  const std::string score = R"("score":-10,)";
+  REQUIRE(lines[8].find(score) != std::string::npos);
+  lines[8].replace(lines[8].find(score), score.size(), R"("score":-11,)");
+  std::string ping = R"("kind":"send_ping","peer":"16Uiu2HAmA","req":1)";
+  REQUIRE(lines[6].find(ping) != std::string::npos);
+  lines[6].replace(lines[6].find(ping), ping.size(), R"("kind":"send_ping","peer":"16Uiu2HAmA","req":7)");
+  const Fed f = feed_all(lines);
+  REQUIRE(f.divergences.size() == 2);
+  CHECK(f.at[0] == 6);
+  CHECK(f.divergences[0].seq == 3);
+  CHECK(f.divergences[0].member == "actions[0].req");
+  CHECK(f.divergences[0].event == "connection_open");
+  CHECK(f.divergences[0].expected == "7");
+  CHECK(f.divergences[0].actual == "1");
+  CHECK(f.divergences[0].headline.find("actions differ at actions[0]") == 0);
+  CHECK(f.at[1] == 8);
+  CHECK(f.divergences[1].seq == 4);
+  CHECK(f.divergences[1].member == "scores[0].score");
+  CHECK(f.divergences[1].expected == "-11");
+  CHECK(f.divergences[1].actual == "-10");
+  CHECK(f.replayer->expects_compared() == 4);
+}
+
+TEST_CASE("line by line, an event out of order is a divergence on the event, and nothing after it is compared",
+          "[replayer][lines]") {
+  const std::vector<std::string> base = base_lines();
+  // seq 1 again where seq 2 belongs, with its expect; then the rest.
+  const std::vector<std::string> lines = {base[0], base[1], base[2], base[1], base[2], base[5], base[6]};
+  const Fed f = feed_all(lines);
+  REQUIRE(f.divergences.size() == 1);
+  CHECK(f.at[0] == 4);  // brought out by the expect that closes it
+  CHECK(f.divergences[0].seq == 1);
+  CHECK(f.divergences[0].member == "event");
+  CHECK(f.divergences[0].event == "init");
+  CHECK(f.divergences[0].expected == "\"accepted\"");
+  CHECK(f.divergences[0].actual.find("\"refused: capture:4: expected event seq 2, got 1") == 0);
+  CHECK(f.replayer->stopped());
+  CHECK(f.replayer->expects_compared() == 1);
+}
+
+TEST_CASE("line by line, a line that is no record of the trace is an error", "[replayer][lines]") {
+  const std::vector<std::string> base = base_lines();
+  auto created = LineReplayer::create(base[0], {});
+  REQUIRE(created.is_ok());
+  std::optional<LineDivergence> d;
+  CHECK(created.value()->feed(base[1], &d).is_ok());
+  const peers::Status s = created.value()->feed(base[4], &d);  // the expect of an event not fed
+  CHECK_FALSE(s.is_ok());
+  CHECK(s.message().find("capture:3: expect names seq 2, an event not read yet") == 0);
+  CHECK_FALSE(LineReplayer::create("{\"type\":\"event\"}", {}).is_ok());
+}
+
+TEST_CASE("the test-only perturbation drops the n-th action, in the comparison and in answer()", "[replayer][lines]") {
+  const std::vector<std::string> lines = base_lines();
+  ReplayOptions o;
+  o.perturb = {Perturbation::What::kAction, 2};  // the send_status of seq 3
+  const Fed f = feed_all(lines, o);
+  REQUIRE(f.divergences.size() == 1);
+  CHECK(f.divergences[0].seq == 3);
+  CHECK(f.divergences[0].member == "actions[1]");
+  CHECK(f.divergences[0].expected.find("{\"kind\":\"send_status\"") == 0);
+  CHECK(f.divergences[0].actual == "(none)");
+
+  // answer(): the engine's expect for each event, as `serve` writes it; equal
+  // to the trace's own except for the dropped action.
+  auto created = LineReplayer::create(lines[0], o);
+  REQUIRE(created.is_ok());
+  LineReplayer& r = *created.value();
+  for (size_t i = 1; i + 1 < lines.size(); i += 2) {
+    std::optional<LineDivergence> d;
+    REQUIRE(r.feed(lines[i], &d).is_ok());
+    nlohmann::json want = nlohmann::json::parse(lines[i + 1]);
+    if (i == 5) want["actions"].erase(1);
+    if (want["scores_full"] == true) want.erase("scores_removed");  // a full dump has none (expect_record.h)
+    const std::string got = r.answer();
+    INFO(got);
+    CHECK(nlohmann::json::parse(got) == want);
+    CHECK(r.answer().empty());  // once
+  }
+}
+
 }  // namespace
 }  // namespace replay

@@ -229,6 +229,22 @@ peers::Result<std::unique_ptr<TraceReader>> TraceReader::open_bytes(const std::s
   return open_stream(name, file, std::move(options));
 }
 
+peers::Result<std::unique_ptr<TraceReader>> TraceReader::open_lines(const std::string& name,
+                                                                    std::string_view header_line,
+                                                                    ReaderOptions options) {
+  // An empty source: every line comes through push().
+  static char empty = 0;
+  FILE* file = ::fmemopen(&empty, 0, "rb");
+  if (file == nullptr) return Status::io_error(name + ": cannot open an empty stream: " + std::strerror(errno));
+  std::unique_ptr<TraceReader> reader(
+      new TraceReader(name, std::move(options), std::make_unique<PlainSource>(file, std::string(), 0)));
+  Record header;
+  Status s = reader->push(header_line, &header);
+  if (!s.is_ok()) return s;
+  reader->header_ = std::move(header);
+  return reader;
+}
+
 peers::Result<std::unique_ptr<TraceReader>> TraceReader::open_stream(const std::string& path, FILE* file,
                                                                      ReaderOptions options) {
   unsigned char magic[4] = {0, 0, 0, 0};
@@ -334,7 +350,10 @@ Status TraceReader::read_parsed(Record* out, bool* done) {
   }
   if (!line.empty() && line.back() == '\r') line.pop_back();
   if (line.empty()) return sticky_ = Status::corruption(where(line_) + "empty line: expected a JSON object");
+  return parse_line(line, out, done);
+}
 
+Status TraceReader::parse_line(std::string_view line, Record* out, bool* done) {
   // Parsed in place: the tape's and raw's buffers are reused from the record
   // the caller read before.
   Record& rec = *out;
@@ -358,6 +377,21 @@ Status TraceReader::read_parsed(Record* out, bool* done) {
     rec.raw.clear();
   }
   return Status::ok();
+}
+
+Status TraceReader::push(std::string_view line, Record* out) {
+  if (!sticky_.is_ok()) return sticky_;
+  if (!check_sticky_.is_ok()) return check_sticky_;
+  if (line.size() > options_.max_line_bytes) {
+    return sticky_ = Status::corruption(where(line_ + 1) + "line longer than the limit of " +
+                                        std::to_string(options_.max_line_bytes) + " bytes");
+  }
+  line_++;
+  if (line.empty()) return sticky_ = Status::corruption(where(line_) + "empty line: expected a JSON object");
+  bool done = false;
+  Status s = parse_line(line, out, &done);
+  if (!s.is_ok()) return s;
+  return check_parsed(out);
 }
 
 Status TraceReader::check_record(Record* rec) {
@@ -389,7 +423,7 @@ Status TraceReader::check_record(Record* rec) {
     int64_t t_ms = 0;
     Status s = check_event(j, ctx, &seq, &t_ms, &rec->kind);
     if (!s.is_ok()) return s;
-    if (metrics_ && events_read_ > 0 && last_metrics_seq_ != events_read_) {
+    if (metrics_ && !options_.events_only && events_read_ > 0 && last_metrics_seq_ != events_read_) {
       return Status::corruption(where(rec->line) + "expected the metrics record of event " + std::to_string(events_read_) +
                                 " before the next event (the header says \"metrics\":true)");
     }

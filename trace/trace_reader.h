@@ -57,6 +57,10 @@ struct ReaderOptions {
   // inside a frame reads as ending at its last complete line instead of being
   // an error; truncation() then says so. Off: such a file is an error.
   bool allow_truncated = false;
+  // Only event records follow the header (a conformance-protocol
+  // implementation is fed the events alone, docs/PROTOCOL.md): no metrics
+  // record is required between two events.
+  bool events_only = false;
   // Receives "<file>:<line>: warning: ..." for unknown members when !strict.
   // Null: warnings are dropped.
   std::function<void(const std::string&)> on_warning;
@@ -73,6 +77,12 @@ class TraceReader {
   // and for tests: it goes through the same stdio (fmemopen) and decoder code
   // as open(), so what is fuzzed is what reads files.
   static peers::Result<std::unique_ptr<TraceReader>> open_bytes(const std::string& name, std::string_view bytes,
+                                                                ReaderOptions options = {});
+  // A reader of lines its caller hands over one at a time (shadow mode, where
+  // the lines are those of a capture as it is being written): `header_line`
+  // is checked as line 1, then each push() checks one more line as next()
+  // checks a line read from a file. No file is read; next() finds none.
+  static peers::Result<std::unique_ptr<TraceReader>> open_lines(const std::string& name, std::string_view header_line,
                                                                 ReaderOptions options = {});
   ~TraceReader();
   TraceReader(const TraceReader&) = delete;
@@ -95,6 +105,11 @@ class TraceReader {
   // the order read_parsed() made them. Errors are sticky per half.
   peers::Status read_parsed(Record* out, bool* done);
   peers::Status check_parsed(Record* out);
+
+  // The next line (no "\n"), handed over by the caller of a reader made by
+  // open_lines(): parsed and checked into *out as next() would. Errors are
+  // sticky, as next()'s are.
+  peers::Status push(std::string_view line, Record* out);
 
   bool compressed() const;
   uint64_t bytes_read() const;          // bytes of the file consumed so far
@@ -119,6 +134,8 @@ class TraceReader {
   static peers::Result<std::unique_ptr<TraceReader>> open_stream(const std::string& path, FILE* file,
                                                                  ReaderOptions options);
   peers::Status read_line(std::string* line, bool* eof);
+  // Parses line `line_` into *out's tape (line and raw set, nothing checked).
+  peers::Status parse_line(std::string_view line, Record* out, bool* done);
   peers::Status check_record(Record* rec);
   peers::Status check_metrics_record(Record* rec, const SchemaContext& ctx);
 

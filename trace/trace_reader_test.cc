@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -344,4 +345,51 @@ TEST_CASE("a version-2 event kind in a version-1 trace is an error", "[reader]")
       "v1_custody.jsonl",
       lines({kHeader, event(1, 10, "local_custody", R"(,"custody_group_count":8,"sample_groups":[1],"sampled_subnets":[1])")}));
   CHECK(read_all(p).error == p + ":2: event kind \"local_custody\" needs format_version 2 (the header says 1)");
+}
+
+// open_lines + push: the lines a caller hands over read as the same lines of
+// a file do, records and errors alike (the error names the reader's name).
+TEST_CASE("lines pushed one at a time read as the file's lines, errors included", "[reader][lines]") {
+  const std::vector<std::string> good = {kHeader, event(1, 10), expect(1), event(2, 12), expect(2),
+                                         R"({"type":"end","events":2})"};
+  const std::vector<std::string> bad = {kHeader, event(1, 10), expect(1), event(3, 12)};  // a seq gap
+  for (const auto& ls : {good, bad}) {
+    std::string text;
+    for (const std::string& l : ls) text += l + "\n";
+    const std::string path = write_file("pushed.jsonl", text);
+    auto file = replay::TraceReader::open(path);
+    REQUIRE(file.is_ok());
+    auto pushed = replay::TraceReader::open_lines(path, ls[0]);
+    REQUIRE(pushed.is_ok());
+    CHECK(pushed.value()->header().root().dump() == file.value()->header().root().dump());
+    replay::Record a;
+    replay::Record b;
+    for (size_t i = 1; i < ls.size(); i++) {
+      bool done = false;
+      const peers::Status sa = file.value()->next(&a, &done);
+      const peers::Status sb = pushed.value()->push(ls[i], &b);
+      INFO(i << ": " << sa.message() << " / " << sb.message());
+      REQUIRE(sa.is_ok() == sb.is_ok());
+      if (!sa.is_ok()) {
+        CHECK(sa.message() == sb.message());
+        CHECK(!pushed.value()->push(ls[i], &b).is_ok());  // sticky, as next()'s errors
+        break;
+      }
+      CHECK(a.type == b.type);
+      CHECK(a.line == b.line);
+      CHECK(a.seq == b.seq);
+      CHECK(a.t_ms == b.t_ms);
+      CHECK(a.kind == b.kind);
+      CHECK(a.root().dump() == b.root().dump());
+    }
+    bool done = false;
+    if (ls.size() == good.size()) {
+      CHECK(file.value()->next(&a, &done).is_ok());
+      CHECK(done);
+      CHECK(pushed.value()->ended());
+    }
+  }
+  auto not_header = replay::TraceReader::open_lines("x", event(1, 10));
+  REQUIRE_FALSE(not_header.is_ok());
+  CHECK(not_header.status().message().find("x:1: expected the header record") == 0);
 }

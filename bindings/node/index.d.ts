@@ -160,6 +160,35 @@ export class PeerManager {
   advance(tMs: number, inputs?: (timer: TimerDue) => Record<string, unknown>): {event: EventRecord; actions: Action[]}[];
 }
 
+/** A divergence as shadow mode logs it: the first differing member, both sides as JSON text. */
+export interface LineDivergence {
+  seq: number;
+  /** the event's kind, "timer <timer>" for a timer */
+  event: string;
+  /** "actions[0].reason", "scores[2].score", "metric <series>", "event" */
+  member: string;
+  expected: string;
+  actual: string;
+  /** what `peer-replay check` says of it */
+  headline: string;
+}
+
+/**
+ * Shadow mode's comparer (shadow.js): the replayer of `peer-replay check` fed a trace's lines one at a
+ * time, in order, after the header.
+ */
+export class ShadowReplayer {
+  /** perturbWhat: "" or, test only, "action" / "score" (PEER_REPLAY_SHADOW_PERTURB); eventsOnly: fed events alone */
+  constructor(headerLine: string, perturbWhat: "" | "action" | "score", perturbN: number, eventsOnly: boolean);
+  /** undefined, or the divergence of the event this record closes (its expect, or its metrics record) */
+  feed(line: string): LineDivergence | undefined;
+  /** the engine's expect record for the last event, JSON text, as `peer-replay serve` answers; null once taken */
+  answer(): string | null;
+  readonly compared: number;
+  /** null, or why nothing after a refused event is compared */
+  readonly stopped: string | null;
+}
+
 export interface TimerDue {
   timer: TimerKind;
   /** goodbye_timeout only: the goodbye's req. */

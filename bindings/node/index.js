@@ -103,4 +103,9 @@ class PeerManager {
   }
 }
 
-module.exports = {PeerManager, ...require("./lodestar.js")(native), ...require("./native_peer_manager.js")(native)};
+module.exports = {
+  PeerManager,
+  ShadowReplayer: native.ShadowReplayer,  // shadow mode's comparer (shadow.js, shadow_replayer.cc)
+  ...require("./lodestar.js")(native),
+  ...require("./native_peer_manager.js")(native),
+};

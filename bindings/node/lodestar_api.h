@@ -5,6 +5,8 @@
 //   score_store.cc  PeerRpcScoreStore, RealScore, scoreToState,
 //                   updateGossipsubScores      (score/*.ts)
 //   relevance.cc    assertPeerRelevance        (utils/assertPeerRelevance.ts)
+// and, not Lodestar's but registered the same way:
+//   shadow_replayer.cc  ShadowReplayer          (shadow mode's comparer, shadow.js)
 #ifndef PEER_REPLAY_BINDINGS_NODE_LODESTAR_API_H_
 #define PEER_REPLAY_BINDINGS_NODE_LODESTAR_API_H_
 
@@ -15,12 +17,14 @@ namespace peer_replay_node {
 void register_prioritize(Napi::Env env, Napi::Object exports);
 void register_score_store(Napi::Env env, Napi::Object exports);
 void register_relevance(Napi::Env env, Napi::Object exports);
+void register_shadow_replayer(Napi::Env env, Napi::Object exports);
 
 // All of the above (addon.cc's init calls this once).
 inline void register_lodestar_api(Napi::Env env, Napi::Object exports) {
   register_prioritize(env, exports);
   register_score_store(env, exports);
   register_relevance(env, exports);
+  register_shadow_replayer(env, exports);
 }
 
 }  // namespace peer_replay_node

@@ -15,7 +15,12 @@ const trees = ["engine"];
 const files = [
   "trace/format.h", "trace/json_tape.h", "trace/json_tape.cc", "trace/trace_schema.h", "trace/trace_schema.cc",
   "trace/metrics_schema.h", "trace/metrics_schema.cc", "trace/trace_reader.h", "replay/trace_event.h", "replay/trace_event.cc", "replay/metrics_record.h",
-  "replay/metrics_record.cc", "LICENSE",
+  "replay/metrics_record.cc", "trace/trace_reader.cc", "trace/json_compare.h", "trace/json_compare.cc",
+  "trace/display_text.h", "trace/display_text.cc", "trace/atomic_file.h", "trace/atomic_file.cc", "trace/trace_writer.h",
+  "trace/trace_writer.cc", "trace/segments.h", "trace/segments.cc", "replay/replayer.h", "replay/replayer.cc",
+  "replay/report_text.h", "replay/report_text.cc", "replay/expect_match.h", "replay/expect_match.cc",
+  "replay/expect_record.h", "replay/expect_record.cc", "replay/parse_ahead.h", "replay/parse_ahead.cc",
+  "replay/score_delta.h", "replay/lodestar_version.h", "replay/lodestar_version.cc", "tools/recorder/package.json", "LICENSE",
 ];
 const skip = (rel) => /_test\.cc$/.test(rel) || /(^|\/)(testdata|testing)(\/|$)/.test(rel) || /\.sh$/.test(rel);
 

@@ -1,7 +1,7 @@
-// Shadow mode in the recorders (PEER_REPLAY_LIVE_SHADOW=1): every record the live hook writes (or the
+// Shadow mode in the recorders (PEER_REPLAY_LIVE_SHADOW=1): every line the live hook writes (or the
 // scripted recorder, record.mjs, over its fake libp2p) is also handed, as it is written, to the engine
-// through the addon (bindings/node/shadow.js), which compares each expect (and metrics record) with
-// what the engine did. This file owns the recorders' side: which records go to the shadow, the
+// through the addon (bindings/node/shadow.js: `peer-replay check`'s replayer fed line by line), which
+// compares each expect (and metrics record) with what the engine did. This file owns the recorders' side: which records go to the shadow, the
 // divergence counter's registry, and the repro file.
 //
 // The repro: trace format v2 has no snapshot of the peer manager's state, and the engine cannot
@@ -49,10 +49,8 @@ class ShadowTap {
   record(rec, line) {
     if (this.off) return;
     try {
-      if (rec.type === "event") this.shadow?.event(rec, line);
-      else if (rec.type === "expect") this.shadow?.expect(rec);
-      else if (rec.type === "metrics") this.shadow?.metrics(rec);
-      else if (rec.type === "header") this.start(line);
+      if (rec.type === "header") this.start(line);
+      else this.shadow?.record(line);  // the line alone crosses into the addon
     } catch (e) {
       this.off = true;
       process.stderr.write(`peer-replay shadow: off after an error of its own at ${rec.type} ${rec.seq ?? ""}: ${e.message}\n`);

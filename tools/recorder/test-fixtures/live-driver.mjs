@@ -149,7 +149,7 @@ if (REALTIME_S) await realtimeLoad();
  */
 function timeRecorder(rec) {
   if (!rec) return null;
-  const t = {pmMs: 0, shadowMs: 0};
+  const t = {pmMs: 0, shadowMs: 0, emitMs: 0, writeMs: 0};
   const sync = rec.sync.bind(rec);
   rec.sync = (fn) => {
     if (rec.depth > 0) return sync(fn);
@@ -165,6 +165,20 @@ function timeRecorder(rec) {
     const t0 = performance.now();
     continuations(settle);
     queueMicrotask(() => process.nextTick(() => (t.pmMs += performance.now() - t0)));
+  };
+  // emit() is stringify + the writer's write() + the shadow's record(): with the two others timed, the
+  // rest is the stringify, which shadow mode alone (no capture kept) would pay.
+  const emit = rec.emit.bind(rec);
+  rec.emit = (r) => {
+    const t0 = performance.now();
+    emit(r);
+    t.emitMs += performance.now() - t0;
+  };
+  const write = rec.writer.write.bind(rec.writer);
+  rec.writer.write = (line) => {
+    const t0 = performance.now();
+    write(line);
+    t.writeMs += performance.now() - t0;
   };
   if (rec.shadow) {
     const record = rec.shadow.record.bind(rec.shadow);
@@ -240,6 +254,9 @@ async function realtimeLoad() {
       compress_ms: rec?.writer.compressTimeMs ?? null,
       pm_ms: timing?.pmMs ?? null,
       shadow_ms: timing?.shadowMs ?? null,
+      emit_ms: timing?.emitMs ?? null,
+      write_ms: timing?.writeMs ?? null,
+      stringify_ms: timing ? timing.emitMs - timing.writeMs - timing.shadowMs : null,
     })
   );
   await pm.close();
