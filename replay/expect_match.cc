@@ -54,7 +54,7 @@ bool js_number_equal(JsonRef e, double v, uint64_t ulp) {
     const std::optional<double> d = e.is_string() ? spelled_number(e) : std::nullopt;
     return d.has_value() && (std::isnan(v) ? std::isnan(*d) : *d == v);
   }
-  if (std::isfinite(v) && std::floor(v) == v && std::fabs(v) <= kMaxSafeInteger && !(v == 0 && std::signbit(v))) {
+  if (std::floor(v) == v && std::fabs(v) <= kMaxSafeInteger && !(v == 0 && std::signbit(v))) {
     return int_equal(e, static_cast<int64_t>(v), ulp);
   }
   return e.is_number() && doubles_equal(e.as_double(), v, ulp);

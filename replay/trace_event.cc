@@ -652,7 +652,7 @@ namespace {
 // the rest spelled (FORMAT.md §4).
 json js_value(double v) {
   if (!std::isfinite(v)) return spelled_number_text(v);
-  if (std::isfinite(v) && std::floor(v) == v && std::fabs(v) <= static_cast<double>(kMaxSafeInteger) &&
+  if (std::floor(v) == v && std::fabs(v) <= static_cast<double>(kMaxSafeInteger) &&
       !(v == 0 && std::signbit(v))) {
     return static_cast<int64_t>(v);
   }
