@@ -1,10 +1,9 @@
-// Generates js_sort_cases.json.zst: arrays sorted by the REAL Array.prototype.sort
+// Generates js_sort_cases.json: arrays sorted by the REAL Array.prototype.sort
 // of the Node that runs this (it must be V8 11.3, Node 20's, the one Lodestar
 // runs on), with comparators that are no order, for engine/utils/js_sort_test.cc.
 //
 // Run: node engine/testdata/gen_js_sort.mjs   (a re-run gives the same JSON)
-// The JSON, one case per line as the other fixtures, is zstd-compressed (by
-// the zstd command) to keep the checked-in file small.
+// The JSON has one case per line, as the other fixtures.
 //
 // Each case: {cmp, values, order, calls, hash}.
 //   values: the numbers, a finite one as a JSON number, else one of the strings
@@ -19,7 +18,7 @@
 //   calls: how many times sort called the comparator; hash: FNV-1a (32 bits)
 //   over the (a.i, b.i) of every call, in call order: the argument order and
 //   the sequence of calls, not only the result, are V8's.
-import {execFileSync} from "node:child_process";
+import {writeFileSync} from "node:fs";
 import {dirname, join} from "node:path";
 import {fileURLToPath} from "node:url";
 
@@ -111,6 +110,6 @@ for (let n = 0; n <= 300; n += 7) {
 }
 const header = {node: process.version, v8: process.versions.v8};
 const text = `{"generator":${JSON.stringify(header)},\n "cases":[\n${cases.map((c) => "  " + JSON.stringify(c)).join(",\n")}\n]}\n`;
-const path = join(dirname(fileURLToPath(import.meta.url)), "js_sort_cases.json.zst");
-execFileSync("zstd", ["-19", "-q", "-f", "-o", path], {input: text});
+const path = join(dirname(fileURLToPath(import.meta.url)), "js_sort_cases.json");
+writeFileSync(path, text);
 console.log(`wrote ${path}: ${cases.length} cases, ${text.length} bytes of JSON`);

@@ -1,4 +1,4 @@
-// The cases of engine/testdata/js_sort_cases.json.zst: arrays sorted by the
+// The cases of engine/testdata/js_sort_cases.json: arrays sorted by the
 // REAL Array.prototype.sort of V8 11.3 (Node 20) with comparators that are no
 // order, written by engine/testdata/gen_js_sort.mjs (which documents the
 // encoding). Read by js_sort_test.cc and by the tests of the engine's sort
@@ -6,11 +6,8 @@
 #ifndef PEER_REPLAY_ENGINE_TESTING_JS_SORT_CASES_H_
 #define PEER_REPLAY_ENGINE_TESTING_JS_SORT_CASES_H_
 
-#include <zstd.h>
-
 #include <cstdint>
 #include <fstream>
-#include <iterator>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -27,31 +24,6 @@ struct JsSortCase {
   uint32_t hash = 0;           // FNV-1a over every call's (a.i, b.i), in call order
 };
 
-// The whole decompressed content of a zstd file (its frame need not record its
-// size: the zstd command writing from a pipe does not know it).
-inline std::string read_zstd_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ": cannot open");
-  const std::string compressed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  ZSTD_DCtx* dctx = ZSTD_createDCtx();
-  std::string out;
-  std::vector<char> buffer(ZSTD_DStreamOutSize());
-  ZSTD_inBuffer input{compressed.data(), compressed.size(), 0};
-  size_t last = 0;
-  while (input.pos < input.size) {
-    ZSTD_outBuffer output{buffer.data(), buffer.size(), 0};
-    last = ZSTD_decompressStream(dctx, &output, &input);
-    if (ZSTD_isError(last)) {
-      ZSTD_freeDCtx(dctx);
-      throw std::runtime_error(path + ": " + ZSTD_getErrorName(last));
-    }
-    out.append(buffer.data(), output.pos);
-  }
-  ZSTD_freeDCtx(dctx);
-  if (last != 0) throw std::runtime_error(path + ": truncated zstd frame");
-  return out;
-}
-
 // A value as the generator encodes it: a JSON number, or "NaN", "Infinity",
 // "-Infinity", "-0".
 inline double decode_js_sort_value(const nlohmann::json& v) {
@@ -67,8 +39,10 @@ inline double decode_js_sort_value(const nlohmann::json& v) {
 // The cases; throws unless the fixture was made by V8 11.3, the V8 Lodestar
 // runs on.
 inline std::vector<JsSortCase> load_js_sort_cases(const std::string& source_dir) {
-  const nlohmann::json doc =
-      nlohmann::json::parse(read_zstd_file(source_dir + "/engine/testdata/js_sort_cases.json.zst"));
+  const std::string path = source_dir + "/engine/testdata/js_sort_cases.json";
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(path + ": cannot open");
+  const nlohmann::json doc = nlohmann::json::parse(in);
   const std::string v8 = doc.at("generator").at("v8").get<std::string>();
   if (v8.rfind("11.3.", 0) != 0) throw std::runtime_error("js_sort_cases: made by V8 " + v8 + ", not 11.3");
   std::vector<JsSortCase> cases;

@@ -4,7 +4,7 @@
 // engine/testdata/gen_js_sort.mjs sorts arrays with Array.prototype.sort and
 // comparators that are no order (NaN among the values, or a hash of the pair),
 // and records each resulting order, the number of comparator calls and a hash
-// of the calls' arguments in js_sort_cases.json.zst (the encoding is documented
+// of the calls' arguments in js_sort_cases.json (the encoding is documented
 // in the generator; engine/testing/js_sort_cases.h reads it). Nothing expected here is computed by the port.
 #include "engine/utils/js_sort.h"
 
