@@ -1,10 +1,11 @@
 // ParseAhead: a trace read on a second thread while the caller replays it.
-// Unlike the diff's ReadAhead (diff/read_ahead.h), which runs the whole of
-// TraceReader::next on its worker, the work is split so that two cores stay
-// busy on one trace: the thread decompresses, splits lines and parses each into its tape
-// (TraceReader::read_parsed, about two thirds of the reader's time); the
-// caller's thread checks each record as it takes it (check_parsed), in
-// order, so every error is the one TraceReader::next gives at the same line.
+// The thread runs the whole of TraceReader::next (decompress, split, parse,
+// check), in order, so every record and every error is the one next() gives
+// at the same line; the caller's thread only replays. With the simdjson tape
+// the reader's work and the replay's are of similar size, so this split keeps
+// both cores busy (docs/BENCHMARKS.md, "Two threads"). The caller reads
+// nothing of the reader while this object lives but header(), and ended()
+// and truncation() once next() has said done.
 //
 // Ownership and limits: the reader is borrowed and must outlive this object;
 // records travel in kBatches batches of kBatchRecords, recycled (next() swaps
@@ -56,7 +57,6 @@ class ParseAhead {
   std::deque<std::unique_ptr<Batch>> free_;
   bool stopping_ = false;
   std::unique_ptr<Batch> current_;  // the caller's batch
-  peers::Status failed_;            // the first check error: sticky, as in TraceReader
   size_t pos_ = 0;
   std::thread thread_;
 };

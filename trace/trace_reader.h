@@ -97,15 +97,6 @@ class TraceReader {
   // *out holds nothing of use. Any error is sticky.
   peers::Status next(Record* out, bool* done);
 
-  // next() in two halves, for a caller that runs them on two threads
-  // (replay/parse_ahead.h): read_parsed() reads the next line and parses it
-  // into out's tape (line and raw set, nothing checked), check_parsed() then
-  // checks that record and fills its seq, t_ms and kind. Each half may run on
-  // its own thread (they share no state), check_parsed() on the records in
-  // the order read_parsed() made them. Errors are sticky per half.
-  peers::Status read_parsed(Record* out, bool* done);
-  peers::Status check_parsed(Record* out);
-
   // The next line (no "\n"), handed over by the caller of a reader made by
   // open_lines(): parsed and checked into *out as next() would. Errors are
   // sticky, as next()'s are.
@@ -134,6 +125,12 @@ class TraceReader {
   static peers::Result<std::unique_ptr<TraceReader>> open_stream(const std::string& path, FILE* file,
                                                                  ReaderOptions options);
   peers::Status read_line(std::string* line, bool* eof);
+  // next() in two halves, each with its own sticky error: read_parsed() reads
+  // the next line and parses it into out's tape (line and raw set, nothing
+  // checked); check_parsed() checks that record and fills its seq, t_ms and
+  // kind. push() parses its line and shares the second half.
+  peers::Status read_parsed(Record* out, bool* done);
+  peers::Status check_parsed(Record* out);
   // Parses line `line_` into *out's tape (line and raw set, nothing checked).
   peers::Status parse_line(std::string_view line, Record* out, bool* done);
   peers::Status check_record(Record* rec);
