@@ -1150,11 +1150,20 @@ void PeerManagerImpl::goodbye_and_disconnect(const PeerIdStr& peer, GoodByeReaso
 }
 
 // runPeerCountMetrics, the collect callback of metrics.peers: a scrape runs it.
+// A scrape runs after every event of a trace with metrics, over every
+// connected peer, so its Maps keyed by a small enum are arrays here (a count
+// per key, and the keys in the order a Map iterates them), and each
+// histogram series is looked up once per scrape, not once per peer.
 void PeerManagerImpl::run_peer_count_metrics(NetworkCoreMetrics& metrics) {
   int64_t total = 0;
 
-  OrderedMap<Direction, int64_t> peers_by_direction;
-  OrderedMap<ClientKind, int64_t> peers_by_client;
+  // peersByDirection: a Map, iterated in insertion order (first seen first).
+  std::array<int64_t, kDirectionNames.size()> peers_by_direction{};
+  std::array<Direction, kDirectionNames.size()> directions_seen{};
+  size_t direction_count = 0;
+  // peersByClient: every client is set to 0 first, so it iterates in enum order.
+  constexpr size_t kClientCount = static_cast<size_t>(ClientKind::kUnknown) + 1;
+  std::array<int64_t, kClientCount> peers_by_client{};
   const UnixMs now = now_ms_;
 
   // peerLongLivedAttnets metric is a count
@@ -1163,14 +1172,20 @@ void PeerManagerImpl::run_peer_count_metrics(NetworkCoreMetrics& metrics) {
   metrics.peer_connection_length.reset();
   metrics.peer_gossip_score_by_client.reset();
 
-  // reset client counts _for each client_ to 0
-  for (int k = 0; k <= static_cast<int>(ClientKind::kUnknown); k++) peers_by_client.set(static_cast<ClientKind>(k), 0);
-  // Each client's series in the two by-client histograms, made at its first peer as observe() would.
+  // Each series' position, made at its first observation as observe() would
+  // make it (a reset histogram has no series until then).
   constexpr size_t kNoSeries = SIZE_MAX;
-  std::array<size_t, static_cast<size_t>(ClientKind::kUnknown) + 1> score_series;
-  std::array<size_t, static_cast<size_t>(ClientKind::kUnknown) + 1> gossip_score_series;
+  size_t attnets_at = kNoSeries;
+  size_t column_group_count_at = kNoSeries;
+  size_t connection_length_at = kNoSeries;
+  std::array<size_t, kClientCount> score_series;
+  std::array<size_t, kClientCount> gossip_score_series;
   score_series.fill(kNoSeries);
   gossip_score_series.fill(kNoSeries);
+  auto observe = [](Metric& metric, size_t& at, MetricLabels labels, double value) {
+    if (at == kNoSeries) at = metric.series_position(labels);
+    metric.observe_at(at, value);
+  };
 
   for (const auto& [peer_key, connections] : connections_) {
     const Connection* open_cnx = nullptr;
@@ -1182,41 +1197,41 @@ void PeerManagerImpl::run_peer_count_metrics(NetworkCoreMetrics& metrics) {
     }
     if (open_cnx == nullptr) continue;
     const Direction direction = open_cnx->direction;
-    const int64_t* by_direction = peers_by_direction.find(direction);
-    peers_by_direction.set(direction, 1 + (by_direction != nullptr ? *by_direction : 0));
+    int64_t& by_direction = peers_by_direction[static_cast<size_t>(direction)];
+    if (by_direction == 0) directions_seen[direction_count++] = direction;
+    by_direction++;
     const PeerIdStr& peer_id = open_cnx->remote_peer;
     const PeerData* peer_data = peers_data_.connected_peers.find(peer_id);
     const ClientKind client =
         peer_data != nullptr && peer_data->agent_client.has_value() ? *peer_data->agent_client : ClientKind::kUnknown;
-    peers_by_client.set(client, 1 + *peers_by_client.find(client));
-    const std::string_view client_name = client_kind_name(client);
+    peers_by_client[static_cast<size_t>(client)]++;
 
     const bool has_metadata = peer_data != nullptr && peer_data->metadata.has_value();
-    metrics.peer_long_lived_attnets.observe({}, has_metadata ? static_cast<double>(peer_data->metadata->attnets.count()) : 0);
-    metrics.peer_column_group_count.observe({}, has_metadata ? static_cast<double>(peer_data->metadata->custody_group_count) : 0);
+    observe(metrics.peer_long_lived_attnets, attnets_at, {},
+            has_metadata ? static_cast<double>(peer_data->metadata->attnets.count()) : 0);
+    observe(metrics.peer_column_group_count, column_group_count_at, {},
+            has_metadata ? static_cast<double>(peer_data->metadata->custody_group_count) : 0);
     // prom-client's observe() throws on a value that is not finite, before it
     // makes the series; the collect callback drops the rejected promise, so
     // the scrape reads the registry as the throw left it: the rest of this
     // function does not run (the gauges below keep their last values).
-    const double score = peer_rpc_scores_->get_score(peer_id);
+    const auto [score, gossip_score] = peer_rpc_scores_->get_score_and_gossip_score(peer_id);
     if (!std::isfinite(score)) return;
-    size_t& score_at = score_series[static_cast<size_t>(client)];
-    if (score_at == kNoSeries) score_at = metrics.peer_score_by_client.series_position({client_name});
-    metrics.peer_score_by_client.observe_at(score_at, score);
-    const double gossip_score = peer_rpc_scores_->get_gossip_score(peer_id);
+    observe(metrics.peer_score_by_client, score_series[static_cast<size_t>(client)], {client_kind_name(client)}, score);
     if (!std::isfinite(gossip_score)) return;
-    size_t& gossip_score_at = gossip_score_series[static_cast<size_t>(client)];
-    if (gossip_score_at == kNoSeries) gossip_score_at = metrics.peer_gossip_score_by_client.series_position({client_name});
-    metrics.peer_gossip_score_by_client.observe_at(gossip_score_at, gossip_score);
-    metrics.peer_connection_length.observe({}, static_cast<double>(now - open_cnx->open_ms) / 1000);
+    observe(metrics.peer_gossip_score_by_client, gossip_score_series[static_cast<size_t>(client)],
+            {client_kind_name(client)}, gossip_score);
+    observe(metrics.peer_connection_length, connection_length_at, {}, static_cast<double>(now - open_cnx->open_ms) / 1000);
     total++;
   }
 
-  for (const auto& [direction, peers] : peers_by_direction) {
-    metrics.peers_by_direction.set({kDirectionNames[static_cast<size_t>(direction)]}, static_cast<double>(peers));
+  for (size_t k = 0; k < direction_count; k++) {
+    const Direction direction = directions_seen[k];
+    metrics.peers_by_direction.set({kDirectionNames[static_cast<size_t>(direction)]},
+                                   static_cast<double>(peers_by_direction[static_cast<size_t>(direction)]));
   }
-  for (const auto& [client, peers] : peers_by_client) {
-    metrics.peers_by_client.set({client_kind_name(client)}, static_cast<double>(peers));
+  for (size_t k = 0; k < kClientCount; k++) {
+    metrics.peers_by_client.set({client_kind_name(static_cast<ClientKind>(k))}, static_cast<double>(peers_by_client[k]));
   }
 
   int64_t sync_peers = 0;

@@ -40,6 +40,12 @@ double PeerRpcScoreStore::get_gossip_score(const PeerIdStr& peer) const {
   return peer_score != nullptr ? peer_score->get_gossip_score() : kDefaultScore;
 }
 
+std::pair<double, double> PeerRpcScoreStore::get_score_and_gossip_score(const PeerIdStr& peer) const {
+  const PeerScore* peer_score = scores_.find(peer);
+  if (peer_score == nullptr) return {kDefaultScore, kDefaultScore};
+  return {peer_score->get_score(), peer_score->get_gossip_score()};
+}
+
 ScoreState PeerRpcScoreStore::get_score_state(const PeerIdStr& peer) const { return score_to_state(get_score(peer)); }
 
 bool PeerRpcScoreStore::is_cooling_down(const PeerIdStr& peer, UnixMs now_ms) const {

@@ -44,6 +44,8 @@ class PeerRpcScoreStore {
   // Score of the peer, or DEFAULT_SCORE (0) when it has no entry.
   double get_score(const PeerIdStr& peer) const;
   double get_gossip_score(const PeerIdStr& peer) const;
+  // Both, with one lookup: a metrics scrape reads both of every connected peer.
+  std::pair<double, double> get_score_and_gossip_score(const PeerIdStr& peer) const;
   ScoreState get_score_state(const PeerIdStr& peer) const;
   bool is_cooling_down(const PeerIdStr& peer, UnixMs now_ms) const;
   // Every entry in insertion order. now_ms is read only by MaxScore entries
