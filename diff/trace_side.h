@@ -15,7 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "diff/diff_report.h"
-#include "diff/read_ahead.h"
+#include "trace/read_ahead.h"
 #include "trace/trace_reader.h"
 
 namespace replay {

@@ -23,12 +23,12 @@
 #include "replay/expect_record.h"
 #include "replay/metrics_record.h"
 #include "replay/lodestar_version.h"
-#include "replay/parse_ahead.h"
 #include "replay/report_text.h"
 #include "replay/score_delta.h"
 #include "replay/trace_event.h"
 #include "trace/display_text.h"
 #include "trace/json_compare.h"
+#include "trace/read_ahead.h"
 #include "trace/trace_reader.h"
 #include "trace/trace_writer.h"
 
@@ -930,8 +930,8 @@ ReplayResult Replayer::run() {
   std::unique_ptr<TraceReader> reader = std::move(opened).value();
   if (!start(reader->header())) return result_;
 
-  std::unique_ptr<ParseAhead> ahead;  // destroyed before the reader it reads
-  if (options_.read_ahead) ahead = std::make_unique<ParseAhead>(reader.get());
+  std::unique_ptr<ReadAhead> ahead;  // destroyed before the reader it reads
+  if (options_.read_ahead) ahead = std::make_unique<ReadAhead>(reader.get());
   Record rec;
   while (!stop_) {
     bool done = false;

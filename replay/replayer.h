@@ -53,7 +53,7 @@ struct ReplayOptions {
   bool emit_repro = false;             // write the trace prefix up to the divergence
   std::string repro_path;              // where; default "<trace name>.repro-seq<N>.jsonl" in the cwd
   bool check_determinism = false;      // a second engine steps the same events; digests compared
-  bool read_ahead = false;             // read and parse on a second thread (replay/parse_ahead.h)
+  bool read_ahead = false;             // read and parse on a second thread (trace/read_ahead.h)
   bool time_stages = false;            // fill ReplayResult::stages (a clock read per stage per record)
   size_t score_history = 5;            // score entries kept per peer for the report
   std::string program = "peer-replay"; // the command name in the reproduce line

@@ -156,6 +156,8 @@ class JsonTape {
   }
   bool empty() const { return tokens_.empty(); }
   size_t token_count() const { return tokens_.size(); }
+  // The bytes its buffers hold on to (what a reused tape keeps between parses).
+  size_t capacity_bytes() const { return tokens_.capacity() * sizeof(JsonRef::Token) + strings_.capacity(); }
 
  private:
   friend class JsonRef;

@@ -1,16 +1,17 @@
-// ParseAhead: see parse_ahead.h.
-#include "replay/parse_ahead.h"
+// ReadAhead: see read_ahead.h.
+#include "trace/read_ahead.h"
 
+#include <cassert>
 #include <utility>
 
 namespace replay {
 
-ParseAhead::ParseAhead(TraceReader* reader) : reader_(reader) {
+ReadAhead::ReadAhead(TraceReader* reader) : reader_(reader) {
   for (size_t i = 0; i < kBatches; i++) free_.push_back(std::make_unique<Batch>());
   thread_ = std::thread([this] { produce(); });
 }
 
-ParseAhead::~ParseAhead() {
+ReadAhead::~ReadAhead() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
@@ -19,7 +20,7 @@ ParseAhead::~ParseAhead() {
   thread_.join();
 }
 
-void ParseAhead::produce() {
+void ReadAhead::produce() {
   for (;;) {
     std::unique_ptr<Batch> b;
     {
@@ -29,13 +30,20 @@ void ParseAhead::produce() {
       b = std::move(free_.front());
       free_.pop_front();
     }
+    b->spent.clear();
     b->count = 0;
     b->done = false;
     b->status = peers::Status::ok();
-    while (b->count < kBatchRecords) {
+    const uint64_t bytes_before = reader_->bytes_decompressed();
+    while (b->count < kBatchRecords && reader_->bytes_decompressed() - bytes_before < kBatchBytes) {
       if (b->records.size() <= b->count) b->records.emplace_back();
+      Record& slot = b->records[b->count];
+      // A slot keeps its buffers for its next record, unless they grew past
+      // kKeepRecordBytes: otherwise a few long lines would, over time, leave
+      // every slot as large as the longest.
+      if (slot.tape.capacity_bytes() + slot.raw.capacity() > kKeepRecordBytes) slot = Record();
       bool done = false;
-      peers::Status s = reader_->next(&b->records[b->count], &done);
+      peers::Status s = reader_->next(&slot, &done);
       if (!s.is_ok()) {
         b->status = std::move(s);
         break;
@@ -56,7 +64,7 @@ void ParseAhead::produce() {
   }
 }
 
-peers::Status ParseAhead::next(Record* out, bool* done) {
+peers::Status ReadAhead::next(Record* out, bool* done) {
   *done = false;
   for (;;) {
     if (current_ != nullptr) {
@@ -73,6 +81,7 @@ peers::Status ParseAhead::next(Record* out, bool* done) {
     }
     std::unique_lock<std::mutex> lock(mu_);
     if (current_ != nullptr) {
+      current_->spent.swap(spent_);
       free_.push_back(std::move(current_));
       freed_.notify_one();
     }
@@ -82,5 +91,7 @@ peers::Status ParseAhead::next(Record* out, bool* done) {
     pos_ = 0;
   }
 }
+
+void ReadAhead::recycle(Record&& rec) { spent_.push_back(std::move(rec)); }
 
 }  // namespace replay
