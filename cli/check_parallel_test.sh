@@ -37,7 +37,7 @@ diff "$WORK/j1.err" "$WORK/j3.err" >/dev/null || fail "-j 3 stderr differs from 
 diff <(no_times "$WORK/j1.xml") <(no_times "$WORK/j3.xml") >/dev/null || fail "-j 3 JUnit differs from -j 1"
 grep -q '^FAIL.*zz-one-ulp-off' "$WORK/j1.out" || fail "the one-ULP trace did not fail"
 
-# One trace with -j 2 (under the read-ahead size: replay/parse_ahead_test.cc and
+# One trace with -j 2 (under the read-ahead size: trace/read_ahead_test.cc and
 # replayer_test.cc cover the read-ahead itself): same verdict and report.
 "$BIN" check "$WORK/corpus/zz-one-ulp-off.jsonl" -j 1 >"$WORK/r1.out" 2>&1
 "$BIN" check "$WORK/corpus/zz-one-ulp-off.jsonl" -j 2 >"$WORK/r2.out" 2>&1
