@@ -31,7 +31,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct ImplTotals {
-  int passed = 0, failed = 0, broken = 0, bad = 0, known_failed = 0;
+  int passed = 0, failed = 0, broken = 0, bad = 0, known_failed = 0, truncated = 0;
   std::vector<TraceOutcome> outcomes;  // for JUnit
   ConformanceReport report;
 };
@@ -53,6 +53,7 @@ std::pair<OutcomeStatus, std::string> classify(const CheckOptions& opts, const I
   auto kf = known->find(o->name);
   if (r.verdict == ImplVerdict::kBadInput) return {OutcomeStatus::kError, "bad-input"};
   if (r.verdict == ImplVerdict::kBroken) return {OutcomeStatus::kError, "broken"};
+  if (r.verdict == ImplVerdict::kTruncated) return {OutcomeStatus::kTruncated, "truncated"};
   if (r.verdict == ImplVerdict::kDiverges) {
     if (kf == known->end()) return {OutcomeStatus::kFail, "fail"};
     kf->second.seen = true;
@@ -83,6 +84,7 @@ void check_one(const CheckOptions& opts, const std::string& path, std::map<std::
   switch (report_status[0]) {
     case 'p': totals->passed++; break;
     case 'k': totals->known_failed++; break;
+    case 't': totals->truncated++; break;
     case 'b': (report_status == "broken" ? totals->broken : totals->bad)++; break;
     default: totals->failed++; break;
   }
@@ -190,13 +192,14 @@ int cmd_check_impl(const CheckOptions& opts, std::ostream& out, std::ostream& er
 
   out << "check: " << totals.passed << " passed, " << totals.failed + totals.broken + totals.bad << " failed\n";
   if (totals.known_failed > 0) out << "known failures: " << totals.known_failed << "\n";
+  if (totals.truncated > 0) out << "truncated (cut traces, conforming up to the cut): " << totals.truncated << "\n";
   if (totals.broken > 0) {
     out << "broken implementation: " << totals.broken << " trace(s) ended in a crash, hang, garbage or early close (exit 2)\n";
   }
   if (totals.bad > 0) out << "bad input: " << totals.bad << " trace(s) could not be read (exit 2)\n";
   if (totals.broken > 0 || totals.bad > 0) return kExitBadInput;
   if (totals.failed > 0 || (opts.require_coverage && coverage_missing > 0)) return kExitDiverges;
-  return kExitOk;
+  return totals.truncated > 0 ? kExitTruncated : kExitOk;
 }
 
 }  // namespace replay

@@ -5,7 +5,9 @@
 # with a first-divergence report naming the goodbye; each process fault
 # (crash, hang with a short --timeout, garbage, early close, wrong protocol
 # version) gives its BROKEN verdict naming the seq, exit 2, and leaves no
-# process behind.
+# process behind; a cut trace (a zstd frame cut short, a partial last line, no
+# end record) is TRUNCATED, exit 3, as `check` says of it, and a cut trace that
+# diverges before its cut still fails.
 # Usage: impl_check_test.sh <peer-replay binary> <traces dir> <case>
 set -uo pipefail
 bin="$1"
@@ -101,6 +103,37 @@ case "$case_name" in
     expect_rc 2
     expect_text "(handshake): handshake: the implementation speaks protocol_version 2, this harness 1"
     expect_no_leftover
+    ;;
+  truncated)
+    big="$traces/generated-small.jsonl.zst"
+    head -c 200000 "$big" >"$tmp/cut-frame.jsonl.zst"
+    zstd -dcq "$big" | head -c 300000 >"$tmp/cut-line.jsonl"
+    zstd -dcq "$trace" | grep -v '"type":"end"' >"$tmp/no-end.jsonl"
+    for f in cut-frame.jsonl.zst cut-line.jsonl no-end.jsonl; do
+      "$bin" check "$tmp/$f" >"$tmp/engine-$f.out" 2>&1
+      [[ $? == 3 ]] || { cp "$tmp/engine-$f.out" "$tmp/out"; fail "check without --impl does not call $f truncated"; }
+    done
+    run --impl "$bin serve" "$tmp/cut-frame.jsonl.zst" "$tmp/cut-line.jsonl" "$tmp/no-end.jsonl" --junit "$tmp/junit.xml"
+    expect_rc 3
+    expect_text "check: 0 passed, 0 failed"
+    expect_text "truncated (cut traces, conforming up to the cut): 3"
+    expect_text "cut-frame.jsonl.zst: truncated (the file ends inside zstd frame 1, in the middle of line"
+    expect_text "cut-line.jsonl: truncated (the file ends in the middle of line"
+    expect_text "no-end.jsonl: truncated (no end record): 29 events up to the last complete record conform, 29 expects compared"
+    # The same counts as check without --impl gives.
+    for f in cut-frame.jsonl.zst cut-line.jsonl; do
+      want=$(grep -o 'conform, [0-9]* expects compared' "$tmp/engine-$f.out")
+      grep -qF -- "$f: truncated" "$tmp/out" && grep -F -- "$f: truncated" "$tmp/out" | grep -qF -- "$want" ||
+        fail "$f: --impl does not give check's count ($want)"
+    done
+    grep -q 'failures="3"' "$tmp/junit.xml" || fail "junit does not count the three cut traces as failures"
+    [[ $(grep -c '<failure message="truncated (' "$tmp/junit.xml") == 3 ]] || fail "junit does not say truncated"
+    # Cut, but diverging before the cut (the wrong goodbye at seq 39 of this one): a failure, exit 1.
+    zstd -dcq "$traces/discovery-disabled-via-init.jsonl.zst" | grep -v '"type":"end"' >"$tmp/diverges-no-end.jsonl"
+    run --impl "$bin serve --test-fault goodbye" "$tmp/diverges-no-end.jsonl"
+    expect_rc 1
+    expect_text "DIVERGENCE"
+    expect_text "check: 0 passed, 1 failed"
     ;;
   missing)
     run --impl "/nonexistent/implementation" "$trace"

@@ -428,6 +428,7 @@ ImplResult ImplReplayer::run() {
   ReaderOptions ro;
   ro.keep_raw = true;
   ro.strict = options_.strict;
+  ro.allow_truncated = true;
   auto opened = TraceReader::open(path_, ro);
   if (!opened.is_ok()) {
     result_.verdict = ImplVerdict::kBadInput;
@@ -467,6 +468,17 @@ ImplResult ImplReplayer::run() {
                       std::to_string(result_.expects) + " expects, " + std::to_string(result_.actions_compared) +
                       " actions and " + std::to_string(result_.scores_compared) + " score entries compared";
     if (options_.stop_at_seq.has_value()) result_.message += " (stopped at seq " + std::to_string(*options_.stop_at_seq) + ")";
+    // Read to its end: cut, or whole (the Replayer's rule).
+    const std::string cut = !reached_end_                     ? ""
+                            : !reader->truncation().empty() ? reader->truncation()
+                            : reader->ended()               ? ""
+                                                            : "no end record";
+    if (!cut.empty()) {
+      result_.verdict = ImplVerdict::kTruncated;
+      result_.message = path_ + ": truncated (" + cut + "): " + std::to_string(result_.events) +
+                        " events up to the last complete record conform, " + std::to_string(result_.expects) +
+                        " expects compared";
+    }
   }
   return result_;
 }

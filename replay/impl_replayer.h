@@ -38,7 +38,10 @@ struct ImplOptions {
   std::string program = "peer-replay";     // the command name in the reproduce line
 };
 
-enum class ImplVerdict { kConforms, kDiverges, kBroken, kBadInput };
+// kTruncated: a cut trace (FORMAT.md §2.4: a zstd file that ends inside a
+// frame, a plain file whose last line is partial, or no end record) that
+// conforms up to its last complete record, as `check` says of it.
+enum class ImplVerdict { kConforms, kDiverges, kBroken, kBadInput, kTruncated };
 
 // What went wrong with the process when the verdict is kBroken.
 enum class ImplFault { kNone, kStart, kHandshake, kCrashed, kHung, kGarbage, kClosedEarly, kNoExit };
