@@ -54,6 +54,7 @@ void ReadAhead::produce() {
       }
       b->count++;
     }
+    assert(b->count <= kBatchRecords && b->records.size() <= kBatchRecords);
     const bool last = b->done || !b->status.is_ok();
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -68,6 +69,7 @@ peers::Status ReadAhead::next(Record* out, bool* done) {
   *done = false;
   for (;;) {
     if (current_ != nullptr) {
+      assert(pos_ <= current_->count);
       if (pos_ < current_->count) {
         std::swap(*out, current_->records[pos_++]);
         return peers::Status::ok();
@@ -88,6 +90,7 @@ peers::Status ReadAhead::next(Record* out, bool* done) {
     filled_.wait(lock, [this] { return !full_.empty(); });
     current_ = std::move(full_.front());
     full_.pop_front();
+    assert(full_.size() + free_.size() < kBatches);  // the caller holds one
     pos_ = 0;
   }
 }

@@ -72,7 +72,7 @@ class ReadAhead {
   bool stopping_ = false;                    // guarded by mu_
   std::unique_ptr<Batch> current_;  // the caller's batch
   size_t pos_ = 0;                  // the caller's next record in current_
-  std::vector<Record> spent_;       // recycled since current_ was taken
+  std::vector<Record> spent_;       // recycled since current_ was taken: at most what the caller kept
   std::thread thread_;              // last: starts once the members above exist
 };
 
