@@ -25,7 +25,7 @@ const kDefaultQueueBytes = 16 << 20;  // at 500 events/s of ~300-byte lines, abo
 const kMinQueueBytes = 1 << 10;
 const kMaxQueueBytes = 1 << 30;
 const kPollMs = 10;                   // the worker's look at the ring when nobody rang
-const kWakeBytes = 1 << 20;           // the writer rings once this much was published since it last did
+const kWakeBytes = 1 << 20;           // the writer rings once this much (or a quarter of the ring) was published since it last did
 const kCloseWaitMs = 30_000;          // close() waits at most this long for the worker to finish
 
 // The control words (Int32Array over a SharedArrayBuffer).
@@ -76,6 +76,7 @@ class ShadowThread {
     this.cap = opts.queueBytes ?? kDefaultQueueBytes;
     this.control = new Int32Array(new SharedArrayBuffer(kControlWords * 4));
     this.ring = Buffer.from(new SharedArrayBuffer(this.cap));
+    this.wakeBytes = Math.min(kWakeBytes, this.cap >> 2);
     this.w = 0;
     this.rung = 0;          // bytes published since the writer last rang
     this.halted = false;    // no more lines go to the worker (it fell behind, failed, or close())
@@ -115,6 +116,11 @@ class ShadowThread {
     return engine === null ? dropped : `${engine}; ${dropped}`;
   }
 
+  /** Bytes in the ring that the worker has not taken yet. */
+  get queued() {
+    return (this.w - Atomics.load(this.control, READ) + this.cap) % this.cap;
+  }
+
   /** The worker's own time (its thread's CPU and its time spent comparing), once close() returned. */
   get workerStats() {
     return this.final?.stats ?? null;
@@ -146,7 +152,7 @@ class ShadowThread {
     this.w = (end + 1) % cap;
     Atomics.store(this.control, WRITE, this.w);
     this.rung += bytes;
-    if (this.rung >= kWakeBytes) this.ring_();
+    if (this.rung >= this.wakeBytes) this.ring_();
   }
 
   ring_() {
