@@ -5,10 +5,11 @@
 //
 // The ring (one writer, one reader): the lines' UTF-8 text, each ending in "\n" (a record is one line
 // of JSON, FORMAT.md §1, so "\n" never occurs inside one), in a SharedArrayBuffer of a fixed size.
-// The writer publishes each line as it copies it (WRITE); the worker takes everything published in
-// one batch, frees it (READ), then feeds the lines to its Shadow. It looks for lines every kPollMs,
-// or sooner when the writer has published kWakeBytes since it last rang (DOORBELL), so the writer
-// pays no cross-thread call per line or per event.
+// The writer keeps each line in a batch (a push) and copies the batch into the ring when it holds
+// kBatchLines lines or kBatchChars, and every kFlushMs, publishing it (WRITE); the worker takes
+// everything published at once, frees it (READ), then feeds the lines to its Shadow. It looks for
+// lines every kPollMs, or sooner when the writer has published kWakeBytes since it last rang
+// (DOORBELL), so the writer pays no cross-thread call per line or per event.
 //
 // When the worker falls behind: a line that does not fit in the ring's free space stops the
 // comparison (the engine cannot skip records: its state would no longer follow the node's). The
@@ -24,6 +25,9 @@ const {DivergenceReports} = require("./shadow.js");
 const kDefaultQueueBytes = 16 << 20;  // at 500 events/s of ~300-byte lines, about 50 s of lag
 const kMinQueueBytes = 1 << 10;
 const kMaxQueueBytes = 1 << 30;
+const kBatchLines = 64;               // the writer copies its lines into the ring in batches of at most this many,
+const kBatchChars = 64 << 10;         // or this many characters (or an eighth of the ring),
+const kFlushMs = 5;                   // and at least this often
 const kPollMs = 10;                   // the worker's look at the ring when nobody rang
 const kWakeBytes = 1 << 20;           // the writer rings once this much (or a quarter of the ring) was published since it last did
 const kCloseWaitMs = 30_000;          // close() waits at most this long for the worker to finish
@@ -77,6 +81,11 @@ class ShadowThread {
     this.control = new Int32Array(new SharedArrayBuffer(kControlWords * 4));
     this.ring = Buffer.from(new SharedArrayBuffer(this.cap));
     this.wakeBytes = Math.min(kWakeBytes, this.cap >> 2);
+    this.batch = [];         // lines not yet in the ring: at most kBatchLines, about batchMaxChars
+    this.batchChars = 0;
+    this.batchMaxChars = Math.min(kBatchChars, this.cap >> 3);
+    this.flushTimer = setInterval(() => this.flush(), kFlushMs);
+    this.flushTimer.unref();
     this.w = 0;
     this.rung = 0;          // bytes published since the writer last rang
     this.halted = false;    // no more lines go to the worker (it fell behind, failed, or close())
@@ -116,9 +125,9 @@ class ShadowThread {
     return engine === null ? dropped : `${engine}; ${dropped}`;
   }
 
-  /** Bytes in the ring that the worker has not taken yet. */
+  /** Bytes in the ring that the worker has not taken yet, and (about) those of the batch. */
   get queued() {
-    return (this.w - Atomics.load(this.control, READ) + this.cap) % this.cap;
+    return (this.w - Atomics.load(this.control, READ) + this.cap) % this.cap + this.batchChars;
   }
 
   /** The worker's own time (its thread's CPU and its time spent comparing), once close() returned. */
@@ -126,27 +135,39 @@ class ShadowThread {
     return this.final?.stats ?? null;
   }
 
-  /** The next line of the capture after the header: copied into the ring, compared later. */
+  /** The next line of the capture after the header: kept with the batch, copied into the ring with it. */
   record(line) {
     if (this.failure) throw this.failure;
     if (this.halted) {
       this.notHandedOver++;
       return;
     }
+    this.batch.push(line);
+    this.batchChars += line.length + 1;  // and its "\n"
+    if (this.batch.length >= kBatchLines || this.batchChars >= this.batchMaxChars) this.flush();
+  }
+
+  /** Copies the batch into the ring (by record() when it is full, every kFlushMs, and in close()). */
+  flush() {
+    if (this.batch.length === 0 || this.halted) return;
+    const lines = this.batch;
+    this.batch = [];
+    this.batchChars = 0;
+    const text = lines.length === 1 ? lines[0] : lines.join("\n");
     const cap = this.cap;
     const w = this.w;
     const free = (Atomics.load(this.control, READ) - w - 1 + cap) % cap;
-    let bytes = line.length * 3 + 1;  // at most 3 bytes of UTF-8 per UTF-16 unit, and the "\n"
-    if (bytes > free || w + bytes > cap) bytes = Buffer.byteLength(line) + 1;
-    if (bytes > free) return this.fallBehind(line, bytes, free);
+    let bytes = text.length * 3 + 1;  // at most 3 bytes of UTF-8 per UTF-16 unit, and the last "\n"
+    if (bytes > free || w + bytes > cap) bytes = Buffer.byteLength(text) + 1;
+    if (bytes > free) return this.fallBehind(lines, bytes, free);
     let end;
     if (w + bytes <= cap) {
-      end = w + this.ring.write(line, w, "utf8");
-    } else {  // the rare line whose text and "\n" straddle the ring's end (`bytes` is exact here)
-      const text = Buffer.from(line, "utf8");
-      const first = cap - w;  // <= text.length
-      text.copy(this.ring, w, 0, first);
-      end = text.copy(this.ring, 0, first);
+      end = w + this.ring.write(text, w, "utf8");
+    } else {  // the rare batch whose text and "\n" straddle the ring's end (`bytes` is exact here)
+      const utf8 = Buffer.from(text, "utf8");
+      const first = cap - w;  // <= utf8.length
+      utf8.copy(this.ring, w, 0, first);
+      end = utf8.copy(this.ring, 0, first);
     }
     this.ring[end] = 10;
     this.w = (end + 1) % cap;
@@ -161,11 +182,11 @@ class ShadowThread {
     Atomics.notify(this.control, DOORBELL);
   }
 
-  fallBehind(line, bytes, free) {
+  fallBehind(lines, bytes, free) {
     this.halted = true;
-    this.notHandedOver = 1;
+    this.notHandedOver = lines.length;
     const queued = this.cap - 1 - free;
-    this.behind = `its thread fell behind at ${whereIn(line)}: ${queued} bytes queued, ${bytes} more did not fit in PEER_REPLAY_LIVE_SHADOW_QUEUE_BYTES=${this.cap}`;
+    this.behind = `its thread fell behind at ${whereIn(lines[0])}: ${queued} bytes queued, ${bytes} more did not fit in PEER_REPLAY_LIVE_SHADOW_QUEUE_BYTES=${this.cap}`;
     this.log(`peer-replay shadow: stopped comparing: ${this.behind}`);
     Atomics.store(this.control, CLOSING, kDrain);  // what the ring holds is still compared
     this.ring_();
@@ -193,6 +214,8 @@ class ShadowThread {
   close() {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.flushTimer);
+    this.flush();
     this.halted = true;
     if (!this.failed) {
       Atomics.compareExchange(this.control, CLOSING, 0, kDrain);

@@ -10,7 +10,8 @@
 // LIVE_DRIVER_SECONDS=N: real time instead, N seconds of load from 60 peers (churn, requests, reports, a
 // closing connection now and then) and, on stdout, the process's CPU time and event-loop delay
 // (perf_hooks.monitorEventLoopDelay): run with and without the hook to measure its overhead
-// (docs/LIVE_CAPTURE.md). The hook need not be loaded in that mode.
+// (docs/LIVE_CAPTURE.md); with shadow mode on, also what its worker thread cost. The hook need not be
+// loaded in that mode.
 import FakeTimers from "@sinonjs/fake-timers";
 import path from "node:path";
 import {monitorEventLoopDelay} from "node:perf_hooks";
@@ -149,7 +150,7 @@ if (REALTIME_S) await realtimeLoad();
  */
 function timeRecorder(rec) {
   if (!rec) return null;
-  const t = {pmMs: 0, shadowMs: 0, emitMs: 0, writeMs: 0};
+  const t = {pmMs: 0, shadowMs: 0, shadowTimerMs: 0, emitMs: 0, writeMs: 0};
   const sync = rec.sync.bind(rec);
   rec.sync = (fn) => {
     if (rec.depth > 0) return sync(fn);
@@ -182,11 +183,25 @@ function timeRecorder(rec) {
   };
   if (rec.shadow) {
     const record = rec.shadow.record.bind(rec.shadow);
+    let inRecord = false;
     rec.shadow.record = (r, line) => {
       const t0 = performance.now();
+      inRecord = true;
       record(r, line);
+      inRecord = false;
       t.shadowMs += performance.now() - t0;
     };
+    // a shadow on its worker thread also copies its batches into the ring from a timer of its own
+    const thread = rec.shadow.shadow;
+    if (typeof thread?.flush === "function") {
+      const flush = thread.flush.bind(thread);
+      thread.flush = () => {
+        if (inRecord) return flush();  // counted in shadowMs
+        const t0 = performance.now();
+        flush();
+        t.shadowTimerMs += performance.now() - t0;
+      };
+    }
   }
   return t;
 }
@@ -242,6 +257,12 @@ async function realtimeLoad() {
   const cpu = process.cpuUsage(cpu0);
   h.disable();
   const rec = globalThis.__peerReplayLiveRecorders?.[0];
+  // closing the peer manager ends the capture: a shadow on its worker thread finishes the lines it holds
+  // then, and says what its thread cost (its CPU time, its time comparing)
+  const c0 = performance.now();
+  await pm.close();
+  const closeMs = performance.now() - c0;
+  const worker = rec?.shadow?.shadow?.workerStats ?? null;
   console.log(
     JSON.stringify({
       hook: Boolean(PeerManager.__peerReplayPatched),
@@ -253,13 +274,15 @@ async function realtimeLoad() {
       trace_events: rec?.seq ?? null,
       compress_ms: rec?.writer.compressTimeMs ?? null,
       pm_ms: timing?.pmMs ?? null,
-      shadow_ms: timing?.shadowMs ?? null,
+      shadow_ms: timing ? timing.shadowMs + timing.shadowTimerMs : null,
+      shadow_timer_ms: timing?.shadowTimerMs ?? null,
       emit_ms: timing?.emitMs ?? null,
       write_ms: timing?.writeMs ?? null,
       stringify_ms: timing ? timing.emitMs - timing.writeMs - timing.shadowMs : null,
+      close_ms: closeMs,
+      shadow_worker: worker,
     })
   );
-  await pm.close();
   ac.abort();
   process.exit(0);
 }
