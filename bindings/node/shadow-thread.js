@@ -6,10 +6,9 @@
 // The ring (one writer, one reader): the lines' UTF-8 text, each ending in "\n" (a record is one line
 // of JSON, FORMAT.md §1, so "\n" never occurs inside one), in a SharedArrayBuffer of a fixed size.
 // The writer keeps each line in a batch (a push) and copies the batch into the ring when it holds
-// kBatchLines lines or kBatchChars, and every kFlushMs, publishing it (WRITE); the worker takes
-// everything published at once, frees it (READ), then feeds the lines to its Shadow. It looks for
-// lines every kPollMs, or sooner when the writer has published kWakeBytes since it last rang
-// (DOORBELL), so the writer pays no cross-thread call per line or per event.
+// kBatchLines lines or kBatchChars, and every kFlushMs, publishing it (WRITE) and waking the worker
+// (DOORBELL); the worker takes everything published at once, frees it (READ), then feeds the lines
+// to its Shadow. The writer pays one cross-thread wake per batch, none per line or per event.
 //
 // When the worker falls behind: a line that does not fit in the ring's free space stops the
 // comparison (the engine cannot skip records: its state would no longer follow the node's). The
@@ -25,11 +24,10 @@ const {DivergenceReports} = require("./shadow.js");
 const kDefaultQueueBytes = 16 << 20;  // at 500 events/s of ~300-byte lines, about 50 s of lag
 const kMinQueueBytes = 1 << 10;
 const kMaxQueueBytes = 1 << 30;
-const kBatchLines = 64;               // the writer copies its lines into the ring in batches of at most this many,
+const kBatchLines = 256;              // the writer copies its lines into the ring in batches of at most this many,
 const kBatchChars = 64 << 10;         // or this many characters (or an eighth of the ring),
-const kFlushMs = 5;                   // and at least this often
-const kPollMs = 10;                   // the worker's look at the ring when nobody rang
-const kWakeBytes = 1 << 20;           // the writer rings once this much (or a quarter of the ring) was published since it last did
+const kFlushMs = 100;                 // and at least this often
+const kPollMs = 1_000;                // the worker's look at the ring if nobody rang (the doorbell loses no ring: a safety net)
 const kCloseWaitMs = 30_000;          // close() waits at most this long for the worker to finish
 
 // The control words (Int32Array over a SharedArrayBuffer).
@@ -80,14 +78,12 @@ class ShadowThread {
     this.cap = opts.queueBytes ?? kDefaultQueueBytes;
     this.control = new Int32Array(new SharedArrayBuffer(kControlWords * 4));
     this.ring = Buffer.from(new SharedArrayBuffer(this.cap));
-    this.wakeBytes = Math.min(kWakeBytes, this.cap >> 2);
     this.batch = [];         // lines not yet in the ring: at most kBatchLines, about batchMaxChars
     this.batchChars = 0;
     this.batchMaxChars = Math.min(kBatchChars, this.cap >> 3);
     this.flushTimer = setInterval(() => this.flush(), kFlushMs);
     this.flushTimer.unref();
     this.w = 0;
-    this.rung = 0;          // bytes published since the writer last rang
     this.halted = false;    // no more lines go to the worker (it fell behind, failed, or close())
     this.behind = null;     // why the comparison stopped early on this side
     this.notHandedOver = 0; // lines not handed over after it did
@@ -172,12 +168,10 @@ class ShadowThread {
     this.ring[end] = 10;
     this.w = (end + 1) % cap;
     Atomics.store(this.control, WRITE, this.w);
-    this.rung += bytes;
-    if (this.rung >= this.wakeBytes) this.ring_();
+    this.ring_();
   }
 
   ring_() {
-    this.rung = 0;
     Atomics.add(this.control, DOORBELL, 1);
     Atomics.notify(this.control, DOORBELL);
   }
