@@ -6,9 +6,10 @@
 // The ring (one writer, one reader): the lines' UTF-8 text, each ending in "\n" (a record is one line
 // of JSON, FORMAT.md §1, so "\n" never occurs inside one), in a SharedArrayBuffer of a fixed size.
 // The writer keeps each line in a batch (a push) and copies the batch into the ring when it holds
-// kBatchLines lines or kBatchChars, and every kFlushMs, publishing it (WRITE) and waking the worker
-// (DOORBELL); the worker takes everything published at once, frees it (READ), then feeds the lines
-// to its Shadow. The writer pays one cross-thread wake per batch, none per line or per event.
+// kBatchLines lines or kBatchChars, and every kFlushMs, publishing it (WRITE); the worker takes
+// everything published at once, frees it (READ), then feeds the lines to its Shadow. It looks every
+// kPollMs, or sooner when the writer rings (DOORBELL: once the ring is a quarter full, and at the
+// end), so that the writer pays no cross-thread wake per batch in the usual case, let alone per line.
 //
 // When the worker falls behind: a line that does not fit in the ring's free space stops the
 // comparison (the engine cannot skip records: its state would no longer follow the node's). The
@@ -27,7 +28,8 @@ const kMaxQueueBytes = 1 << 30;
 const kBatchLines = 256;              // the writer copies its lines into the ring in batches of at most this many,
 const kBatchChars = 64 << 10;         // or this many characters (or an eighth of the ring),
 const kFlushMs = 100;                 // and at least this often
-const kPollMs = 1_000;                // the worker's look at the ring if nobody rang (the doorbell loses no ring: a safety net)
+const kPollMs = 50;                   // the worker looks at the ring this often, or when the writer rings:
+                                      // once the ring is a quarter full, and at the end
 const kCloseWaitMs = 30_000;          // close() waits at most this long for the worker to finish
 
 // The control words (Int32Array over a SharedArrayBuffer).
@@ -168,7 +170,7 @@ class ShadowThread {
     this.ring[end] = 10;
     this.w = (end + 1) % cap;
     Atomics.store(this.control, WRITE, this.w);
-    this.ring_();
+    if (this.cap - 1 - free + bytes >= this.cap >> 2) this.ring_();
   }
 
   ring_() {
