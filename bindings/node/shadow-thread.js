@@ -228,13 +228,13 @@ class ShadowThread {
 
 /** The worker: a Shadow fed the ring's lines, its verdicts posted back. */
 function workerMain({header, perturb, control, ring: shared, port}) {
-  const {Shadow} = require("./shadow.js");
   const ring = Buffer.from(shared);
   const cap = ring.length;
   const stats = {cpu_ms: 0, startup_cpu_ms: 0, busy_ms: 0, batches: 0, lines: 0};
   let shadow = null;
   let line = null;  // the line being compared, for the failure's message
   try {
+    const {Shadow} = require("./shadow.js");
     shadow = new Shadow(header, {perturb, reports: {count: 0, report: (d) => port.postMessage({type: "divergence", d})}});
     stats.startup_cpu_ms = threadCpuMs();  // the thread's start, the addon's load, the replayer's construction
     let r = 0;
