@@ -6,7 +6,10 @@
 // The ring (one writer, one reader): the lines' UTF-8 text, each ending in "\n" (a record is one line
 // of JSON, FORMAT.md §1, so "\n" never occurs inside one), in a SharedArrayBuffer of a fixed size.
 // The writer keeps each line in a batch (a push) and copies the batch into the ring when it holds
-// kBatchLines lines or kBatchChars, and every kFlushMs, publishing it (WRITE); the worker takes
+// kBatchLines lines or kBatchChars, or kFlushMs after the last copy, publishing it (WRITE). No timer:
+// the writer's thread may run fake timers (the scripted recorder, the live test's driver), and a
+// timer of its own would be one more thing on its event loop; so a batch waits for the next line
+// (the live hook's next event) or close() at the latest. The worker takes
 // everything published at once, frees it (READ), then feeds the lines to its Shadow. It looks every
 // kPollMs, or sooner when the writer rings (DOORBELL: once the ring is a quarter full, and at the
 // end), so that the writer pays no cross-thread wake per batch in the usual case, let alone per line.
@@ -27,7 +30,7 @@ const kMinQueueBytes = 1 << 10;
 const kMaxQueueBytes = 1 << 30;
 const kBatchLines = 256;              // the writer copies its lines into the ring in batches of at most this many,
 const kBatchChars = 64 << 10;         // or this many characters (or an eighth of the ring),
-const kFlushMs = 100;                 // and at least this often
+const kFlushMs = 100;                 // or at the first line this long after the last copy
 const kPollMs = 50;                   // the worker looks at the ring this often, or when the writer rings:
                                       // once the ring is a quarter full, and at the end
 const kCloseWaitMs = 30_000;          // close() waits at most this long for the worker to finish
@@ -83,8 +86,7 @@ class ShadowThread {
     this.batch = [];         // lines not yet in the ring: at most kBatchLines, about batchMaxChars
     this.batchChars = 0;
     this.batchMaxChars = Math.min(kBatchChars, this.cap >> 3);
-    this.flushTimer = setInterval(() => this.flush(), kFlushMs);
-    this.flushTimer.unref();
+    this.flushedAt = performance.now();
     this.w = 0;
     this.halted = false;    // no more lines go to the worker (it fell behind, failed, or close())
     this.behind = null;     // why the comparison stopped early on this side
@@ -142,11 +144,12 @@ class ShadowThread {
     }
     this.batch.push(line);
     this.batchChars += line.length + 1;  // and its "\n"
-    if (this.batch.length >= kBatchLines || this.batchChars >= this.batchMaxChars) this.flush();
+    if (this.batch.length >= kBatchLines || this.batchChars >= this.batchMaxChars || performance.now() - this.flushedAt >= kFlushMs) this.flush();
   }
 
-  /** Copies the batch into the ring (by record() when it is full, every kFlushMs, and in close()). */
+  /** Copies the batch into the ring (by record(), and in close()). */
   flush() {
+    this.flushedAt = performance.now();
     if (this.batch.length === 0 || this.halted) return;
     const lines = this.batch;
     this.batch = [];
@@ -210,7 +213,6 @@ class ShadowThread {
   close() {
     if (this.closed) return;
     this.closed = true;
-    clearInterval(this.flushTimer);
     this.flush();
     this.halted = true;
     if (!this.failed) {

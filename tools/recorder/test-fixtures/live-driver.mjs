@@ -150,7 +150,7 @@ if (REALTIME_S) await realtimeLoad();
  */
 function timeRecorder(rec) {
   if (!rec) return null;
-  const t = {pmMs: 0, shadowMs: 0, shadowTimerMs: 0, emitMs: 0, writeMs: 0};
+  const t = {pmMs: 0, shadowMs: 0, emitMs: 0, writeMs: 0};
   const sync = rec.sync.bind(rec);
   rec.sync = (fn) => {
     if (rec.depth > 0) return sync(fn);
@@ -183,25 +183,11 @@ function timeRecorder(rec) {
   };
   if (rec.shadow) {
     const record = rec.shadow.record.bind(rec.shadow);
-    let inRecord = false;
     rec.shadow.record = (r, line) => {
       const t0 = performance.now();
-      inRecord = true;
       record(r, line);
-      inRecord = false;
       t.shadowMs += performance.now() - t0;
     };
-    // a shadow on its worker thread also copies its batches into the ring from a timer of its own
-    const thread = rec.shadow.shadow;
-    if (typeof thread?.flush === "function") {
-      const flush = thread.flush.bind(thread);
-      thread.flush = () => {
-        if (inRecord) return flush();  // counted in shadowMs
-        const t0 = performance.now();
-        flush();
-        t.shadowTimerMs += performance.now() - t0;
-      };
-    }
   }
   return t;
 }
@@ -274,8 +260,7 @@ async function realtimeLoad() {
       trace_events: rec?.seq ?? null,
       compress_ms: rec?.writer.compressTimeMs ?? null,
       pm_ms: timing?.pmMs ?? null,
-      shadow_ms: timing ? timing.shadowMs + timing.shadowTimerMs : null,
-      shadow_timer_ms: timing?.shadowTimerMs ?? null,
+      shadow_ms: timing?.shadowMs ?? null,
       emit_ms: timing?.emitMs ?? null,
       write_ms: timing?.writeMs ?? null,
       stringify_ms: timing ? timing.emitMs - timing.writeMs - timing.shadowMs : null,
