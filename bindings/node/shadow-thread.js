@@ -1,6 +1,6 @@
 // Shadow mode off the node's event loop: the same synchronous Shadow (shadow.js) runs on a
-// worker_threads Worker, and the thread that writes the capture only copies each line into a ring of
-// shared memory. The verdicts come back as messages and are reported on the writing thread (the
+// worker_threads Worker, and the thread that writes the capture only hands the lines over, in
+// batches copied into a ring of shared memory. The verdicts come back as messages and are reported on the writing thread (the
 // counter, the repro, the log line: DivergenceReports), where the registry and the capture are.
 //
 // The ring (one writer, one reader): the lines' UTF-8 text, each ending in "\n" (a record is one line
@@ -9,12 +9,11 @@
 // kBatchLines lines or kBatchChars, or kFlushMs after the last copy, publishing it (WRITE). No timer:
 // the writer's thread may run fake timers (the scripted recorder, the live test's driver), and a
 // timer of its own would be one more thing on its event loop; so a batch waits for the next line
-// (the live hook's next event) or close() at the latest. The worker takes
-// everything published at once, frees it (READ), then feeds the lines to its Shadow. It looks every
+// (the live hook's next event) or close() at the latest. The worker takes everything published at once, frees it (READ), then feeds the lines to its Shadow. It looks every
 // kPollMs, or sooner when the writer rings (DOORBELL: once the ring is a quarter full, and at the
 // end), so that the writer pays no cross-thread wake per batch in the usual case, let alone per line.
 //
-// When the worker falls behind: a line that does not fit in the ring's free space stops the
+// When the worker falls behind: a batch that does not fit in the ring's free space stops the
 // comparison (the engine cannot skip records: its state would no longer follow the node's). The
 // writer says so in one line, counts every line it no longer hands over, and `stopped` says why;
 // the worker still compares what the ring holds. The writer never blocks, except in close(), which
