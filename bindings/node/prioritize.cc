@@ -162,10 +162,10 @@ Napi::Value result_to_js(Napi::Env env, const peers::PrioritizePeersResult& resu
   return out;
 }
 
-// A peer is its index in the input; the ids are made once and kept (JS runs
-// on one thread).
+// A peer is its index in the input; the ids are made once and kept, per
+// thread (the addon is loaded by worker threads too: shadow-thread.js).
 const peers::PeerIdStr& index_id(size_t i) {
-  static std::vector<peers::PeerIdStr> ids;
+  thread_local std::vector<peers::PeerIdStr> ids;
   while (ids.size() <= i) ids.emplace_back(std::to_string(ids.size()));
   return ids[i];
 }

@@ -59,18 +59,18 @@ class Shadow {
    * @param {(d: object) => string | null} [opts.onDivergence] called first with
    *   {seq, event, member, expected, actual, headline}; returns the repro file it wrote, or null
    * @param {string} [opts.perturb] the test-only perturbation (parsePerturbation)
+   * @param {{report: (d: object) => void, count: number}} [opts.reports] who reports each divergence
+   *   instead of the DivergenceReports built from the options above (shadow-thread.js: the verdicts
+   *   go back to the thread that owns the registry and the capture)
    */
   constructor(header, opts = {}) {
     this.replayer = makeReplayer(header, parsePerturbation(opts.perturb), false);
-    this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
-    this.onDivergence = opts.onDivergence ?? (() => null);
-    this.counter = opts.register ? makeCounter(opts.register, opts.promClient) : null;
-    this.divergenceCount = 0;
+    this.reports = opts.reports ?? new DivergenceReports(opts);
   }
 
   /** Divergences reported so far. */
   get divergences() {
-    return this.divergenceCount;
+    return this.reports.count;
   }
 
   /** Expect records compared so far. */
@@ -91,7 +91,7 @@ class Shadow {
    */
   record(line) {
     const d = this.replayer.feed(line);
-    if (d !== undefined) this.report(d);
+    if (d !== undefined) this.reports.report(d);
   }
 
   /** An event record (`line`: its JSON text; the record itself is stringified when it is missing). */
@@ -109,8 +109,26 @@ class Shadow {
     this.record(line);
   }
 
+  /** Nothing to wait for: every verdict was reported as its record came in (ShadowThread has work here). */
+  close() {}
+}
+
+/**
+ * What a divergence becomes: the counter (the getter's and prom-client's), the repro (onDivergence) and
+ * one log line. Shadow's, or ShadowThread's on the thread that owns the registry and the capture.
+ */
+class DivergenceReports {
+  /** @param {object} opts Shadow's register, promClient, log and onDivergence */
+  constructor(opts = {}) {
+    this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.onDivergence = opts.onDivergence ?? (() => null);
+    this.counter = opts.register ? makeCounter(opts.register, opts.promClient) : null;
+    this.count = 0;
+  }
+
+  /** @param {{seq: number, event: string, member: string, expected: string, actual: string}} d the replayer's verdict */
   report(d) {
-    this.divergenceCount++;
+    this.count++;
     this.counter?.inc();
     let where = "";
     try {
@@ -133,4 +151,4 @@ function makeCounter(register, promClient) {
   return new promClient.Counter({...config, registers: [register]});
 }
 
-module.exports = {Shadow, makeReplayer, parsePerturbation, kDivergenceMetric};
+module.exports = {Shadow, DivergenceReports, makeReplayer, parsePerturbation, kDivergenceMetric};

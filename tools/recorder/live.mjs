@@ -10,6 +10,8 @@
 //   PEER_REPLAY_LIVE_PSEUDONYMIZE  1 (random key) or a hex key: peer ids and addresses become pseudonyms
 //   PEER_REPLAY_SCENARIO   the header's scenario name (default "live")
 //   PEER_REPLAY_LIVE_SHADOW  1: shadow mode, the engine beside the peer manager (lib/live-shadow.mjs)
+//   PEER_REPLAY_LIVE_SHADOW_THREAD  1 (default): shadow mode's replayer on a worker thread; 0: on this one
+//   PEER_REPLAY_LIVE_SHADOW_QUEUE_BYTES  the lines queued for that worker at most (default 16 MiB)
 // See tools/recorder/README.md.
 import {register} from "node:module";
 import {installLivePatch} from "./lib/live-recorder.mjs";

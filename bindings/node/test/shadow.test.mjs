@@ -2,7 +2,8 @@
 // record as the live hook feeds them give no divergence; the test-only
 // perturbation of what comes back from the engine gives exactly one, named by
 // seq, event kind and member, counted by the getter and by the prom-client
-// counter of the registry given. Run by ctest ("node addon: shadow mode") with
+// counter of the registry given; the same Shadow on a worker thread (shadow-thread.js)
+// reports exactly what it reports on the caller's. Run by ctest ("node addon: shadow mode") with
 // PEER_REPLAY_ADDON, PEER_REPLAY_CLI and PEER_REPLAY_TRACES set; prom-client
 // comes from the recorder's node_modules (Lodestar's own).
 import assert from "node:assert/strict";
@@ -14,6 +15,7 @@ import {fileURLToPath} from "node:url";
 
 const require = createRequire(import.meta.url);
 const {Shadow, kDivergenceMetric, parsePerturbation} = require("../shadow.js");
+const {ShadowThread} = require("../shadow-thread.js");
 const here = path.dirname(fileURLToPath(import.meta.url));
 const promClient = createRequire(path.join(here, "../../../tools/recorder/package.json"))("prom-client");
 
@@ -107,4 +109,103 @@ test("a bad perturbation is a TypeError naming the variable", () => {
   for (const bad of ["action", "action:0", "actions:1", "action:-1", "action:1x"]) {
     assert.throws(() => parsePerturbation(bad), /^TypeError: PEER_REPLAY_SHADOW_PERTURB: expected action:N or score:N/);
   }
+});
+
+// ---- the same Shadow on a worker thread (shadow-thread.js)
+
+/** `lines` through a Shadow on this thread and through a ShadowThread: what each reported. */
+async function bothWays(lines, opts = {}, feed = (t, line) => t.record(line)) {
+  const out = [];
+  for (const Kind of [Shadow, ShadowThread]) {
+    const log = [];
+    const repros = [];
+    const failures = [];
+    const register = new promClient.Registry();
+    const shadow = new Kind(lines[0], {
+      log: (l) => log.push(l), register, promClient, onDivergence: (d) => (repros.push(d.seq), `/x/${d.seq}`),
+      onFailure: (where, message) => failures.push(message), ...opts,
+    });
+    for (const line of lines.slice(1)) {
+      try {
+        feed(shadow, line);
+      } catch (e) {
+        failures.push(e.message);  // the synchronous path throws at the line; the thread reports it
+        break;
+      }
+    }
+    shadow.close();
+    out.push({log, repros, failures, divergences: shadow.divergences, compared: shadow.compared, stopped: shadow.stopped,
+      counter: await counterValue(register)});
+  }
+  return out;
+}
+
+for (const [name, perturb] of [["goodbye-timeout.jsonl.zst", "action:3"], ["ban-and-cooldown-expiry.jsonl.zst", "score:2"],
+  ["metrics-prune-queries.jsonl.zst", "action:7"], ["prune-low-score.jsonl.zst", undefined]]) {
+  test(`${name}${perturb ? `, ${perturb}` : ""}: the worker thread reports what the caller's thread reports`, async () => {
+    const lines = linesOf(name);
+    const [here, thread] = await bothWays(lines, {perturb});
+    assert.deepEqual(thread, here);
+    assert.equal(here.compared, expectsOf(lines));
+    assert.equal(here.divergences, perturb ? 1 : 0);
+  });
+}
+
+test("the worker thread reports a refused event as the caller's does, and stops following", async () => {
+  const lines = linesOf("goodbye-timeout.jsonl.zst");
+  const [here, thread] = await bothWays([lines[0], lines[1], lines[2], lines[1], lines[2], lines[3], lines[4]]);
+  assert.deepEqual(thread, here);
+  assert.equal(here.divergences, 1);
+  assert.ok(here.stopped);
+});
+
+test("a line that is no record: thrown on the caller's thread, reported through onFailure by the worker's", async () => {
+  const lines = linesOf("goodbye-timeout.jsonl.zst");
+  const [here, thread] = await bothWays([...lines.slice(0, 5), "{not json", ...lines.slice(5)]);
+  assert.equal(here.failures.length, 1);
+  assert.deepEqual(thread.failures, here.failures);
+  assert.deepEqual(thread.log, []);
+});
+
+test("a ring smaller than the trace, the writer waiting for room: the lines wrap around it, the same verdicts", async () => {
+  const lines = linesOf("ban-and-cooldown-expiry.jsonl.zst");
+  const queueBytes = 16 << 10;
+  const total = lines.reduce((a, l) => a + Buffer.byteLength(l) + 1, 0);
+  assert.ok(total > 20 * queueBytes, `${total} bytes`);
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  const until = performance.now() + 30_000;  // a worker that stopped taking lines makes it fall behind, and fail below
+  const patient = (t, line) => {
+    // ShadowThread only: wait until the line fits (the node never waits: a line that does not fit stops it)
+    if (t instanceof ShadowThread) while (t.queued + Buffer.byteLength(line) + 1 >= queueBytes && performance.now() < until) Atomics.wait(nap, 0, 0, 1);
+    t.record(line);
+  };
+  const [here, thread] = await bothWays(lines, {perturb: "score:40", queueBytes}, patient);
+  assert.deepEqual(thread, here);
+  assert.equal(here.divergences, 1);
+});
+
+test("a line that does not fit in the ring stops the comparison: one line, counted, never silent", async () => {
+  const lines = linesOf("metrics-prune-queries.jsonl.zst");
+  const queueBytes = 4096;
+  const big = lines.findIndex((l, i) => i > 0 && Buffer.byteLength(l) + 1 > queueBytes);  // can never fit
+  assert.ok(big > 1, "the trace has a line longer than the ring");
+  const log = [];
+  const t = new ShadowThread(lines[0], {log: (l) => log.push(l), queueBytes});
+  for (const line of lines.slice(1)) t.record(line);
+  t.close();
+  assert.equal(log.length, 1, log.join("\n"));
+  const m = /^peer-replay shadow: stopped comparing: its thread fell behind at ([a-z]+ \d+): (\d+) bytes queued, (\d+) more did not fit in PEER_REPLAY_LIVE_SHADOW_QUEUE_BYTES=4096$/.exec(log[0]);
+  assert.ok(m, log[0]);
+  const at = lines.findIndex((l) => l.startsWith(`{"type":"${m[1].split(" ")[0]}","seq":${m[1].split(" ")[1]},`));
+  assert.ok(at > 0 && at <= big, `stopped at line ${at}, the long line is ${big}`);
+  assert.equal(t.stopped, `${log[0].replace("peer-replay shadow: stopped comparing: ", "")}; ${lines.length - at} lines not handed over`);
+  assert.equal(t.compared, expectsOf(lines.slice(0, at)));  // everything handed over was compared
+  assert.equal(t.divergences, 0);
+});
+
+test("PEER_REPLAY_LIVE_SHADOW_QUEUE_BYTES: the default, or an integer in range", () => {
+  const {queueBytesOf, kDefaultQueueBytes} = require("../shadow-thread.js");
+  assert.equal(queueBytesOf(undefined), kDefaultQueueBytes);
+  assert.equal(queueBytesOf("65536"), 65536);
+  for (const bad of ["1k", "0", "-5", "1.5", String(2 ** 31)]) assert.throws(() => queueBytesOf(bad), /^TypeError: PEER_REPLAY_LIVE_SHADOW_QUEUE_BYTES: expected an integer/);
 });

@@ -5,7 +5,9 @@
 //    test's driver (a PeerManager built as NetworkCore.init does): the same;
 //  - a test-only bug in the glue (PEER_REPLAY_SHADOW_PERTURB drops one action coming
 //    back from the engine), through both: exactly one divergence line and a repro
-//    trace that `peer-replay check --impl` through the same glue fails at that event.
+//    trace that `peer-replay check --impl` through the same glue fails at that event;
+//  - the shadow on its worker thread (the default) and on the node's own thread
+//    (PEER_REPLAY_LIVE_SHADOW_THREAD=0) report the same lines.
 // ctest ("node addon: shadow mode beside the live hook") runs SUBSET;
 // PEER_REPLAY_SHADOW_SCENARIOS=all runs every scenario of the catalog (docs/LIVE_CAPTURE.md).
 // Needs PEER_REPLAY_ADDON, PEER_REPLAY_CLI and the recorder's node_modules.
@@ -168,4 +170,15 @@ test("a dropped action from the engine, live hook: one divergence, a repro check
   const {dir, stderr, trace} = await captureWithShadow(perturb);
   assertOneDivergenceWithRepro(stderr, trace, perturb);
   fs.rmSync(dir, {recursive: true, force: true});
+});
+
+test("live hook: the shadow on its worker thread and on the node's thread report the same lines", async () => {
+  // the driver's fake timers make the two captures the same, record for record
+  const perturb = {PEER_REPLAY_SHADOW_PERTURB: "action:7"};
+  const [thread, here] = await Promise.all([captureWithShadow(perturb), captureWithShadow({...perturb, PEER_REPLAY_LIVE_SHADOW_THREAD: "0"})]);
+  const shadowLines = ({dir, stderr}) => stderr.split("\n").filter((l) => l.startsWith("peer-replay shadow:")).map((l) => l.replaceAll(dir, "DIR"));
+  assert.deepEqual(shadowLines(thread), shadowLines(here));
+  assert.equal(shadowLines(here).length, 2);  // the divergence and the summary
+  assert.match(shadowLines(here)[1], /^peer-replay shadow: \d+ events compared, 1 divergences$/);
+  for (const r of [thread, here]) fs.rmSync(r.dir, {recursive: true, force: true});
 });

@@ -1,8 +1,10 @@
 // Shadow mode in the recorders (PEER_REPLAY_LIVE_SHADOW=1): every line the live hook writes (or the
 // scripted recorder, record.mjs, over its fake libp2p) is also handed, as it is written, to the engine
 // through the addon (bindings/node/shadow.js: `peer-replay check`'s replayer fed line by line), which
-// compares each expect (and metrics record) with what the engine did. This file owns the recorders' side: which records go to the shadow, the
-// divergence counter's registry, and the repro file.
+// compares each expect (and metrics record) with what the engine did. By default that replayer runs on a
+// worker thread (bindings/node/shadow-thread.js): the writing thread copies the line into a bounded ring
+// and gets the verdicts back a little later. This file owns the recorders' side: which records go to
+// the shadow, the divergence counter's registry, and the repro file.
 //
 // The repro: trace format v2 has no snapshot of the peer manager's state, and the engine cannot
 // start from the middle of a capture (connections, scores, pending requests and timers all come from
@@ -24,6 +26,18 @@ export function shadowEnabled(env) {
   if (v === undefined || v === "" || v === "0" || v === "false") return false;
   if (v === "1" || v === "true") return true;
   throw new TypeError(`PEER_REPLAY_LIVE_SHADOW: expected 1 or 0, got ${JSON.stringify(v)}`);
+}
+
+/**
+ * Whether the shadow runs on a worker thread (PEER_REPLAY_LIVE_SHADOW_THREAD, default "1": the writing
+ * thread only copies each line into a bounded ring, bindings/node/shadow-thread.js) or on the writing
+ * thread itself ("0": each line compared as it is written, as `Shadow` does).
+ */
+export function shadowThreaded(env) {
+  const v = env.PEER_REPLAY_LIVE_SHADOW_THREAD;
+  if (v === undefined || v === "" || v === "1" || v === "true") return true;
+  if (v === "0" || v === "false") return false;
+  throw new TypeError(`PEER_REPLAY_LIVE_SHADOW_THREAD: expected 1 or 0, got ${JSON.stringify(v)}`);
 }
 
 /** The recorder-independent part: records in, verdicts and repro out. Subclasses say where the records are. */
@@ -52,18 +66,31 @@ class ShadowTap {
       if (rec.type === "header") this.start(line);
       else this.shadow?.record(line);  // the line alone crosses into the addon
     } catch (e) {
-      this.off = true;
-      process.stderr.write(`peer-replay shadow: off after an error of its own at ${rec.type} ${rec.seq ?? ""}: ${e.message}\n`);
+      this.turnOff(`at ${rec.type}${rec.seq === undefined ? "" : ` ${rec.seq}`}`, e.message);
     }
   }
 
+  /** The shadow's own failure (here, or reported by its thread): one line, and nothing more is compared. */
+  turnOff(where, message) {
+    if (this.off) return;
+    this.off = true;
+    process.stderr.write(`peer-replay shadow: off after an error of its own ${where}: ${message}\n`);
+  }
+
   start(headerLine) {
-    const {Shadow} = require("../../../bindings/node/shadow.js");
-    this.shadow = new Shadow(headerLine, {
+    const opts = {
       register: this.register(),
       perturb: this.env.PEER_REPLAY_SHADOW_PERTURB,
       onDivergence: (d) => this.writeRepro(d.seq),
-    });
+    };
+    if (shadowThreaded(this.env)) {
+      const {ShadowThread, queueBytesOf} = require("../../../bindings/node/shadow-thread.js");
+      const queueBytes = queueBytesOf(this.env.PEER_REPLAY_LIVE_SHADOW_QUEUE_BYTES);
+      this.shadow = new ShadowThread(headerLine, {...opts, queueBytes, onFailure: (where, message) => this.turnOff(where, message)});
+    } else {
+      const {Shadow} = require("../../../bindings/node/shadow.js");
+      this.shadow = new Shadow(headerLine, opts);
+    }
   }
 
   /** Divergences so far (also the prom-client counter peer_replay_shadow_divergences_total). */
@@ -71,9 +98,14 @@ class ShadowTap {
     return this.shadow?.divergences ?? 0;
   }
 
-  /** The summary line at the end of the capture. */
+  /** The summary line at the end of the capture, once every verdict is in (the thread's: close() waits for them). */
   close() {
     if (!this.shadow) return;
+    try {
+      this.shadow.close();
+    } catch (e) {
+      this.turnOff("at the end of the capture", e.message);
+    }
     const stopped = this.shadow.stopped ? `; stopped: ${this.shadow.stopped}` : "";
     process.stderr.write(`peer-replay shadow: ${this.shadow.compared} events compared, ${this.shadow.divergences} divergences${stopped}\n`);
   }

@@ -10,7 +10,8 @@
 // LIVE_DRIVER_SECONDS=N: real time instead, N seconds of load from 60 peers (churn, requests, reports, a
 // closing connection now and then) and, on stdout, the process's CPU time and event-loop delay
 // (perf_hooks.monitorEventLoopDelay): run with and without the hook to measure its overhead
-// (docs/LIVE_CAPTURE.md). The hook need not be loaded in that mode.
+// (docs/LIVE_CAPTURE.md); with shadow mode on, also what its worker thread cost. The hook need not be
+// loaded in that mode.
 import FakeTimers from "@sinonjs/fake-timers";
 import path from "node:path";
 import {monitorEventLoopDelay} from "node:perf_hooks";
@@ -242,6 +243,12 @@ async function realtimeLoad() {
   const cpu = process.cpuUsage(cpu0);
   h.disable();
   const rec = globalThis.__peerReplayLiveRecorders?.[0];
+  // closing the peer manager ends the capture: a shadow on its worker thread finishes the lines it holds
+  // then, and says what its thread cost (its CPU time, its time comparing)
+  const c0 = performance.now();
+  await pm.close();
+  const closeMs = performance.now() - c0;
+  const worker = rec?.shadow?.shadow?.workerStats ?? null;
   console.log(
     JSON.stringify({
       hook: Boolean(PeerManager.__peerReplayPatched),
@@ -257,9 +264,10 @@ async function realtimeLoad() {
       emit_ms: timing?.emitMs ?? null,
       write_ms: timing?.writeMs ?? null,
       stringify_ms: timing ? timing.emitMs - timing.writeMs - timing.shadowMs : null,
+      close_ms: closeMs,
+      shadow_worker: worker,
     })
   );
-  await pm.close();
   ac.abort();
   process.exit(0);
 }
