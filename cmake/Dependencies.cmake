@@ -18,6 +18,12 @@ peer_replay_require(CLI11_FOUND libcli11-dev "CLI11 >= 2.1")
 find_package(Catch2 2.13 CONFIG QUIET)
 peer_replay_require(Catch2_FOUND catch2 "Catch2 v2")
 include(Catch)
+# Every Catch2 binary's test cases as ctest entries. --warn NoTests: an entry
+# whose filter matches no test case fails instead of passing having run
+# nothing (a name CMake's list handling splits or merges, for one).
+function(peer_replay_catch_tests target prefix)
+  catch_discover_tests(${target} TEST_PREFIX "${prefix}" EXTRA_ARGS --warn NoTests)
+endfunction()
 
 # The reader's JSON fast path (trace/json_tape.cc); nlohmann stays the reference.
 find_package(simdjson 3.0 CONFIG QUIET)

@@ -508,7 +508,7 @@ TEST_CASE("state digest is a function of the state", "[peer_manager]") {
 
 // ---- invariants over a pseudo-random run ----
 
-TEST_CASE("invariants: known peers, scores in [-100, 100], no status to a disconnected banned peer", "[peer_manager][invariants]") {
+TEST_CASE("invariants: known peers, scores in -100..100, no status to a disconnected banned peer", "[peer_manager][invariants]") {
   uint64_t x = 0x9e3779b97f4a7c15ull;
   auto next = [&x]() {
     x ^= x << 13;

@@ -43,7 +43,7 @@ TEST_CASE("a shuffle over a source equals the shuffle over the same values recor
   CHECK(source.asked == std::vector<size_t>{arr.size() - 1});  // one request for exactly the draws used
 }
 
-TEST_CASE("a source that cannot supply is kExhausted, a value outside [0, 1) is kOutOfRange") {
+TEST_CASE("a source that cannot supply is kExhausted, a value outside 0 <= u < 1 is kOutOfRange") {
   ListSource short_source({0.5});
   peers::RandomDraws exhausted(&short_source);
   CHECK_FALSE(exhausted.take(3).has_value());

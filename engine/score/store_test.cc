@@ -176,7 +176,7 @@ TEST_CASE("should not go below min score", "[score][lodestar]") {
 
 // ---- Invariants --------------------------------------------------------------
 
-TEST_CASE("lodestar score stays within [-100, 100] under random actions", "[score][invariant]") {
+TEST_CASE("lodestar score stays within -100..100 under random actions", "[score][invariant]") {
   std::mt19937_64 rng(7);
   PeerRpcScoreStore store;
   UnixMs now_ms = kT0;
