@@ -1,6 +1,7 @@
 // Shadow mode off the node's event loop: the same synchronous Shadow (shadow.js) runs on a
 // worker_threads Worker, and the thread that writes the capture only hands the lines over, in
-// batches copied into a ring of shared memory. The verdicts come back as messages and are reported on the writing thread (the
+// batches copied into a ring of shared memory: the live hook's frames whole, as its writer encoded
+// them (text()), or lines one by one, batched here (record()). The verdicts come back as messages and are reported on the writing thread (the
 // counter, the repro, the log line: DivergenceReports), where the registry and the capture are.
 //
 // The ring (one writer, one reader): the lines' UTF-8 text, each ending in "\n" (a record is one line
@@ -146,6 +147,31 @@ class ShadowThread {
     if (this.batch.length >= kBatchLines || this.batchChars >= this.batchMaxChars || performance.now() - this.flushedAt >= kFlushMs) this.flush();
   }
 
+  /**
+   * Lines already joined as UTF-8, each ending in "\n" (the live capture's frame, as its writer
+   * made it: live-shadow.mjs), copied into the ring as they are: one copy of memory that is still
+   * in the cache, nothing to encode. After any line record() holds.
+   */
+  text(utf8) {
+    if (this.failure) throw this.failure;
+    this.flush();
+    if (this.halted) {
+      this.notHandedOver += countLines(utf8);
+      return;
+    }
+    if (utf8.length === 0) return;
+    const cap = this.cap;
+    const w = this.w;
+    const free = (Atomics.load(this.control, READ) - w - 1 + cap) % cap;
+    if (utf8.length > free) return this.fallBehind(utf8.toString("utf8", 0, Math.min(utf8.length, 200)), countLines(utf8), utf8.length, free);
+    const first = Math.min(utf8.length, cap - w);
+    utf8.copy(this.ring, w, 0, first);
+    if (first < utf8.length) utf8.copy(this.ring, 0, first);
+    this.w = (w + utf8.length) % cap;
+    Atomics.store(this.control, WRITE, this.w);
+    if (this.cap - 1 - free + utf8.length >= this.cap >> 2) this.ring_();
+  }
+
   /** Copies the batch into the ring (by record(), and in close()). */
   flush() {
     this.flushedAt = performance.now();
@@ -159,7 +185,7 @@ class ShadowThread {
     const free = (Atomics.load(this.control, READ) - w - 1 + cap) % cap;
     let bytes = text.length * 3 + 1;  // at most 3 bytes of UTF-8 per UTF-16 unit, and the last "\n"
     if (bytes > free || w + bytes > cap) bytes = Buffer.byteLength(text) + 1;
-    if (bytes > free) return this.fallBehind(lines, bytes, free);
+    if (bytes > free) return this.fallBehind(lines[0], lines.length, bytes, free);
     let end;
     if (w + bytes <= cap) {
       end = w + this.ring.write(text, w, "utf8");
@@ -180,11 +206,12 @@ class ShadowThread {
     Atomics.notify(this.control, DOORBELL);
   }
 
-  fallBehind(lines, bytes, free) {
+  /** The first line not handed over, how many were not, their bytes, the ring's free bytes. */
+  fallBehind(firstLine, lineCount, bytes, free) {
     this.halted = true;
-    this.notHandedOver = lines.length;
+    this.notHandedOver = lineCount;
     const queued = this.cap - 1 - free;
-    this.behind = `its thread fell behind at ${whereIn(lines[0])}: ${queued} bytes queued, ${bytes} more did not fit in PEER_REPLAY_LIVE_SHADOW_QUEUE_BYTES=${this.cap}`;
+    this.behind = `its thread fell behind at ${whereIn(firstLine)}: ${queued} bytes queued, ${bytes} more did not fit in PEER_REPLAY_LIVE_SHADOW_QUEUE_BYTES=${this.cap}`;
     this.log(`peer-replay shadow: stopped comparing: ${this.behind}`);
     Atomics.store(this.control, CLOSING, kDrain);  // what the ring holds is still compared
     this.ring_();
@@ -269,6 +296,13 @@ function workerMain({header, perturb, control, ring: shared, port}) {
     Atomics.store(control, DONE, 1);
     Atomics.notify(control, DONE);
   }
+}
+
+/** The lines in a Buffer of "\n"-terminated lines. */
+function countLines(utf8) {
+  let n = 0;
+  for (let i = utf8.indexOf(10); i >= 0; i = utf8.indexOf(10, i + 1)) n++;
+  return n;
 }
 
 /** This thread's CPU time in ms (Linux: /proc/thread-self/schedstat; elsewhere NaN). */

@@ -184,6 +184,49 @@ test("a ring smaller than the trace, the writer waiting for room: the lines wrap
   assert.equal(here.divergences, 1);
 });
 
+test("the lines as the live writer's frames (text(): whole lines, already UTF-8), through a small ring: the same verdicts", async () => {
+  const lines = linesOf("metrics-prune-queries.jsonl.zst");
+  const queueBytes = 64 << 10;
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  const until = performance.now() + 30_000;
+  let frame = [];
+  let frameBytes = 0;
+  // Frames of about 6 KiB, each handed over whole once the ring has room for it (the thread's
+  // side: the Shadow on this thread takes its lines one by one, as before).
+  const handOver = (t) => {
+    const text = Buffer.from(frame.map((l) => `${l}\n`).join(""), "utf8");
+    while (t.queued + text.length >= queueBytes && performance.now() < until) Atomics.wait(nap, 0, 0, 1);
+    t.text(text);
+    frame = [];
+    frameBytes = 0;
+  };
+  const byFrames = (t, line) => {
+    if (!(t instanceof ShadowThread)) return t.record(line);
+    frame.push(line);
+    frameBytes += Buffer.byteLength(line) + 1;
+    if (frameBytes >= 6 << 10 || line === lines[lines.length - 1]) handOver(t);
+  };
+  const [here, thread] = await bothWays(lines, {perturb: "action:7", queueBytes}, byFrames);
+  assert.deepEqual(thread, here);
+  assert.equal(here.divergences, 1);
+  assert.equal(here.compared, expectsOf(lines));
+});
+
+test("a frame that does not fit in the ring stops the comparison: one line, its lines counted", async () => {
+  const lines = linesOf("goodbye-timeout.jsonl.zst");
+  const log = [];
+  const t = new ShadowThread(lines[0], {log: (l) => log.push(l), queueBytes: 1024});
+  const text = Buffer.from(lines.slice(1).map((l) => `${l}\n`).join(""), "utf8");
+  assert.ok(text.length > 1024);
+  t.text(text);
+  t.text(Buffer.from(`${lines[1]}\n`, "utf8"));  // after the stop: counted, not handed over
+  t.close();
+  assert.equal(log.length, 1, log.join("\n"));
+  assert.match(log[0], /^peer-replay shadow: stopped comparing: its thread fell behind at event 1: 0 bytes queued, \d+ more did not fit in PEER_REPLAY_LIVE_SHADOW_QUEUE_BYTES=1024$/);
+  assert.equal(t.stopped, `${log[0].replace("peer-replay shadow: stopped comparing: ", "")}; ${lines.length} lines not handed over`);
+  assert.equal(t.compared, 0);
+});
+
 test("a line that does not fit in the ring stops the comparison: one line, counted, never silent", async () => {
   const lines = linesOf("metrics-prune-queries.jsonl.zst");
   const queueBytes = 4096;

@@ -139,12 +139,44 @@ class ShadowTap {
   }
 }
 
-/** The live hook's tap: the repro is read back from the capture's own frames (the writer's index). */
+/**
+ * The live hook's tap: the repro is read back from the capture's own frames (the writer's index).
+ * With the shadow on its thread, the lines go over as the writer flushes them: each frame's text,
+ * which the writer has just joined and encoded for zstd anyway, is copied into the ring whole, so the
+ * node's thread pays one copy of memory still in its cache per flush, and nothing per record. The
+ * verdicts then come a flush later (PEER_REPLAY_LIVE_FLUSH_MS), and only for records already written.
+ */
 export class LiveShadow extends ShadowTap {
   /** @param {object} recorder the LiveRecorder (its writer, file and PeerManager) */
   constructor(recorder, env = process.env) {
     super(recorder.file, () => recorder.pm.metrics?.register, env);
     this.writer = recorder.writer;
+    this.byFrame = shadowThreaded(env);
+    this.headerInFrame = true;  // the first frame begins with the header, which start() already handed over
+  }
+
+  record(rec, line) {
+    if (this.byFrame && rec.type !== "header") return;  // it comes with the writer's next frame
+    super.record(rec, line);
+  }
+
+  start(headerLine) {
+    super.start(headerLine);
+    if (this.byFrame) this.writer.onFlush = (text) => this.frame(text);
+  }
+
+  /** A frame the writer wrote: its lines to the shadow's thread. */
+  frame(text) {
+    if (this.off || this.shadow === null) return;
+    try {
+      if (this.headerInFrame) {
+        this.headerInFrame = false;
+        text = text.subarray(text.indexOf(10) + 1);
+      }
+      this.shadow.text(text);
+    } catch (e) {
+      this.turnOff("at a frame of the capture", e.message);
+    }
   }
 
   /** Hands each line of the capture so far to `take` until it returns false. */

@@ -43,6 +43,9 @@ export class LiveTraceWriter {
     this.full = false;
     this.compressTimeMs = 0; // time spent in zstd, for the overhead measurement (docs/LIVE_CAPTURE.md)
     this.frames = []; // {segment, offset, bytes} of every frame written: shadow mode's repro reads them back
+    // Called with each frame's text (a Buffer of whole lines, each ending in "\n") once it is written:
+    // shadow mode's hand-off to its thread (live-shadow.mjs). The callee owns the Buffer.
+    this.onFlush = null;
     this.openSegment();
   }
 
@@ -75,6 +78,7 @@ export class LiveTraceWriter {
     }
     fs.writeSync(this.fd, out);
     this.frames.push({segment: this.segment, offset: this.segmentBytes, bytes: out.length});
+    this.onFlush?.(text);
     this.segmentBytes += out.length;
     this.totalBytes += out.length;
     if (this.totalBytes >= this.maxBytes) this.full = true;
