@@ -36,17 +36,8 @@ Metric::Metric(MetricId id) : id_(id) {
 }
 
 Metric::Series& Metric::series_of(MetricLabels labels) {
-  assert(labels.size() == metric_spec(id_).label_count);
-  if (next_hint_ < series_.size() && same_labels(series_[next_hint_].labels, labels)) {
-    return series_[next_hint_++];
-  }
-  Series& found = find_or_make(labels);
-  next_hint_ = static_cast<size_t>(&found - series_.data()) + 1;
-  return found;
-}
-
-Metric::Series& Metric::find_or_make(MetricLabels labels) {
   const MetricSpec& spec = metric_spec(id_);
+  assert(labels.size() == spec.label_count);
   if (series_.size() <= kScanSeries) {
     for (Series& s : series_) {
       if (same_labels(s.labels, labels)) return s;
@@ -104,7 +95,6 @@ void Metric::reset() {
   assert(metric_spec(id_).type == MetricType::kHistogram);
   series_.clear();
   index_.clear();
-  next_hint_ = 0;
 }
 
 void Metric::read(std::vector<MetricSeries>* out, size_t* at) const {

@@ -176,16 +176,10 @@ class Metric {
     uint64_t count = 0;
   };
   Series& series_of(MetricLabels labels);
-  Series& find_or_make(MetricLabels labels);
 
   MetricId id_;
   std::vector<Series> series_;
   std::unordered_map<std::string, size_t> index_;  // joined labels -> series_ position; only looked up
-  // Where series_of() looks first: the series after the one it found last.
-  // Callers often look series up in the order they did before (a heartbeat
-  // sets the sampling groups' gauge series 0, 1, 2, ... every time), and then
-  // one comparison finds each.
-  size_t next_hint_ = 0;
 };
 
 // The registry's peer-manager metrics; member names follow metrics.ts.
