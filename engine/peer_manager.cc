@@ -764,11 +764,11 @@ const std::vector<ConnectedPeerInfo>& PeerManagerImpl::connected_peer_infos(
       info.attnets = peer_data->metadata->attnets;
       info.syncnets = peer_data->metadata->syncnets;
       // here we care samplingGroups not custodyGroups in order to know which column subnets peers subscribe to
-      info.sampling_groups = &peer_data->metadata->sampling_groups;
+      info.sampling_groups.emplace(peer_data->metadata->sampling_groups);
     } else {
       info.attnets.reset();
       info.syncnets.reset();
-      info.sampling_groups = nullptr;
+      info.sampling_groups.reset();
     }
     info.score = connected_healthy_scores[k];  // getScore(peer), read above
   }

@@ -201,7 +201,7 @@ class GroupCounts {
 #endif
   }
 
-  [[gnu::always_inline]] void add_peer(const std::vector<CustodyIndex>& groups) {
+  [[gnu::always_inline]] void add_peer(std::span<const CustodyIndex> groups) {
     const CustodyIndex* group = groups.data();
     const CustodyIndex* const end = group + groups.size();
     int64_t* const counts = counts_.get();
@@ -461,7 +461,7 @@ PEER_REPLAY_POPCNT_CLONES BuiltPeers build_peers(
     // To filter out peers containing enough attnets of interest from possible disconnection
     const int64_t duties = attnet_duties.add_peer(attnets) + syncnet_duties.add_peer(syncnets);
     // column subnets: samplingGroups ?? []
-    if (group_counts != nullptr && info.sampling_groups != nullptr) group_counts->add_peer(*info.sampling_groups);
+    if (group_counts != nullptr && info.sampling_groups.has_value()) group_counts->add_peer(*info.sampling_groups);
     const int32_t attnet_count = bit_count(attnets);
     const int32_t syncnet_count = bit_count(syncnets);
     const StatusScore status_score =
