@@ -57,95 +57,141 @@ module.exports = function lodestarApi(native) {
 
   // The peers packed into typed arrays for native.prioritizePeersPacked (one
   // crossing into C++ instead of ~30 per peer: reading JS objects member by
-  // member through Node-API cost more than Lodestar's whole function).
-  // null when a member has a type the packer does not take: the caller then
-  // goes the member-by-member way, whose TypeError names the member.
+  // member through Node-API cost more than Lodestar's whole function), in the
+  // layout prioritize.cc describes. The arrays are kept between calls and
+  // grown when a call has more peers (a heartbeat packs about the same number
+  // each time), so a call allocates none.
+  const kNumbersPerPeer = 3; // finalizedEpoch, headSlot, score
+  const kBytesPerPeer = 16; // direction, has, syncnets, 5 unused, attnets (8 bytes)
+  class PackedPeers {
+    constructor() {
+      this.capacity = -1;
+      this.grow(0); // numbers, bytes, groupStart, draws
+      this.groups = new Uint32Array(64); // grown by packPeers as it fills it
+      // draw(count): count Math.random() values at the start of this.draws (room for n-1 is made before the call).
+      this.draw = (count) => {
+        const out = this.draws;
+        for (let k = 0; k < count; k++) out[k] = Math.random();
+        return out;
+      };
+      this.busy = false; // a call is under way (its draw may run JS that calls prioritizePeers again)
+    }
+    grow(n) {
+      if (n <= this.capacity) return;
+      const c = Math.max(n, 2 * this.capacity);
+      this.capacity = c;
+      this.numbers = new Float64Array(kNumbersPerPeer * c);
+      this.bytes = new Uint8Array(kBytesPerPeer * c);
+      this.groupStart = new Uint32Array(c + 1);
+      this.draws = new Float64Array(c);
+    }
+  }
+  const kept = new PackedPeers();
+
   // A BitArray's bytes when no bit at `bits` or above is set (TS reads only
   // the true bits, so a longer BitArray with zeros there means the same), else null.
   function bitBytes(b, bits) {
-    if (b === undefined || b === null || !(b.uint8Array instanceof Uint8Array) || !(b.uint8Array.length * 8 >= b.bitLen)) return null;
+    if (b === undefined || b === null) return null;
     const bytes = b.uint8Array;
+    if (!(bytes instanceof Uint8Array) || !(bytes.length * 8 >= b.bitLen)) return null;
+    if (bytes.length * 8 === bits) return bytes; // the usual width: nothing beyond it
     const whole = bits >> 3;
     if (bits % 8 !== 0 && bytes.length > whole && bytes[whole] >> (bits % 8) !== 0) return null;
-    for (let k = Math.ceil(bits / 8); k < bytes.length; k++) if (bytes[k] !== 0) return null;
+    for (let k = (bits + 7) >> 3; k < bytes.length; k++) if (bytes[k] !== 0) return null;
     return bytes;
   }
-  function packPeers(infos) {
-    if (!Array.isArray(infos)) return null;
+  // Packs `infos` into `into` (a PackedPeers); false when a member has a type
+  // the packer does not take: the caller then goes the member-by-member way,
+  // whose TypeError names the member. Every slot a member's `has` bit marks is
+  // written; the others hold an earlier call's values and are not read.
+  function packPeers(infos, into) {
     const n = infos.length;
-    const direction = new Int8Array(n);
-    const has = new Uint8Array(n);
-    const finalizedEpoch = new Float64Array(n);
-    const headSlot = new Float64Array(n);
-    const score = new Float64Array(n);
-    const attnets = new Uint8Array(8 * n);
-    const syncnets = new Uint8Array(n);
-    const groupStart = new Uint32Array(n + 1);
-    let groups = new Uint32Array(8 * n + 8);
+    into.grow(n);
+    const numbers = into.numbers;
+    const bytes = into.bytes;
+    const groupStart = into.groupStart;
+    let groups = into.groups;
     let groupCount = 0;
+    groupStart[0] = 0;
     for (let i = 0; i < n; i++) {
       const p = infos[i];
-      if (p === null || typeof p !== "object") return null;
+      if (p === null || typeof p !== "object") return false;
+      const at = kBytesPerPeer * i;
       const d = p.direction;
-      if (d === "inbound") direction[i] = 0;
-      else if (d === "outbound") direction[i] = 1;
-      else if (d === null) direction[i] = -1;
-      else return null;
+      if (d === "inbound") bytes[at] = 1;
+      else if (d === "outbound") bytes[at] = 2;
+      else if (d === null) bytes[at] = 0;
+      else return false;
       let h = 0;
       const st = p.status;
       if (st !== null) {
-        if (st === undefined || !Number.isSafeInteger(st.finalizedEpoch) || !Number.isSafeInteger(st.headSlot)) return null;
-        finalizedEpoch[i] = st.finalizedEpoch;
-        headSlot[i] = st.headSlot;
+        if (st === undefined || !Number.isSafeInteger(st.finalizedEpoch) || !Number.isSafeInteger(st.headSlot)) return false;
+        numbers[kNumbersPerPeer * i] = st.finalizedEpoch;
+        numbers[kNumbersPerPeer * i + 1] = st.headSlot;
         h |= 1;
       }
       const a = p.attnets;
       if (a !== null) {
-        const bytes = bitBytes(a, 64);
-        if (bytes === null) return null;
-        for (let k = 0, m = Math.min(bytes.length, 8); k < m; k++) attnets[8 * i + k] = bytes[k];
+        // Byte by byte, unrolled for the usual 8 bytes (a TypedArray.set call per peer costs more).
+        const ab = bitBytes(a, 64);
+        if (ab === null) return false;
+        const o = at + 8;
+        if (ab.length === 8) {
+          bytes[o] = ab[0], bytes[o + 1] = ab[1], bytes[o + 2] = ab[2], bytes[o + 3] = ab[3];
+          bytes[o + 4] = ab[4], bytes[o + 5] = ab[5], bytes[o + 6] = ab[6], bytes[o + 7] = ab[7];
+        } else {
+          for (let k = 0; k < 8; k++) bytes[o + k] = k < ab.length ? ab[k] : 0;
+        }
         h |= 2;
       }
       const sy = p.syncnets;
       if (sy !== null) {
-        const bytes = bitBytes(sy, 4);
-        if (bytes === null) return null;
-        syncnets[i] = bytes.length > 0 ? bytes[0] & 0xf : 0;
+        const sb = bitBytes(sy, 4);
+        if (sb === null) return false;
+        bytes[at + 2] = sb.length > 0 ? sb[0] : 0;
         h |= 4;
       }
       const g = p.samplingGroups;
       if (g !== null) {
-        if (!Array.isArray(g)) return null;
+        if (!Array.isArray(g)) return false;
         if (groupCount + g.length > groups.length) {
           const grown = new Uint32Array(2 * (groupCount + g.length));
           grown.set(groups);
-          groups = grown;
+          into.groups = groups = grown;
         }
         for (let k = 0; k < g.length; k++) {
           const x = g[k];
-          if (!Number.isSafeInteger(x) || x < 0 || x > 0xffffffff) return null;
+          // An integer in [0, 2^32): x >>> 0 is x itself only then (and -0 is 0, as Number.isSafeInteger takes it).
+          if (typeof x !== "number" || x !== x >>> 0) return false;
           groups[groupCount++] = x;
         }
         h |= 8;
       }
       groupStart[i + 1] = groupCount;
-      if (typeof p.score !== "number") return null;
-      score[i] = p.score;
-      has[i] = h;
+      if (typeof p.score !== "number") return false;
+      numbers[kNumbersPerPeer * i + 2] = p.score;
+      bytes[at + 1] = h;
     }
-    return {n, direction, has, finalizedEpoch, headSlot, score, attnets, syncnets, groupStart, groups};
+    return true;
   }
-  const drawRandom = (count) => {
-    const out = new Float64Array(count);
-    for (let k = 0; k < count; k++) out[k] = Math.random();
-    return out;
-  };
 
   function prioritizePeers(connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config, _metrics) {
-    const packed = native.prioritizePeersPacked !== undefined ? packPeers(connectedPeersInfo) : null;
-    const [peersToConnect, disconnect, attnets, syncnets, groups] = packed !== null
-      ? native.prioritizePeersPacked(packed, activeAttnets, activeSyncnets, samplingGroups, opts, config, drawRandom)
-      : native.prioritizePeers(connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config);
+    let result = null;
+    if (native.prioritizePeersPacked !== undefined && Array.isArray(connectedPeersInfo)) {
+      // A call made from inside another one's draw (Math.random replaced by a function calling this) packs into arrays of its own.
+      const into = kept.busy ? new PackedPeers() : kept;
+      if (packPeers(connectedPeersInfo, into)) {
+        into.busy = true;
+        try {
+          result = native.prioritizePeersPacked(connectedPeersInfo.length, into.numbers, into.bytes, into.groupStart, into.groups,
+            activeAttnets, activeSyncnets, samplingGroups, opts, config, into.draw);
+        } finally {
+          into.busy = false;
+        }
+      }
+    }
+    const [peersToConnect, disconnect, attnets, syncnets, groups] =
+      result ?? native.prioritizePeers(connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config);
     const peersToDisconnect = new Map();
     for (const [reason, indices] of disconnect) {
       const ids = new Array(indices.length);

@@ -3,8 +3,9 @@
 //
 //   native.prioritizePeers(connectedPeersInfo, activeAttnets, activeSyncnets,
 //                          samplingGroups, opts, config)
-//   native.prioritizePeersPacked(packed, ...the same..., drawRandom): the
-//                          fast path (lodestar.js packs the peers; below)
+//   native.prioritizePeersPacked(n, numbers, bytes, groupStart, groups,
+//                          ...the same five..., draw): the fast path
+//                          (lodestar.js packs the peers; the layout below)
 //     -> [peersToConnect, [[reason, Uint32Array of input indices]...],
 //         attnetQueries Float64Array (subnet, toSlot, maxPeersToDiscover)*,
 //         syncnetQueries (the same), custodyGroupQueries Float64Array (group, count)*]
@@ -14,11 +15,13 @@
 // here: TS compares PeerIds by identity, so a peer is its index in the input.
 //
 // Randomness: the TS shuffle draws Math.random() n-1 times when there are more
-// peers than targetPeers; this calls the global Math.random exactly that many
-// times, after every argument is checked (a TypeError draws nothing).
+// peers than targetPeers; this calls the global Math.random (the packed path:
+// lodestar.js's draw callback) exactly that many times, after every argument
+// is checked (a TypeError draws nothing).
 #include <napi.h>
 
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -95,7 +98,7 @@ void get_peer(const Napi::Value& item, const std::string& at, size_t i, PeerInpu
   const Napi::Value groups = peer.Get("samplingGroups");
   if (!groups.IsNull()) {
     in.groups[i] = get_groups(groups, at + ".samplingGroups");
-    info.sampling_groups = &in.groups[i];
+    info.sampling_groups.emplace(in.groups[i]);
   }
   info.score = get_number(peer.Get("score"), at + ".score");
 }
@@ -162,20 +165,61 @@ Napi::Value result_to_js(Napi::Env env, const peers::PrioritizePeersResult& resu
   return out;
 }
 
-// A peer is its index in the input; the ids are made once and kept (JS runs
-// on one thread).
-const peers::PeerIdStr& index_id(size_t i) {
-  static std::vector<peers::PeerIdStr> ids;
-  while (ids.size() <= i) ids.emplace_back(std::to_string(ids.size()));
-  return ids[i];
+// What the packed path keeps between calls in one Node environment (a worker
+// thread has its own; the Scratch lives as long as the function object that
+// carries it): the engine's inputs, so a call allocates nothing per peer once
+// the vectors have grown to the peer count.
+struct Scratch {
+  std::vector<peers::ConnectedPeerInfo> infos;
+  std::vector<peers::ChainStatus> statuses;
+  // A peer is its index in the input: ids[i] is "i", made once and kept.
+  std::vector<peers::PeerIdStr> ids;
+  // A call is under way. The draw callback runs JS, which may call
+  // prioritizePeers again: that inner call gets a Scratch of its own instead
+  // of overwriting what the outer call's infos point at.
+  bool busy = false;
+
+  // infos holds exactly n peers (the engine takes the vector's size as the
+  // peer count), with their ids set; statuses room for n. Once grown to a
+  // peer count, a call with that many or fewer allocates nothing.
+  void size_to(size_t n) {
+    while (ids.size() < n) ids.emplace_back(std::to_string(ids.size()));
+    if (statuses.size() < n) statuses.resize(n);
+    const size_t had = infos.size();
+    infos.resize(n);
+    for (size_t i = had; i < n; i++) infos[i].id = ids[i];
+  }
+};
+
+// The layout lodestar.js packs the peers in (its packPeers writes it):
+//   numbers  Float64Array, kNumbersPerPeer a peer: finalizedEpoch, headSlot, score
+//   bytes    Uint8Array, kBytesPerPeer a peer: [0] direction (0 null, 1
+//            inbound, 2 outbound), [1] has (1 status, 2 attnets, 4 syncnets,
+//            8 samplingGroups), [2] syncnets' 4 bits, [8..16) attnets' 64 bits
+//            little-endian
+//   groupStart Uint32Array (n + 1): peer i's groups are groups[groupStart[i], groupStart[i+1])
+//   groups   Uint32Array: every peer's samplingGroups, one after another
+// A member whose `has` bit is clear is null and its slots are not read.
+constexpr size_t kNumbersPerPeer = 3;
+constexpr size_t kBytesPerPeer = 16;
+enum : uint8_t { kHasStatus = 1, kHasAttnets = 2, kHasSyncnets = 4, kHasGroups = 8 };
+
+// A typed array argument of `type` with at least `length` elements; its data.
+template <typename T>
+const T* typed_arg(const Napi::Value& v, napi_typedarray_type type, size_t length, const std::string& what) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type || v.As<Napi::TypedArray>().ElementLength() < length) {
+    throw_type_error(v, what, "a typed array of the packed layout");
+  }
+  const Napi::TypedArray a = v.As<Napi::TypedArray>();
+  return reinterpret_cast<const T*>(static_cast<const uint8_t*>(a.ArrayBuffer().Data()) + a.ByteOffset());
 }
 
-// Arguments 1..5 (after the peers), checked, then the call. `draw` gives
-// `count` Math.random() values: called only once every argument is checked.
-Napi::Value prioritize_rest(const Napi::CallbackInfo& info, size_t first, PeerInputs& in,
-                            const std::function<std::vector<double>(size_t)>& draw) {
+// Arguments first..first+4 (after the peers), checked, then the call. `draw`
+// gives `count` Math.random() values: called only once every argument is checked.
+Napi::Value prioritize_rest(const Napi::CallbackInfo& info, size_t first, const std::vector<peers::ConnectedPeerInfo>& infos,
+                            const std::function<std::span<const double>(size_t)>& draw) {
   const std::string fn = kFn;
-  const size_t n = in.infos.size();
+  const size_t n = infos.size();
   const auto active_attnets = get_requested_subnets(info[first], fn + "activeAttnets");
   const auto active_syncnets = get_requested_subnets(info[first + 1], fn + "activeSyncnets");
   std::optional<std::vector<peers::CustodyIndex>> sampling_groups;
@@ -191,9 +235,9 @@ Napi::Value prioritize_rest(const Napi::CallbackInfo& info, size_t first, PeerIn
   }
   // pruneExcessPeers runs, and shuffles, only above targetPeers.
   const bool prunes = static_cast<int64_t>(n) > opts.target_peers;
-  const std::vector<double> draws = draw(prunes && n > 1 ? n - 1 : 0);
+  const std::span<const double> draws = draw(prunes && n > 1 ? n - 1 : 0);
   peers::RandomDraws random(draws);
-  const auto result = peers::prioritize_peers(in.infos, active_attnets, active_syncnets, sampling_groups, opts, config, random);
+  const auto result = peers::prioritize_peers(infos, active_attnets, active_syncnets, sampling_groups, opts, config, random);
   if (!result.has_value()) throw Napi::RangeError::New(info.Env(), fn + "Math.random() returned a value outside [0, 1)");
   // The draws were taken before the call: the engine must have used them all, as TS would have drawn them.
   if (random.used() != draws.size()) throw Napi::Error::New(info.Env(), fn + "internal: the engine used a different number of draws");
@@ -201,7 +245,9 @@ Napi::Value prioritize_rest(const Napi::CallbackInfo& info, size_t first, PeerIn
 }
 
 // native.prioritizePeers(connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config):
-// reads every peer member by member; slow, and its TypeErrors name the member.
+// reads every peer member by member. Slower than the packed path; lodestar.js
+// takes it when its packer declines an input, because its TypeErrors name the
+// member that is wrong.
 Napi::Value prioritize_peers(const Napi::CallbackInfo& info) {
   const std::string fn = kFn;
   const Napi::Array peers_array = get_array(info[0], fn + "connectedPeersInfo");
@@ -214,84 +260,77 @@ Napi::Value prioritize_peers(const Napi::CallbackInfo& info) {
   for (uint32_t i = 0; i < n; i++) {
     get_peer(peers_array.Get(i), fn + "connectedPeersInfo[" + std::to_string(i) + "]", i, in);
   }
-  return prioritize_rest(info, 1, in, [&](size_t count) { return draw_math_random(info.Env(), count); });
+  std::vector<double> draws;
+  return prioritize_rest(info, 1, in.infos, [&](size_t count) {
+    draws = draw_math_random(info.Env(), count);
+    return std::span<const double>(draws);
+  });
 }
 
-// native.prioritizePeersPacked(packed, activeAttnets, activeSyncnets, samplingGroups, opts, config, drawRandom):
-// the peers as lodestar.js packs them into typed arrays after checking their
-// types (one crossing instead of ~30 per peer):
-//   packed = {n, direction: Int8Array (-1 null, 0 inbound, 1 outbound),
-//             has: Uint8Array (1 status, 2 attnets, 4 syncnets, 8 samplingGroups),
-//             finalizedEpoch, headSlot, score: Float64Array,
-//             attnets: Uint8Array (8 a peer), syncnets: Uint8Array (1 a peer),
-//             groupStart: Uint32Array (n + 1), groups: Uint32Array}
-// drawRandom(count) returns a Float64Array of count Math.random() values.
+// native.prioritizePeersPacked(n, numbers, bytes, groupStart, groups,
+//                              activeAttnets, activeSyncnets, samplingGroups, opts, config, draw):
+// the peers as lodestar.js packs them after checking their types (the layout
+// above; one crossing instead of ~30 per peer, into arrays it keeps between
+// calls). draw(count) puts count Math.random() values at the start of a
+// Float64Array and returns it.
 Napi::Value prioritize_peers_packed(const Napi::CallbackInfo& info) {
   const std::string fn = std::string(kFn) + "packed peers: ";
-  if (!info[0].IsObject()) throw_type_error(info[0], fn, "an object");
-  const Napi::Object packed = info[0].As<Napi::Object>();
-  const int64_t n64 = get_safe_integer(packed.Get("n"), fn + "n");
+  const int64_t n64 = get_safe_integer(info[0], fn + "n");
   if (n64 < 0 || n64 > static_cast<int64_t>(kMaxPeerCount)) throw Napi::RangeError::New(info.Env(), fn + "n out of range");
   const size_t n = static_cast<size_t>(n64);
-  auto typed = [&](const char* name, napi_typedarray_type type, size_t length) {
-    const Napi::Value v = packed.Get(name);
-    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type || v.As<Napi::TypedArray>().ElementLength() < length) {
-      throw_type_error(v, fn + name, "a typed array of the packed layout");
-    }
-    const Napi::TypedArray a = v.As<Napi::TypedArray>();
-    return static_cast<const uint8_t*>(a.ArrayBuffer().Data()) + a.ByteOffset();
-  };
-  const auto* direction = reinterpret_cast<const int8_t*>(typed("direction", napi_int8_array, n));
-  const uint8_t* has = typed("has", napi_uint8_array, n);
-  const auto* epochs = reinterpret_cast<const double*>(typed("finalizedEpoch", napi_float64_array, n));
-  const auto* slots = reinterpret_cast<const double*>(typed("headSlot", napi_float64_array, n));
-  const auto* scores = reinterpret_cast<const double*>(typed("score", napi_float64_array, n));
-  const uint8_t* attnets = typed("attnets", napi_uint8_array, 8 * n);
-  const uint8_t* syncnets = typed("syncnets", napi_uint8_array, n);
-  const auto* group_start = reinterpret_cast<const uint32_t*>(typed("groupStart", napi_uint32_array, n + 1));
-  const size_t group_total = n == 0 ? 0 : group_start[n];
-  const auto* groups = reinterpret_cast<const uint32_t*>(typed("groups", napi_uint32_array, group_total));
-  PeerInputs in;
-  in.infos.resize(n);
-  in.statuses.resize(n);
-  in.groups.resize(n);
+  const double* numbers = typed_arg<double>(info[1], napi_float64_array, kNumbersPerPeer * n, fn + "numbers");
+  const uint8_t* bytes = typed_arg<uint8_t>(info[2], napi_uint8_array, kBytesPerPeer * n, fn + "bytes");
+  const uint32_t* group_start = typed_arg<uint32_t>(info[3], napi_uint32_array, n + 1, fn + "groupStart");
+  const size_t group_total = group_start[n];
+  const uint32_t* groups = typed_arg<uint32_t>(info[4], napi_uint32_array, group_total, fn + "groups");
+  if (!info[10].IsFunction()) throw_type_error(info[10], fn + "draw", "a function");
+  const Napi::Function draw = info[10].As<Napi::Function>();
+
+  auto* kept = static_cast<Scratch*>(info.Data());
+  Scratch own;  // only for a call made while another is under way
+  Scratch& scratch = kept->busy ? own : *kept;
+  scratch.size_to(n);
+  scratch.busy = true;
+  struct Release {
+    Scratch& s;
+    ~Release() { s.busy = false; }
+  } release{scratch};
+  // Every member of every info is written: they hold the last call's peers.
+  std::vector<peers::ConnectedPeerInfo>& infos = scratch.infos;
   for (size_t i = 0; i < n; i++) {
-    peers::ConnectedPeerInfo& peer = in.infos[i];
-    peer.id = index_id(i);
-    if (direction[i] >= 0) peer.direction = direction[i] == 0 ? peers::Direction::kInbound : peers::Direction::kOutbound;
-    if (has[i] & 1) {
-      in.statuses[i].finalized_epoch = static_cast<int64_t>(epochs[i]);
-      in.statuses[i].head_slot = static_cast<int64_t>(slots[i]);
-      peer.status = &in.statuses[i];
+    peers::ConnectedPeerInfo& peer = infos[i];
+    const uint8_t* b = bytes + kBytesPerPeer * i;
+    const double* x = numbers + kNumbersPerPeer * i;
+    const uint8_t has = b[1];
+    peer.direction.reset();
+    if (b[0] != 0) peer.direction = b[0] == 1 ? peers::Direction::kInbound : peers::Direction::kOutbound;
+    peer.status = nullptr;
+    if (has & kHasStatus) {
+      scratch.statuses[i].finalized_epoch = static_cast<int64_t>(x[0]);
+      scratch.statuses[i].head_slot = static_cast<int64_t>(x[1]);
+      peer.status = &scratch.statuses[i];
     }
-    if (has[i] & 2) {
+    peer.attnets.reset();
+    if (has & kHasAttnets) {
       uint64_t bits = 0;
-      for (int b = 0; b < 8; b++) bits |= uint64_t{attnets[8 * i + b]} << (8 * b);
+      for (int k = 0; k < 8; k++) bits |= uint64_t{b[8 + k]} << (8 * k);
       peer.attnets = peers::Attnets(bits);
     }
-    if (has[i] & 4) peer.syncnets = peers::Syncnets(syncnets[i] & 0xf);
-    if (has[i] & 8) {
+    peer.syncnets.reset();
+    if (has & kHasSyncnets) peer.syncnets = peers::Syncnets(b[2] & 0xf);
+    peer.sampling_groups.reset();
+    if (has & kHasGroups) {
       if (group_start[i] > group_start[i + 1] || group_start[i + 1] > group_total) {
         throw Napi::RangeError::New(info.Env(), fn + "groupStart is not ascending");
       }
-      in.groups[i].assign(groups + group_start[i], groups + group_start[i + 1]);
-      peer.sampling_groups = &in.groups[i];
+      peer.sampling_groups.emplace(groups + group_start[i], group_start[i + 1] - group_start[i]);
     }
-    peer.score = scores[i];
+    peer.score = x[2];
   }
-  if (!info[6].IsFunction()) throw_type_error(info[6], fn + "drawRandom", "a function");
-  const Napi::Function draw_random = info[6].As<Napi::Function>();
-  return prioritize_rest(info, 1, in, [&](size_t count) {
-    std::vector<double> draws(count);
-    if (count == 0) return draws;
-    const Napi::Value v = draw_random.Call({Napi::Number::New(info.Env(), static_cast<double>(count))});
-    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
-        v.As<Napi::TypedArray>().ElementLength() != count) {
-      throw_type_error(v, fn + "drawRandom()", "a Float64Array of the draws asked for");
-    }
-    const Napi::Float64Array a = v.As<Napi::Float64Array>();
-    for (size_t k = 0; k < count; k++) draws[k] = a[k];
-    return draws;
+  return prioritize_rest(info, 5, infos, [&](size_t count) {
+    if (count == 0) return std::span<const double>();
+    const Napi::Value v = draw.Call({Napi::Number::New(info.Env(), static_cast<double>(count))});
+    return std::span<const double>(typed_arg<double>(v, napi_float64_array, count, fn + "draw()"), count);
   });
 }
 
@@ -299,7 +338,10 @@ Napi::Value prioritize_peers_packed(const Napi::CallbackInfo& info) {
 
 void register_prioritize(Napi::Env env, Napi::Object exports) {
   exports.Set("prioritizePeers", Napi::Function::New(env, prioritize_peers, "prioritizePeers"));
-  exports.Set("prioritizePeersPacked", Napi::Function::New(env, prioritize_peers_packed, "prioritizePeersPacked"));
+  auto* scratch = new Scratch;
+  Napi::Function packed = Napi::Function::New(env, prioritize_peers_packed, "prioritizePeersPacked", scratch);
+  packed.AddFinalizer([](Napi::Env, Scratch* s) { delete s; }, scratch);
+  exports.Set("prioritizePeersPacked", packed);
 }
 
 }  // namespace peer_replay_node
