@@ -55,26 +55,27 @@ module.exports = function lodestarApi(native) {
     if (opts === null || typeof opts !== "object") throw new TypeError(`${where}: opts: expected an object, got ${opts === null ? "null" : typeof opts}`);
   }
 
-  // The peers packed into typed arrays for native.prioritizePeersPacked (one
-  // crossing into C++ instead of ~30 per peer: reading JS objects member by
-  // member through Node-API cost more than Lodestar's whole function), in the
-  // layout prioritize.cc describes. The arrays are kept between calls and
-  // grown when a call has more peers (a heartbeat packs about the same number
-  // each time), so a call allocates none.
+  // prioritizePeers' arguments packed into typed arrays for
+  // native.prioritizePeersPacked, in the layouts prioritize.cc describes: one
+  // crossing and no JS object read from C++ (reading JS objects member by
+  // member through Node-API cost more than Lodestar's whole function). The
+  // arrays are kept between calls and grown when a call needs more (a
+  // heartbeat packs about the same number of peers each time), so a call
+  // allocates none of them.
   const kNumbersPerPeer = 3; // finalizedEpoch, headSlot, score
   const kBytesPerPeer = 16; // direction, has, syncnets, 5 unused, attnets (8 bytes)
-  class PackedPeers {
+  const kArgCount = 15; // the fixed slots of `args` (prioritize.cc's kArg*)
+  const kFlagOutboundPeersRatio = 1;
+  const kFlagTargetSubnetPeers = 2;
+  const kFlagSamplingGroups = 4;
+  class PackedArgs {
     constructor() {
       this.capacity = -1;
       this.grow(0); // numbers, bytes, groupStart, draws
       this.groups = new Uint32Array(64); // grown by packPeers as it fills it
-      // draw(count): count Math.random() values at the start of this.draws (room for n-1 is made before the call).
-      this.draw = (count) => {
-        const out = this.draws;
-        for (let k = 0; k < count; k++) out[k] = Math.random();
-        return out;
-      };
-      this.busy = false; // a call is under way (its draw may run JS that calls prioritizePeers again)
+      this.args = new Float64Array(kArgCount + 256); // grown by packOtherArgs
+      this.out = new Float64Array(256); // the result; prioritize.cc returns a larger one when it needs more
+      this.busy = false; // a call is under way (a getter or Math.random may call prioritizePeers again)
     }
     grow(n) {
       if (n <= this.capacity) return;
@@ -86,7 +87,8 @@ module.exports = function lodestarApi(native) {
       this.draws = new Float64Array(c);
     }
   }
-  const kept = new PackedPeers();
+  const kept = new PackedArgs();
+  const reasonNames = native.excessPeerDisconnectReasonNames;
 
   // A BitArray's bytes when no bit at `bits` or above is set (TS reads only
   // the true bits, so a longer BitArray with zeros there means the same), else null.
@@ -100,7 +102,7 @@ module.exports = function lodestarApi(native) {
     for (let k = (bits + 7) >> 3; k < bytes.length; k++) if (bytes[k] !== 0) return null;
     return bytes;
   }
-  // Packs `infos` into `into` (a PackedPeers); false when a member has a type
+  // Packs `infos` into `into` (a PackedArgs); false when a member has a type
   // the packer does not take: the caller then goes the member-by-member way,
   // whose TypeError names the member. Every slot a member's `has` bit marks is
   // written; the others hold an earlier call's values and are not read.
@@ -175,37 +177,128 @@ module.exports = function lodestarApi(native) {
     return true;
   }
 
-  function prioritizePeers(connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config, _metrics) {
-    let result = null;
-    if (native.prioritizePeersPacked !== undefined && Array.isArray(connectedPeersInfo)) {
-      // A call made from inside another one's draw (Math.random replaced by a function calling this) packs into arrays of its own.
-      const into = kept.busy ? new PackedPeers() : kept;
-      if (packPeers(connectedPeersInfo, into)) {
-        into.busy = true;
-        try {
-          result = native.prioritizePeersPacked(connectedPeersInfo.length, into.numbers, into.bytes, into.groupStart, into.groups,
-            activeAttnets, activeSyncnets, samplingGroups, opts, config, into.draw);
-        } finally {
-          into.busy = false;
-        }
+  const isSafeInteger = Number.isSafeInteger;
+  // Packs the arguments after the peers into into.args; false when one has a
+  // type the packer does not take (the member-by-member way then names it).
+  // Reads the members in the order prioritize.cc's get_other_args does.
+  function packOtherArgs(activeAttnets, activeSyncnets, samplingGroups, opts, config, into) {
+    if (!Array.isArray(activeAttnets) || !Array.isArray(activeSyncnets)) return false;
+    const ourGroups = samplingGroups === undefined ? 0 : Array.isArray(samplingGroups) ? samplingGroups.length : -1;
+    if (ourGroups < 0) return false;
+    const size = kArgCount + 2 * activeAttnets.length + 2 * activeSyncnets.length + ourGroups;
+    if (size > into.args.length) into.args = new Float64Array(2 * size);
+    const args = into.args;
+    let at = kArgCount;
+    for (const list of [activeAttnets, activeSyncnets]) {
+      for (let k = 0; k < list.length; k++) {
+        const r = list[k];
+        if (r === null || typeof r !== "object") return false;
+        const subnet = r.subnet;
+        const toSlot = r.toSlot;
+        if (!isSafeInteger(subnet) || !isSafeInteger(toSlot)) return false;
+        args[at++] = subnet;
+        args[at++] = toSlot;
       }
     }
-    const [peersToConnect, disconnect, attnets, syncnets, groups] =
-      result ?? native.prioritizePeers(connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config);
+    for (let k = 0; k < ourGroups; k++) {
+      const x = samplingGroups[k];
+      if (typeof x !== "number" || x !== x >>> 0) return false;
+      args[at++] = x;
+    }
+    if (opts === null || typeof opts !== "object") return false;
+    const targetPeers = opts.targetPeers;
+    const maxPeers = opts.maxPeers;
+    const targetGroupPeers = opts.targetGroupPeers;
+    const st = opts.status;
+    if (!isSafeInteger(targetPeers) || !isSafeInteger(maxPeers) || !isSafeInteger(targetGroupPeers)) return false;
+    if (st === null || typeof st !== "object") return false;
+    const finalizedEpoch = st.finalizedEpoch;
+    const headSlot = st.headSlot;
+    if (!isSafeInteger(finalizedEpoch) || !isSafeInteger(headSlot)) return false;
+    const starved = opts.starved;
+    const starvationPruneRatio = opts.starvationPruneRatio;
+    const starvationThresholdSlots = opts.starvationThresholdSlots;
+    if (typeof starved !== "boolean" || typeof starvationPruneRatio !== "number" || !isSafeInteger(starvationThresholdSlots)) return false;
+    const outboundPeersRatio = opts.outboundPeersRatio;
+    const targetSubnetPeers = opts.targetSubnetPeers;
+    let flags = 0;
+    if (outboundPeersRatio !== undefined) {
+      if (typeof outboundPeersRatio !== "number") return false;
+      flags |= kFlagOutboundPeersRatio;
+    }
+    if (targetSubnetPeers !== undefined) {
+      if (!isSafeInteger(targetSubnetPeers)) return false;
+      flags |= kFlagTargetSubnetPeers;
+    }
+    if (samplingGroups !== undefined) flags |= kFlagSamplingGroups;
+    if (config === null || typeof config !== "object") return false;
+    const custodyGroups = config.NUMBER_OF_CUSTODY_GROUPS;
+    if (!isSafeInteger(custodyGroups) || custodyGroups < 0 || custodyGroups > 65536) return false;
+    args[0] = targetPeers;
+    args[1] = maxPeers;
+    args[2] = targetGroupPeers;
+    args[3] = finalizedEpoch;
+    args[4] = headSlot;
+    args[5] = starved ? 1 : 0;
+    args[6] = starvationPruneRatio;
+    args[7] = starvationThresholdSlots;
+    args[8] = flags;
+    args[9] = outboundPeersRatio ?? 0;
+    args[10] = targetSubnetPeers ?? 0;
+    args[11] = custodyGroups;
+    args[12] = activeAttnets.length;
+    args[13] = activeSyncnets.length;
+    args[14] = ourGroups;
+    return true;
+  }
+
+  // The fast path: everything packed and checked here, the Math.random draws
+  // taken here (TS's count: n-1 when n > targetPeers, which prioritize.cc
+  // checks), then one crossing. null when the packer declines an input.
+  function prioritizePacked(connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config) {
+    if (native.prioritizePeersPacked === undefined || !Array.isArray(connectedPeersInfo)) return null;
+    // A call from inside another's packing or draws (a getter or Math.random calling this) packs into arrays of its own.
+    const into = kept.busy ? new PackedArgs() : kept;
+    into.busy = true;
+    try {
+      if (!packPeers(connectedPeersInfo, into)) return null;
+      if (!packOtherArgs(activeAttnets, activeSyncnets, samplingGroups, opts, config, into)) return null;
+      const n = connectedPeersInfo.length;
+      const drawCount = n > into.args[0] && n > 1 ? n - 1 : 0; // args[0]: targetPeers, as packed
+      const draws = into.draws;
+      for (let k = 0; k < drawCount; k++) draws[k] = Math.random();
+      const out = native.prioritizePeersPacked(n, into.numbers, into.bytes, into.groupStart, into.groups, into.args, draws, drawCount, into.out);
+      if (out.length > into.out.length) into.out = out;
+      return out;
+    } finally {
+      into.busy = false;
+    }
+  }
+
+  function prioritizePeers(connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config, _metrics) {
+    const out =
+      prioritizePacked(connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config) ??
+      native.prioritizePeers(connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config);
+    // The result's layout: prioritize.cc's header comment.
+    let at = 0;
+    const peersToConnect = out[at++];
     const peersToDisconnect = new Map();
-    for (const [reason, indices] of disconnect) {
-      const ids = new Array(indices.length);
-      for (let k = 0; k < indices.length; k++) ids[k] = connectedPeersInfo[indices[k]].id;
+    for (let r = out[at++]; r > 0; r--) {
+      const reason = reasonNames[out[at++]];
+      const ids = new Array(out[at++]);
+      for (let k = 0; k < ids.length; k++) ids[k] = connectedPeersInfo[out[at++]].id;
       peersToDisconnect.set(reason, ids);
     }
-    const queries = (flat) => {
-      const out = new Array(flat.length / 3);
-      for (let k = 0; k < out.length; k++) out[k] = {subnet: flat[3 * k], toSlot: flat[3 * k + 1], maxPeersToDiscover: flat[3 * k + 2]};
-      return out;
+    const queries = () => {
+      const list = new Array(out[at++]);
+      for (let k = 0; k < list.length; k++, at += 3) list[k] = {subnet: out[at], toSlot: out[at + 1], maxPeersToDiscover: out[at + 2]};
+      return list;
     };
+    const attnetQueries = queries();
+    const syncnetQueries = queries();
     const custodyGroupQueries = new Map();
-    for (let k = 0; k < groups.length; k += 2) custodyGroupQueries.set(groups[k], groups[k + 1]);
-    return {peersToConnect, peersToDisconnect, attnetQueries: queries(attnets), syncnetQueries: queries(syncnets), custodyGroupQueries};
+    for (let g = out[at++]; g > 0; g--, at += 2) custodyGroupQueries.set(out[at], out[at + 1]);
+    return {peersToConnect, peersToDisconnect, attnetQueries, syncnetQueries, custodyGroupQueries};
   }
 
   class PeerRpcScoreStore {
