@@ -521,7 +521,7 @@ void request_subnet_peers(const SubnetDuties<kAttestationSubnetCount>& attnet_du
   for (size_t group_index = 0; group_index < group_count; group_index++) {
     const int64_t peers_in_group = group_counts->peers_in_group(group_index);
     if (metrics != nullptr) {
-      metrics->peer_count_per_sampling_group.set({std::to_string(group_index)}, static_cast<double>(peers_in_group));
+      metrics->set_peer_count_per_sampling_group(group_index, static_cast<double>(peers_in_group));
     }
     const int64_t target_group_peers =
         our_sampling_group_set[group_index] ? target_group_peers_per_sampling_group : kTargetGroupPeersPerSubnet;
