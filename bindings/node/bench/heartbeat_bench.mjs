@@ -21,8 +21,10 @@
 //   node bindings/node/bench/heartbeat_bench.mjs [--rounds 15] [--calls 10] [--peers 200,1000] [--breakdown]
 // --breakdown: where the native side's time goes, after the table: the bare
 // addon call native.step() on the same state (the engine's heartbeat, the
-// event's JSON parsed and checked in C++, the actions' JSON rendered), and
-// native.timers() (what NativePeerManager reads around each input).
+// event's JSON parsed and checked in C++, the actions' JSON rendered),
+// native.nextDue() (what NativePeerManager reads before each input) and
+// native.timers() (what it read before each input until nextDue existed; now
+// only when a timer is due).
 // Needs the addon built (PEER_REPLAY_ADDON or the release build) and the
 // recorder's node_modules (tools/recorder/setup.sh).
 import {parseArgs} from "node:util";
@@ -102,8 +104,9 @@ function breakdown(s, n) {
     const ev = {type: "event", seq: ++pm._seq, t_ms: pm._tMs, kind: "committee_subscriptions", active_attnets: attnets, active_syncnets: []};
     native.step(pm._handle, JSON.stringify(ev), pm._draw);
   });
+  const nextDue = time(() => native.nextDue(pm._handle));
   const timers = time(() => native.timers(pm._handle));
-  console.log(`${String(n).padStart(5)}  breakdown (native side, ms, median): native.step ${step}, native.timers ${timers}`);
+  console.log(`${String(n).padStart(5)}  breakdown (native side, ms, median): native.step ${step}, native.nextDue ${nextDue}, native.timers ${timers}`);
 }
 
 console.log(`heartbeat (onCommitteeSubscriptions), ${rounds} rounds of ${calls} calls per side, alternating; node ${process.version}`);
