@@ -10,8 +10,10 @@
 // --breakdown: where the addon's time goes, timed in the same rounds: the
 // native call alone (prioritizePeersPacked on the arrays lodestar.js packed
 // for this input: unpacking, the engine, writing the result), the n-1
-// Math.random() draws alone, and the rest (lodestar.js checking and packing
-// the arguments, decoding the result into the TS shape).
+// Math.random() draws alone, and lodestar.js alone over a native call that
+// returns the same result at once (checking and packing the arguments, the
+// draws, decoding the result into the TS shape); what the whole call costs
+// beyond those parts is printed as the rest.
 // Needs the addon built (PEER_REPLAY_ADDON or the release build) and the
 // recorder's node_modules (tools/recorder/setup.sh).
 import {createRequire} from "node:module";
@@ -86,20 +88,24 @@ for (const n of [200, 1000]) {
 function breakdown(n, args) {
   spied.prioritizePeers(...args);
   if (packedArgs === null) throw new Error("the input did not take the packed path");
+  const result = native.prioritizePeersPacked(...packedArgs).slice();
+  const jsAlone = require("../lodestar.js")({...native, prioritizePeersPacked: () => result});
   const nativeOnly = () => native.prioritizePeersPacked(...packedArgs);
   const drawCount = packedArgs[7];
   const drawsOnly = () => {
     const out = packedArgs[6];
     for (let k = 0; k < drawCount; k++) out[k] = Math.random();
   };
-  const parts = {total: [], native: [], draws: []};
+  const parts = {total: [], native: [], draws: [], js: []};
   for (let k = 0; k < rounds; k++) {
     timeCalls(ts.prioritizePeers, args);
     parts.total.push(timeCalls(addon.prioritizePeers, args));
     parts.native.push(timeCalls(nativeOnly, []));
     parts.draws.push(timeCalls(drawsOnly, []));
+    parts.js.push(timeCalls(jsAlone.prioritizePeers, args));
   }
-  const [total, nat, draws] = [parts.total, parts.native, parts.draws].map((xs) => median(xs) * 1000);
-  console.log(`${String(n).padStart(5)}  breakdown (us per call, medians): addon ${total.toFixed(1)} = native call ${nat.toFixed(1)} ` +
-    `+ ${drawCount} Math.random draws ${draws.toFixed(1)} + packing and decoding in JS ${(total - nat - draws).toFixed(1)}`);
+  const [total, nat, draws, js] = [parts.total, parts.native, parts.draws, parts.js].map((xs) => median(xs) * 1000);
+  console.log(`${String(n).padStart(5)}  breakdown (us per call, medians): addon ${total.toFixed(1)}; native call alone ${nat.toFixed(1)}; ` +
+    `lodestar.js alone ${js.toFixed(1)}, of which ${drawCount} Math.random draws ${draws.toFixed(1)} and checking, packing, decoding ` +
+    `${(js - draws).toFixed(1)}; the rest ${(total - nat - js).toFixed(1)}`);
 }
