@@ -13,7 +13,8 @@
 // Math.random() draws alone, and lodestar.js alone over a native call that
 // returns the same result at once (checking and packing the arguments, the
 // draws, decoding the result into the TS shape); what the whole call costs
-// beyond those parts is printed as the rest.
+// beyond those parts is printed as the rest; and one call timed alone right
+// after a round of TS calls (its caches emptied by them).
 // Needs the addon built (PEER_REPLAY_ADDON or the release build) and the
 // recorder's node_modules (tools/recorder/setup.sh).
 import {createRequire} from "node:module";
@@ -56,11 +57,11 @@ function inputFor(n) {
   return input;
 }
 
-function timeCalls(fn, args) {
+function timeCalls(fn, args, count = calls) {
   seedMathRandom(42);
   const t0 = process.hrtime.bigint();
-  for (let k = 0; k < calls; k++) fn(...args);
-  return Number(process.hrtime.bigint() - t0) / 1e6 / calls;
+  for (let k = 0; k < count; k++) fn(...args);
+  return Number(process.hrtime.bigint() - t0) / 1e6 / count;
 }
 
 console.log(`prioritizePeers, ${rounds} rounds of ${calls} calls per side, alternating; node ${process.version}`);
@@ -96,16 +97,19 @@ function breakdown(n, args) {
     const out = packedArgs[6];
     for (let k = 0; k < drawCount; k++) out[k] = Math.random();
   };
-  const parts = {total: [], native: [], draws: [], js: []};
+  const parts = {first: [], total: [], native: [], draws: [], js: []};
   for (let k = 0; k < rounds; k++) {
+    timeCalls(ts.prioritizePeers, args);
+    parts.first.push(timeCalls(addon.prioritizePeers, args, 1));
     timeCalls(ts.prioritizePeers, args);
     parts.total.push(timeCalls(addon.prioritizePeers, args));
     parts.native.push(timeCalls(nativeOnly, []));
     parts.draws.push(timeCalls(drawsOnly, []));
     parts.js.push(timeCalls(jsAlone.prioritizePeers, args));
   }
-  const [total, nat, draws, js] = [parts.total, parts.native, parts.draws, parts.js].map((xs) => median(xs) * 1000);
+  const [first, total, nat, draws, js] = [parts.first, parts.total, parts.native, parts.draws, parts.js].map((xs) => median(xs) * 1000);
   console.log(`${String(n).padStart(5)}  breakdown (us per call, medians): addon ${total.toFixed(1)}; native call alone ${nat.toFixed(1)}; ` +
     `lodestar.js alone ${js.toFixed(1)}, of which ${drawCount} Math.random draws ${draws.toFixed(1)} and checking, packing, decoding ` +
-    `${(js - draws).toFixed(1)}; the rest ${(total - nat - js).toFixed(1)}`);
+    `${(js - draws).toFixed(1)}; the rest ${(total - nat - js).toFixed(1)}; ` +
+    `the first addon call right after a round of TS calls alone ${first.toFixed(1)}`);
 }
