@@ -31,6 +31,7 @@
 #include <napi.h>
 
 #include <cassert>
+#include <cmath>
 #include <optional>
 #include <span>
 #include <string>
@@ -317,6 +318,15 @@ std::span<const T> typed_arg(const Napi::Value& v, napi_typedarray_type type, si
   return {static_cast<const T*>(data), elements};
 }
 
+// A packed integer as the engine takes it. lodestar.js packs only safe
+// integers there; anything else (a caller other than lodestar.js) is refused
+// rather than converted, which for NaN or a huge value would be undefined.
+int64_t packed_integer(double d, Napi::Env env, const std::string& fn) {
+  constexpr double kMaxSafe = 9007199254740991.0;  // Number.MAX_SAFE_INTEGER
+  if (!(std::trunc(d) == d && std::fabs(d) <= kMaxSafe)) throw Napi::RangeError::New(env, fn + "a packed integer is not a safe integer");
+  return static_cast<int64_t>(d);
+}
+
 // The args array into `out` (its vectors keep their storage between calls).
 void unpack_other_args(std::span<const double> args, const std::string& fn, Napi::Env env, OtherArgs& out) {
   const auto count = [&](size_t slot, size_t limit) {
@@ -328,8 +338,12 @@ void unpack_other_args(std::span<const double> args, const std::string& fn, Napi
   const size_t syncnets = count(kArgSyncnetCount, args.size());
   const size_t groups = count(kArgSamplingGroupCount, args.size());
   if (kArgCount + 2 * attnets + 2 * syncnets + groups > args.size()) throw Napi::RangeError::New(env, fn + "args: shorter than its counts");
-  const auto integer = [&](size_t slot) { return static_cast<int64_t>(args[slot]); };
-  const auto flags = static_cast<uint32_t>(args[kArgFlags]);
+  const auto integer = [&](size_t slot) { return packed_integer(args[slot], env, fn); };
+  const int64_t flag_bits = integer(kArgFlags);
+  if (flag_bits < 0 || flag_bits > (kFlagOutboundPeersRatio | kFlagTargetSubnetPeers | kFlagSamplingGroups)) {
+    throw Napi::RangeError::New(env, fn + "args: unknown flags");
+  }
+  const auto flags = static_cast<uint32_t>(flag_bits);
   peers::PrioritizePeersOpts& opts = out.opts;
   opts.target_peers = integer(kArgTargetPeers);
   opts.max_peers = integer(kArgMaxPeers);
@@ -344,12 +358,15 @@ void unpack_other_args(std::span<const double> args, const std::string& fn, Napi
   opts.target_subnet_peers.reset();
   if (flags & kFlagTargetSubnetPeers) opts.target_subnet_peers = integer(kArgTargetSubnetPeers);
   out.config.number_of_custody_groups = integer(kArgNumberOfCustodyGroups);
+  if (out.config.number_of_custody_groups < 0 || out.config.number_of_custody_groups > kMaxCustodyGroups) {
+    throw Napi::RangeError::New(env, fn + "args: NUMBER_OF_CUSTODY_GROUPS out of range");
+  }
   size_t at = kArgCount;
   const auto subnets = [&](std::vector<peers::RequestedSubnet>& list, size_t size) {
     list.resize(size);
     for (peers::RequestedSubnet& r : list) {
-      r.subnet = static_cast<int64_t>(args[at++]);
-      r.to_slot = static_cast<int64_t>(args[at++]);
+      r.subnet = packed_integer(args[at++], env, fn);
+      r.to_slot = packed_integer(args[at++], env, fn);
     }
   };
   subnets(out.active_attnets, attnets);
@@ -357,7 +374,11 @@ void unpack_other_args(std::span<const double> args, const std::string& fn, Napi
   if (flags & kFlagSamplingGroups) {
     if (!out.sampling_groups.has_value()) out.sampling_groups.emplace();
     out.sampling_groups->resize(groups);
-    for (peers::CustodyIndex& g : *out.sampling_groups) g = static_cast<peers::CustodyIndex>(args[at++]);
+    for (peers::CustodyIndex& g : *out.sampling_groups) {
+      const int64_t group = packed_integer(args[at++], env, fn);
+      if (group < 0 || group > UINT32_MAX) throw Napi::RangeError::New(env, fn + "args: a sampling group out of range");
+      g = static_cast<peers::CustodyIndex>(group);
+    }
   } else {
     out.sampling_groups.reset();
   }
@@ -399,8 +420,8 @@ Napi::Value prioritize_peers_packed(const Napi::CallbackInfo& info) {
     if (b[0] != 0) peer.direction = b[0] == 1 ? peers::Direction::kInbound : peers::Direction::kOutbound;
     peer.status = nullptr;
     if (has & kHasStatus) {
-      scratch.statuses[i].finalized_epoch = static_cast<int64_t>(x[0]);
-      scratch.statuses[i].head_slot = static_cast<int64_t>(x[1]);
+      scratch.statuses[i].finalized_epoch = packed_integer(x[0], env, fn);
+      scratch.statuses[i].head_slot = packed_integer(x[1], env, fn);
       peer.status = &scratch.statuses[i];
     }
     peer.attnets.reset();
