@@ -31,7 +31,6 @@
 #include <napi.h>
 
 #include <cassert>
-#include <cmath>
 #include <optional>
 #include <span>
 #include <string>
@@ -319,11 +318,16 @@ std::span<const T> typed_arg(const Napi::Value& v, napi_typedarray_type type, si
 }
 
 // A packed integer as the engine takes it. lodestar.js packs only safe
-// integers there; anything else (a caller other than lodestar.js) is refused
-// rather than converted, which for NaN or a huge value would be undefined.
-int64_t packed_integer(double d, Napi::Env env, const std::string& fn) {
+// integers there (it checked them); for any other caller a value outside the
+// safe range, or NaN, is refused rather than converted, which would be
+// undefined. (Only the range: this runs twice per peer, and std::trunc is a
+// library call on this build's target.)
+[[noreturn, gnu::noinline, gnu::cold]] void throw_unsafe_integer(Napi::Env env, const std::string& fn) {
+  throw Napi::RangeError::New(env, fn + "a packed integer is out of the safe range");
+}
+[[gnu::always_inline]] inline int64_t packed_integer(double d, Napi::Env env, const std::string& fn) {
   constexpr double kMaxSafe = 9007199254740991.0;  // Number.MAX_SAFE_INTEGER
-  if (!(std::trunc(d) == d && std::fabs(d) <= kMaxSafe)) throw Napi::RangeError::New(env, fn + "a packed integer is not a safe integer");
+  if (!(d >= -kMaxSafe && d <= kMaxSafe)) [[unlikely]] throw_unsafe_integer(env, fn);
   return static_cast<int64_t>(d);
 }
 
