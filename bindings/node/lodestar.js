@@ -252,34 +252,9 @@ module.exports = function lodestarApi(native) {
     return true;
   }
 
-  // The fast path: everything packed and checked here, the Math.random draws
-  // taken here (TS's count: n-1 when n > targetPeers, which prioritize.cc
-  // checks), then one crossing. null when the packer declines an input.
-  function prioritizePacked(connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config) {
-    if (native.prioritizePeersPacked === undefined || !Array.isArray(connectedPeersInfo)) return null;
-    // A call from inside another's packing or draws (a getter or Math.random calling this) packs into arrays of its own.
-    const into = kept.busy ? new PackedArgs() : kept;
-    into.busy = true;
-    try {
-      if (!packPeers(connectedPeersInfo, into)) return null;
-      if (!packOtherArgs(activeAttnets, activeSyncnets, samplingGroups, opts, config, into)) return null;
-      const n = connectedPeersInfo.length;
-      const drawCount = n > into.args[0] && n > 1 ? n - 1 : 0; // args[0]: targetPeers, as packed
-      const draws = into.draws;
-      for (let k = 0; k < drawCount; k++) draws[k] = Math.random();
-      const out = native.prioritizePeersPacked(n, into.numbers, into.bytes, into.groupStart, into.groups, into.args, draws, drawCount, into.out);
-      if (out.length > into.out.length) into.out = out;
-      return out;
-    } finally {
-      into.busy = false;
-    }
-  }
-
-  function prioritizePeers(connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config, _metrics) {
-    const out =
-      prioritizePacked(connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config) ??
-      native.prioritizePeers(connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config);
-    // The result's layout: prioritize.cc's header comment.
+  // The native result (prioritize.cc's header comment gives its layout) in
+  // the TS return shape, with the caller's own PeerIds.
+  function decodeResult(out, connectedPeersInfo) {
     let at = 0;
     const peersToConnect = out[at++];
     const peersToDisconnect = new Map();
@@ -299,6 +274,38 @@ module.exports = function lodestarApi(native) {
     const custodyGroupQueries = new Map();
     for (let g = out[at++]; g > 0; g--, at += 2) custodyGroupQueries.set(out[at], out[at + 1]);
     return {peersToConnect, peersToDisconnect, attnetQueries, syncnetQueries, custodyGroupQueries};
+  }
+
+  // The fast path: everything packed and checked here, the Math.random draws
+  // taken here (TS's count: n-1 when n > targetPeers, which prioritize.cc
+  // checks), then one crossing, and the kept result decoded. null when the
+  // packer declines an input.
+  function prioritizePacked(connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config) {
+    if (native.prioritizePeersPacked === undefined || !Array.isArray(connectedPeersInfo)) return null;
+    // A call from inside another's packing, draws or decoding (a getter or Math.random calling this) packs into
+    // arrays of its own.
+    const into = kept.busy ? new PackedArgs() : kept;
+    into.busy = true;
+    try {
+      if (!packPeers(connectedPeersInfo, into)) return null;
+      if (!packOtherArgs(activeAttnets, activeSyncnets, samplingGroups, opts, config, into)) return null;
+      const n = connectedPeersInfo.length;
+      const drawCount = n > into.args[0] && n > 1 ? n - 1 : 0; // args[0]: targetPeers, as packed
+      const draws = into.draws;
+      for (let k = 0; k < drawCount; k++) draws[k] = Math.random();
+      const out = native.prioritizePeersPacked(n, into.numbers, into.bytes, into.groupStart, into.groups, into.args, draws, drawCount, into.out);
+      if (out.length > into.out.length) into.out = out;
+      return decodeResult(out, connectedPeersInfo);
+    } finally {
+      into.busy = false;
+    }
+  }
+
+  function prioritizePeers(connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config, _metrics) {
+    return (
+      prioritizePacked(connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config) ??
+      decodeResult(native.prioritizePeers(connectedPeersInfo, activeAttnets, activeSyncnets, samplingGroups, opts, config), connectedPeersInfo)
+    );
   }
 
   class PeerRpcScoreStore {

@@ -124,6 +124,50 @@ test("prioritizePeers: a call from inside another's Math.random gets the results
   }
 });
 
+// The same from a PeerId getter, which runs while the outer call's result is
+// being decoded from the array the addon keeps for results.
+test("prioritizePeers: a call from a PeerId getter read while decoding gets the results each gets alone", () => {
+  const sequence = (seed) => {
+    let s = seed;
+    return () => (s = (s * 16807) % 2147483647) / 2147483647;
+  };
+  const outerPeers = Array.from({length: 6}, (_, i) => peer(i, {score: -i, samplingGroups: [i]}));
+  const innerPeers = Array.from({length: 5}, (_, i) => peer(50 + i, {score: i, samplingGroups: [i + 1]}));
+  const rest = [[], [], [0, 1], opts(), {NUMBER_OF_CUSTODY_GROUPS: 4}];
+  const real = Math.random;
+  try {
+    Math.random = sequence(7);
+    const outerAlone = addon.prioritizePeers(outerPeers, ...rest);
+    Math.random = sequence(9);
+    const innerAlone = addon.prioritizePeers(innerPeers, ...rest);
+    let inner = null;
+    const withGetters = outerPeers.map((p) => {
+      const q = {...p};
+      delete q.id;
+      Object.defineProperty(q, "id", {
+        get() {
+          if (inner === null) {
+            const outerRandom = Math.random;
+            Math.random = sequence(9);
+            inner = addon.prioritizePeers(innerPeers, ...rest);
+            Math.random = outerRandom;
+          }
+          return p.id;
+        },
+      });
+      return q;
+    });
+    Math.random = sequence(7);
+    const outer = addon.prioritizePeers(withGetters, ...rest);
+    assert.ok(inner !== null, "the inner call ran");
+    assert.ok(outerAlone.peersToDisconnect.size > 0 && innerAlone.peersToDisconnect.size > 0, "both calls prune");
+    assert.deepStrictEqual(inner, innerAlone);
+    assert.deepStrictEqual(outer, outerAlone);
+  } finally {
+    Math.random = real;
+  }
+});
+
 test("PeerRpcScoreStore: a wrong type is a TypeError naming the argument and changes nothing", () => {
   let t = 1_000_000;
   const store = new addon.PeerRpcScoreStore({now: () => t});
