@@ -89,6 +89,23 @@ void Metric::observe_at(size_t position, double value) {
   s.count += 1;
 }
 
+void Metric::set_at(size_t position, double value) {
+  assert(metric_spec(id_).type == MetricType::kGauge);
+  assert(position < series_.size());
+  series_[position].value = value;
+}
+
+void NetworkCoreMetrics::set_peer_count_per_sampling_group(size_t group_index, double count) {
+  if (group_index >= kMaxRememberedGroups) {
+    peer_count_per_sampling_group.set({std::to_string(group_index)}, count);
+    return;
+  }
+  if (group_index >= sampling_group_series_.size()) sampling_group_series_.resize(group_index + 1, kNoSeries);
+  size_t& position = sampling_group_series_[group_index];
+  if (position == kNoSeries) position = peer_count_per_sampling_group.series_position({std::to_string(group_index)});
+  peer_count_per_sampling_group.set_at(position, count);
+}
+
 void Metric::reset() {
   // Only histograms are reset by network/peers; a gauge's reset would keep its
   // unlabelled series at 0, which no caller needs.

@@ -495,18 +495,30 @@ void PeerManagerImpl::run_continuation(int64_t /*req*/, const PendingRequest& pe
 // peerManager.ts
 
 std::vector<PeerIdStr> PeerManagerImpl::get_connected_peer_ids() const {
-  // getConnectedPeerIds(libp2p): peers with at least one "open" connection.
   std::vector<PeerIdStr> peer_ids;
   peer_ids.reserve(connections_.size());
+  connected_peer_ids_into(&peer_ids);
+  return peer_ids;
+}
+
+void PeerManagerImpl::connected_peer_ids_into(std::vector<PeerIdStr>* out) const {
+  // getConnectedPeerIds(libp2p): peers with at least one "open" connection.
+  // An element that already holds the id is assigned its own Rep: no count changes.
+  size_t count = 0;
   for (const auto& [peer, conns] : connections_) {
     for (const Connection& c : conns) {
       if (c.is_open()) {
-        peer_ids.push_back(c.remote_peer);
+        if (count < out->size()) {
+          (*out)[count] = c.remote_peer;
+        } else {
+          out->push_back(c.remote_peer);
+        }
+        count++;
         break;
       }
     }
   }
-  return peer_ids;
+  out->resize(count);
 }
 
 bool PeerManagerImpl::has_some_connected_peer() const {
@@ -764,11 +776,11 @@ const std::vector<ConnectedPeerInfo>& PeerManagerImpl::connected_peer_infos(
       info.attnets = peer_data->metadata->attnets;
       info.syncnets = peer_data->metadata->syncnets;
       // here we care samplingGroups not custodyGroups in order to know which column subnets peers subscribe to
-      info.sampling_groups = &peer_data->metadata->sampling_groups;
+      info.sampling_groups.emplace(peer_data->metadata->sampling_groups);
     } else {
       info.attnets.reset();
       info.syncnets.reset();
-      info.sampling_groups = nullptr;
+      info.sampling_groups.reset();
     }
     info.score = connected_healthy_scores[k];  // getScore(peer), read above
   }
@@ -793,7 +805,8 @@ bool PeerManagerImpl::get_active_subnets(std::vector<RequestedSubnet>* attnets, 
 
 // A statement-by-statement port of PeerManager.heartbeat (peerManager.ts), kept whole to read beside it.
 void PeerManagerImpl::heartbeat() {
-  const std::vector<PeerIdStr> connected_peers = get_connected_peer_ids();
+  std::vector<PeerIdStr>& connected_peers = heartbeat_peers_;
+  connected_peer_ids_into(&connected_peers);
 
   // Decay scores before reading them. Also prunes scores
   peer_rpc_scores_->update(now_ms_);
@@ -803,8 +816,10 @@ void PeerManagerImpl::heartbeat() {
   // for the PeerInfo below, which reads getScore(peer) again: nothing in
   // between writes a score (goodbyeAndDisconnect only sends; its
   // continuations run after the heartbeat).
-  std::vector<PeerIdStr> connected_healthy_peers;
-  std::vector<double> connected_healthy_scores;
+  std::vector<PeerIdStr>& connected_healthy_peers = heartbeat_healthy_peers_;
+  std::vector<double>& connected_healthy_scores = heartbeat_healthy_scores_;
+  connected_healthy_scores.clear();
+  size_t healthy = 0;
   for (const PeerIdStr& peer : connected_peers) {
     const double score = peer_rpc_scores_->get_score(peer);
     switch (score_to_state(score)) {
@@ -815,10 +830,16 @@ void PeerManagerImpl::heartbeat() {
         goodbye_and_disconnect(peer, GoodByeReasonCode::SCORE_TOO_LOW);
         break;
       case ScoreState::Healthy:
-        connected_healthy_peers.push_back(peer);
+        if (healthy < connected_healthy_peers.size()) {
+          connected_healthy_peers[healthy] = peer;
+        } else {
+          connected_healthy_peers.push_back(peer);
+        }
+        healthy++;
         connected_healthy_scores.push_back(score);
     }
   }
+  connected_healthy_peers.resize(healthy);
 
   const ChainStatus status = status_cache_get();
   const Slot current_slot = this->current_slot();

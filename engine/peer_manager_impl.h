@@ -70,6 +70,8 @@ class PeerManagerImpl {
   void track_score_changes(bool on) { peer_rpc_scores_->set_track_changes(on); }
   PeerRpcScoreStore::Changes take_score_changes() { return peer_rpc_scores_->take_changes(); }
   std::vector<PeerIdStr> get_connected_peer_ids() const;
+  // The same into *out, reusing its elements (see heartbeat_peers_).
+  void connected_peer_ids_into(std::vector<PeerIdStr>* out) const;
   bool has_some_connected_peer() const;
   size_t pending_request_count() const { return pending_.size(); }
   // The kind of action a pending request was made by, or nullopt.
@@ -242,6 +244,14 @@ class PeerManagerImpl {
   // status and sampling-group pointers left from the last heartbeat may
   // dangle and are never read). Not part of the TS state, not hashed.
   std::vector<ConnectedPeerInfo> heartbeat_infos_;
+  // heartbeat()'s connectedPeers and connectedHealthyPeers lists, kept the
+  // same way: refilled by assignment, so in the steady state (the same peers
+  // in the same order) an element already holds its id and nothing is
+  // allocated, copied or counted. Their ids may outlive a peer until the next
+  // heartbeat; nothing reads them between heartbeats. Not hashed.
+  std::vector<PeerIdStr> heartbeat_peers_;
+  std::vector<PeerIdStr> heartbeat_healthy_peers_;
+  std::vector<double> heartbeat_healthy_scores_;
   uint64_t invariant_checks_ = 0;  // check_invariants calls, to space out its O(n) scans
   std::map<std::string, uint64_t> prune_reason_counts_;  // coverage only; not part of the TS state
 

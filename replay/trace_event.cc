@@ -682,16 +682,28 @@ json action_to_json(const peers::Action& a) {
       break;
     }
     case peers::ActionKind::kDiscoverPeers: {
+      // Built as arrays and objects moved in whole (a heartbeat's action has
+      // dozens of queries; the NativePeerManager renders one per heartbeat).
       j["peers_to_connect"] = a.peers_to_connect;
-      json groups = json::array();
-      for (const auto& [group, count] : a.custody_group_queries) groups.push_back(json::array({group, count}));
+      json::array_t groups;
+      groups.reserve(a.custody_group_queries.size());
+      for (const auto& [group, count] : a.custody_group_queries) {
+        json::array_t pair;
+        pair.reserve(2);
+        pair.emplace_back(group);
+        pair.emplace_back(count);
+        groups.emplace_back(std::move(pair));
+      }
       j["custody_group_queries"] = std::move(groups);
-      json subnets = json::array();
+      json::array_t subnets;
+      subnets.reserve(a.subnet_queries.size());
       for (const peers::SubnetQuery& q : a.subnet_queries) {
-        subnets.push_back(json{{"subnet", q.subnet},
-                               {"type", peers::subnet_type_name(q.type)},
-                               {"max_peers_to_discover", q.max_peers_to_discover},
-                               {"to_unix_ms", js_value(q.to_unix_ms)}});
+        json::object_t query;
+        query.emplace("subnet", q.subnet);
+        query.emplace("type", peers::subnet_type_name(q.type));
+        query.emplace("max_peers_to_discover", q.max_peers_to_discover);
+        query.emplace("to_unix_ms", js_value(q.to_unix_ms));
+        subnets.emplace_back(std::move(query));
       }
       j["subnet_queries"] = std::move(subnets);
       break;

@@ -18,6 +18,8 @@
 //   native.timers(handle)            -> JSON text {seq, t_ms, timers: [{timer, req?, t_ms}]}:
 //                                       the last event's seq and time, the armed timers in
 //                                       the order Lodestar fires them (timer_order.h)
+//   native.nextDue(handle)           -> the t_ms of the earliest armed timer, or null when
+//                                       none: whether one is due, without the timers' JSON
 //
 // step() refuses (throws, changing nothing) an event that comes after a
 // timer that was due before it: firing that timer is the caller's job (a
@@ -350,6 +352,26 @@ napi_value timers(napi_env env, napi_callback_info info) {
   return make_string(env, out.dump());
 }
 
+// The first timer in firing order is due at the earliest due time, so this
+// is all a caller needs to know whether any timer is due at a given time.
+napi_value next_due(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  if (!get_args(env, info, 1, args)) return nullptr;
+  Instance* instance = get_instance(env, args[0]);
+  if (instance == nullptr) return nullptr;
+  std::optional<int64_t> earliest;
+  for (const peers::TimerDue& t : instance->pm->timers()) {
+    if (!earliest.has_value() || t.due_ms < *earliest) earliest = t.due_ms;
+  }
+  napi_value out = nullptr;
+  if (earliest.has_value()) {
+    napi_create_double(env, static_cast<double>(*earliest), &out);
+  } else {
+    napi_get_null(env, &out);
+  }
+  return out;
+}
+
 napi_value init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"create", nullptr, create, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -359,6 +381,7 @@ napi_value init(napi_env env, napi_value exports) {
       {"scoreChanges", nullptr, score_changes, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"metrics", nullptr, metrics, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"timers", nullptr, timers, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"nextDue", nullptr, next_due, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"connectedPeers", nullptr, connected_peers, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

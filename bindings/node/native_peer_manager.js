@@ -535,12 +535,13 @@ module.exports = function nativePeerManagerApi(native) {
     }
 
     // Steps every engine timer due before `tMs` (at `tMs` too when `inclusive`), in Lodestar's order, each at
-    // the time it was due: what Node would have run had it not been late.
+    // the time it was due: what Node would have run had it not been late. Runs before every input, and
+    // mostly finds nothing due: the earliest due time (a number) says so without the timers' JSON.
     _fireDueTimers(tMs, inclusive) {
       for (;;) {
-        const next = this._nextTimer();
-        if (next === null || next.t_ms > tMs || (!inclusive && next.t_ms === tMs)) return;
-        this._fireTimer(next);
+        const due = native.nextDue(this._handle);
+        if (due === null || due > tMs || (!inclusive && due === tMs)) return;
+        this._fireTimer(this._nextTimer());
       }
     }
 

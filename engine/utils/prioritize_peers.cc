@@ -201,7 +201,7 @@ class GroupCounts {
 #endif
   }
 
-  [[gnu::always_inline]] void add_peer(const std::vector<CustodyIndex>& groups) {
+  [[gnu::always_inline]] void add_peer(std::span<const CustodyIndex> groups) {
     const CustodyIndex* group = groups.data();
     const CustodyIndex* const end = group + groups.size();
     int64_t* const counts = counts_.get();
@@ -461,7 +461,7 @@ PEER_REPLAY_POPCNT_CLONES BuiltPeers build_peers(
     // To filter out peers containing enough attnets of interest from possible disconnection
     const int64_t duties = attnet_duties.add_peer(attnets) + syncnet_duties.add_peer(syncnets);
     // column subnets: samplingGroups ?? []
-    if (group_counts != nullptr && info.sampling_groups != nullptr) group_counts->add_peer(*info.sampling_groups);
+    if (group_counts != nullptr && info.sampling_groups.has_value()) group_counts->add_peer(*info.sampling_groups);
     const int32_t attnet_count = bit_count(attnets);
     const int32_t syncnet_count = bit_count(syncnets);
     const StatusScore status_score =
@@ -521,7 +521,7 @@ void request_subnet_peers(const SubnetDuties<kAttestationSubnetCount>& attnet_du
   for (size_t group_index = 0; group_index < group_count; group_index++) {
     const int64_t peers_in_group = group_counts->peers_in_group(group_index);
     if (metrics != nullptr) {
-      metrics->peer_count_per_sampling_group.set({std::to_string(group_index)}, static_cast<double>(peers_in_group));
+      metrics->set_peer_count_per_sampling_group(group_index, static_cast<double>(peers_in_group));
     }
     const int64_t target_group_peers =
         our_sampling_group_set[group_index] ? target_group_peers_per_sampling_group : kTargetGroupPeersPerSubnet;

@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -66,14 +67,15 @@ struct PrioritizePeersOpts {
 // fields are nullopt or nullptr. The status and the sampling groups are
 // borrowed: the caller keeps them alive for the call. (The heartbeat points
 // them at each peer's PeerData rather than copying ~150 bytes a peer, and the
-// vector behind them, into the infos on every heartbeat.)
+// vector behind them, into the infos on every heartbeat; the addon points the
+// groups into the one array it was handed for all peers.)
 struct ConnectedPeerInfo {
   PeerIdStr id;
   std::optional<Direction> direction;
   const ChainStatus* status = nullptr;
   std::optional<Attnets> attnets;
   std::optional<Syncnets> syncnets;
-  const std::vector<CustodyIndex>* sampling_groups = nullptr;
+  std::optional<std::span<const CustodyIndex>> sampling_groups;  // nullopt: null; a span may be empty
   double score = 0;
 };
 

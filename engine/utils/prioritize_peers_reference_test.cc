@@ -502,7 +502,9 @@ std::optional<PrioritizePeersResult> prioritize_peers(const std::vector<Connecte
             opts.status, peer.status != nullptr ? std::optional<ChainStatus>(*peer.status) : std::nullopt, opts),
         .attnets = peer.attnets.value_or(Attnets{}),
         .syncnets = peer.syncnets.value_or(Syncnets{}),
-        .sampling_groups = peer.sampling_groups != nullptr ? *peer.sampling_groups : std::vector<CustodyIndex>{},
+        .sampling_groups = peer.sampling_groups.has_value()
+                               ? std::vector<CustodyIndex>(peer.sampling_groups->begin(), peer.sampling_groups->end())
+                               : std::vector<CustodyIndex>{},
         .attnets_true_bit_indices =
             peer.attnets.has_value() ? true_bit_indexes(*peer.attnets) : std::vector<SubnetId>{},
         .syncnets_true_bit_indices =
@@ -653,7 +655,7 @@ Input random_input(std::mt19937_64& rng, size_t n, uint64_t id) {
       const size_t count = pick(2) == 0 ? 4 : 8 + pick(24);
       for (size_t k = 0; k < count; k++) g.push_back(static_cast<CustodyIndex>(pick(static_cast<uint64_t>(groups) + 4)));
       if (chance(0.8)) std::sort(g.begin(), g.end());
-      p.sampling_groups = &in.groups.emplace_back(std::move(g));
+      p.sampling_groups.emplace(in.groups.emplace_back(std::move(g)));
     }
     switch (pick(specials && chance(0.01) ? 9 : 6)) {
       case 0: p.score = static_cast<double>(static_cast<int64_t>(pick(21)) - 10); break;

@@ -83,7 +83,7 @@ Case case_from(const json& c) {
     if (!p[2].is_null()) info.status = &out.statuses.emplace_back(status_from(p[2]));
     if (!p[3].is_null()) info.attnets = bits_from<Attnets>(p[3]);
     if (!p[4].is_null()) info.syncnets = bits_from<Syncnets>(p[4]);
-    if (!p[5].is_null()) info.sampling_groups = &out.groups.emplace_back(p[5].get<std::vector<CustodyIndex>>());
+    if (!p[5].is_null()) info.sampling_groups.emplace(out.groups.emplace_back(p[5].get<std::vector<CustodyIndex>>()));
     info.score = p[6] == "NaN" ? std::numeric_limits<double>::quiet_NaN() : p[6].get<double>();
     out.peers.push_back(info);
   }
@@ -352,9 +352,9 @@ TEST_CASE("custody group queries are in group order and only post-fulu", "[prior
   peers[0].id = "a";
   const std::vector<CustodyIndex> groups_a{5, 1};
   const std::vector<CustodyIndex> groups_b{1};
-  peers[0].sampling_groups = &groups_a;
+  peers[0].sampling_groups.emplace(groups_a);
   peers[1].id = "b";
-  peers[1].sampling_groups = &groups_b;
+  peers[1].sampling_groups.emplace(groups_b);
   PrioritizePeersOpts opts;
   opts.target_peers = 2;
   opts.max_peers = 2;

@@ -21,8 +21,10 @@
 //   node bindings/node/bench/heartbeat_bench.mjs [--rounds 15] [--calls 10] [--peers 200,1000] [--breakdown]
 // --breakdown: where the native side's time goes, after the table: the bare
 // addon call native.step() on the same state (the engine's heartbeat, the
-// event's JSON parsed and checked in C++, the actions' JSON rendered), and
-// native.timers() (what NativePeerManager reads around each input).
+// event's JSON parsed and checked in C++, the actions' JSON rendered),
+// native.nextDue() (what NativePeerManager reads before each input) and
+// native.timers() (what it read before each input until nextDue existed; now
+// only when a timer is due).
 // Needs the addon built (PEER_REPLAY_ADDON or the release build) and the
 // recorder's node_modules (tools/recorder/setup.sh).
 import {parseArgs} from "node:util";
@@ -88,22 +90,31 @@ function breakdown(s, n) {
   setHooks(null);
   const pm = s.pm;
   const native = pm._native;
-  const attnets = s.activeAttnets.map(({subnet, toSlot}) => ({subnet, toSlot}));
+  const subnets = (list) => list.map(({subnet, toSlot}) => ({subnet, toSlot}));
+  const event = () => ({
+    type: "event", seq: ++pm._seq, t_ms: pm._tMs, kind: "committee_subscriptions",
+    active_attnets: subnets(s.activeAttnets), active_syncnets: subnets(s.activeSyncnets),
+  });
   const time = (fn) => {
-    const ms = [];
+    const us = [];
     for (let k = 0; k < rounds * calls; k++) {
       const t0 = process.hrtime.bigint();
       fn();
-      ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      us.push(Number(process.hrtime.bigint() - t0) / 1e3);
     }
-    return median(ms).toFixed(3);
+    return median(us).toFixed(1);
   };
-  const step = time(() => {
-    const ev = {type: "event", seq: ++pm._seq, t_ms: pm._tMs, kind: "committee_subscriptions", active_attnets: attnets, active_syncnets: []};
-    native.step(pm._handle, JSON.stringify(ev), pm._draw);
-  });
+  let actions = "";
+  const step = time(() => (actions = native.step(pm._handle, JSON.stringify(event()), pm._draw)));
+  const eventJson = time(() => JSON.stringify(event()));
+  const actionsParse = time(() => JSON.parse(actions));
+  const syncReads = time(() => pm._syncReads());
+  const nextDue = time(() => native.nextDue(pm._handle));
   const timers = time(() => native.timers(pm._handle));
-  console.log(`${String(n).padStart(5)}  breakdown (native side, ms, median): native.step ${step}, native.timers ${timers}`);
+  console.log(`${String(n).padStart(5)}  breakdown (native side, us, medians): native.step ${step} (the event's JSON parsed, ` +
+    `the engine's heartbeat, the actions' ${actions.length} bytes of JSON rendered); in JS: the event's JSON ${eventJson}, ` +
+    `the actions' JSON.parse ${actionsParse}, the status, custody and connection-status reads ${syncReads}; ` +
+    `native.nextDue ${nextDue} (native.timers ${timers})`);
 }
 
 console.log(`heartbeat (onCommitteeSubscriptions), ${rounds} rounds of ${calls} calls per side, alternating; node ${process.version}`);

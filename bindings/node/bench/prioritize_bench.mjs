@@ -6,18 +6,35 @@
 // both. Prints the median of the rounds' ms per call for each side and their
 // ratio. The addon's time includes crossing into C++ and back (reading the JS
 // objects, building the result Map with the caller's PeerIds).
-//   node bindings/node/bench/prioritize_bench.mjs [--rounds 15] [--calls 20]
+//   node bindings/node/bench/prioritize_bench.mjs [--rounds 15] [--calls 20] [--breakdown]
+// --breakdown: where the addon's time goes, timed in the same rounds: the
+// native call alone (prioritizePeersPacked on the arrays lodestar.js packed
+// for this input: unpacking, the engine, writing the result), the n-1
+// Math.random() draws alone, and lodestar.js alone over a native call that
+// returns the same result at once (checking and packing the arguments, the
+// draws, decoding the result into the TS shape); what the whole call costs
+// beyond those parts is printed as the rest; and one call timed alone right
+// after a round of TS calls (its caches emptied by them).
 // Needs the addon built (PEER_REPLAY_ADDON or the release build) and the
 // recorder's node_modules (tools/recorder/setup.sh).
 import {createRequire} from "node:module";
 import {parseArgs} from "node:util";
 import {loadLodestar, randomPrioritizeInput, rng, seedMathRandom} from "../test/lodestar_lib.mjs";
 
-const {values} = parseArgs({options: {rounds: {type: "string", default: "15"}, calls: {type: "string", default: "20"}}});
+const {values} = parseArgs({
+  options: {rounds: {type: "string", default: "15"}, calls: {type: "string", default: "20"}, breakdown: {type: "boolean", default: false}},
+});
 const rounds = Number(values.rounds);
 const calls = Number(values.calls);
 const require = createRequire(import.meta.url);
 const addon = require("../index.js");
+// For --breakdown: the same API over a native object whose packed call keeps its last arguments.
+const native = require(process.env.PEER_REPLAY_ADDON ?? "../../../build/release/bindings/node/peer_replay.node");
+let packedArgs = null;
+const spied = require("../lodestar.js")({
+  ...native,
+  prioritizePeersPacked: (...args) => native.prioritizePeersPacked(...(packedArgs = args)),
+});
 const ts = await loadLodestar();
 
 const median = (xs) => {
@@ -40,11 +57,11 @@ function inputFor(n) {
   return input;
 }
 
-function timeCalls(fn, args) {
+function timeCalls(fn, args, count = calls) {
   seedMathRandom(42);
   const t0 = process.hrtime.bigint();
-  for (let k = 0; k < calls; k++) fn(...args);
-  return Number(process.hrtime.bigint() - t0) / 1e6 / calls;
+  for (let k = 0; k < count; k++) fn(...args);
+  return Number(process.hrtime.bigint() - t0) / 1e6 / count;
 }
 
 console.log(`prioritizePeers, ${rounds} rounds of ${calls} calls per side, alternating; node ${process.version}`);
@@ -65,4 +82,34 @@ for (const n of [200, 1000]) {
   }
   console.log(`${String(n).padStart(5)}  ${median(tsMs).toFixed(3).padStart(10)}  ${median(addonMs).toFixed(3).padStart(13)}  ` +
     `${median(ratios).toFixed(1).padStart(7)}x  (${Math.min(...ratios).toFixed(1)}-${Math.max(...ratios).toFixed(1)})`);
+  if (values.breakdown) breakdown(n, args);
+}
+
+// Medians over `rounds` rounds of `calls` calls each, alternating with TS as above.
+function breakdown(n, args) {
+  spied.prioritizePeers(...args);
+  if (packedArgs === null) throw new Error("the input did not take the packed path");
+  const result = native.prioritizePeersPacked(...packedArgs).slice();
+  const jsAlone = require("../lodestar.js")({...native, prioritizePeersPacked: () => result});
+  const nativeOnly = () => native.prioritizePeersPacked(...packedArgs);
+  const drawCount = packedArgs[7];
+  const drawsOnly = () => {
+    const out = packedArgs[6];
+    for (let k = 0; k < drawCount; k++) out[k] = Math.random();
+  };
+  const parts = {first: [], total: [], native: [], draws: [], js: []};
+  for (let k = 0; k < rounds; k++) {
+    timeCalls(ts.prioritizePeers, args);
+    parts.first.push(timeCalls(addon.prioritizePeers, args, 1));
+    timeCalls(ts.prioritizePeers, args);
+    parts.total.push(timeCalls(addon.prioritizePeers, args));
+    parts.native.push(timeCalls(nativeOnly, []));
+    parts.draws.push(timeCalls(drawsOnly, []));
+    parts.js.push(timeCalls(jsAlone.prioritizePeers, args));
+  }
+  const [first, total, nat, draws, js] = [parts.first, parts.total, parts.native, parts.draws, parts.js].map((xs) => median(xs) * 1000);
+  console.log(`${String(n).padStart(5)}  breakdown (us per call, medians): addon ${total.toFixed(1)}; native call alone ${nat.toFixed(1)}; ` +
+    `lodestar.js alone ${js.toFixed(1)}, of which ${drawCount} Math.random draws ${draws.toFixed(1)} and checking, packing, decoding ` +
+    `${(js - draws).toFixed(1)}; the rest ${(total - nat - js).toFixed(1)}; ` +
+    `the first addon call right after a round of TS calls alone ${first.toFixed(1)}`);
 }

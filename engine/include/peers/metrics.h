@@ -157,6 +157,8 @@ class Metric {
   // and an observation at that position, valid until the next reset().
   size_t series_position(MetricLabels labels);
   void observe_at(size_t position, double value);
+  // set() split the same way, for a gauge (never reset: a position stays valid).
+  void set_at(size_t position, double value);
   void reset();
   MetricId id() const { return id_; }
   // Writes every series (histogram buckets made cumulative) into (*out)[*at...],
@@ -207,10 +209,24 @@ struct NetworkCoreMetrics {
   Metric peer_manager_starved{MetricId::kPeerManagerStarved};
   Metric leaked_connections_count{MetricId::kLeakedConnectionsCount};
 
+  // peerCountPerSamplingGroup.set({groupIndex: String(groupIndex)}, count):
+  // prioritizePeers sets every custody group's series on every heartbeat, so
+  // each group's series position is remembered (the lookup by label text, a
+  // hash of a joined string per group, was a tenth of a heartbeat).
+  void set_peer_count_per_sampling_group(size_t group_index, double count);
+
   // Every series of every metric, in registration order (no collect run).
   std::vector<MetricSeries> read() const;
   // The same into *out, reusing its elements' storage (a scrape per event).
   void read(std::vector<MetricSeries>* out) const;
+
+ private:
+  // Group index -> its series' position in peer_count_per_sampling_group,
+  // kNoSeries until the series is made (in the order the groups are first
+  // set, as by label).
+  static constexpr size_t kNoSeries = SIZE_MAX;
+  static constexpr size_t kMaxRememberedGroups = 1 << 16;  // NUMBER_OF_CUSTODY_GROUPS is 128; beyond this, by label
+  std::vector<size_t> sampling_group_series_;
 };
 
 }  // namespace peers

@@ -236,7 +236,7 @@ int main(int argc, char** argv) {
       peers::Syncnets s;
       for (const json& b : p["syncBits"]) s.set(b.get<size_t>());
       c.syncnets = s;
-      c.sampling_groups = &groups.emplace_back(p["samplingGroups"].get<std::vector<peers::CustodyIndex>>());
+      c.sampling_groups.emplace(groups.emplace_back(p["samplingGroups"].get<std::vector<peers::CustodyIndex>>()));
       c.score = p["score"].get<double>();
       info.push_back(std::move(c));
     }
