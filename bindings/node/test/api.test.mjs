@@ -83,24 +83,42 @@ test("prioritizePeers: a wrong type is a TypeError naming the argument, and draw
   for (const ids of result.peersToDisconnect.values()) for (const id of ids) assert.ok(peers.some((p) => p.id === id));
 });
 
+// A seeded stand-in for Math.random (Park-Miller).
+const sequence = (seed) => {
+  let s = seed;
+  return () => (s = (s * 16807) % 2147483647) / 2147483647;
+};
+
+// Two prioritizePeers calls, alone and then the inner one made during the
+// outer (nest() runs the outer call, arranging for the inner one, and
+// returns both results):
+// each must give what it gives alone, both pruning (so both draw).
+function assertNestedCallsAsAlone(outerCall, innerCall, nest) {
+  const real = Math.random;
+  try {
+    Math.random = sequence(7);
+    const outerAlone = outerCall();
+    Math.random = sequence(9);
+    const innerAlone = innerCall();
+    const {outer, inner} = nest();
+    assert.ok(inner !== null, "the inner call ran");
+    assert.ok(outerAlone.peersToDisconnect.size > 0 && innerAlone.peersToDisconnect.size > 0, "both calls prune");
+    assert.deepStrictEqual(inner, innerAlone);
+    assert.deepStrictEqual(outer, outerAlone);
+  } finally {
+    Math.random = real;
+  }
+}
+
 // prioritizePeers keeps its packed arrays between calls; a call made from
 // inside another one's Math.random (the shuffle draws before the engine runs)
 // must neither see nor overwrite the outer call's peers.
 test("prioritizePeers: a call from inside another's Math.random gets the results each gets alone", () => {
-  const sequence = (seed) => {
-    let s = seed;
-    return () => (s = (s * 16807) % 2147483647) / 2147483647;
-  };
   const outerPeers = Array.from({length: 6}, (_, i) => peer(i, {score: -i, samplingGroups: [i, i + 1]}));
   const innerPeers = Array.from({length: 300}, (_, i) => peer(100 + i, {direction: i % 3 === 0 ? "outbound" : null}));
   const outerArgs = [outerPeers, [{subnet: 1, toSlot: 2000}], [], [0, 1, 2], opts(), config];
   const innerArgs = [innerPeers, [], [], [3, 4], opts({targetPeers: 200, maxPeers: 250}), config];
-  const real = Math.random;
-  try {
-    Math.random = sequence(7);
-    const outerAlone = addon.prioritizePeers(...outerArgs);
-    Math.random = sequence(9);
-    const innerAlone = addon.prioritizePeers(...innerArgs);
+  assertNestedCallsAsAlone(() => addon.prioritizePeers(...outerArgs), () => addon.prioritizePeers(...innerArgs), () => {
     const outerDraws = sequence(7);
     const innerDraws = sequence(9);
     let inner = null;
@@ -114,32 +132,17 @@ test("prioritizePeers: a call from inside another's Math.random gets the results
       }
       return outerDraws();
     };
-    const outer = addon.prioritizePeers(...outerArgs);
-    assert.ok(inner !== null, "the inner call ran");
-    assert.ok(outerAlone.peersToDisconnect.size > 0 && innerAlone.peersToDisconnect.size > 0, "both calls prune");
-    assert.deepStrictEqual(inner, innerAlone);
-    assert.deepStrictEqual(outer, outerAlone);
-  } finally {
-    Math.random = real;
-  }
+    return {outer: addon.prioritizePeers(...outerArgs), inner};
+  });
 });
 
 // The same from a PeerId getter, which runs while the outer call's result is
 // being decoded from the array the addon keeps for results.
 test("prioritizePeers: a call from a PeerId getter read while decoding gets the results each gets alone", () => {
-  const sequence = (seed) => {
-    let s = seed;
-    return () => (s = (s * 16807) % 2147483647) / 2147483647;
-  };
   const outerPeers = Array.from({length: 6}, (_, i) => peer(i, {score: -i, samplingGroups: [i]}));
   const innerPeers = Array.from({length: 5}, (_, i) => peer(50 + i, {score: i, samplingGroups: [i + 1]}));
   const rest = [[], [], [0, 1], opts(), {NUMBER_OF_CUSTODY_GROUPS: 4}];
-  const real = Math.random;
-  try {
-    Math.random = sequence(7);
-    const outerAlone = addon.prioritizePeers(outerPeers, ...rest);
-    Math.random = sequence(9);
-    const innerAlone = addon.prioritizePeers(innerPeers, ...rest);
+  assertNestedCallsAsAlone(() => addon.prioritizePeers(outerPeers, ...rest), () => addon.prioritizePeers(innerPeers, ...rest), () => {
     let inner = null;
     const withGetters = outerPeers.map((p) => {
       const q = {...p};
@@ -158,14 +161,8 @@ test("prioritizePeers: a call from a PeerId getter read while decoding gets the 
       return q;
     });
     Math.random = sequence(7);
-    const outer = addon.prioritizePeers(withGetters, ...rest);
-    assert.ok(inner !== null, "the inner call ran");
-    assert.ok(outerAlone.peersToDisconnect.size > 0 && innerAlone.peersToDisconnect.size > 0, "both calls prune");
-    assert.deepStrictEqual(inner, innerAlone);
-    assert.deepStrictEqual(outer, outerAlone);
-  } finally {
-    Math.random = real;
-  }
+    return {outer: addon.prioritizePeers(withGetters, ...rest), inner};
+  });
 });
 
 test("PeerRpcScoreStore: a wrong type is a TypeError naming the argument and changes nothing", () => {
